@@ -1,0 +1,93 @@
+"""Consistency boundaries for what is shared between registrations.
+
+Each limited resource (a type's seats, a discount code's uses, a delegation's allotment)
+and each natural key (an e-mail within an edition) is a small aggregate with a
+deterministic id, saved in the same atomic `save()` as the registration it governs:
+two racing registrations cannot both take the last seat, because the second save
+finds a stale version and is retried against the new count.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import ConferenceAggregate
+from domain.edition import NAMESPACE
+
+
+class Allocation(ConferenceAggregate):
+    """How many units of one limited resource are taken."""
+
+    class Opened(ConferenceAggregate.Created):
+        resource: str
+
+    class Taken(ConferenceAggregate.Event):
+        registration_id: UUID
+
+    class Returned(ConferenceAggregate.Event):
+        registration_id: UUID
+
+    @staticmethod
+    def create_id(resource: str) -> UUID:
+        return uuid5(NAMESPACE, f"allocation/{resource}")
+
+    @event(Opened)
+    def __init__(self, resource: str) -> None:
+        self.resource = resource
+        self.taken = 0
+
+    def has_room(self, limit: int) -> bool:
+        return self.taken < limit
+
+    @event(Taken)
+    def take(self, registration_id: UUID) -> None:
+        self.taken += 1
+
+    @event(Returned)
+    def give_back(self, registration_id: UUID) -> None:
+        self.taken -= 1
+
+
+def resource_key(edition_id: UUID, kind: str, code: str) -> str:
+    return f"{edition_id}/{kind}/{code.casefold()}"
+
+
+class EmailClaim(ConferenceAggregate):
+    """Who holds an e-mail address within an edition (one live registration per address)."""
+
+    class Claimed(ConferenceAggregate.Created):
+        key: str
+        registration_id: UUID
+
+    class Reclaimed(ConferenceAggregate.Event):
+        registration_id: UUID
+
+    class Released(ConferenceAggregate.Event):
+        registration_id: UUID
+
+    @staticmethod
+    def create_id(key: str, registration_id: UUID) -> UUID:
+        return claim_id(key)
+
+    @event(Claimed)
+    def __init__(self, key: str, registration_id: UUID) -> None:
+        self.key = key
+        self.holder: UUID | None = registration_id
+
+    @event(Reclaimed)
+    def reclaim(self, registration_id: UUID) -> None:
+        self.holder = registration_id
+
+    @event(Released)
+    def release(self, registration_id: UUID) -> None:
+        self.holder = None
+
+
+def email_key(edition_id: UUID, email: str) -> str:
+    return f"{edition_id}/email/{email.strip().casefold()}"
+
+
+def claim_id(key: str) -> UUID:
+    return uuid5(NAMESPACE, f"claim/{key}")

@@ -1,0 +1,93 @@
+"""The domain's refusals.
+
+Each carries a machine `code` and a human `message`. Three families let the web layer map them
+in one place without knowing every error: `Refused` (a business rule says no: HTTP 409),
+`Invalid` (the request names something that is wrong or unknown: 422) and `NotFound` (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DomainError(Exception):
+    code: str = "domain_error"
+    default_message: str = "The request cannot be carried out."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class Refused(DomainError):
+    code = "refused"
+    default_message = "The request was refused."
+
+
+class Invalid(DomainError):
+    code = "invalid"
+    default_message = "The request is not valid."
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    default_message = "Not found."
+
+
+class RegistrationClosed(Refused):
+    code = "registration_closed"
+    default_message = "Registration is not open."
+
+
+class SoldOut(Refused):
+    code = "sold_out"
+    default_message = "There are no places left."
+
+
+class CodeExhausted(Refused):
+    code = "code_exhausted"
+    default_message = "This discount code has been used as many times as it may be."
+
+
+class DuplicateEmail(Refused):
+    code = "duplicate_email"
+    default_message = "Someone is already registered with this e-mail address."
+
+
+class AllotmentExhausted(Refused):
+    code = "allotment_exhausted"
+    default_message = "The delegation's reserved places are all taken."
+
+
+class AlreadyCancelled(Refused):
+    code = "already_cancelled"
+    default_message = "This registration is already cancelled."
+
+
+class Conflict(Refused):
+    code = "conflict"
+    default_message = "This cannot be done in the current state."
+
+
+class CodeInvalid(Invalid):
+    code = "code_invalid"
+    default_message = "This discount code is unknown, expired or not valid for this registration."
+
+
+class UnknownDelegation(Invalid):
+    code = "unknown_delegation"
+    default_message = "There is no such delegation."
+
+
+class UnknownRegistrationType(Invalid):
+    code = "unknown_registration_type"
+    default_message = "There is no such registration type."
+
+
+class InvalidEdition(Invalid):
+    code = "invalid_edition"
+    default_message = "The edition is not valid."
+
+    def __init__(self, message: str | None = None, problems: Sequence[str] = ()) -> None:
+        self.problems = list(problems)
+        super().__init__(message or "; ".join(self.problems) or None)

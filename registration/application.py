@@ -1,0 +1,94 @@
+"""The event-sourced application: one event store holding every aggregate of the product."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.capacity import Allocation
+from domain.edition import Edition, edition_id
+from domain.errors import Conflict, NotFound
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+SAVE_ATTEMPTS = 12
+
+
+class Conference(Application[UUID]):
+    """All editions, registrations, allocations, claims and staff in one store.
+
+    One store means one `save()` can decide a registration together with the seat,
+    code use and e-mail claim it takes, atomically.
+    """
+
+    name = "Conference"
+    snapshotting_intervals = {Allocation: 100}
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.saved_listeners: list[Callable[[], None]] = []
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        for listener in self.saved_listeners:
+            listener()
+        return recordings
+
+    def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, cls):
+            return None
+        return aggregate
+
+    def load(self, aggregate_id: UUID, cls: type[A], what: str) -> A:
+        aggregate = self.find(aggregate_id, cls)
+        if aggregate is None:
+            raise NotFound(f"No {what} with id {aggregate_id}.")
+        return aggregate
+
+    def find_edition(self, slug: str) -> Edition | None:
+        return self.find(edition_id(slug), Edition)
+
+    def edition(self, slug: str) -> Edition:
+        edition = self.find_edition(slug)
+        if edition is None:
+            raise NotFound(f"There is no edition {slug!r}.")
+        return edition
+
+    def decide(self, decision: Callable[[], tuple[Sequence[Aggregate | None], R]]) -> R:
+        """Run `decision` against fresh state and save what it changed, atomically.
+
+        A concurrent writer makes the save fail on a stale version; the decision is then
+        taken again on the new state (where it may now be refused, e.g. sold out).
+        """
+        for _attempt in range(SAVE_ATTEMPTS):
+            aggregates, result = decision()
+            try:
+                self.save(*[a for a in aggregates if a is not None])
+            except IntegrityError:
+                continue
+            return result
+        raise Conflict("The system is busy with the same resource; please try again.")
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_secret(secret: str | None, expected_hash: str) -> bool:
+    return bool(secret) and secrets.compare_digest(secret_hash(secret or ""), expected_hash)

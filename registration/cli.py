@@ -1,0 +1,90 @@
+"""`flask --app wsgi …` commands: editions, staff, projections, demo seed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from domain.errors import InvalidEdition
+from registration.services.container import Services
+
+
+def services() -> Services:
+    return current_app.extensions["services"]
+
+
+editions = click.Group("editions", help="Schedule and reconfigure editions.")
+staff = click.Group("staff", help="Staff accounts.")
+projections = click.Group("projections", help="Read models that follow the event log.")
+
+
+@editions.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_edition(file: Path) -> None:
+    """Schedule an edition from a JSON document, or apply its changes."""
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{file} is not valid JSON: {error}") from None
+    try:
+        edition, outcome = services().editions.load(document)
+    except InvalidEdition as error:
+        lines = "\n".join(f"  - {problem}" for problem in error.problems)
+        raise click.ClickException(f"{file} was refused:\n{lines}") from None
+    services().read_models.catch_up()
+    click.echo(f"{edition.slug}: {outcome} (version {edition.version})")
+
+
+@staff.command("create")
+@click.option("--name", required=True, help="The staff member's name (unique).")
+@click.option("--role", required=True, type=click.Choice(["admin", "finance", "desk"]))
+def create_staff(name: str, role: str) -> None:
+    """Create a staff member (or issue a new token to one) and print the bearer token."""
+    member, token = services().staff.create(name, role)
+    click.echo(f"{member.name} ({member.role}) token: {token}")
+
+
+@projections.command("run")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.")
+def run_projections(interval: float) -> None:
+    """Follow the event log and keep the read models up to date (the Procfile worker)."""
+    read_models = services().read_models
+    click.echo(f"Following the log from position {read_models.position}; Ctrl-C stops.")
+    try:
+        while True:
+            if read_models.catch_up():
+                click.echo(f"projected up to {read_models.position}")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@projections.command("rebuild")
+def rebuild_projections() -> None:
+    """Rebuild every read model from the whole event log, with a progress bar."""
+    read_models = services().read_models
+    total = read_models.app.recorder.max_notification_id()
+    started = time.perf_counter()
+    with click.progressbar(length=total, label="Rebuilding read models") as bar:
+        applied = read_models.rebuild(progress=bar.update)
+        bar.update(total)
+    seconds = time.perf_counter() - started
+    click.echo(f"{applied} events applied in {seconds:.2f} s")
+
+
+@click.command("seed")
+def seed() -> None:
+    """Load the demo edition and a few sample registrations (idempotent)."""
+    from registration.demo import seed_demo
+
+    for line in seed_demo(services()):
+        click.echo(line)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (editions, staff, projections, seed):
+        app.cli.add_command(command)

@@ -1,0 +1,36 @@
+"""Settings from the environment (12-factor), with a `.env` file for development."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str | None = None
+    secret_key: str = "dev-only-not-secret"
+    # Apply projections in the web process after each command (read-your-writes for a
+    # single-process deployment); turn off when a separate worker follows the log.
+    sync_projections: bool = True
+    rate_limit_per_minute: int = 120
+    clock_start: datetime | None = None
+
+    @classmethod
+    def from_env(cls, instance_path: Path, overrides: dict | None = None) -> Settings:
+        load_dotenv(override=False)
+        values = {**os.environ, **{k.upper(): v for k, v in (overrides or {}).items()}}
+        return cls(
+            instance_path=Path(values.get("INSTANCE_PATH") or instance_path),
+            database_url=values.get("DATABASE_URL") or None,
+            secret_key=values.get("SECRET_KEY") or cls.secret_key,
+            sync_projections=values.get("SYNC_PROJECTIONS", "true").lower() in {"1", "true", "yes"},
+            rate_limit_per_minute=int(values.get("RATE_LIMIT_PER_MINUTE") or 120),
+            clock_start=datetime.fromisoformat(values["CLOCK_START"])
+            if values.get("CLOCK_START") else None,
+        )

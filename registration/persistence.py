@@ -1,0 +1,58 @@
+"""Where events and read models live: an SQLite file by default, PostgreSQL by URL.
+
+eventsourcing reads its infrastructure from environment-style settings; this module turns
+our one `DATABASE_URL` setting into those, for the event store and for the read models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def event_store_env(database_url: str | None, instance_path: Path) -> dict[str, str]:
+    return _env(database_url, instance_path / "events.sqlite")
+
+
+def read_model_env(database_url: str | None, instance_path: Path) -> dict[str, str]:
+    # SQLite table names are fixed, so the read models get their own file.
+    return _env(database_url, instance_path / "views.sqlite")
+
+
+def _env(database_url: str | None, sqlite_file: Path) -> dict[str, str]:
+    if not database_url or database_url.startswith("sqlite"):
+        path = _sqlite_path(database_url) or sqlite_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    parts = urlsplit(database_url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ValueError(f"DATABASE_URL must be postgresql://… or sqlite:///…, not {parts.scheme}")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_LOCK_TIMEOUT": "5",
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+    }
+
+
+def _sqlite_path(database_url: str | None) -> Path | None:
+    """`sqlite:///relative.db` or `sqlite:////absolute.db`; None for the default file."""
+    if not database_url:
+        return None
+    path = database_url.removeprefix("sqlite://").removeprefix("/")
+    return Path(path) if path else None
+
+
+def is_postgres(env: dict[str, str]) -> bool:
+    return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"

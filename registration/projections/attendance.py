@@ -1,0 +1,150 @@
+"""Who is coming, per delegation: a row per registration, and counters folded from them.
+
+The reducer is pure: the live projection applies it to rows loaded from the read table,
+and `as_of` applies it to events replayed from the log, so both give the same answer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from domain.edition import Edition
+from domain.pricing import PriceQuote
+from domain.registration import Registration
+
+COUNTS = ("registered", "cancelled", "paid", "substituted", "checked_in")
+NO_DELEGATION = ""
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    registration_id: str
+    edition_id: str
+    delegation: str
+    registration_type: str
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+    language: str
+    status: str
+    total: str
+    currency: str
+    paid: str
+    substitutions: int
+    checked_in_at: str | None
+    registered_at: str
+    search_text: str
+
+    @classmethod
+    def from_mapping(cls, row: Any) -> RegistrationRow:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.edition_id, self.delegation, self.registration_type)
+
+    def contribution(self) -> Counter[str]:
+        """What this registration adds to its delegation's counts."""
+        active = self.status != "cancelled"
+        return Counter({
+            "registered": 1,
+            "cancelled": int(not active),
+            "paid": int(active and self.status == "paid"),
+            "substituted": int(active and self.substitutions > 0),
+            "checked_in": int(active and self.checked_in_at is not None),
+        })
+
+
+def searchable(*parts: str | None) -> str:
+    """Lower-case, accent-free text: "François" is found by "francois"."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def with_attendee(row: RegistrationRow, attendee: dict[str, Any]) -> RegistrationRow:
+    merged = {**row.as_dict(), **{k: v for k, v in attendee.items() if k in row.as_dict()}}
+    merged["search_text"] = searchable(
+        merged["first_name"], merged["last_name"], merged["email"], merged["organisation"],
+        merged["delegation"],
+    )
+    return RegistrationRow(**merged)
+
+
+def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> RegistrationRow:
+    quote = PriceQuote.from_dict(e.quote)
+    blank = RegistrationRow(
+        registration_id=str(e.originator_id), edition_id=str(e.edition_id),
+        delegation=e.delegation or NO_DELEGATION, registration_type=e.registration_type,
+        first_name="", last_name="", email="", organisation="", language="en",
+        status="confirmed" if quote.total.is_zero else "pending_payment",
+        total=str(quote.total.amount), currency=quote.currency, paid="0.00",
+        substitutions=0, checked_in_at=None, registered_at=e.timestamp.isoformat(),
+        search_text="",
+    )
+    return with_attendee(blank, e.attendee)
+
+
+def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> RegistrationRow:
+    return with_attendee(row, e.changes)
+
+
+def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> RegistrationRow:
+    return replace(with_attendee(row, e.attendee), substitutions=row.substitutions + 1)
+
+
+def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
+    return replace(row, status="cancelled")
+
+
+Reducer = Callable[[Any, Any], RegistrationRow]
+REDUCERS: dict[type, Reducer] = {
+    Registration.Registered: on_registered,
+    Registration.DetailsCorrected: on_corrected,
+    Registration.Substituted: on_substituted,
+    Registration.Cancelled: on_cancelled,
+}
+EDITION_EVENTS = (Edition.Scheduled, Edition.Reconfigured)
+
+
+def fold(rows: dict[str, RegistrationRow], events: Iterable[Any]) -> dict[str, RegistrationRow]:
+    """Apply registration events to rows keyed by registration id (in place)."""
+    for event in events:
+        reducer = REDUCERS.get(type(event))
+        if reducer is None:
+            continue
+        key = str(event.originator_id)
+        rows[key] = reducer(rows.get(key), event)
+    return rows
+
+
+def summarise(rows: Iterable[RegistrationRow], edition_id: str) -> dict[tuple[str, str], Counter]:
+    """Counts per (delegation, registration type) for one edition."""
+    counts: dict[tuple[str, str], Counter] = {}
+    for row in rows:
+        if row.edition_id == edition_id:
+            counts.setdefault((row.delegation, row.registration_type), Counter()).update(
+                row.contribution())
+    return counts
+
+
+def deltas(
+    before: dict[str, RegistrationRow | None], after: dict[str, RegistrationRow]
+) -> dict[tuple[str, str, str], Counter]:
+    """How the counters move when rows change from `before` to `after`."""
+    moves: dict[tuple[str, str, str], Counter] = {}
+    for key, new in after.items():
+        old = before.get(key)
+        if old == new:
+            continue
+        if old is not None:
+            moves.setdefault(old.key(), Counter()).subtract(old.contribution())
+        moves.setdefault(new.key(), Counter()).update(new.contribution())
+    return moves

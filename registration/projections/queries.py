@@ -1,0 +1,80 @@
+"""Reads for the web layer, from the read tables (or, for a past moment, the log)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from domain.edition import EditionConfig, edition_id
+from registration.projections import attendance
+from registration.projections.runner import ReadModels
+
+
+class Queries:
+    def __init__(self, read_models: ReadModels) -> None:
+        self.read_models = read_models
+        self.store = read_models.store
+
+    def edition_documents(self) -> list[dict[str, Any]]:
+        rows = self.store.query("SELECT document FROM editions ORDER BY slug")
+        return [json.loads(row["document"]) for row in rows]
+
+    def attendance(self, config: EditionConfig, as_of: datetime | None = None) -> dict[str, Any]:
+        """Counts per delegation and registration type, with totals."""
+        key = str(edition_id(config.slug))
+        if as_of is None:
+            rows = self.store.query(
+                "SELECT * FROM attendance WHERE edition_id = :edition_id", {"edition_id": key})
+            counts = {(r["delegation"], r["registration_type"]):
+                      Counter({c: r[c] for c in attendance.COUNTS}) for r in rows}
+        else:
+            replayed = self.read_models.replay(as_of).values()
+            counts = attendance.summarise(replayed, key)
+        return attendance_report(config, counts, as_of)
+
+    def registrations(self, config: EditionConfig) -> list[attendance.RegistrationRow]:
+        rows = self.store.query(
+            "SELECT * FROM registrations WHERE edition_id = :edition_id "
+            "ORDER BY delegation, last_name, first_name",
+            {"edition_id": str(edition_id(config.slug))})
+        return [attendance.RegistrationRow.from_mapping(r) for r in rows]
+
+
+def attendance_report(
+    config: EditionConfig, counts: dict[tuple[str, str], Counter], as_of: datetime | None
+) -> dict[str, Any]:
+    def figures(counter: Counter) -> dict[str, int]:
+        numbers = {c: int(counter.get(c, 0)) for c in attendance.COUNTS}
+        numbers["attending"] = numbers["registered"] - numbers["cancelled"]
+        return numbers
+
+    names = {d.code: d.name("en") for d in config.delegations}
+    codes = [d.code for d in config.delegations]
+    codes += sorted({d for d, _ in counts} - set(codes) - {attendance.NO_DELEGATION})
+    if any(d == attendance.NO_DELEGATION for d, _ in counts):
+        codes.append(attendance.NO_DELEGATION)
+    types = [t.code for t in config.registration_types]
+    delegations, grand = [], Counter()
+    by_type_total: dict[str, Counter] = {t: Counter() for t in types}
+    for code in codes:
+        total: Counter = Counter()
+        by_type = {}
+        for type_code in types:
+            counter = counts.get((code, type_code), Counter())
+            total.update(counter)
+            by_type_total[type_code].update(counter)
+            by_type[type_code] = figures(counter)
+        grand.update(total)
+        delegations.append({
+            "code": code or None, "name": names.get(code, code or "No delegation"),
+            "by_type": by_type, "totals": figures(total),
+        })
+    return {
+        "edition": config.slug,
+        "as_of": as_of.isoformat() if as_of else None,
+        "delegations": delegations,
+        "by_type": {t: figures(c) for t, c in by_type_total.items()},
+        "totals": figures(grand),
+    }

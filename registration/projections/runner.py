@@ -1,0 +1,140 @@
+"""Following the event log into the read models, a page of events per transaction.
+
+Each page's rows, counters and tracking position are written in one transaction, and the
+position moves only from the value this runner read: a second runner (the web process
+catching up while the worker runs) fails that check, rolls back, and re-reads, so every
+event is applied exactly once whatever crashes or races.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from registration.application import Conference
+from registration.projections import attendance
+from registration.projections.attendance import RegistrationRow
+from registration.projections.store import Cursor, ReadModelStore, placeholders
+
+PAGE_SIZE = 500
+ROW_COLUMNS = [f for f in RegistrationRow.__dataclass_fields__]
+
+
+class ReadModels:
+    def __init__(self, app: Conference, store: ReadModelStore) -> None:
+        self.app = app
+        self.store = store
+        self.topics = [get_topic(cls) for cls in (*attendance.REDUCERS,
+                                                  *attendance.EDITION_EVENTS)]
+        self.store.start_tracking(app.name)
+        self._lock = threading.Lock()
+
+    @property
+    def position(self) -> int:
+        return self.store.max_tracking_id(self.app.name) or 0
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Apply every event not yet projected; returns how many were applied."""
+        applied = 0
+        with self._lock:
+            position = self.position
+            while True:
+                notifications = self.app.recorder.select_notifications(
+                    start=position, limit=PAGE_SIZE, topics=self.topics,
+                    inclusive_of_start=False)
+                if not notifications:
+                    return applied
+                last = notifications[-1].id
+                events = [self.app.mapper.to_domain_event(n) for n in notifications]
+                if self._apply_page(events, position, last):
+                    applied += len(events)
+                    if progress:
+                        progress(len(events))
+                    position = last
+                else:  # another runner got there first: continue from where it is
+                    position = self.position
+
+    def _apply_page(self, events: Sequence[Any], expected: int, last: int) -> bool:
+        with self.store.transaction() as cursor:
+            if not self.store.advance(cursor, self.app.name, expected, last):
+                return False
+            self._project_editions(cursor, events)
+            before = self._load_rows(cursor, {str(e.originator_id) for e in events
+                                              if type(e) in attendance.REDUCERS})
+            after = attendance.fold(dict(before), events)
+            changed = {k: v for k, v in after.items() if before.get(k) != v}
+            self._save_rows(cursor, changed.values())
+            self._move_counters(cursor, attendance.deltas(dict(before), changed))
+        return True
+
+    def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
+        for event in events:
+            if isinstance(event, attendance.EDITION_EVENTS):
+                document = event.document
+                self.store.execute(cursor, (
+                    "INSERT INTO editions (slug, edition_id, document) "
+                    "VALUES (:slug, :edition_id, :document) ON CONFLICT (slug) "
+                    "DO UPDATE SET document = excluded.document"
+                ), {"slug": document["slug"], "edition_id": str(event.originator_id),
+                    "document": json.dumps(document)})
+
+    def _load_rows(self, cursor: Cursor, ids: set[str]) -> dict[str, RegistrationRow]:
+        if not ids:
+            return {}
+        names, params = placeholders("id", sorted(ids))
+        rows = self.store.execute(
+            cursor, f"SELECT * FROM registrations WHERE registration_id IN ({names})", params,
+            fetch=True)
+        return {row["registration_id"]: RegistrationRow.from_mapping(row) for row in rows}
+
+    def _save_rows(self, cursor: Cursor, rows: Iterable[RegistrationRow]) -> None:
+        columns = ", ".join(ROW_COLUMNS)
+        values = ", ".join(f":{c}" for c in ROW_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
+        statement = (f"INSERT INTO registrations ({columns}) VALUES ({values}) "
+                     f"ON CONFLICT (registration_id) DO UPDATE SET {updates}")
+        for row in rows:
+            self.store.execute(cursor, statement, row.as_dict())
+
+    def _move_counters(self, cursor: Cursor, moves: dict[tuple[str, str, str], Counter]) -> None:
+        counts = ", ".join(attendance.COUNTS)
+        values = ", ".join(f":{c}" for c in attendance.COUNTS)
+        updates = ", ".join(f"{c} = attendance.{c} + excluded.{c}" for c in attendance.COUNTS)
+        statement = (
+            f"INSERT INTO attendance (edition_id, delegation, registration_type, {counts}) "
+            f"VALUES (:edition_id, :delegation, :registration_type, {values}) "
+            f"ON CONFLICT (edition_id, delegation, registration_type) DO UPDATE SET {updates}")
+        for (edition_id, delegation, type_code), move in sorted(moves.items()):
+            params = {c: move.get(c, 0) for c in attendance.COUNTS}
+            self.store.execute(cursor, statement, {
+                "edition_id": edition_id, "delegation": delegation,
+                "registration_type": type_code, **params})
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Drop what was projected and apply the whole log again."""
+        with self._lock:
+            self.store.clear(self.app.name)
+        return self.catch_up(progress)
+
+    def backlog(self) -> int:
+        """Notifications in the log past our position (any topic): for progress bars."""
+        return max(0, self.app.recorder.max_notification_id() - self.position)
+
+    def replay(self, until: datetime) -> dict[str, RegistrationRow]:
+        """Rows as they stood at `until`, answered from the event log itself."""
+        rows: dict[str, RegistrationRow] = {}
+        position = 0
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=PAGE_SIZE, topics=self.topics, inclusive_of_start=False)
+            if not notifications:
+                return rows
+            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            attendance.fold(rows, (e for e in events if e.timestamp <= until))
+            position = notifications[-1].id

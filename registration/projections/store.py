@@ -1,0 +1,127 @@
+"""The read-model tables, on SQLite or PostgreSQL, beside eventsourcing's tracking table.
+
+Queries are written once with `:name` parameters; PostgreSQL gets them as `%(name)s`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+from psycopg.sql import SQL
+
+READ_MODEL_TABLES = (
+    """CREATE TABLE IF NOT EXISTS editions (
+        slug TEXT PRIMARY KEY, edition_id TEXT NOT NULL, document TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS registrations (
+        registration_id TEXT PRIMARY KEY, edition_id TEXT NOT NULL, delegation TEXT NOT NULL,
+        registration_type TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+        email TEXT NOT NULL, organisation TEXT NOT NULL, language TEXT NOT NULL,
+        status TEXT NOT NULL, total TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL,
+        substitutions INTEGER NOT NULL, checked_in_at TEXT, registered_at TEXT NOT NULL,
+        search_text TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS registrations_by_edition ON registrations (edition_id, delegation)",
+    """CREATE TABLE IF NOT EXISTS attendance (
+        edition_id TEXT NOT NULL, delegation TEXT NOT NULL, registration_type TEXT NOT NULL,
+        registered INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0,
+        paid INTEGER NOT NULL DEFAULT 0, substituted INTEGER NOT NULL DEFAULT 0,
+        checked_in INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (edition_id, delegation, registration_type))""",
+)
+PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class Cursor(Protocol):
+    def execute(self, *args: Any, **kwargs: Any) -> Any: ...
+    def fetchall(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+
+
+class ReadModelStore:
+    """Behaviour shared by both backends; the backend classes below say how to talk SQL."""
+
+    datastore: Any
+    tracking_table: str
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=True) as cursor:
+            yield cursor
+
+    def query(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.sql(statement), dict(params or {}))
+            return [dict(row) for row in cursor.fetchall()]
+
+    def execute(
+        self, cursor: Cursor, statement: str, params: Mapping[str, Any], *, fetch: bool = False
+    ) -> list[dict]:
+        cursor.execute(self.sql(statement), dict(params))
+        return [dict(row) for row in cursor.fetchall()] if fetch else []
+
+    def start_tracking(self, application_name: str) -> None:
+        with self.transaction() as cursor:
+            self.execute(cursor, f"INSERT INTO {self.tracking_table} VALUES (:app, 0) "
+                         "ON CONFLICT (application_name) DO NOTHING", {"app": application_name})
+
+    def advance(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
+        """Move the tracking position only if nobody else moved it since we read it."""
+        rows = self.execute(
+            cursor,
+            f"UPDATE {self.tracking_table} SET notification_id = :position "
+            "WHERE application_name = :app AND notification_id = :expected "
+            "RETURNING notification_id",
+            {"app": application_name, "expected": expected, "position": position},
+            fetch=True,
+        )
+        return bool(rows)
+
+    def clear(self, application_name: str) -> None:
+        with self.transaction() as cursor:
+            for table in ("attendance", "registrations", "editions"):
+                self.execute(cursor, f"DELETE FROM {table}", {})
+            self.execute(cursor, f"UPDATE {self.tracking_table} SET notification_id = 0 "
+                         "WHERE application_name = :app", {"app": application_name})
+
+
+class SQLiteReadModels(ReadModelStore, SQLiteTrackingRecorder):
+    tracking_table = "tracking"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *READ_MODEL_TABLES]
+
+
+class PostgresReadModels(ReadModelStore, PostgresTrackingRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tracking_table = self.tracking_table_name
+        self.sql_create_statements.extend(SQL(s) for s in READ_MODEL_TABLES)  # type: ignore[arg-type]
+
+    def sql(self, statement: str) -> str:
+        return PARAMETER.sub(r"%(\1)s", statement)
+
+
+def open_store(env: Mapping[str, str]) -> ReadModelStore:
+    """Connect to (and create) the read-model tables for the configured persistence."""
+    factory = InfrastructureFactory[TrackingRecorder].construct(
+        env=Environment("ReadModels", dict(env)))
+    postgres = env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    view_class: type = PostgresReadModels if postgres else SQLiteReadModels
+    store = factory.tracking_recorder(view_class)
+    assert isinstance(store, ReadModelStore)
+    return store
+
+
+def placeholders(prefix: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+    """`:p0, :p1, …` and their values, for an IN (…) list."""
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params

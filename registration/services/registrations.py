@@ -1,0 +1,181 @@
+"""Commands on registrations: register, correct, substitute, cancel, and reading history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
+from domain.edition import Edition, EditionConfig
+from domain.errors import AllotmentExhausted, CodeExhausted, DuplicateEmail, Refused, SoldOut
+from domain.policy import CancellationTerms
+from domain.registration import Attendee, Registration
+from registration.application import Conference, new_secret, secret_hash
+from registration.clock import Clock, make_clock
+
+
+
+@dataclass(frozen=True)
+class NewRegistration:
+    registration: Registration
+    manage_token: str
+
+
+class RegistrationService:
+    def __init__(self, app: Conference, clock: Clock | None = None) -> None:
+        self.app = app
+        self.clock = clock or make_clock()
+
+    def register(
+        self, slug: str, attendee: Attendee, registration_type: str,
+        delegation: str | None = None, code: str | None = None, at: datetime | None = None,
+    ) -> NewRegistration:
+        moment = at or self.clock()
+
+        def decision() -> tuple[list[Aggregate], NewRegistration]:
+            edition = self.app.edition(slug)
+            config = edition.config
+            config.check_open(moment)
+            if delegation is not None:
+                config.delegation(delegation)
+            quote = config.quote(registration_type, code, moment)
+            token = new_secret()
+            allocations = self._allocations(config, edition.id, registration_type, delegation, code)
+            registration = Registration.register(
+                edition_id=edition.id, attendee=attendee, registration_type=registration_type,
+                delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
+                checkin_secret=new_secret(), holds=[a.resource for a in allocations],
+            )
+            claim = self._claim(edition.id, attendee.email, registration.id)
+            for allocation in allocations:
+                allocation.take(registration.id)
+            return [registration, claim, *allocations], NewRegistration(registration, token)
+
+        return self.app.decide(decision)
+
+    def _allocations(
+        self, config: EditionConfig, edition_id: UUID, type_code: str,
+        delegation: str | None, code: str | None,
+    ) -> list[Allocation]:
+        """The limited resources this registration takes, each checked for room."""
+        limits: list[tuple[str, int | None, Refused]] = [(
+            resource_key(edition_id, "type", type_code),
+            config.registration_type(type_code).capacity,
+            SoldOut("There are no places left for this registration type."),
+        )]
+        if delegation is not None:
+            limits.append((
+                resource_key(edition_id, "delegation", delegation),
+                config.delegation(delegation).allotment,
+                AllotmentExhausted(f"The {delegation} delegation has no places left."),
+            ))
+        if code:
+            discount = config.discount_code(code)
+            limits.append((
+                resource_key(edition_id, "code", discount.code),
+                discount.max_uses,
+                CodeExhausted(f"The discount code {discount.code} has been used up."),
+            ))
+        allocations = []
+        for resource, limit, refusal in limits:
+            if limit is None:
+                continue
+            allocation = self.app.find(Allocation.create_id(resource), Allocation)
+            allocation = allocation or Allocation(resource=resource)
+            if not allocation.has_room(limit):
+                raise refusal
+            allocations.append(allocation)
+        return allocations
+
+    def _claim(self, edition_id: UUID, email: str, registration_id: UUID) -> EmailClaim:
+        key = email_key(edition_id, email)
+        claim = self.app.find(claim_id(key), EmailClaim)
+        if claim is None:
+            return EmailClaim(key=key, registration_id=registration_id)
+        if claim.holder is not None and claim.holder != registration_id:
+            raise DuplicateEmail(f"{email} is already registered for this edition.")
+        claim.reclaim(registration_id)
+        return claim
+
+    def _release(self, registration: Registration) -> EmailClaim | None:
+        claim = self.app.find(claim_id(email_key(registration.edition_id,
+                                                   registration.attendee.email)), EmailClaim)
+        if claim is not None and claim.holder == registration.id:
+            claim.release(registration.id)
+        return claim
+
+    def get(self, registration_id: UUID) -> Registration:
+        return self.app.load(registration_id, Registration, "registration")
+
+    def correct_details(self, registration_id: UUID, changes: Mapping[str, Any]) -> Registration:
+        def decision() -> tuple[list[Aggregate | None], Registration]:
+            registration = self.get(registration_id)
+            registration.correct_details({})  # a cancelled registration is refused first
+            claims = self._move_claim(registration, changes.get("email") or
+                                      registration.attendee.email)
+            registration.correct_details(changes)
+            return [registration, *claims], registration
+
+        return self.app.decide(decision)
+
+    def substitute(self, registration_id: UUID, attendee: Attendee) -> Registration:
+        """Another person takes the place, at the price already agreed."""
+
+        def decision() -> tuple[list[Aggregate | None], Registration]:
+            registration = self.get(registration_id)
+            claims = self._move_claim(registration, attendee.email)
+            registration.substitute(attendee, checkin_secret=new_secret())
+            return [registration, *claims], registration
+
+        return self.app.decide(decision)
+
+    def _move_claim(self, registration: Registration, email: str) -> list[Aggregate | None]:
+        """Release the current address and claim `email`, when they differ."""
+        edition_id = registration.edition_id
+        if email_key(edition_id, email) == email_key(edition_id, registration.attendee.email):
+            return []
+        return [self._release(registration), self._claim(edition_id, email, registration.id)]
+
+    def cancel(self, registration_id: UUID, at: datetime | None = None) -> CancellationTerms:
+        moment = at or self.clock()
+
+        def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
+            registration = self.get(registration_id)
+            config = self.app.load(registration.edition_id, Edition, "edition").config
+            terms = registration.cancel(config.cancellation_policy, moment)
+            allocations = []
+            for resource in registration.holds:
+                allocation = self.app.load(
+                    Allocation.create_id(resource), Allocation, "allocation")
+                allocation.give_back(registration.id)
+                allocations.append(allocation)
+            return [registration, self._release(registration), *allocations], terms
+
+        return self.app.decide(decision)
+
+    def history(self, registration_id: UUID) -> list[dict[str, Any]]:
+        """Every event of the registration, in order, without its secrets."""
+        self.get(registration_id)
+        return [describe_event(e) for e in self.app.events.get(registration_id)]
+
+
+SECRET_FIELDS = {"manage_token_hash", "checkin_secret"}
+
+
+def describe_event(domain_event: Any) -> dict[str, Any]:
+    fields = {
+        key: value for key, value in domain_event.__dict__.items()
+        if key not in SECRET_FIELDS | {"originator_id", "originator_version", "timestamp",
+                                       "originator_topic"}
+    }
+    return {
+        "event": type(domain_event).__name__,
+        "version": domain_event.originator_version,
+        "at": domain_event.timestamp,
+        "data": fields,
+    }

@@ -1,0 +1,73 @@
+"""What the JSON API accepts: marshmallow schemas, so nothing unvalidated reaches an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from domain.registration import CORRECTABLE, Attendee
+
+NAME = validate.Length(min=1, max=100)
+PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AttendeeSchema(StrictSchema):
+    first_name = fields.String(required=True, validate=NAME)
+    last_name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    organisation = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    job_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+
+    def load_attendee(self, data: Any) -> Attendee:
+        values = self.load(data)
+        return Attendee(**{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+
+
+class CorrectionSchema(AttendeeSchema):
+    """Only the fields being corrected; at least one."""
+
+    @validates_schema
+    def at_least_one(self, data: dict, **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError(f"Give at least one of: {', '.join(CORRECTABLE)}.")
+
+
+class RegistrationRequestSchema(StrictSchema):
+    attendee = fields.Nested(AttendeeSchema, required=True)
+    registration_type = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    delegation = fields.String(load_default=None, allow_none=True,
+                               validate=validate.Length(min=1, max=20))
+    discount_code = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(min=1, max=50))
+
+
+class QuoteRequestSchema(StrictSchema):
+    registration_type = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    discount_code = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(min=1, max=50))
+    at = fields.DateTime(load_default=None, allow_none=True,
+                         metadata={"description": "Quote as of this moment (default: now); "
+                                                  "without an offset, in the edition's zone."})
+
+
+class SubstitutionSchema(StrictSchema):
+    attendee = fields.Nested(AttendeeSchema, required=True)
+
+
+class AttendanceQuerySchema(Schema):
+    as_of = fields.DateTime(load_default=None, metadata={
+        "description": "Answer for this past moment (a date means the end of that day)."})
+
+
+def load_json(schema: Schema, payload: Any) -> dict:
+    if not isinstance(payload, dict):
+        raise ValidationError({"_schema": ["Send a JSON object."]})
+    return schema.load(payload)

@@ -1,0 +1,127 @@
+"""Shared fixtures: the app on SQLite and on PostgreSQL, a settable clock, staff tokens.
+
+Integration and end-to-end tests that take the `backend` fixture run once per backend.
+PostgreSQL gets a fresh database per test; with CI=true an unreachable server fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from domain.base import set_clock
+from registration import create_app
+from registration.services.container import Services
+from tests.support import editions
+from tests.support.clock import SettableClock
+
+POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LOOPBACK = ("127.", "::1", "localhost", "/")
+
+
+@pytest.fixture(autouse=True)
+def only_loopback_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to nothing beyond this machine."""
+    connect = socket.socket.connect
+
+    def guarded(sock: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if sock.family != socket.AF_UNIX and not str(host).startswith(LOOPBACK):
+            raise RuntimeError(f"network access outside loopback attempted: {address}")
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    if not postgres_available():
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but {POSTGRES_URL} is unreachable")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def fresh_postgres(postgres_server: str) -> Iterator[str]:
+    name = f"reg_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = postgres_server.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    if request.param == "sqlite":
+        return None  # the default: SQLite files under the instance folder
+    return request.getfixturevalue("fresh_postgres")
+
+
+@pytest.fixture
+def clock() -> Iterator[SettableClock]:
+    clock = SettableClock(datetime.fromisoformat("2019-03-20T10:00:00-04:00"))
+    yield clock
+    set_clock(None)
+
+
+@pytest.fixture
+def app(database_url: str | None, tmp_path: Path, clock: SettableClock) -> Iterator[Flask]:
+    application = create_app(
+        {"DATABASE_URL": database_url or "", "INSTANCE_PATH": str(tmp_path / "instance"),
+         "RATE_LIMIT_PER_MINUTE": "100000"},
+        clock=clock,
+    )
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["services"].close()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    return app.extensions["services"]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def edition(services: Services) -> dict[str, Any]:
+    """The Quebec test edition, scheduled."""
+    document = editions.edition()
+    services.editions.load(document)
+    return document
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def staff_headers(services: Services) -> dict[str, dict[str, str]]:
+    """Authorization headers for one staff member of each role."""
+    return {role: bearer(services.staff.create(f"test-{role}", role)[1])
+            for role in ("admin", "finance", "desk")}
