@@ -66,6 +66,20 @@ class Registration(ConferenceAggregate):
     class Cancelled(ConferenceAggregate.Event):
         terms: dict
 
+    class PaymentReceived(ConferenceAggregate.Event):
+        amount: dict
+        method: str  # "card", "bank_transfer", "cheque"
+        reference: str  # unique per payment: a Stripe PaymentIntent id, a bank reference
+        details: dict
+
+    class PaymentFailed(ConferenceAggregate.Event):
+        reference: str
+        message: str
+
+    class RefundIssued(ConferenceAggregate.Event):
+        amount: dict
+        reference: str
+
     @event(Registered)
     def __init__(
         self, edition_id: UUID, attendee: dict, registration_type: str, delegation: str | None,
@@ -82,6 +96,9 @@ class Registration(ConferenceAggregate):
         self.substitutions = 0
         self.cancellation: CancellationTerms | None = None
         self.paid = Money.zero(self.quote.currency)
+        self.refunded = Money.zero(self.quote.currency)
+        self.payment_references: list[str] = []
+        self.refund_references: list[str] = []
 
     @classmethod
     def register(
@@ -104,9 +121,17 @@ class Registration(ConferenceAggregate):
         return self.quote.total
 
     @property
+    def balance_due(self) -> Money:
+        """What is still to pay (zero once paid, or once cancelled)."""
+        if self.cancellation is not None:
+            return Money.zero(self.total.currency)
+        due = self.total - self.paid + self.refunded
+        return due if due.amount > 0 else Money.zero(due.currency)
+
+    @property
     def status(self) -> str:
         if self.cancellation is not None:
-            return "cancelled"
+            return "refunded" if not self.refunded.is_zero else "cancelled"
         if self.paid >= self.total:
             return "paid" if not self.total.is_zero else "confirmed"
         return "pending_payment"
@@ -147,3 +172,35 @@ class Registration(ConferenceAggregate):
     @event(Cancelled)
     def _cancelled(self, terms: dict) -> None:
         self.cancellation = CancellationTerms.from_dict(terms)
+
+    def record_payment(
+        self, amount: Money, method: str, reference: str, details: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Record money received; a reference already recorded changes nothing (False)."""
+        if reference in self.payment_references:
+            return False
+        if amount.currency != self.total.currency:
+            raise ValueError(f"a payment in {amount.currency} for a {self.total.currency} place")
+        self._payment_received(amount.to_dict(), method, reference, dict(details or {}))
+        return True
+
+    @event(PaymentReceived)
+    def _payment_received(self, amount: dict, method: str, reference: str, details: dict) -> None:
+        self.paid = self.paid + Money.from_dict(amount)
+        self.payment_references.append(reference)
+
+    @event(PaymentFailed)
+    def record_payment_failure(self, reference: str, message: str) -> None:
+        pass
+
+    def record_refund(self, amount: Money, reference: str) -> bool:
+        """Record money sent back; a reference already recorded changes nothing (False)."""
+        if reference in self.refund_references:
+            return False
+        self._refund_issued(amount.to_dict(), reference)
+        return True
+
+    @event(RefundIssued)
+    def _refund_issued(self, amount: dict, reference: str) -> None:
+        self.refunded = self.refunded + Money.from_dict(amount)
+        self.refund_references.append(reference)

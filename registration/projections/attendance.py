@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields, replace
+from decimal import Decimal
 from typing import Any
 
 from domain.edition import Edition
@@ -52,7 +53,7 @@ class RegistrationRow:
 
     def contribution(self) -> Counter[str]:
         """What this registration adds to its delegation's counts."""
-        active = self.status != "cancelled"
+        active = self.status not in {"cancelled", "refunded"}
         return Counter({
             "registered": 1,
             "cancelled": int(not active),
@@ -104,12 +105,26 @@ def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> Registratio
     return replace(row, status="cancelled")
 
 
+def on_payment(row: RegistrationRow, e: Registration.PaymentReceived) -> RegistrationRow:
+    paid = Decimal(row.paid) + Decimal(e.amount["amount"])
+    status = row.status
+    if status != "cancelled" and paid >= Decimal(row.total):
+        status = "paid"
+    return replace(row, paid=str(paid), status=status)
+
+
+def on_refund(row: RegistrationRow, e: Registration.RefundIssued) -> RegistrationRow:
+    return replace(row, status="refunded" if row.status == "cancelled" else row.status)
+
+
 Reducer = Callable[[Any, Any], RegistrationRow]
 REDUCERS: dict[type, Reducer] = {
     Registration.Registered: on_registered,
     Registration.DetailsCorrected: on_corrected,
     Registration.Substituted: on_substituted,
     Registration.Cancelled: on_cancelled,
+    Registration.PaymentReceived: on_payment,
+    Registration.RefundIssued: on_refund,
 }
 EDITION_EVENTS = (Edition.Scheduled, Edition.Reconfigured)
 

@@ -19,7 +19,6 @@ from registration.application import Conference, new_secret, secret_hash
 from registration.clock import Clock, make_clock
 
 
-
 @dataclass(frozen=True)
 class NewRegistration:
     registration: Registration
