@@ -34,7 +34,7 @@ class Conference(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        self.saved_listeners: list[Callable[[], None]] = []
+        self.saved_listeners: list[Callable[[], object]] = []
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -44,7 +44,7 @@ class Conference(Application[UUID]):
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, cls):

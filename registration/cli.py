@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -67,8 +68,9 @@ def run_projections(interval: float) -> None:
 def rebuild_projections() -> None:
     """Rebuild every read model from the whole event log, with a progress bar."""
     read_models = services().read_models
-    total = read_models.app.recorder.max_notification_id()
+    total = read_models.app.recorder.max_notification_id() or 0
     started = time.perf_counter()
+    bar: Any
     with click.progressbar(length=total, label="Rebuilding read models") as bar:
         applied = read_models.rebuild(progress=bar.update)
         bar.update(total)

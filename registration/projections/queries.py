@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.edition import EditionConfig, edition_id
 from registration.projections import attendance
+from registration.projections.attendance import RegistrationRow
 from registration.projections.runner import ReadModels
 
 
@@ -34,12 +35,12 @@ class Queries:
             counts = attendance.summarise(replayed, key)
         return attendance_report(config, counts, as_of)
 
-    def registrations(self, config: EditionConfig) -> list[attendance.RegistrationRow]:
+    def registrations(self, config: EditionConfig) -> list[RegistrationRow]:
         rows = self.store.query(
             "SELECT * FROM registrations WHERE edition_id = :edition_id "
             "ORDER BY delegation, last_name, first_name",
             {"edition_id": str(edition_id(config.slug))})
-        return [attendance.RegistrationRow.from_mapping(r) for r in rows]
+        return [RegistrationRow.from_mapping(r) for r in rows]
 
 
 def attendance_report(
@@ -56,7 +57,8 @@ def attendance_report(
     if any(d == attendance.NO_DELEGATION for d, _ in counts):
         codes.append(attendance.NO_DELEGATION)
     types = [t.code for t in config.registration_types]
-    delegations, grand = [], Counter()
+    delegations: list[dict[str, Any]] = []
+    grand: Counter = Counter()
     by_type_total: dict[str, Counter] = {t: Counter() for t in types}
     for code in codes:
         total: Counter = Counter()

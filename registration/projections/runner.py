@@ -39,7 +39,7 @@ class ReadModels:
     def position(self) -> int:
         return self.store.max_tracking_id(self.app.name) or 0
 
-    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+    def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
         """Apply every event not yet projected; returns how many were applied."""
         applied = 0
         with self._lock:
@@ -116,15 +116,11 @@ class ReadModels:
                 "edition_id": edition_id, "delegation": delegation,
                 "registration_type": type_code, **params})
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
         """Drop what was projected and apply the whole log again."""
         with self._lock:
             self.store.clear(self.app.name)
         return self.catch_up(progress)
-
-    def backlog(self) -> int:
-        """Notifications in the log past our position (any topic): for progress bars."""
-        return max(0, self.app.recorder.max_notification_id() - self.position)
 
     def replay(self, until: datetime) -> dict[str, RegistrationRow]:
         """Rows as they stood at `until`, answered from the event log itself."""
@@ -136,5 +132,5 @@ class ReadModels:
             if not notifications:
                 return rows
             events = [self.app.mapper.to_domain_event(n) for n in notifications]
-            attendance.fold(rows, (e for e in events if e.timestamp <= until))
+            attendance.fold(rows, (e for e in events if e.timestamp <= until))  # type: ignore[attr-defined]
             position = notifications[-1].id

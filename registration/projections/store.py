@@ -6,7 +6,7 @@ Queries are written once with `:name` parameters; PostgreSQL gets them as `%(nam
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -48,6 +48,7 @@ class ReadModelStore:
 
     datastore: Any
     tracking_table: str
+    max_tracking_id: Callable[[str], int | None]  # from the backend's TrackingRecorder
 
     def sql(self, statement: str) -> str:
         return statement
@@ -104,7 +105,7 @@ class PostgresReadModels(ReadModelStore, PostgresTrackingRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tracking_table = self.tracking_table_name
-        self.sql_create_statements.extend(SQL(s) for s in READ_MODEL_TABLES)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(SQL(s) for s in READ_MODEL_TABLES)  # type: ignore[misc]
 
     def sql(self, statement: str) -> str:
         return PARAMETER.sub(r"%(\1)s", statement)

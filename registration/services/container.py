@@ -33,7 +33,7 @@ class Services:
         store = open_store(read_model_env(settings.database_url, settings.instance_path))
         read_models = ReadModels(app, store)
         if settings.sync_projections:
-            app.saved_listeners.append(read_models.catch_up)
+            app.saved_listeners.append(lambda: read_models.catch_up())
         clock = clock or make_clock(settings.clock_start)
         set_clock(clock)
         return cls(

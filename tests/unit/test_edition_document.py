@@ -1,0 +1,67 @@
+"""Reading an edition document: every problem listed at once; local times in the edition's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.edition import Edition, parse_edition
+from domain.errors import InvalidEdition, RegistrationClosed
+from tests.support import editions
+
+
+def problems_of(document: dict) -> list[str]:
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    return refused.value.problems
+
+
+def test_a_valid_document_reads_deadlines_in_the_editions_time_zone():
+    config = parse_edition(editions.edition())
+    early = config.registration_type("delegate").tiers[0]
+    assert early.until == datetime(2019, 4, 15, 23, 59, tzinfo=ZoneInfo("America/Montreal"))
+    assert config.delegation("GA").allotment == 2
+
+
+def test_an_invalid_document_is_refused_with_every_problem_listed():
+    document = editions.edition(
+        slug="Bad Slug", host="Quebec", currency="EUR", time_zone="Mars/Olympus",
+        languages=["de"], bogus=True,
+    )
+    document["registration_types"][0]["tiers"][1]["price"] = "free"
+    document["delegations"].append({"code": "QC", "names": {"en": "Again"}})
+    found = problems_of(document)
+    for expected in ("bogus: is not a known field", "slug:", "host:", "currency:", "time_zone:",
+                     "languages:", "registration_types[0].tiers[1].price:",
+                     "delegation 'QC' appears twice"):
+        assert any(expected in problem for problem in found), (expected, found)
+
+
+def test_tiers_must_be_in_deadline_order_and_codes_must_name_existing_types():
+    document = editions.edition()
+    tiers = document["registration_types"][0]["tiers"]
+    tiers[0]["until"], tiers[1]["until"] = tiers[1]["until"], tiers[0]["until"]
+    document["discount_codes"][1]["registration_types"] = ["astronaut"]
+    found = problems_of(document)
+    assert any("deadlines must be in order" in p for p in found)
+    assert any("unknown registration type 'astronaut'" in p for p in found)
+
+
+def test_registration_is_refused_before_it_opens_and_after_it_closes():
+    config = parse_edition(editions.edition())
+    with pytest.raises(RegistrationClosed, match="opens on 2019-01-15 09:00"):
+        config.check_open(datetime(2019, 1, 1, tzinfo=ZoneInfo("UTC")))
+    with pytest.raises(RegistrationClosed):
+        config.check_open(datetime(2019, 6, 5, tzinfo=ZoneInfo("UTC")))
+
+
+def test_reloading_an_unchanged_document_records_nothing_and_the_slug_cannot_change():
+    edition = Edition.schedule(editions.edition())
+    edition.reconfigure(editions.edition())
+    assert edition.version == 1
+    edition.reconfigure(editions.edition(currency="USD"))
+    assert edition.version == 2 and edition.config.currency == "USD"
+    with pytest.raises(InvalidEdition):
+        edition.reconfigure(editions.edition(slug="another-edition"))
