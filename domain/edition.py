@@ -22,6 +22,7 @@ from domain.errors import (
     UnknownDelegation,
     UnknownRegistrationType,
 )
+from domain.invoicing import InvoicingTerms, parse_invoicing
 from domain.policy import CancellationPolicy, RefundStep
 from domain.pricing import DiscountCode, PriceQuote, PriceTier, RegistrationType, price_quote
 from domain.tax import TaxRate, parse_tax_rates, rates_for
@@ -32,8 +33,11 @@ JURISDICTION = re.compile(r"^(CA|US)-[A-Z]{2}$")
 KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
-    "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers",
+    "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
+    "invoicing",
 }
+BADGE_STOCKS = ("4x3", "letter-6")  # a 4 x 3 in badge per page; a letter sheet of six
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def edition_id(slug: str) -> UUID:
@@ -70,6 +74,8 @@ class EditionConfig:
     discount_codes: tuple[DiscountCode, ...] = ()
     taxes: tuple[TaxRate, ...] | None = None
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
+    badge_stock: str = BADGE_STOCKS[0]
+    invoicing: InvoicingTerms | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -156,6 +162,8 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     r.unique([c.code.casefold() for c in codes], "discount_codes", "discount code")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
     taxes = _taxes(r, doc)
+    badge_stock = _badge_stock(r, doc)
+    invoicing = parse_invoicing(r, doc, slug)
     venue = doc.get("venue") or {}
     if not isinstance(venue, Mapping) or not venue.get("name"):
         r.problem("venue", "must give at least the venue's name")
@@ -169,7 +177,8 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         currency=currency, languages=languages, registration_opens=opens,
         registration_closes=closes, registration_types=types, delegations=delegations,
         cancellation_policy=policy, discount_codes=codes, taxes=taxes,
-        tax_numbers=dict(doc.get("tax_numbers") or {}),
+        tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
+        invoicing=invoicing,
     )
 
 
@@ -201,10 +210,12 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
     dated = [d for d in deadlines if d is not None]
     if dated != sorted(dated):
         r.problem(join(path, "tiers"), "deadlines must be in order")
+    color = str(doc.get("color") or "#1f4e79") if isinstance(doc, Mapping) else "#1f4e79"
+    if not COLOR.match(color):
+        r.problem(join(path, "color"), 'must be a colour like "#1f4e79"')
     return RegistrationType(
         code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
-        capacity=r.integer(doc, "capacity", path),
-        color=str(doc.get("color") or "#1f4e79") if isinstance(doc, Mapping) else "#1f4e79",
+        capacity=r.integer(doc, "capacity", path), color=color,
     )
 
 
@@ -250,6 +261,15 @@ def _policy(r: DocumentReader, doc: Any, zone: ZoneInfo) -> CancellationPolicy:
             steps.append(RefundStep(until=until, refund_percent=share))
     fee = _or_zero(r.decimal(doc, "fee", path, required=False))
     return CancellationPolicy(steps=tuple(steps), fee=fee)
+
+
+def _badge_stock(r: DocumentReader, doc: Mapping[str, Any]) -> str:
+    badge = doc.get("badge") or {}
+    stock = badge.get("stock", BADGE_STOCKS[0]) if isinstance(badge, Mapping) else None
+    if stock not in BADGE_STOCKS:
+        r.problem("badge.stock", f"must be one of {', '.join(BADGE_STOCKS)}")
+        return BADGE_STOCKS[0]
+    return str(stock)
 
 
 def _or_zero(value: Decimal | None) -> Decimal:

@@ -64,6 +64,16 @@ class AlreadyCancelled(Refused):
     default_message = "This registration is already cancelled."
 
 
+class AlreadyPaid(Refused):
+    code = "already_paid"
+    default_message = "This registration is already paid."
+
+
+class AlreadyInvoiced(Refused):
+    code = "already_invoiced"
+    default_message = "This registration is already billed by a live invoice."
+
+
 class Conflict(Refused):
     code = "conflict"
     default_message = "This cannot be done in the current state."

@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.errors import AlreadyCancelled
+from domain.errors import AlreadyCancelled, AlreadyInvoiced
 from domain.money import Money
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
@@ -80,6 +80,25 @@ class Registration(ConferenceAggregate):
         amount: dict
         reference: str
 
+    class Invoiced(ConferenceAggregate.Event):
+        invoice_number: str
+        amount: dict  # what the invoice bills for this place (taxes at the invoice's tax point)
+
+    class InvoiceCancelled(ConferenceAggregate.Event):
+        invoice_number: str
+        total: dict  # what the place costs again, now that no invoice bills it
+
+    class PaymentRequested(ConferenceAggregate.Event):
+        reference: str  # the card processor's payment (a PaymentIntent id)
+        amount: dict  # this registration's share of it
+
+    class BadgePrinted(ConferenceAggregate.Event):
+        printed_by: str  # the staff member's name
+
+    class CheckedIn(ConferenceAggregate.Event):
+        at: datetime
+        by: str
+
     @event(Registered)
     def __init__(
         self, edition_id: UUID, attendee: dict, registration_type: str, delegation: str | None,
@@ -99,6 +118,12 @@ class Registration(ConferenceAggregate):
         self.refunded = Money.zero(self.quote.currency)
         self.payment_references: list[str] = []
         self.refund_references: list[str] = []
+        self.invoice_number: str | None = None  # the live invoice billing this place
+        self.invoiced_total: Money | None = None
+        self.payment_request: dict | None = None  # the open card payment: reference, amount
+        self.failure_references: list[str] = []
+        self.badge_prints = 0
+        self.checked_in_at: datetime | None = None
 
     @classmethod
     def register(
@@ -118,7 +143,7 @@ class Registration(ConferenceAggregate):
 
     @property
     def total(self) -> Money:
-        return self.quote.total
+        return self.invoiced_total if self.invoiced_total is not None else self.quote.total
 
     @property
     def balance_due(self) -> Money:
@@ -134,7 +159,7 @@ class Registration(ConferenceAggregate):
             return "refunded" if not self.refunded.is_zero else "cancelled"
         if self.paid >= self.total:
             return "paid" if not self.total.is_zero else "confirmed"
-        return "pending_payment"
+        return "invoiced" if self.invoice_number is not None else "pending_payment"
 
     def _check_active(self) -> None:
         if self.is_cancelled:
@@ -189,9 +214,25 @@ class Registration(ConferenceAggregate):
         self.paid = self.paid + Money.from_dict(amount)
         self.payment_references.append(reference)
 
+    def record_payment_failure(self, reference: str, message: str) -> bool:
+        """Record a declined attempt; the same attempt reported twice changes nothing."""
+        if reference in self.failure_references:
+            return False
+        self._payment_failed(reference, message)
+        return True
+
     @event(PaymentFailed)
-    def record_payment_failure(self, reference: str, message: str) -> None:
-        pass
+    def _payment_failed(self, reference: str, message: str) -> None:
+        self.failure_references.append(reference)
+
+    def request_payment(self, reference: str, amount: Money) -> None:
+        """Note the card payment opened for this place (checked by the caller: see payments)."""
+        self._check_active()
+        self._payment_requested(reference, amount.to_dict())
+
+    @event(PaymentRequested)
+    def _payment_requested(self, reference: str, amount: dict) -> None:
+        self.payment_request = {"reference": reference, "amount": Money.from_dict(amount)}
 
     def record_refund(self, amount: Money, reference: str) -> bool:
         """Record money sent back; a reference already recorded changes nothing (False)."""
@@ -204,3 +245,52 @@ class Registration(ConferenceAggregate):
     def _refund_issued(self, amount: dict, reference: str) -> None:
         self.refunded = self.refunded + Money.from_dict(amount)
         self.refund_references.append(reference)
+
+    def mark_invoiced(self, invoice_number: str, amount: Money) -> None:
+        """One live invoice per place (see domain.invoice)."""
+        self._check_active()
+        if self.invoice_number is not None:
+            raise AlreadyInvoiced(f"This registration is already billed by invoice "
+                                  f"{self.invoice_number}.")
+        self._invoiced(invoice_number, amount.to_dict())
+
+    @event(Invoiced)
+    def _invoiced(self, invoice_number: str, amount: dict) -> None:
+        self.invoice_number = invoice_number
+        self.invoiced_total = Money.from_dict(amount)
+
+    @event(InvoiceCancelled)
+    def _invoice_cancelled(self, invoice_number: str, total: dict) -> None:
+        self.invoice_number = None
+        self.invoiced_total = None
+
+    def unmark_invoiced(self) -> None:
+        """The invoice billing this place was cancelled: it may be billed again."""
+        if self.invoice_number is not None:
+            self._invoice_cancelled(self.invoice_number, self.quote.total.to_dict())
+
+    def check_badge_allowed(self) -> None:
+        if self.is_cancelled:
+            raise AlreadyCancelled("This registration is cancelled: it gets no badge.")
+
+    def record_badge_print(self, printed_by: str) -> None:
+        """Record that a badge was printed; reprints are allowed, and counted."""
+        self.check_badge_allowed()
+        self._badge_printed(printed_by)
+
+    @event(BadgePrinted)
+    def _badge_printed(self, printed_by: str) -> None:
+        self.badge_prints += 1
+
+    def check_in(self, by: str, at: datetime) -> bool:
+        """Check the attendee in; a second scan changes nothing (False)."""
+        if self.is_cancelled:
+            raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
+        if self.checked_in_at is not None:
+            return False
+        self._checked_in(at, by)
+        return True
+
+    @event(CheckedIn)
+    def _checked_in(self, at: datetime, by: str) -> None:
+        self.checked_in_at = at

@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.capacity import Allocation
 from domain.edition import Edition, edition_id
 from domain.errors import Conflict, NotFound
+from domain.numbering import InvoiceSequence
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -30,7 +31,7 @@ class Conference(Application[UUID]):
     """
 
     name = "Conference"
-    snapshotting_intervals = {Allocation: 100}
+    snapshotting_intervals = {Allocation: 100, InvoiceSequence: 100}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)

@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 
 from domain.errors import InvalidEdition
+from registration.cli_badges import badges
 from registration.services.container import Services
 
 
@@ -88,5 +89,5 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (editions, staff, projections, seed):
+    for command in (editions, staff, projections, seed, badges):
         app.cli.add_command(command)

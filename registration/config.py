@@ -20,6 +20,13 @@ class Settings:
     sync_projections: bool = True
     rate_limit_per_minute: int = 120
     clock_start: datetime | None = None
+    # Session cookies only over HTTPS (set SESSION_COOKIE_SECURE=true behind TLS).
+    secure_cookies: bool = False
+    # Card payments: localstripe on loopback by default (see docs/payments.md for real Stripe).
+    stripe_secret_key: str = "sk_test_local"
+    stripe_publishable_key: str = "pk_test_local"
+    stripe_webhook_secret: str = "whsec_local"
+    stripe_api_base: str = "http://127.0.0.1:8420"
 
     @classmethod
     def from_env(cls, instance_path: Path, overrides: dict | None = None) -> Settings:
@@ -33,4 +40,10 @@ class Settings:
             rate_limit_per_minute=int(values.get("RATE_LIMIT_PER_MINUTE") or 120),
             clock_start=datetime.fromisoformat(values["CLOCK_START"])
             if values.get("CLOCK_START") else None,
+            secure_cookies=values.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+            stripe_secret_key=values.get("STRIPE_SECRET_KEY") or cls.stripe_secret_key,
+            stripe_publishable_key=values.get("STRIPE_PUBLISHABLE_KEY")
+            or cls.stripe_publishable_key,
+            stripe_webhook_secret=values.get("STRIPE_WEBHOOK_SECRET") or cls.stripe_webhook_secret,
+            stripe_api_base=values.get("STRIPE_API_BASE") or cls.stripe_api_base,
         )

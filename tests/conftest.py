@@ -24,6 +24,12 @@ from registration import create_app
 from registration.services.container import Services
 from tests.support import editions
 from tests.support.clock import SettableClock
+from tests.support.localstripe import (  # noqa: F401
+    live_server,
+    localstripe,
+    stripe_settings,
+    webhook_server,
+)
 
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -87,10 +93,17 @@ def clock() -> Iterator[SettableClock]:
 
 
 @pytest.fixture
-def app(database_url: str | None, tmp_path: Path, clock: SettableClock) -> Iterator[Flask]:
+def app_overrides() -> dict[str, str]:
+    """More settings for the `app` fixture (a test module may override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str | None, tmp_path: Path, clock: SettableClock,
+        app_overrides: dict[str, str]) -> Iterator[Flask]:
     application = create_app(
         {"DATABASE_URL": database_url or "", "INSTANCE_PATH": str(tmp_path / "instance"),
-         "RATE_LIMIT_PER_MINUTE": "100000"},
+         "RATE_LIMIT_PER_MINUTE": "100000", **app_overrides},
         clock=clock,
     )
     application.config["TESTING"] = True

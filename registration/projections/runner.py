@@ -13,16 +13,25 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.utils import get_topic
 
 from registration.application import Conference
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
+from registration.projections.ledger import LedgerProjection
 from registration.projections.store import Cursor, ReadModelStore, placeholders
 
 PAGE_SIZE = 500
+
+
+class PageHandler(Protocol):
+    topics: tuple[type, ...]
+
+    def apply(self, cursor: Cursor, events: Sequence[Any]) -> None: ...
+
+
 ROW_COLUMNS = [f for f in RegistrationRow.__dataclass_fields__]
 
 
@@ -30,8 +39,11 @@ class ReadModels:
     def __init__(self, app: Conference, store: ReadModelStore) -> None:
         self.app = app
         self.store = store
-        self.topics = [get_topic(cls) for cls in (*attendance.REDUCERS,
-                                                  *attendance.EDITION_EVENTS)]
+        # Other read models, each applying the page in the same transaction.
+        self.page_handlers: list[PageHandler] = [LedgerProjection(store)]
+        self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
+            *attendance.REDUCERS, *attendance.EDITION_EVENTS,
+            *(topic for handler in self.page_handlers for topic in handler.topics))))
         self.store.start_tracking(app.name)
         self._lock = threading.Lock()
 
@@ -71,6 +83,8 @@ class ReadModels:
             changed = {k: v for k, v in after.items() if before.get(k) != v}
             self._save_rows(cursor, changed.values())
             self._move_counters(cursor, attendance.deltas(dict(before), changed))
+            for handler in self.page_handlers:
+                handler.apply(cursor, events)
         return True
 
     def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
@@ -99,8 +113,7 @@ class ReadModels:
         updates = ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
         statement = (f"INSERT INTO registrations ({columns}) VALUES ({values}) "
                      f"ON CONFLICT (registration_id) DO UPDATE SET {updates}")
-        for row in rows:
-            self.store.execute(cursor, statement, row.as_dict())
+        self.store.execute_many(cursor, statement, (row.as_dict() for row in rows))
 
     def _move_counters(self, cursor: Cursor, moves: dict[tuple[str, str, str], Counter]) -> None:
         counts = ", ".join(attendance.COUNTS)

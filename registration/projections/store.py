@@ -25,7 +25,7 @@ READ_MODEL_TABLES = (
         email TEXT NOT NULL, organisation TEXT NOT NULL, language TEXT NOT NULL,
         status TEXT NOT NULL, total TEXT NOT NULL, currency TEXT NOT NULL, paid TEXT NOT NULL,
         substitutions INTEGER NOT NULL, checked_in_at TEXT, registered_at TEXT NOT NULL,
-        search_text TEXT NOT NULL)""",
+        search_text TEXT NOT NULL, badge_prints INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX IF NOT EXISTS registrations_by_edition ON registrations (edition_id, delegation)",
     """CREATE TABLE IF NOT EXISTS attendance (
         edition_id TEXT NOT NULL, delegation TEXT NOT NULL, registration_type TEXT NOT NULL,
@@ -33,12 +33,23 @@ READ_MODEL_TABLES = (
         paid INTEGER NOT NULL DEFAULT 0, substituted INTEGER NOT NULL DEFAULT 0,
         checked_in INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (edition_id, delegation, registration_type))""",
+    """CREATE TABLE IF NOT EXISTS ledger (
+        number TEXT PRIMARY KEY, invoice_id TEXT NOT NULL UNIQUE, edition_id TEXT NOT NULL,
+        kind TEXT NOT NULL, refers_to_number TEXT, issued_on TEXT NOT NULL,
+        due_on TEXT NOT NULL, issued_at TEXT NOT NULL, bill_to TEXT NOT NULL, delegation TEXT,
+        po_number TEXT, currency TEXT NOT NULL, subtotal TEXT NOT NULL, taxes TEXT NOT NULL,
+        total TEXT NOT NULL, paid TEXT NOT NULL, credited TEXT NOT NULL, balance TEXT NOT NULL,
+        status TEXT NOT NULL, document TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ledger_by_edition ON ledger (edition_id, issued_at)",
+    """CREATE TABLE IF NOT EXISTS ledger_links (
+        registration_id TEXT PRIMARY KEY, number TEXT NOT NULL)""",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
 
 class Cursor(Protocol):
     def execute(self, *args: Any, **kwargs: Any) -> Any: ...
+    def executemany(self, *args: Any, **kwargs: Any) -> Any: ...
     def fetchall(self) -> Any: ...
     def fetchone(self) -> Any: ...
 
@@ -69,6 +80,14 @@ class ReadModelStore:
         cursor.execute(self.sql(statement), dict(params))
         return [dict(row) for row in cursor.fetchall()] if fetch else []
 
+    def execute_many(
+        self, cursor: Cursor, statement: str, params: Iterable[Mapping[str, Any]]
+    ) -> None:
+        """One statement for many rows: psycopg pipelines them (one round trip, not one each)."""
+        rows = [dict(p) for p in params]
+        if rows:
+            cursor.executemany(self.sql(statement), rows)
+
     def start_tracking(self, application_name: str) -> None:
         with self.transaction() as cursor:
             self.execute(cursor, f"INSERT INTO {self.tracking_table} VALUES (:app, 0) "
@@ -88,7 +107,7 @@ class ReadModelStore:
 
     def clear(self, application_name: str) -> None:
         with self.transaction() as cursor:
-            for table in ("attendance", "registrations", "editions"):
+            for table in ("attendance", "registrations", "editions", "ledger", "ledger_links"):
                 self.execute(cursor, f"DELETE FROM {table}", {})
             self.execute(cursor, f"UPDATE {self.tracking_table} SET notification_id = 0 "
                          "WHERE application_name = :app", {"app": application_name})

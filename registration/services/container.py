@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.base import set_clock
+from registration.adapters.badge_printer import BadgePrinter
+from registration.adapters.documents import DocumentRenderer
+from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock
 from registration.config import Settings
@@ -12,7 +15,11 @@ from registration.persistence import event_store_env, read_model_env
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
+from registration.services.desk import DeskService
 from registration.services.editions import EditionService
+from registration.services.invoices import InvoiceService
+from registration.services.payments import PaymentService
+from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
 from registration.services.staff import StaffService
 
@@ -26,6 +33,11 @@ class Services:
     registrations: RegistrationService
     staff: StaffService
     clock: Clock
+    documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
+    desk: DeskService
+    payments: PaymentService
+    cancellations: CancellationService  # cancelling with the card refund the policy owes
+    invoices: InvoiceService
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -36,12 +48,23 @@ class Services:
             app.saved_listeners.append(lambda: read_models.catch_up())
         clock = clock or make_clock(settings.clock_start)
         set_clock(clock)
+        documents = DocumentRenderer()
+        registrations = RegistrationService(app, clock)
+        invoices = InvoiceService(app, clock)
+        registrations.cancellation_hooks.append(invoices.credit_cancellation)
+        payments = PaymentService(app, StripeGateway(
+            settings.stripe_secret_key, settings.stripe_api_base,
+            settings.stripe_publishable_key))
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
-            editions=EditionService(app), registrations=RegistrationService(app, clock),
-            staff=StaffService(app),
+            editions=EditionService(app), registrations=registrations,
+            staff=StaffService(app), documents=documents,
+            desk=DeskService(app, store, BadgePrinter(documents), clock),
+            payments=payments, cancellations=CancellationService(registrations, payments),
+            invoices=invoices,
         )
 
     def close(self) -> None:
+        self.desk.printer.close()
         self.app.close()
         self.read_models.store.datastore.close()

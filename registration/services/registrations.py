@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,12 +11,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
+from domain.checkin import CheckinCode, checkin_code_id, new_checkin_secret
 from domain.edition import Edition, EditionConfig
 from domain.errors import AllotmentExhausted, CodeExhausted, DuplicateEmail, Refused, SoldOut
 from domain.policy import CancellationTerms
 from domain.registration import Attendee, Registration
 from registration.application import Conference, new_secret, secret_hash
 from registration.clock import Clock, make_clock
+
+CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class RegistrationService:
     def __init__(self, app: Conference, clock: Clock | None = None) -> None:
         self.app = app
         self.clock = clock or make_clock()
+        # Decided with each cancellation, saved with it: e.g. the credit note for an invoice.
+        self.cancellation_hooks: list[CancellationHook] = []
 
     def register(
         self, slug: str, attendee: Attendee, registration_type: str,
@@ -48,12 +53,14 @@ class RegistrationService:
             registration = Registration.register(
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
-                checkin_secret=new_secret(), holds=[a.resource for a in allocations],
+                checkin_secret=new_checkin_secret(), holds=[a.resource for a in allocations],
             )
             claim = self._claim(edition.id, attendee.email, registration.id)
             for allocation in allocations:
                 allocation.take(registration.id)
-            return [registration, claim, *allocations], NewRegistration(registration, token)
+            checkin = CheckinCode.issue(registration.checkin_secret, registration.id)
+            return [registration, claim, checkin, *allocations], NewRegistration(
+                registration, token)
 
         return self.app.decide(decision)
 
@@ -128,8 +135,12 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], Registration]:
             registration = self.get(registration_id)
             claims = self._move_claim(registration, attendee.email)
-            registration.substitute(attendee, checkin_secret=new_secret())
-            return [registration, *claims], registration
+            old_code = self.app.find(checkin_code_id(registration.checkin_secret), CheckinCode)
+            registration.substitute(attendee, checkin_secret=new_checkin_secret())
+            if old_code is not None:
+                old_code.revoke("substituted")
+            new_code = CheckinCode.issue(registration.checkin_secret, registration.id)
+            return [registration, *claims, old_code, new_code], registration
 
         return self.app.decide(decision)
 
@@ -153,7 +164,10 @@ class RegistrationService:
                     Allocation.create_id(resource), Allocation, "allocation")
                 allocation.give_back(registration.id)
                 allocations.append(allocation)
-            return [registration, self._release(registration), *allocations], terms
+            consequences = [aggregate for hook in self.cancellation_hooks
+                            for aggregate in hook(registration, terms, moment)]
+            return [registration, self._release(registration), *allocations,
+                    *consequences], terms
 
         return self.app.decide(decision)
 

@@ -1,9 +1,20 @@
-"""Creating staff members and recognising them by their bearer token."""
+"""Staff accounts: bearer tokens for the API, e-mail and password for the pages.
+
+Passwords are hashed here (werkzeug's scrypt), outside the domain; events carry only the hash.
+"""
 
 from __future__ import annotations
 
-from domain.staff import StaffMember, StaffToken, staff_id, token_id
+from uuid import UUID
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from domain.errors import DuplicateEmail
+from domain.staff import StaffDirectory, StaffMember, StaffToken, staff_id, token_id
 from registration.application import Conference, new_secret, secret_hash
+
+# Checked against when the e-mail is unknown, so a wrong e-mail costs as much as a wrong password.
+_DECOY_HASH = generate_password_hash(new_secret())
 
 
 class StaffService:
@@ -28,3 +39,52 @@ class StaffService:
         if index is None:
             return None
         return self.app.find(index.staff_id, StaffMember)
+
+    def _directory(self) -> StaffDirectory:
+        return self.app.find(StaffDirectory.create_id(), StaffDirectory) or StaffDirectory()
+
+    def create_account(self, name: str, email: str, password: str, role: str) -> StaffMember:
+        """A new staff member who signs in with `email` and `password`."""
+        password_hash = generate_password_hash(password)
+
+        def decision() -> tuple[list, StaffMember]:
+            directory = self._directory()
+            if self.app.find(staff_id(name), StaffMember) is not None:
+                raise DuplicateEmail(f"There is already a staff member named {name.strip()}.")
+            member = StaffMember(name=name.strip(), role=role)
+            directory.enrol(email, member.id)
+            member.set_credentials(email.strip(), password_hash)
+            return [directory, member], member
+
+        return self.app.decide(decision)
+
+    def ensure_account(self, name: str, email: str, password: str, role: str) -> StaffMember:
+        """Create the account, or reset its password: idempotent, for the demo seed."""
+        directory = self._directory()
+        member_id = directory.member_for(email)
+        if member_id is None:
+            return self.create_account(name, email, password, role)
+
+        def decision() -> tuple[list, StaffMember]:
+            member = self.app.load(member_id, StaffMember, "staff member")
+            if not check_password_hash(member.password_hash or _DECOY_HASH, password):
+                member.set_credentials(email.strip(), generate_password_hash(password))
+            return [member], member
+
+        return self.app.decide(decision)
+
+    def sign_in(self, email: str, password: str) -> StaffMember | None:
+        """The member with these credentials, or None (whichever of the two was wrong)."""
+        member_id = self._directory().member_for(email)
+        member = self.get(member_id) if member_id else None
+        stored = member.password_hash if member is not None else None
+        matches = check_password_hash(stored or _DECOY_HASH, password)
+        return member if stored and matches else None
+
+    def get(self, member_id: UUID) -> StaffMember | None:
+        return self.app.find(member_id, StaffMember)
+
+    def accounts(self) -> list[StaffMember]:
+        """The members who sign in with an e-mail, by name."""
+        members = [self.get(i) for i in self._directory().members.values()]
+        return sorted((m for m in members if m is not None), key=lambda m: m.name.casefold())

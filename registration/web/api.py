@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, request
 from domain.edition import Edition, EditionConfig
 from domain.registration import Registration
 from registration.services.container import Services
-from registration.web.auth import require_holder_or_staff, staff_required
+from registration.web.auth import STAFF_ROLES, require_holder_or_staff, staff_required
 from registration.web.errors import ApiError
 from registration.web.presenters import (
     edition_json,
@@ -56,15 +56,23 @@ def parse_id(registration_id: str) -> UUID:
         raise ApiError(404, f"No registration with id {registration_id!r}.") from None
 
 
-def registration_for_caller(registration_id: str) -> tuple[Registration, str]:
+def registration_for_caller(
+    registration_id: str, staff_roles: tuple[str, ...] = STAFF_ROLES
+) -> tuple[Registration, str]:
+    """The registration, if the caller holds its manage token or is staff in `staff_roles`."""
     registration = services().registrations.get(parse_id(registration_id))
-    require_holder_or_staff(registration)
+    require_holder_or_staff(registration, staff_roles)
     slug = services().app.load(registration.edition_id, Edition, "edition").slug
     return registration, slug
 
 
 @api.get("/editions")
 def list_editions() -> Any:
+    """List the editions, each with its registration types at today's prices and delegations.
+    ---
+    responses:
+      200: {description: "`editions`: a list of editions, each as for one edition."}
+    """
     now = services().clock()
     configs = [services().editions.config(doc["slug"])
                for doc in services().queries.edition_documents()]
@@ -73,12 +81,31 @@ def list_editions() -> Any:
 
 @api.get("/editions/<slug>")
 def show_edition(slug: str) -> Any:
+    """Show one edition: dates, venue, registration types with current prices, delegations.
+
+    Each type's `current_price` is a full quote as of now: early bird when it applies, taxes
+    of the host jurisdiction, one line per tax.
+    ---
+    responses:
+      200:
+        description: >-
+          The edition, with `registration_open` telling whether one may register now.
+    """
     return edition_json(services().editions.config(slug), services().clock())
 
 
 @api.post("/editions/<slug>/quotes")
 @rate_limited
 def quote(slug: str) -> Any:
+    """Quote the price of a registration type, with an optional discount code and moment.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: QuoteRequestSchema}}}
+    responses:
+      200:
+        description: >-
+          The quote: list price, early-bird and code discounts, one line per tax, total.
+      422: {description: "Unknown registration type or discount code, or invalid fields."}
+    """
     data = load_json(QuoteRequestSchema(), body())
     config = services().editions.config(slug)
     at = in_zone(data["at"], config) if data["at"] else services().clock()
@@ -88,6 +115,20 @@ def quote(slug: str) -> Any:
 @api.post("/editions/<slug>/registrations")
 @rate_limited
 def register(slug: str) -> Any:
+    """Register an attendee; the price is quoted and frozen now.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: RegistrationRequestSchema}}}
+    responses:
+      201:
+        description: >-
+          The registration, with `manage_token` (shown only this once) and a Location
+          header.
+      409:
+        description: >-
+          Closed, sold out, code or delegation places used up, or the e-mail is already
+          registered.
+      422: {description: "Invalid or unknown fields, unknown type, delegation or discount code."}
+    """
     payload = body()
     data = load_json(RegistrationRequestSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
@@ -100,21 +141,45 @@ def register(slug: str) -> Any:
 
 @api.get("/registrations/<registration_id>")
 def show_registration(registration_id: str) -> Any:
+    """Show a registration: attendee, type, delegation, frozen quote, payments, cancellation.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200: {description: The registration.}
+    """
     registration, slug = registration_for_caller(registration_id)
     return registration_json(registration, slug)
 
 
 @api.patch("/registrations/<registration_id>")
 def correct_registration(registration_id: str) -> Any:
-    registration, slug = registration_for_caller(registration_id)
-    changes = load_json(CorrectionSchema(partial=True), body())
+    """Correct the attendee's details; send only the fields that change.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    requestBody: {required: true, content: {application/json: {schema: CorrectionSchema}}}
+    responses:
+      200: {description: The corrected registration.}
+      409: {description: "The registration is cancelled, or the new e-mail is already registered."}
+    """
+    registration, slug = registration_for_caller(registration_id, ("desk",))
+    changes = load_json(CorrectionSchema(), body())
     corrected = services().registrations.correct_details(registration.id, changes)
     return registration_json(corrected, slug)
 
 
 @api.post("/registrations/<registration_id>/substitution")
 def substitute(registration_id: str) -> Any:
-    registration, slug = registration_for_caller(registration_id)
+    """Hand the place to another person, at the price already agreed.
+
+    The new attendee gets a new check-in secret; the old e-mail address may register again.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    requestBody: {required: true, content: {application/json: {schema: SubstitutionSchema}}}
+    responses:
+      200: {description: The registration with the new attendee.}
+      409: {description: "The registration is cancelled, or the new e-mail is already registered."}
+    """
+    registration, slug = registration_for_caller(registration_id, ("desk",))
     payload = body()
     load_json(SubstitutionSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
@@ -123,14 +188,37 @@ def substitute(registration_id: str) -> Any:
 
 @api.post("/registrations/<registration_id>/cancellation")
 def cancel(registration_id: str) -> Any:
-    registration, slug = registration_for_caller(registration_id)
-    terms = services().registrations.cancel(registration.id)
-    updated = services().registrations.get(registration.id)
-    return {"registration": registration_json(updated, slug), "refund": terms_json(terms)}
+    """Cancel the registration under the cancellation policy in force now.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200:
+        description: >-
+          The cancelled `registration`, and the `refund` owed under the policy (refund
+          percent, amount retained, refund owed, currency). What was paid by card and is
+          owed back is refunded to the card, once; repeating the request after a failed
+          refund completes it.
+      409: {description: This registration is already cancelled (and refunded).}
+      503: {description: "Stripe is unreachable: retry (nothing is refunded twice)."}
+    """
+    registration, slug = registration_for_caller(registration_id, ("finance",))
+    updated = services().cancellations.cancel(registration.id)
+    assert updated.cancellation is not None
+    return {"registration": registration_json(updated, slug),
+            "refund": terms_json(updated.cancellation)}
 
 
 @api.get("/registrations/<registration_id>/history")
 def history(registration_id: str) -> Any:
+    """List the registration's events, oldest first, with their times.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200:
+        description: >-
+          The registration id and its `events`, each with its name, time and data,
+          without secrets.
+    """
     registration, _ = registration_for_caller(registration_id)
     events = services().registrations.history(registration.id)
     return {"registration": str(registration.id),
@@ -140,6 +228,17 @@ def history(registration_id: str) -> Any:
 @api.get("/editions/<slug>/attendance")
 @staff_required("admin", "finance", "desk")
 def attendance(slug: str) -> Any:
+    """Count registrations per delegation and registration type, with totals.
+
+    Without `as_of` the answer comes from the read tables; with it, from the event log.
+    ---
+    parameters: [{in: query, schema: AttendanceQuerySchema}]
+    responses:
+      200:
+        description: >-
+          Registered, paid, cancelled, substituted, checked in and attending, per
+          delegation and type.
+    """
     config = services().editions.config(slug)
     as_of = parse_as_of(request.args.get("as_of"), config)
     return services().queries.attendance(config, as_of)

@@ -20,16 +20,21 @@ from registration.web.errors import ApiError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def presented_token() -> str | None:
+def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return request.args.get("token") or None
+    return None
+
+
+def presented_token() -> str | None:
+    """A manage token may come in the secret link; a staff token only in the header."""
+    return bearer_token() or request.args.get("token") or None
 
 
 def current_staff() -> StaffMember | None:
     if "staff" not in g:
-        token = presented_token()
+        token = bearer_token()
         services = current_app.extensions["services"]
         g.staff = services.staff.authenticate(token) if token else None
     return g.staff
@@ -48,13 +53,23 @@ def staff_required(*roles: str) -> Callable[[F], F]:
                 raise ApiError(403, f"This needs the {' or '.join(roles)} role.")
             return view(*args, **kwargs)
 
+        wrapper.staff_roles = roles  # type: ignore[attr-defined]  # for the OpenAPI document
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-def require_holder_or_staff(registration: Registration) -> None:
-    if current_staff() is not None:
+STAFF_ROLES = ("admin", "finance", "desk")
+
+
+def require_holder_or_staff(
+    registration: Registration, staff_roles: tuple[str, ...] = STAFF_ROLES
+) -> None:
+    """The holder of the manage token, or a staff member in one of `staff_roles`."""
+    staff = current_staff()
+    if staff is not None:
+        if staff.role not in staff_roles and staff.role != "admin":
+            raise ApiError(403, f"This needs the {' or '.join(staff_roles)} role.")
         return
     token = presented_token()
     if token is None:

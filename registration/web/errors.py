@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError, InvalidEdition, NotFound, Refused
+from registration.adapters.stripe_gateway import GatewayUnavailable
 
 
 class ApiError(Exception):
@@ -42,6 +43,10 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, InvalidEdition):
             details["problems"] = error.problems
         return error_response(status_of(error), error.message, details)
+
+    @app.errorhandler(GatewayUnavailable)
+    def gateway_unavailable(error: GatewayUnavailable) -> Any:
+        return error_response(error.status, error.message, {"code": "payment_service"})
 
     @app.errorhandler(ValidationError)
     def invalid_input(error: ValidationError) -> Any:

@@ -41,4 +41,5 @@ def rate_limited(view: F) -> F:
             raise ApiError(429, "Too many requests from this address; wait a minute.")
         return view(*args, **kwargs)
 
+    wrapper.rate_limited = True  # type: ignore[attr-defined]  # for the OpenAPI document
     return wrapper  # type: ignore[return-value]

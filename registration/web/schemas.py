@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from domain.registration import CORRECTABLE, Attendee
 
@@ -26,13 +34,22 @@ class AttendeeSchema(StrictSchema):
     language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
 
+    @pre_load
+    def strip(self, data: Any, **kwargs: Any) -> Any:
+        """Strip surrounding spaces before validating, so a blank name is refused."""
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
     def load_attendee(self, data: Any) -> Attendee:
-        values = self.load(data)
-        return Attendee(**{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+        return Attendee(**self.load(data))
 
 
 class CorrectionSchema(AttendeeSchema):
     """Only the fields being corrected; at least one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)  # so the OpenAPI document requires none
 
     @validates_schema
     def at_least_one(self, data: dict, **kwargs: Any) -> None:
@@ -63,8 +80,9 @@ class SubstitutionSchema(StrictSchema):
 
 
 class AttendanceQuerySchema(Schema):
-    as_of = fields.DateTime(load_default=None, metadata={
-        "description": "Answer for this past moment (a date means the end of that day)."})
+    as_of = fields.String(load_default=None, metadata={
+        "description": "Answer for this past moment: a date (the end of that day in the "
+                       "edition's zone) or a date-time.", "example": "2019-05-01"})
 
 
 def load_json(schema: Schema, payload: Any) -> dict:

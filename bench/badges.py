@@ -1,0 +1,189 @@
+"""Badges: one through the API, a batch of N on every core, and bare WeasyPrint beside them.
+
+On a fresh SQLite store with the demo's Montréal edition and N registrations (default 500):
+- one badge, GET /api/registrations/{id}/badge.pdf through Flask's test client (recording the
+  print included): p50 and p95 over 50 requests, after a warm-up;
+- the same badge rendered by bare WeasyPrint (same HTML and CSS, one FontConfiguration and
+  pre-parsed CSS, no Flask, no event store): p50, and our overhead as a ratio;
+- the batch of N badges as one PDF (chunked, both cores, merged with pypdf), with the prints
+  recorded: wall time with the worker pool cold and warm, and the peak memory of this
+  process plus its workers (sampled from /proc);
+- bare WeasyPrint rendering the same N badges as one document in one process.
+`python bench/badges.py [N]`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from support import attendee, backend, bench_edition, percentile
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from domain.registration import Attendee
+from registration import create_app
+from registration.adapters.badge_layout import badge_context
+from registration.adapters.badge_printer import PER_PAGE, STYLESHEETS, TEMPLATE
+from registration.adapters.documents import TEMPLATES, DocumentRenderer
+from registration.demo import DEMO_SLUG
+from registration.projections.desk import BadgeFilter
+from registration.services.container import Services
+from registration.services.desk import badge_of
+
+SINGLE_RUNS = 50
+DELEGATIONS = ("QC", "ON", "GA", "NB", "TN")
+
+
+def milliseconds(action: Callable[[], Any], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def descendants(pid: int) -> list[int]:
+    """The worker pool's processes (and theirs), from /proc."""
+    try:
+        children = " ".join(p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children"))
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+    return [d for child in children.split() for d in (int(child), *descendants(int(child)))]
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: memory shared between processes counts once overall."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+class PeakMemory:
+    """Samples this process tree's memory every 100 ms while in the `with` block."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.own, self.workers, self._running = pid, 0, 0, 0, True
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while self._running:
+            own, workers = pss_kib(self.pid), sum(map(pss_kib, descendants(self.pid)))
+            if own + workers > self.peak:
+                self.peak, self.own, self.workers = own + workers, own, workers
+            time.sleep(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._running = False
+        self._thread.join()
+
+
+def seed(services: Services, count: int) -> list[str]:
+    services.editions.load(bench_edition(limits=False))
+    ids = []
+    for n in range(count):
+        created = services.registrations.register(
+            DEMO_SLUG, Attendee(**attendee(n)), "delegate", DELEGATIONS[n % len(DELEGATIONS)])
+        ids.append(str(created.registration.id))
+    return ids
+
+
+def bare_weasyprint(services: Services, registration_ids: list[str]) -> tuple[
+        Callable[[], bytes], Callable[[], bytes]]:
+    """Renderers of the same badge (and the same batch) with WeasyPrint and nothing else."""
+    config = services.editions.config(DEMO_SLUG)
+    badges = [badge_of(services.registrations.get(UUID(i)), config) for i in registration_ids]
+    renderer = DocumentRenderer()
+
+    def page(which: list) -> str:
+        return renderer.html(TEMPLATE, {"title": "Badges", "per_page": PER_PAGE["4x3"],
+                                        "languages": config.languages,
+                                        "badges": [badge_context(b) for b in which]})
+
+    one, batch = page(badges[:1]), page(badges)
+    fonts = FontConfiguration()
+    sheets = [CSS(string=(TEMPLATES / name).read_text(), font_config=fonts)
+              for name in STYLESHEETS["4x3"]]
+
+    def render(html: str) -> bytes:
+        return HTML(string=html).write_pdf(stylesheets=sheets, font_config=fonts)
+
+    return (lambda: render(one)), (lambda: render(batch))
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+
+    with backend("sqlite") as settings:
+        app = create_app(settings)
+        services: Services = app.extensions["services"]
+        print(f"Seeding {count} registrations (SQLite, demo edition {DEMO_SLUG})…")
+        ids = seed(services, count)
+        token = services.staff.create("bench-desk", "desk")[1]
+        headers = {"Authorization": f"Bearer {token}"}
+        client = app.test_client()
+
+        def one_badge() -> None:
+            answer = client.get(f"/api/registrations/{ids[0]}/badge.pdf", headers=headers)
+            assert answer.status_code == 200, answer.json
+
+        bare_one, bare_batch = bare_weasyprint(services, ids)
+        milliseconds(one_badge, 5)
+        milliseconds(bare_one, 5)
+        ours = milliseconds(one_badge, SINGLE_RUNS)
+        bare = milliseconds(bare_one, SINGLE_RUNS)
+        ours_p50, bare_p50 = percentile(ours, 50), percentile(bare, 50)
+        print(f"single badge via API  p50 {ours_p50:.1f} ms, p95 {percentile(ours, 95):.1f} ms "
+              f"(target p50 <= 100 ms)")
+        print(f"bare WeasyPrint       p50 {bare_p50:.1f} ms, same badge; overhead "
+              f"{ours_p50 / bare_p50:.2f}x (goal <= 1.25x)")
+
+        printer = services.desk.printer
+        for label in ("cold pool", "warm pool"):
+            cpu_before = cpu_seconds(os.getpid()), {p: cpu_seconds(p) for p in
+                                                    descendants(os.getpid())}
+            with PeakMemory(os.getpid()) as memory:
+                started = time.perf_counter()
+                printed = services.desk.badges(DEMO_SLUG, BadgeFilter(), "bench-desk")
+                seconds = time.perf_counter() - started
+            cpu_here = cpu_seconds(os.getpid()) - cpu_before[0]
+            cpu_workers = sum(cpu_seconds(p) - cpu_before[1].get(p, 0.0)
+                              for p in descendants(os.getpid()))
+            print(f"batch of {printed.count} ({label}, this process + {printer.workers - 1} "
+                  f"worker, {printer.chunks_by_workers} chunks rendered by workers)  "
+                  f"{seconds:.2f} s, {seconds * 1000 / printed.count:.1f} ms/badge, "
+                  f"{len(printed.pdf) / 1e6:.1f} MB PDF; peak memory {memory.peak / 1024:.0f} MB = "
+                  f"{memory.own / 1024:.0f} MB here + {memory.workers / 1024:.0f} MB in the "
+                  f"workers; CPU {cpu_here:.1f} s here + {cpu_workers:.1f} s in the workers "
+                  "(target <= 8 s, <= 300 MB)")
+        started, cpu = time.perf_counter(), time.process_time()
+        bare_batch()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"bare WeasyPrint batch {seconds:.2f} s for {count} pages in one process "
+              f"({seconds * 1000 / count:.1f} ms/page, one core; CPU {cpu:.1f} s)")
+        services.close()
+
+
+if __name__ == "__main__":
+    main()

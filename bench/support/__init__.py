@@ -1,0 +1,88 @@
+"""What the benchmarks share: the backends to measure, a bench edition, attendees, figures.
+
+Each backend is fresh: a temporary instance folder for SQLite, a new database on the local
+PostgreSQL server (dropped afterwards) for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import statistics
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from registration.demo import DEMO_SLUG, demo_documents
+
+POSTGRES_SERVER = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
+CLOCK_START = "2019-03-20T10:00:00-04:00"  # early bird on, registration open
+DELEGATIONS = ("AL", "GA", "MS", "NC", "SC", "TN", "QC", "ON", "NS", "NB", "MB", "PE", "NL")
+
+
+@contextmanager
+def backend(name: str) -> Iterator[dict[str, str]]:
+    """App settings for a fresh `sqlite` or `postgres` store, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        settings = {"INSTANCE_PATH": folder, "CLOCK_START": CLOCK_START,
+                    "RATE_LIMIT_PER_MINUTE": "10000000", "DATABASE_URL": ""}
+        if name == "sqlite":
+            yield settings
+            return
+        database = f"bench_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{database}"')
+        try:
+            yield {**settings, "DATABASE_URL": f"{POSTGRES_SERVER.rsplit('/', 1)[0]}/{database}"}
+        finally:
+            with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_SERVER, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def backends() -> list[str]:
+    names = ["sqlite"]
+    if postgres_available():
+        names.append("postgres")
+    else:
+        print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: measuring SQLite only")
+    return names
+
+
+def bench_edition(limits: bool = True) -> dict[str, Any]:
+    """The demo's Montréal edition; without limits, for runs larger than its allotments."""
+    document = copy.deepcopy(next(d for d in demo_documents() if d["slug"] == DEMO_SLUG))
+    if not limits:
+        for delegation in document["delegations"]:
+            delegation.pop("allotment", None)
+        for code in document["discount_codes"]:
+            code.pop("max_uses", None)
+    return document
+
+
+def attendee(n: int) -> dict[str, str]:
+    return {"first_name": "Zoé", "last_name": f"Bélanger-{n}", "email": f"p{n}@bench.example",
+            "organisation": "Hydro-Québec", "job_title": "Ingénieure", "language": "fr"}
+
+
+def registration_request(n: int) -> dict[str, Any]:
+    """Mostly delegates across all delegations; every fourth a government official with a code."""
+    government = n % 4 == 3
+    return {"attendee": attendee(n), "delegation": DELEGATIONS[n % len(DELEGATIONS)],
+            "registration_type": "government" if government else "delegate",
+            "discount_code": "GOUV100" if government else None}
+
+
+def percentile(values: list[float], share: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[share - 1]

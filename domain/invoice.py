@@ -1,0 +1,197 @@
+"""Invoices and credit notes: numbered documents that, once issued, never change.
+
+An invoice bills one or several registrations (a delegation's, typically). Cancelling
+something it billed issues a credit note: a new document, with its own number, that refers
+to the invoice and negates what is cancelled. What happens afterwards (payments received,
+credits issued against it) is recorded beside the document, never in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import ConferenceAggregate
+from domain.edition import NAMESPACE
+from domain.errors import Invalid, Refused
+from domain.invoice_lines import BillTo, lines_total, summed_taxes
+from domain.money import Money
+from domain.tax import TaxLine
+
+KINDS = ("invoice", "credit_note")
+PAYMENT_METHODS = ("bank_transfer", "cheque")
+TAX_NUMBER_THRESHOLD = Money.from_dict({"amount": "100.00", "currency": "CAD"})
+
+
+class UnknownRegistration(Invalid):
+    code = "unknown_registration"
+    default_message = "There is no such registration in this edition."
+
+
+class MissingTaxNumber(Refused):
+    code = "missing_tax_number"
+    default_message = "A Canadian invoice of $100 or more must show the issuer's tax numbers."
+
+
+class NotCreditable(Refused):
+    code = "not_creditable"
+    default_message = "Nothing on this invoice is left to credit."
+
+
+def invoice_id(number: str) -> UUID:
+    return uuid5(NAMESPACE, f"invoice/{number}")
+
+
+class Invoice(ConferenceAggregate):
+    class Issued(ConferenceAggregate.Created):
+        edition_id: UUID
+        edition: dict  # slug, names and host, as they were
+        number: str
+        kind: str
+        refers_to_number: str | None
+        issuer: dict
+        bill_to: dict
+        lines: list
+        currency: str
+        languages: list
+        issued_on: str
+        due_on: str
+        po_number: str | None
+        delegation: str | None
+        reason: str | None
+
+    class PaymentRecorded(ConferenceAggregate.Event):
+        amount: dict
+        method: str
+        reference: str
+        received_on: str
+
+    class Credited(ConferenceAggregate.Event):
+        credit_note_number: str
+        registration_ids: list
+        amount: dict  # the credit note's total (negative)
+
+    @staticmethod
+    def create_id(number: str) -> UUID:
+        return invoice_id(number)
+
+    @event(Issued)
+    def __init__(
+        self, edition_id: UUID, edition: dict, number: str, kind: str,
+        refers_to_number: str | None, issuer: dict, bill_to: dict, lines: list, currency: str,
+        languages: list, issued_on: str, due_on: str, po_number: str | None,
+        delegation: str | None, reason: str | None,
+    ) -> None:
+        self.edition_id = edition_id
+        self.number = number
+        self.kind = kind
+        self.currency = currency
+        self.lines: list[dict[str, Any]] = lines
+        self.document: dict[str, Any] = {
+            "edition_id": str(edition_id), "edition": edition, "number": number, "kind": kind,
+            "refers_to_number": refers_to_number, "issuer": issuer, "bill_to": bill_to,
+            "lines": lines, "currency": currency, "languages": languages,
+            "issued_on": issued_on, "due_on": due_on, "po_number": po_number,
+            "delegation": delegation, "reason": reason,
+        }
+        self.paid = lines_total(self.lines, "prepaid", self.currency)
+        self.payment_references: list[str] = []
+        self.credited = Money.zero(self.currency)
+        self.credited_registrations: list[str] = []
+        self.credit_notes: list[str] = []
+
+    @classmethod
+    def issue(cls, *, edition: Mapping[str, Any], bill_to: BillTo, lines: list[dict[str, Any]],
+              issued_on: date, due_on: date, **document: Any) -> Invoice:
+        if not lines:
+            raise Invalid("An invoice needs at least one line.")
+        invoice = cls(edition=dict(edition), bill_to=bill_to.to_dict(), lines=lines,
+                      issued_on=issued_on.isoformat(), due_on=due_on.isoformat(), **document)
+        invoice.check_tax_numbers(str(edition["host"]))
+        return invoice
+
+    def check_tax_numbers(self, host: str) -> None:
+        if not host.startswith("CA-") or self.kind != "invoice" or self.currency != "CAD":
+            return
+        if self.total >= TAX_NUMBER_THRESHOLD:
+            missing = [t.code for t in self.tax_lines if not t.registration_number]
+            if missing:
+                raise MissingTaxNumber(
+                    f"Configure the issuer's {', '.join(missing)} number(s) (edition "
+                    "tax_numbers): a Canadian invoice of $100 or more must show them.")
+
+    @property
+    def subtotal(self) -> Money:
+        return lines_total(self.lines, "amount", self.currency)
+
+    @property
+    def tax_lines(self) -> list[TaxLine]:
+        return summed_taxes(self.lines)
+
+    @property
+    def total(self) -> Money:
+        return lines_total(self.lines, "total", self.currency)
+
+    @property
+    def balance_due(self) -> Money:
+        return self.total + self.credited - self.paid
+
+    @property
+    def registration_ids(self) -> list[str]:
+        return [line["registration_id"] for line in self.lines]
+
+    def line_for(self, registration_id: str) -> dict[str, Any]:
+        for line in self.lines:
+            if line["registration_id"] == registration_id:
+                return line
+        raise UnknownRegistration(f"Invoice {self.number} does not bill {registration_id}.")
+
+    def uncredited(self) -> list[str]:
+        return [r for r in self.registration_ids if r not in self.credited_registrations]
+
+    def record_payment(self, amount: Money, method: str, reference: str,
+                       received_on: date) -> bool:
+        """Record money received against this invoice; a known reference changes nothing."""
+        if self.kind != "invoice":
+            raise Refused("A credit note is not paid; record payments against the invoice.")
+        if method not in PAYMENT_METHODS:
+            raise Invalid(f"A payment method must be one of {', '.join(PAYMENT_METHODS)}.")
+        if amount.currency != self.currency or amount.amount <= 0:
+            raise Invalid(f"A payment must be a positive amount in {self.currency}.")
+        if reference in self.payment_references:
+            return False
+        self._payment_recorded(amount.to_dict(), method, reference, received_on.isoformat())
+        return True
+
+    @event(PaymentRecorded)
+    def _payment_recorded(self, amount: dict, method: str, reference: str,
+                          received_on: str) -> None:
+        self.paid = self.paid + Money.from_dict(amount)
+        self.payment_references.append(reference)
+
+    def check_creditable(self, registration_ids: Iterable[str]) -> list[str]:
+        """The registrations that may still be credited, refusing any that may not."""
+        if self.kind != "invoice":
+            raise NotCreditable("A credit note cannot itself be credited.")
+        wanted = list(registration_ids)
+        for registration_id in wanted:
+            self.line_for(registration_id)
+            if registration_id in self.credited_registrations:
+                raise NotCreditable(
+                    f"Registration {registration_id} was already credited on {self.number}.")
+        if not wanted:
+            raise NotCreditable(f"Everything on invoice {self.number} is already credited.")
+        return wanted
+
+    def record_credit(self, note: Invoice, registration_ids: list[str]) -> None:
+        self._credited(note.number, registration_ids, note.total.to_dict())
+
+    @event(Credited)
+    def _credited(self, credit_note_number: str, registration_ids: list, amount: dict) -> None:
+        self.credited = self.credited + Money.from_dict(amount)
+        self.credited_registrations.extend(registration_ids)
+        self.credit_notes.append(credit_note_number)

@@ -1,0 +1,130 @@
+"""What an invoice or a credit note says: the bill-to party, its lines, its taxes, its language.
+
+Lines are plain dicts (they go into events as they are): one line per registration, with the
+price agreed at registration before tax, its own tax lines rounded half-up to the cent, and
+its total. Document totals are sums of lines, so they add up exactly, and each registration's
+share of an invoice is exactly its line's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import Invalid
+from domain.money import Money, round_cents, total
+from domain.tax import TaxLine, TaxRate, tax_lines
+
+
+@dataclass(frozen=True)
+class BillTo:
+    """Who the document is addressed to, as it stood when it was issued."""
+
+    name: str  # the organisation, or the person when billed privately
+    contact: str | None = None
+    address: tuple[str, ...] = ()
+    email: str | None = None
+    tax_id: str | None = None
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        if not (self.name or "").strip():
+            raise Invalid("The bill-to party needs a name.")
+        if self.language not in {"en", "fr"}:
+            raise Invalid("The bill-to language must be en or fr.")
+        object.__setattr__(self, "address", tuple(self.address))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["address"] = list(self.address)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BillTo:
+        return cls(**{**data, "address": tuple(data.get("address") or ())})
+
+
+def document_languages(host: str, bill_to_language: str) -> list[str]:
+    """The document's languages, the first one leading.
+
+    A Quebec edition's documents are in French (Charter of the French Language); an English
+    bill-to also gets the English labels beside the French ones.
+    """
+    if host == "CA-QC":
+        return ["fr"] if bill_to_language == "fr" else ["fr", "en"]
+    return [bill_to_language]
+
+
+def tax_point(due_on: date, paid_on: date | None) -> date:
+    """The day whose rates apply: the earlier of payment and the due date."""
+    return min(due_on, paid_on) if paid_on is not None else due_on
+
+
+def admission_line(
+    *, registration_id: str, attendee: str, item: Mapping[str, str], delegation: str | None,
+    price: Money, rates: Sequence[TaxRate], tax_numbers: Mapping[str, str], prepaid: Money,
+) -> dict[str, Any]:
+    """One registration billed: its agreed price before tax and the taxes at the tax point."""
+    taxes = tax_lines(price, rates, tax_numbers)
+    return {
+        "kind": "admission", "registration_id": registration_id, "attendee": attendee,
+        "item": dict(item), "delegation": delegation, "amount": price.to_dict(),
+        "taxes": [line.to_dict() for line in taxes],
+        "total": (price + total((t.amount for t in taxes), price.currency)).to_dict(),
+        "prepaid": prepaid.to_dict(), "retained": None,
+    }
+
+
+def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | None:
+    """The credit negating an invoice line, less a retained amount (taxes included).
+
+    Without retention every amount is negated exactly. With it, what is credited is split
+    back into price and taxes (each tax rounded half-up, the price taking the remainder), so
+    credit plus retained equals the line's total to the cent. None when nothing is credited.
+    """
+    line_total = Money.from_dict(line["total"])
+    credited = line_total - retained
+    if credited.amount <= 0:
+        return None
+    taxes = [TaxLine.from_dict(t) for t in line["taxes"]]
+    if retained.is_zero:
+        price = Money.from_dict(line["amount"])
+        amounts = [t.amount for t in taxes]
+    else:
+        divisor = 100 + sum((t.rate for t in taxes), Decimal(0))
+        amounts = [Money(round_cents(credited.amount * t.rate / divisor), credited.currency)
+                   for t in taxes]
+        price = credited - total(amounts, credited.currency)
+    credit_taxes = [
+        TaxLine(code=t.code, names=t.names, rate=t.rate, base=-price, amount=-amount,
+                registration_number=t.registration_number)
+        for t, amount in zip(taxes, amounts, strict=True)
+    ]
+    return {
+        **line, "kind": "credit", "amount": (-price).to_dict(),
+        "taxes": [t.to_dict() for t in credit_taxes], "total": (-credited).to_dict(),
+        "prepaid": Money.zero(credited.currency).to_dict(),
+        "retained": retained.to_dict() if not retained.is_zero else None,
+    }
+
+
+def summed_taxes(lines: Iterable[Mapping[str, Any]]) -> list[TaxLine]:
+    """The document's tax lines: one per tax and rate, summing the lines' bases and amounts."""
+    sums: dict[tuple[str, Decimal], TaxLine] = {}
+    for line in lines:
+        for tax in (TaxLine.from_dict(t) for t in line["taxes"]):
+            key = (tax.code, tax.rate)
+            if key in sums:
+                seen = sums[key]
+                tax = TaxLine(code=tax.code, names=tax.names, rate=tax.rate,
+                              base=seen.base + tax.base, amount=seen.amount + tax.amount,
+                              registration_number=tax.registration_number)
+            sums[key] = tax
+    return list(sums.values())
+
+
+def lines_total(lines: Iterable[Mapping[str, Any]], key: str, currency: str) -> Money:
+    return total((Money.from_dict(line[key]) for line in lines), currency)

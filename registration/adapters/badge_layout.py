@@ -1,0 +1,148 @@
+"""What goes on a badge, and at what size: the template gets text that already fits.
+
+WeasyPrint has no fit-to-width, so each line is measured here with the font's own advance
+widths and given the largest size that fits its box, down to a floor; below the floor the
+text wraps onto a second line, and beyond two lines it is shortened with an ellipsis. A
+long name can therefore never run off the badge or under the QR code.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from fontTools.ttLib import TTFont
+from markupsafe import Markup
+
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}  # fonts-dejavu-core
+AVERAGE_ADVANCE = 0.62  # em per character, when the font file is not where Debian puts it
+SAFETY = 0.96  # kerning and rounding: keep a little room
+MAX_LINES = 2
+BREAK_AFTER = re.compile(r"(?<=[\s\-/])")  # where a line may break: after a space or dash
+
+# The boxes of templates/documents/badge.css, in points (72 pt = 1 in).
+CONTENT_WIDTH = 4 * 72 - 2 * 13
+DETAILS_WIDTH = CONTENT_WIDTH - 72 - 10  # beside the 1 in QR code and its gap
+BAND_WIDTH = CONTENT_WIDTH - 12
+
+
+@dataclass(frozen=True)
+class Badge:
+    """Everything printed on one badge (a DTO: no aggregate reaches the template)."""
+
+    registration_id: str
+    first_name: str
+    last_name: str
+    organisation: str
+    delegation_code: str | None
+    delegation_names: tuple[str, ...]
+    type_names: tuple[str, ...]
+    color: str
+    edition_name: str
+    checkin_secret: str
+    languages: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Fitted:
+    text: str
+    size: float
+    wrap: bool
+
+    def style(self) -> Markup:
+        return Markup(f"font-size: {self.size:.1f}pt")
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """Advance widths in em per code point, and the width of a missing glyph."""
+    for folder in FONT_DIRS:
+        for path in folder.rglob(FONT_FILES[bold]):
+            with TTFont(path) as font:
+                per_em = font["head"].unitsPerEm
+                metrics = font["hmtx"].metrics
+                widths = {code: metrics[name][0] / per_em
+                          for code, name in font.getBestCmap().items()}
+                return widths, metrics[".notdef"][0] / per_em
+    return {}, AVERAGE_ADVANCE
+
+
+def text_width(text: str, size: float, bold: bool) -> float:
+    widths, missing = _advances(bold)
+    return sum(widths.get(ord(c), missing) for c in text) * size
+
+
+def fit(text: str, width: float, largest: float, smallest: float, bold: bool = False) -> Fitted:
+    """The largest size (in half points) at which `text` fits `width`, else two lines."""
+    room = width * SAFETY
+    at_one_point = text_width(text, 1, bold) or 1
+    size = math.floor(min(largest, room / at_one_point) * 2) / 2
+    if size >= smallest:
+        return Fitted(text, size, wrap=False)
+    return Fitted(_shorten(text, room, smallest, bold), smallest, wrap=True)
+
+
+def lines_needed(text: str, room: float, size: float, bold: bool) -> int:
+    """How many lines the text takes when broken as the badge's CSS breaks it."""
+    lines, line = 1, 0.0
+    for word in BREAK_AFTER.split(text):
+        visible, width = text_width(word.rstrip(), size, bold), text_width(word, size, bold)
+        if line and line + visible > room:
+            lines, line = lines + 1, 0.0
+        while visible > room:  # a word longer than the line breaks anywhere
+            lines, visible, width = lines + 1, visible - room, width - room
+        line += width
+    return lines
+
+
+def _shorten(text: str, room: float, size: float, bold: bool) -> str:
+    """The text, or as much of it as fits the lines, with an ellipsis."""
+    if lines_needed(text, room, size, bold) <= MAX_LINES:
+        return text
+    while text and lines_needed(text + "…", room, size, bold) > MAX_LINES:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+@lru_cache(maxsize=1024)
+def qr_svg(secret: str) -> Markup:
+    """The check-in QR code as inline SVG (always a full QR code, never Micro QR)."""
+    code = segno.make_qr(secret, error="m")
+    return Markup(code.svg_inline(scale=1, border=2, omitsize=True, dark="#000"))
+
+
+def ink_for(color: str) -> str:
+    """Black or white text, whichever reads better on the band's colour."""
+    red, green, blue = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return "#111111" if luminance > 0.55 else "#ffffff"
+
+
+def badge_context(badge: Badge) -> dict[str, Any]:
+    """The template's view of one badge, every text already fitted to its box."""
+    delegation = " / ".join(dict.fromkeys(badge.delegation_names))
+    if badge.delegation_code:
+        delegation = f"{delegation} · {badge.delegation_code}" if delegation else \
+            badge.delegation_code
+    return {
+        "edition": fit(badge.edition_name, CONTENT_WIDTH, 9, 6.5),
+        "first_name": fit(badge.first_name, CONTENT_WIDTH, 40, 18, bold=True),
+        "full_name": fit(badge.full_name, DETAILS_WIDTH, 14, 8.5, bold=True),
+        "organisation": fit(badge.organisation, DETAILS_WIDTH, 12, 8),
+        "delegation": fit(delegation, DETAILS_WIDTH, 10, 7) if delegation else None,
+        "type": fit(" · ".join(dict.fromkeys(badge.type_names)).upper(), BAND_WIDTH, 14, 8,
+                    bold=True),
+        "color": badge.color,
+        "ink": ink_for(badge.color),
+        "qr": qr_svg(badge.checkin_secret),
+    }

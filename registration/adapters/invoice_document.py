@@ -1,0 +1,144 @@
+"""Invoices and credit notes as PDFs: the template's context, formatted for its language.
+
+Amounts, rates and dates follow Babel's conventions for the document's language
+(`1 258,98 $` in fr_CA, `$1,258.98` in en_CA); labels come from the small catalogue below.
+A bilingual document (a Quebec edition billing in English) leads with French and gives the
+English label beside each French one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from domain.invoice_lines import lines_total, summed_taxes
+from domain.money import Money
+from registration.adapters.documents import DocumentRenderer
+from registration.projections.ledger_queries import InvoiceView
+
+TEMPLATE = "documents/invoice.html"
+STYLESHEETS = ("documents/invoice.css",)
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "invoice": "Invoice", "credit_note": "Credit note", "number": "Number",
+        "issue_date": "Issue date", "credit_date": "Date", "credited": "Credit notes",
+        "due_date": "Due date", "terms": "Payment terms",
+        "net_days": "Net {days} days", "on_receipt": "Due on receipt",
+        "po_number": "Purchase order", "bill_to": "Bill to", "customer_tax_id": "Tax ID",
+        "refers_to": "Refers to invoice", "reason": "Reason", "edition": "Event",
+        "description": "Description", "amount": "Amount", "subtotal": "Subtotal",
+        "total": "Total", "total_credited": "Total credited", "paid": "Amount paid",
+        "balance": "Balance due", "tax_numbers": "Tax registration numbers",
+        "amounts_in": "Amounts in {currency}", "cancellation": "Cancellation",
+        "retained": "Cancellation fee retained (stays billed)", "delegation": "Delegation",
+        "issuer": "Issued by", "status_paid": "Paid", "status_cancelled": "Cancelled",
+        "pay_by": "Pay by bank transfer or cheque to {issuer}, quoting the invoice number.",
+        "credit_applies": "This credit note reduces the amount billed on invoice {number}.",
+        "credited_by": "Credit notes issued", "page": "Page",
+    },
+    "fr": {
+        "invoice": "Facture", "credit_note": "Note de crédit", "number": "Numéro",
+        "issue_date": "Date de facturation", "credit_date": "Date d'émission",
+        "credited": "Notes de crédit", "due_date": "Date d'échéance",
+        "terms": "Conditions de paiement", "net_days": "Net {days} jours",
+        "on_receipt": "Payable sur réception", "po_number": "Bon de commande",
+        "bill_to": "Facturer à", "customer_tax_id": "N° de taxe",
+        "refers_to": "Se rapporte à la facture", "reason": "Motif", "edition": "Événement",
+        "description": "Description", "amount": "Montant", "subtotal": "Sous-total",
+        "total": "Total", "total_credited": "Total crédité", "paid": "Montant payé",
+        "balance": "Solde dû", "tax_numbers": "Numéros d'inscription aux taxes",
+        "amounts_in": "Montants en {currency}", "cancellation": "Annulation",
+        "retained": "Frais d'annulation retenus (demeurent facturés)",
+        "delegation": "Délégation", "issuer": "Émise par", "status_paid": "Payée",
+        "status_cancelled": "Annulée",
+        "pay_by": "Payable par virement ou par chèque à l'ordre de {issuer}, en indiquant le "
+                  "numéro de facture.",
+        "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
+                          "{number}.",
+        "credited_by": "Notes de crédit émises", "page": "Page",
+    },
+}
+REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"}}
+
+
+def locale_for(language: str, currency: str) -> str:
+    if language == "fr":
+        return "fr_CA"
+    return "en_CA" if currency == "CAD" else "en_US"
+
+
+class Formats:
+    def __init__(self, language: str, currency: str) -> None:
+        self.locale = locale_for(language, currency)
+        self.currency = currency
+
+    def money(self, amount: Decimal | Money | str) -> str:
+        value = amount.amount if isinstance(amount, Money) else Decimal(amount)
+        return format_currency(value, self.currency, locale=self.locale)
+
+    def rate(self, rate: Decimal | str) -> str:
+        number = format_decimal(Decimal(rate), format="#,##0.###", locale=self.locale)
+        return f"{number}\u00a0%" if self.locale.startswith("fr") else f"{number}%"
+
+    def day(self, iso: str) -> str:
+        return format_date(date.fromisoformat(iso), format="long", locale=self.locale)
+
+
+def _pick(names: dict[str, str], language: str) -> str:
+    return names.get(language) or names.get("en") or next(iter(names.values()), "")
+
+
+def invoice_context(view: InvoiceView) -> dict[str, Any]:
+    doc = view.document
+    languages = doc["languages"]
+    language = languages[0]
+    f = Formats(language, doc["currency"])
+    labels, alternate = LABELS[language], (LABELS[languages[1]] if len(languages) > 1 else None)
+    taxes = summed_taxes(doc["lines"])
+    tax_names = {t.code: t.name(language) for t in taxes}
+    days = (date.fromisoformat(doc["due_on"]) - date.fromisoformat(doc["issued_on"])).days
+    return {
+        "t": labels, "t2": alternate, "language": language, "doc": doc, "f": f,
+        "colon": "\u00a0:" if language == "fr" else ":",
+        "is_credit_note": doc["kind"] == "credit_note",
+        "edition_name": _pick(doc["edition"]["names"], language),
+        "terms": labels["net_days"].format(days=days) if days else labels["on_receipt"],
+        "lines": [_line(doc, line, language, f) for line in doc["lines"]],
+        "taxes": [{"name": t.name(language), "rate": f.rate(t.rate), "base": f.money(t.base),
+                   "number": t.registration_number, "amount": f.money(t.amount)}
+                  for t in taxes],
+        "tax_numbers": [(tax_names.get(code, code), number)
+                        for code, number in doc["issuer"]["tax_numbers"].items()],
+        "reason": REASONS.get(doc["reason"] or "", {}).get(language, doc["reason"]),
+        "subtotal": f.money(lines_total(doc["lines"], "amount", doc["currency"])),
+        "total": f.money(lines_total(doc["lines"], "total", doc["currency"])),
+        "paid": f.money(view.paid), "balance": f.money(view.balance), "status": view.status,
+        "credited": f.money(view.credited) if view.credited else None,
+        "delegation": delegation_name(doc, doc["delegation"], language),
+        "credit_notes": view.credit_notes,
+    }
+
+
+def delegation_name(doc: dict[str, Any], code: str | None, language: str) -> str | None:
+    if code is None:
+        return None
+    return _pick(doc["edition"].get("delegations", {}).get(code) or {"en": code}, language)
+
+
+def _line(doc: dict[str, Any], line: dict[str, Any], language: str, f: Formats) -> dict[str, Any]:
+    return {
+        "credit": line["kind"] == "credit", "item": _pick(line["item"], language),
+        "attendee": line["attendee"],
+        "delegation": delegation_name(doc, line["delegation"], language),
+        "amount": f.money(Money.from_dict(line["amount"])),
+        "retained": f.money(Money.from_dict(line["retained"])) if line["retained"] else None,
+    }
+
+
+def render_invoice(renderer: DocumentRenderer, view: InvoiceView) -> bytes:
+    return renderer.pdf(TEMPLATE, invoice_context(view), STYLESHEETS)

@@ -1,0 +1,45 @@
+"""`flask --app wsgi badges print …`: a batch of badges to one PDF file, with a progress bar."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from domain.edition import BADGE_STOCKS
+from domain.errors import DomainError
+from registration.projections.desk import BadgeFilter
+
+badges = AppGroup("badges", help="Print badges for the registration desk.")
+
+
+@badges.command("print")
+@click.option("--edition", "slug", required=True, help="The edition's slug.")
+@click.option("--delegation", help="Only this delegation (its code, e.g. QC).")
+@click.option("--registration-type", help="Only this registration type (its code).")
+@click.option("--not-printed", is_flag=True, help="Only badges never printed yet.")
+@click.option("--only-paid", is_flag=True, help="Only places paid for (or free).")
+@click.option("--stock", type=click.Choice(BADGE_STOCKS), help="Instead of the edition's stock.")
+@click.option("--printed-by", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:USER",
+              help="Who the prints are recorded as.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def print_badges(slug: str, delegation: str | None, registration_type: str | None,
+                 not_printed: bool, only_paid: bool, stock: str | None, printed_by: str,
+                 output: Path) -> None:
+    """Render the selected badges, by delegation then last name, into one PDF."""
+    desk = current_app.extensions["services"].desk
+    which = BadgeFilter(delegation, registration_type, not_printed, only_paid)
+    started = time.perf_counter()
+    try:
+        total = len(desk.badge_rows(slug, which))
+        with click.progressbar(length=total, label="Printing badges") as bar:
+            printed = desk.badges(slug, which, printed_by, stock, progress=bar.update)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    output.write_bytes(printed.pdf)
+    seconds = time.perf_counter() - started
+    click.echo(f"{printed.count} badges written to {output} in {seconds:.1f} s")

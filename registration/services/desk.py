@@ -1,0 +1,135 @@
+"""The registration desk: print badges (each print recorded), check people in, find them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.checkin import CheckinCode, UnknownCheckinCode, checkin_code_id
+from domain.edition import Edition, EditionConfig
+from domain.errors import NotFound
+from domain.registration import Registration
+from registration.adapters.badge_layout import Badge
+from registration.adapters.badge_printer import BadgePrinter
+from registration.application import Conference
+from registration.clock import Clock
+from registration.projections.attendance import RegistrationRow
+from registration.projections.desk import BadgeFilter, badge_rows, search_attendees
+from registration.projections.store import ReadModelStore
+
+
+@dataclass(frozen=True)
+class PrintedBadges:
+    pdf: bytes
+    count: int
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    registration: Registration
+    config: EditionConfig
+    first_scan: bool
+
+    @property
+    def at(self) -> datetime:
+        assert self.registration.checked_in_at is not None
+        return self.registration.checked_in_at.astimezone(self.config.zone)
+
+
+def badge_of(registration: Registration, config: EditionConfig) -> Badge:
+    """What the badge shows, in the edition's languages (both, for a bilingual edition)."""
+    languages = tuple(config.languages)
+    delegation = config.delegation(registration.delegation) if registration.delegation else None
+    kind = config.registration_type(registration.registration_type)
+    attendee = registration.attendee
+    return Badge(
+        registration_id=str(registration.id), first_name=attendee.first_name,
+        last_name=attendee.last_name, organisation=attendee.organisation,
+        delegation_code=delegation.code if delegation else None,
+        delegation_names=tuple(delegation.name(lang) for lang in languages) if delegation
+        else (),
+        type_names=tuple(kind.name(lang) for lang in languages), color=kind.color,
+        edition_name=config.name(languages[0]), checkin_secret=registration.checkin_secret,
+        languages=languages,
+    )
+
+
+class DeskService:
+    def __init__(self, app: Conference, store: ReadModelStore, printer: BadgePrinter,
+                 clock: Clock) -> None:
+        self.app = app
+        self.store = store
+        self.printer = printer
+        self.clock = clock
+
+    def _registration(self, registration_id: UUID) -> Registration:
+        return self.app.load(registration_id, Registration, "registration")
+
+    def _config(self, registration: Registration) -> EditionConfig:
+        return self.app.load(registration.edition_id, Edition, "edition").config
+
+    def badge(self, registration_id: UUID, printed_by: str, stock: str | None = None) -> bytes:
+        """One badge, recorded as printed by `printed_by` (a cancelled place gets none)."""
+        registration = self._registration(registration_id)
+        registration.check_badge_allowed()
+        config = self._config(registration)
+        pdf = self.printer.single(badge_of(registration, config), stock or config.badge_stock)
+        self._record_prints([registration], printed_by)
+        return pdf
+
+    def badges(
+        self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> PrintedBadges:
+        """One document with the badges `which` selects, by delegation then last name."""
+        config = self.app.edition(slug).config
+        registrations = [self._registration(UUID(row.registration_id))
+                         for row in self.badge_rows(slug, which)]
+        registrations = [r for r in registrations if not r.is_cancelled]
+        if not registrations:
+            raise NotFound("No badges to print with these filters.")
+        pdf = self.printer.batch([badge_of(r, config) for r in registrations],
+                                 stock or config.badge_stock, progress)
+        self._record_prints(registrations, printed_by)
+        return PrintedBadges(pdf, len(registrations))
+
+    def badge_rows(self, slug: str, which: BadgeFilter) -> list[RegistrationRow]:
+        return badge_rows(self.store, self.app.edition(slug).config, which)
+
+    def _record_prints(self, printed: list[Registration], printed_by: str) -> None:
+        """Record every print in one save; a retry reloads (and skips a place cancelled since)."""
+        loaded: dict[UUID, Registration | None] = {r.id: r for r in printed}
+
+        def decision() -> tuple[list[Aggregate], None]:
+            fresh = [loaded.pop(r.id, None) or self._registration(r.id) for r in printed]
+            fresh = [r for r in fresh if not r.is_cancelled]
+            for registration in fresh:
+                registration.record_badge_print(printed_by)
+            return list(fresh), None
+
+        self.app.decide(decision)
+
+    def check_in(self, slug: str, code: str, by: str) -> CheckIn:
+        """Admit the holder of the badge whose QR code was scanned; a second scan is a no-op."""
+        edition = self.app.edition(slug)
+        index = self.app.find(checkin_code_id(code.strip()), CheckinCode)
+        if index is None:
+            raise UnknownCheckinCode()
+        registration_id = index.admits()
+
+        def decision() -> tuple[list[Aggregate], CheckIn]:
+            registration = self._registration(registration_id)
+            if registration.edition_id != edition.id:
+                raise UnknownCheckinCode()
+            first_scan = registration.check_in(by, self.clock())
+            changed: list[Aggregate] = [registration] if first_scan else []
+            return changed, CheckIn(registration, edition.config, first_scan)
+
+        return self.app.decide(decision)
+
+    def attendees(self, slug: str, query: str) -> list[RegistrationRow]:
+        return search_attendees(self.store, self.app.edition(slug).config, query)

@@ -1,0 +1,219 @@
+"""Finance commands: issue invoices and credit notes, record payments against invoices.
+
+Each command is one `app.decide`: the document, the number it takes from its series and the
+registrations it bills are saved together, so a refused request consumes no number and two
+racing requests never get the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.edition import Edition, EditionConfig
+from domain.errors import Invalid, NotFound, UnknownRegistrationType
+from domain.invoice import Invoice, UnknownRegistration, invoice_id
+from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point
+from domain.invoicing import InvoicingTerms
+from domain.money import Money
+from domain.numbering import InvoiceSequence, sequence_id
+from domain.policy import CancellationTerms
+from domain.registration import Registration
+from registration.application import Conference
+from registration.clock import Clock
+
+
+class InvoiceService:
+    def __init__(self, app: Conference, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    def get(self, number: str) -> Invoice:
+        invoice = self.app.find(invoice_id(number), Invoice)
+        if invoice is None:
+            raise NotFound(f"There is no invoice {number}.")
+        return invoice
+
+    def issue(
+        self, slug: str, registration_ids: Sequence[UUID], bill_to: BillTo,
+        po_number: str | None = None,
+    ) -> Invoice:
+        """One invoice billing the given registrations of the edition (one or a delegation's)."""
+        if len(set(registration_ids)) != len(registration_ids):
+            raise Invalid("A registration appears twice in the request.")
+        if not registration_ids:
+            raise Invalid("Name at least one registration to bill.")
+        moment = self.clock()
+
+        def decision() -> tuple[list[Aggregate], Invoice]:
+            edition = self.app.edition(slug)
+            config = edition.config
+            registrations = [self._registration(r, edition.id) for r in registration_ids]
+            issued_on = moment.astimezone(config.zone).date()
+            terms = invoicing(config)
+            due_on = issued_on + timedelta(days=terms.payment_terms_days)
+            lines = [self._line(config, r, due_on) for r in registrations]
+            sequence = self._sequence(terms.series("invoice"))
+            number = terms.number("invoice", sequence.take())
+            delegations = {r.delegation for r in registrations}
+            invoice = Invoice.issue(
+                edition_id=edition.id, edition=edition_snapshot(config), number=number,
+                kind="invoice", refers_to_number=None, issuer=issuer(terms), bill_to=bill_to,
+                lines=lines, currency=config.currency,
+                languages=document_languages(config.host, bill_to.language),
+                issued_on=issued_on, due_on=due_on, po_number=po_number,
+                delegation=delegations.pop() if len(delegations) == 1 else None, reason=None,
+            )
+            for registration, line in zip(registrations, lines, strict=True):
+                registration.mark_invoiced(number, Money.from_dict(line["total"]))
+            return [invoice, sequence, *registrations], invoice
+
+        return self.app.decide(decision)
+
+    def issue_for_holder(
+        self, registration_id: UUID, bill_to: BillTo | None, po_number: str | None = None,
+    ) -> Invoice:
+        """An attendee asks to be invoiced instead of paying by card."""
+        registration = self.app.load(registration_id, Registration, "registration")
+        edition = self.app.load(registration.edition_id, Edition, "edition")
+        attendee = registration.attendee
+        default = BillTo(name=attendee.organisation or attendee.full_name,
+                         contact=attendee.full_name, email=attendee.email,
+                         language=attendee.language)
+        return self.issue(edition.slug, [registration_id], bill_to or default, po_number)
+
+    def record_payment(
+        self, number: str, amount: Money, method: str, reference: str, received_on: date,
+    ) -> Invoice:
+        """A bank transfer or cheque against an invoice, shared out to the places it pays.
+
+        Each registration gets the part of the payment that settles it (in line order); a
+        reference already recorded changes nothing.
+        """
+
+        def decision() -> tuple[list[Aggregate], Invoice]:
+            invoice = self.get(number)
+            if not invoice.record_payment(amount, method, reference, received_on):
+                return [], invoice
+            remaining = amount
+            paid: list[Aggregate] = []
+            for registration_id in invoice.uncredited():
+                registration = self.app.load(UUID(registration_id), Registration, "registration")
+                share = min(registration.balance_due, remaining)
+                if share.is_zero or registration.is_cancelled:
+                    continue
+                registration.record_payment(share, method, reference, {
+                    "invoice": number, "received_on": received_on.isoformat()})
+                remaining -= share
+                paid.append(registration)
+            return [invoice, *paid], invoice
+
+        return self.app.decide(decision)
+
+    def cancel(self, number: str, reason: str | None = None) -> Invoice:
+        """Finance cancels what an invoice still bills: a credit note, and the places freed."""
+
+        def decision() -> tuple[list[Aggregate], Invoice]:
+            invoice = self.get(number)
+            ids = invoice.check_creditable(invoice.uncredited())
+            zero = Money.zero(invoice.currency)
+            lines = [credit_line(invoice.line_for(r), zero) for r in ids]
+            note, sequence = self._credit_note(invoice, [ln for ln in lines if ln], ids, reason)
+            registrations = [self.app.load(UUID(r), Registration, "registration") for r in ids]
+            for registration in registrations:
+                if registration.invoice_number == number:
+                    registration.unmark_invoiced()
+            return [note, sequence, invoice, *registrations], note
+
+        return self.app.decide(decision)
+
+    def credit_cancellation(
+        self, registration: Registration, terms: CancellationTerms, at: datetime,
+    ) -> list[Aggregate]:
+        """Run inside the cancellation's decision: credit what its invoice billed for it,
+        less the fee retained, which stays billed. Nothing when it was not invoiced."""
+        if registration.invoice_number is None:
+            return []
+        invoice = self.get(registration.invoice_number)
+        key = str(registration.id)
+        if key in invoice.credited_registrations:
+            return []
+        line = credit_line(invoice.line_for(key), terms.retained)
+        if line is None:  # everything is retained: the invoice stays as it is
+            return []
+        note, sequence = self._credit_note(invoice, [line], [key], "cancellation", at)
+        return [note, sequence, invoice]
+
+    def _credit_note(
+        self, invoice: Invoice, lines: list[dict[str, Any]], registration_ids: list[str],
+        reason: str | None, at: datetime | None = None,
+    ) -> tuple[Invoice, InvoiceSequence]:
+        config = self.app.load(invoice.edition_id, Edition, "edition").config
+        terms = invoicing(config)
+        today = (at or self.clock()).astimezone(config.zone).date()
+        sequence = self._sequence(terms.series("credit_note"))
+        original = invoice.document
+        note = Invoice.issue(
+            edition_id=invoice.edition_id, edition=original["edition"],
+            number=terms.number("credit_note", sequence.take()), kind="credit_note",
+            refers_to_number=invoice.number, issuer=issuer(terms),
+            bill_to=BillTo.from_dict(original["bill_to"]), lines=lines,
+            currency=invoice.currency, languages=original["languages"], issued_on=today,
+            due_on=today, po_number=original["po_number"], delegation=original["delegation"],
+            reason=reason,
+        )
+        invoice.record_credit(note, registration_ids)
+        return note, sequence
+
+    def _registration(self, registration_id: UUID, edition_id: UUID) -> Registration:
+        registration = self.app.find(registration_id, Registration)
+        if registration is None or registration.edition_id != edition_id:
+            raise UnknownRegistration(f"There is no registration {registration_id} in this "
+                                      "edition.")
+        return registration
+
+    def _sequence(self, series: str) -> InvoiceSequence:
+        found = self.app.find(sequence_id(series), InvoiceSequence)
+        return found or InvoiceSequence(series=series)
+
+    def _line(self, config: EditionConfig, registration: Registration,
+              due_on: date) -> dict[str, Any]:
+        """The registration's agreed price, taxed at the rates of its tax point."""
+        paid_on = self._first_payment_day(registration, config)
+        day = tax_point(due_on, paid_on)
+        rates = config.tax_rates(datetime.combine(day, time(12), tzinfo=config.zone))
+        try:
+            item = dict(config.registration_type(registration.registration_type).names)
+        except UnknownRegistrationType:
+            item = {"en": registration.registration_type}
+        return admission_line(
+            registration_id=str(registration.id), attendee=registration.attendee.full_name,
+            item=item, delegation=registration.delegation, price=registration.quote.subtotal,
+            rates=rates, tax_numbers=config.tax_numbers, prepaid=registration.paid,
+        )
+
+    def _first_payment_day(self, registration: Registration, config: EditionConfig) -> date | None:
+        if registration.paid.is_zero:
+            return None
+        times = [e.timestamp for e in self.app.events.get(registration.id)
+                 if isinstance(e, Registration.PaymentReceived)]
+        return min(times).astimezone(config.zone).date() if times else None
+
+
+def invoicing(config: EditionConfig) -> InvoicingTerms:
+    assert config.invoicing is not None, "parse_edition always reads the invoicing terms"
+    return config.invoicing
+
+
+def issuer(terms: InvoicingTerms) -> dict[str, Any]:
+    return {**terms.issuer.to_dict(), "tax_numbers": dict(terms.tax_numbers)}
+
+
+def edition_snapshot(config: EditionConfig) -> dict[str, Any]:
+    return {"slug": config.slug, "names": dict(config.names), "host": config.host,
+            "time_zone": config.time_zone,
+            "delegations": {d.code: dict(d.names) for d in config.delegations}}

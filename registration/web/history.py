@@ -1,0 +1,100 @@
+"""A registration's events as sentences for staff: "Details corrected: job title → Director"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from domain.edition import EditionConfig
+from domain.errors import DomainError
+from domain.money import Money
+from domain.policy import CancellationTerms
+from domain.pricing import PriceQuote
+from registration.web.i18n import N_, amount_with_code, current_language, gettext
+
+FIELD_LABELS = {
+    "first_name": N_("first name"), "last_name": N_("last name"), "email": N_("e-mail"),
+    "organisation": N_("organisation"), "job_title": N_("job title"),
+    "language": N_("language"), "phone": N_("phone"),
+}
+METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N_("cheque")}
+
+
+def display_name(config: EditionConfig, kind: str, code: str) -> str:
+    """A type's or delegation's name today (its code if the edition no longer has it)."""
+    try:
+        found = config.registration_type(code) if kind == "type" else config.delegation(code)
+    except DomainError:
+        return code
+    return found.name(current_language())
+
+
+def _registered(data: dict[str, Any], config: EditionConfig) -> str:
+    values = {"type": display_name(config, "type", data["registration_type"]),
+              "total": amount_with_code(PriceQuote.from_dict(data["quote"]).total)}
+    if not data.get("delegation"):
+        return gettext("Registered as %(type)s — %(total)s") % values
+    values["delegation"] = display_name(config, "delegation", data["delegation"])
+    return gettext("Registered as %(type)s for the %(delegation)s delegation — %(total)s") % values
+
+
+def _person(attendee: dict[str, Any]) -> str:
+    return f"{attendee.get('first_name', '')} {attendee.get('last_name', '')}".strip()
+
+
+def _corrected(data: dict[str, Any], config: EditionConfig) -> str:
+    changes = ", ".join(f"{gettext(FIELD_LABELS.get(k, k))} → {v or '—'}"
+                        for k, v in data["changes"].items())
+    return gettext("Details corrected: %(changes)s") % {"changes": changes}
+
+
+def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Place handed from %(previous)s to %(person)s") % {
+        "previous": _person(data["previous"]), "person": _person(data["attendee"])}
+
+
+def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
+    terms = CancellationTerms.from_dict(data["terms"])
+    return gettext("Cancelled: refund owed %(amount)s") % {
+        "amount": amount_with_code(terms.refund_owed)}
+
+
+def _payment(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Payment received: %(amount)s by %(method)s (%(reference)s)") % {
+        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "method": gettext(METHODS.get(data["method"], data["method"])),
+        "reference": data["reference"]}
+
+
+def _payment_failed(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Payment failed: %(message)s") % {"message": data["message"]}
+
+
+def _refund(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Refund issued: %(amount)s (%(reference)s)") % {
+        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "reference": data["reference"]}
+
+
+def _badge(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Badge printed by %(name)s") % {"name": data["printed_by"]}
+
+
+def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Checked in by %(name)s") % {"name": data["by"]}
+
+
+SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
+    "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
+    "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
+    "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
+}
+
+
+def describe(item: dict[str, Any], config: EditionConfig) -> str:
+    """One history entry (from RegistrationService.history) as a sentence."""
+    sentence = SENTENCES.get(item["event"])
+    if sentence is None:  # an event added later: its name, in words
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", item["event"]).capitalize()
+    return sentence(item["data"], config)

@@ -1,0 +1,140 @@
+"""English and French pages: picking the language, translating, formatting dates and money.
+
+The French catalog is read from its .po file at start-up and compiled in memory, so there is
+no compile step to forget. The language follows `?lang=`, then the person's choice kept in
+the session, then the edition (a one-language edition, or the browser's preference among
+the edition's languages), then the browser's Accept-Language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_date, format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+from flask import Flask, g, request, session
+
+from domain.money import Money
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def load_catalogs(folder: Path) -> dict[str, NullTranslations]:
+    catalogs: dict[str, NullTranslations] = {"en": NullTranslations()}
+    for language in LANGUAGES[1:]:
+        with (folder / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            catalog = read_po(po, locale=language)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        catalogs[language] = Translations(compiled)
+    return catalogs
+
+
+def choose_language(edition_languages: Sequence[str] = ()) -> str:
+    """Decide this request's language (and remember an explicit `?lang=` choice)."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return str(session["lang"])
+    offered = [lang for lang in edition_languages if lang in LANGUAGES] or list(LANGUAGES)
+    if len(offered) == 1:
+        return offered[0]
+    best = request.accept_languages.best_match(offered)
+    return best or (offered[0] if edition_languages else DEFAULT)
+
+
+def set_language(language: str, territory: str = "CA") -> None:
+    g.language = language
+    g.locale = f"{language}_{territory}"
+
+
+def current_language() -> str:
+    if "language" not in g:
+        set_language(choose_language())
+    return str(g.language)
+
+
+def current_locale() -> str:
+    current_language()
+    return str(g.locale)
+
+
+def _translations() -> NullTranslations:
+    catalogs: dict[str, NullTranslations] = g.get("catalogs") or {}
+    return catalogs.get(current_language()) or NullTranslations()
+
+
+def gettext(message: str) -> str:
+    return str(_translations().gettext(message))
+
+
+def pgettext(context: str, message: str) -> str:
+    """A word whose translation depends on where it stands ("Paid": a status, a count)."""
+    return str(_translations().pgettext(context, message))
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return str(_translations().ngettext(singular, plural, n))
+
+
+def money(value: Money | None) -> str:
+    """`$1,258.98` in English, `1 258,98 $` in French (USD shows as `US$`/`$ US` in Canada)."""
+    if value is None:
+        return ""
+    return format_currency(value.amount, value.currency, locale=current_locale())
+
+
+def amount_with_code(value: Money) -> str:
+    """`454.15 CAD`: for records where the currency code must be explicit."""
+    number = format_decimal(value.amount, format="#,##0.00", locale=current_locale())
+    return f"{number} {value.currency}"
+
+
+def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date() if zone else value.date()
+    if style == "day-month":
+        return format_skeleton("MMMMd", value, locale=current_locale())
+    return format_date(value, format=style, locale=current_locale())
+
+
+def moment(value: datetime, zone: tzinfo | None = None) -> str:
+    """`Apr 2, 2019, 9:00 AM` / `2 avr. 2019, 09 h 00`: to the minute, in the edition's zone."""
+    local = value.astimezone(zone) if zone else value
+    return (format_date(local, format="medium", locale=current_locale()) + ", "
+            + format_time(local, format="short", locale=current_locale()))
+
+
+def percent(value: Decimal) -> str:
+    return format_decimal(value, format="#,##0.###", locale=current_locale()) + "\u00a0%"
+
+
+def install(app: Flask, folder: Path) -> None:
+    catalogs = load_catalogs(folder)
+
+    @app.before_request
+    def attach_catalogs() -> None:
+        g.catalogs = catalogs
+
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext)
+    app.jinja_env.filters.update(money=money, amount_with_code=amount_with_code, day=day,
+                                 moment=moment, percent=percent)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)

@@ -1,0 +1,155 @@
+"""Card payments in the JSON API: open a payment (alone or for a group) and pay it by card."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, current_app
+from marshmallow import fields, validate
+
+from domain.errors import Invalid
+from domain.registration import Registration
+from registration.application import same_secret
+from registration.services.container import Services
+from registration.services.payments import Checkout
+from registration.web.api import body, registration_for_caller
+from registration.web.auth import current_staff
+from registration.web.errors import ApiError
+from registration.web.ratelimit import rate_limited
+from registration.web.schemas import StrictSchema, load_json
+
+payments = Blueprint("payments", __name__, url_prefix="/api")
+
+
+class GroupMemberSchema(StrictSchema):
+    id = fields.UUID(required=True)
+    token = fields.String(load_default=None, allow_none=True,
+                          metadata={"description": "The registration's manage token "
+                                                   "(not needed with a staff token)."})
+
+
+class GroupPaymentSchema(StrictSchema):
+    registrations = fields.List(fields.Nested(GroupMemberSchema), required=True,
+                                validate=validate.Length(min=1, max=200))
+
+
+class CardPaymentSchema(StrictSchema):
+    client_secret = fields.String(required=True, validate=validate.Length(min=10, max=200))
+    token = fields.String(required=True, validate=validate.Length(min=4, max=200), metadata={
+        "description": "The card token Stripe.js made (`stripe.createToken(card)`)."})
+
+
+def services() -> Services:
+    return current_app.extensions["services"]
+
+
+def checkout_json(checkout: Checkout) -> dict[str, Any]:
+    gateway = services().payments.gateway
+    return {
+        "payment": checkout.reference,
+        "client_secret": checkout.client_secret,
+        "status": checkout.status,
+        "amount": str(checkout.amount.amount),
+        "currency": checkout.amount.currency,
+        "shares": {str(rid): str(share.amount) for rid, share in checkout.shares.items()},
+        "publishable_key": gateway.publishable_key,
+        "stripe_js": gateway.js_url,
+    }
+
+
+@payments.post("/registrations/<registration_id>/payment")
+@rate_limited
+def open_payment(registration_id: str) -> Any:
+    """Open the card payment of the amount due (or return the one already open).
+
+    The amount is the frozen quote's balance, in the edition's currency: the client never
+    sends an amount. Pay it with Stripe.js and the `client_secret`, or through
+    `/api/payments/{payment}/card`.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200:
+        description: >-
+          The `payment` (a Stripe PaymentIntent id), its `client_secret`, `amount`,
+          `currency`, each registration's share, and the Stripe.js URL and publishable key.
+      409: {description: "Already paid, or cancelled."}
+      503: {description: "Stripe is unreachable: nothing was recorded; try again."}
+    """
+    registration, _ = registration_for_caller(registration_id)
+    return checkout_json(services().payments.checkout([registration.id]))
+
+
+@payments.post("/editions/<slug>/group-payments")
+@rate_limited
+def open_group_payment(slug: str) -> Any:
+    """Open one card payment for several registrations of an edition (a delegation's lead).
+
+    Each registration is named with its manage token (or the caller is staff); each records
+    its own share when the payment succeeds.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    requestBody: {required: true, content: {application/json: {schema: GroupPaymentSchema}}}
+    responses:
+      200: {description: "As for one registration, with every registration's share."}
+      409: {description: "One of them is already paid, or cancelled."}
+      503: {description: "Stripe is unreachable: nothing was recorded; try again."}
+    """
+    data = load_json(GroupPaymentSchema(), body())
+    edition = services().app.edition(slug)
+    staff = current_staff() is not None
+    ids: list[UUID] = []
+    for member in data["registrations"]:
+        registration = services().registrations.get(member["id"])
+        if not staff and not same_secret(member["token"], registration.manage_token_hash):
+            raise ApiError(403, f"The token for registration {member['id']} does not give "
+                                "access to it.")
+        if registration.edition_id != edition.id:
+            raise Invalid(f"Registration {member['id']} is not for {slug}.")
+        ids.append(registration.id)
+    return checkout_json(services().payments.checkout(ids))
+
+
+@payments.post("/payments/<reference>/card")
+@rate_limited
+def pay_by_card(reference: str) -> Any:
+    """Pay an open payment with a card token from Stripe.js; the server confirms it.
+
+    Possession of the payment's client secret authorises the call, as with Stripe.js.
+    The payment is recorded when Stripe's webhook confirms it; a declined card is
+    recorded now and answered with 402 and Stripe's message.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: CardPaymentSchema}}}
+    responses:
+      200:
+        description: >-
+          `status`: `succeeded` or `processing` (the webhook will record it), or
+          `requires_action` with the `client_secret` to finish authentication in Stripe.js.
+      402: {description: "The card was declined: `error` is Stripe's message."}
+      503: {description: "Stripe is unreachable: nothing was charged; try again."}
+    """
+    data = load_json(CardPaymentSchema(), body())
+    outcome = services().payments.pay_with_card(reference, data["client_secret"], data["token"])
+    if outcome.status == "declined":
+        raise ApiError(402, outcome.message or "The card was declined.",
+                       {"code": "card_declined"})
+    return {"status": outcome.status, "client_secret": outcome.client_secret}
+
+
+def payment_status(registration: Registration) -> dict[str, Any]:
+    request = registration.payment_request
+    return {"status": registration.status,
+            "balance_due": str(registration.balance_due.amount),
+            "payment": request["reference"] if request else None}
+
+
+@payments.get("/registrations/<registration_id>/payment")
+def show_payment(registration_id: str) -> Any:
+    """Show where the registration's payment stands (the checkout page polls this).
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200: {description: "`status`, `balance_due` and the open `payment`, if any."}
+    """
+    registration, _ = registration_for_caller(registration_id)
+    return payment_status(registration)

@@ -1,0 +1,180 @@
+"""Pages for attendees: the edition, the registration form (one person or a delegation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
+
+from domain.edition import EditionConfig
+from domain.errors import DomainError
+from domain.pricing import PriceQuote
+from domain.registration import Attendee
+from registration.web import i18n
+from registration.web.forms import Errors, attendee_payload, refusal, validate
+from registration.web.pages import edition_for_page, protect, services
+from registration.web.schemas import RegistrationRequestSchema
+
+public = protect(Blueprint("public", __name__))
+
+
+def offers(config: EditionConfig) -> list[dict[str, Any]]:
+    """Each registration type with today's price (and until when an early bird lasts)."""
+    now = services().clock()
+    language = i18n.current_language()
+    return [{"code": t.code, "name": t.name(language), "quote": config.quote(t.code, None, now),
+             "capacity": t.capacity, "color": t.color} for t in config.registration_types]
+
+
+def form_choices(config: EditionConfig) -> dict[str, Any]:
+    """Delegations to pick from, and tax names for the live quote, in the page's language."""
+    language = i18n.current_language()
+    rates = config.tax_rates(services().clock())
+    return {
+        "delegation_options": [(d.code, d.name(language)) for d in config.delegations],
+        "type_options": [(t.code, t.name(language)) for t in config.registration_types],
+        "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
+                      for r in rates},
+    }
+
+
+def quote_or_none(config: EditionConfig, type_code: str, code: str | None) -> PriceQuote | None:
+    try:
+        return config.quote(type_code, code or None, services().clock())
+    except DomainError:
+        return None
+
+
+def is_open(config: EditionConfig) -> bool:
+    return config.registration_opens <= services().clock() <= config.registration_closes
+
+
+@public.get("/")
+def home() -> Any:
+    slugs = [doc["slug"] for doc in services().queries.edition_documents()]
+    if len(slugs) == 1:
+        return redirect(url_for("public.edition", slug=slugs[0]))
+    configs = [services().editions.config(slug) for slug in slugs]
+    return render_template("public/home.html", configs=configs)
+
+
+@public.get("/e/<slug>")
+def edition(slug: str) -> Any:
+    config = edition_for_page(slug)
+    return render_template("public/edition.html", config=config, offers=offers(config),
+                           open=is_open(config))
+
+
+@public.route("/e/<slug>/register", methods=["GET", "POST"])
+def register(slug: str) -> Any:
+    config = edition_for_page(slug)
+    form = request.form if request.method == "POST" else MultiDict(request.args)
+    errors: Errors = {}
+    if request.method == "POST":
+        errors, created = register_one(config, form)
+        if created:
+            registration, token = created
+            return redirect(url_for("attendee.confirmation", registration_id=registration,
+                                    token=token))
+    type_code = form.get("registration_type") or config.registration_types[0].code
+    quote = quote_or_none(config, type_code, form.get("discount_code"))
+    status = 422 if errors else 200
+    return render_template("public/register.html", config=config, offers=offers(config),
+                           form=form, errors=errors, quote=quote, open=is_open(config),
+                           **form_choices(config)), status
+
+
+def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
+    payload = {
+        "attendee": attendee_payload(form),
+        "registration_type": form.get("registration_type", ""),
+        "delegation": form.get("delegation") or None,
+        "discount_code": form.get("discount_code", "").strip() or None,
+    }
+    data, errors = validate(RegistrationRequestSchema(), payload)
+    if errors:
+        return errors, None
+    try:
+        created = services().registrations.register(
+            config.slug, Attendee(**data["attendee"]), data["registration_type"],
+            data["delegation"], data["discount_code"])
+    except DomainError as error:
+        return refusal(error), None
+    return {}, (created.registration.id, created.manage_token)
+
+
+GROUP_ROWS = 6
+
+
+@public.route("/e/<slug>/group", methods=["GET", "POST"])
+def group(slug: str) -> Any:
+    """A delegation lead registers several people of the delegation at once."""
+    config = edition_for_page(slug)
+    form = request.form if request.method == "POST" else MultiDict(request.args)
+    rows = min(max(int(form.get("rows", GROUP_ROWS) or GROUP_ROWS), 1), 30)
+    errors: dict[int, Errors] = {}
+    general: Errors = {}
+    if request.method == "POST":
+        general, errors, done = register_group(config, form, rows)
+        if done:
+            return redirect(url_for("public.group_done", slug=slug))
+    return render_template("public/group.html", config=config, offers=offers(config),
+                           form=form, rows=rows, errors=errors, general=general,
+                           registered=session.get("group_registered", []),
+                           open=is_open(config), **form_choices(config)), \
+        422 if errors or general else 200
+
+
+def register_group(
+    config: EditionConfig, form: MultiDict[str, str], rows: int
+) -> tuple[Errors, dict[int, Errors], bool]:
+    """Check every filled row first; then register them, keeping each refusal beside its row."""
+    delegation = form.get("delegation") or ""
+    if not delegation:
+        return {"delegation": i18n.gettext("Choose your delegation.")}, {}, False
+    registered = session.get("group_registered", [])
+    done = {r["email"].casefold() for r in registered}
+    people = {}
+    errors: dict[int, Errors] = {}
+    for row in range(rows):
+        prefix = f"p{row}-"
+        if not any(form.get(prefix + k, "").strip() for k in ("first_name", "last_name", "email")):
+            continue
+        if form.get(prefix + "email", "").strip().casefold() in done:
+            continue  # registered by an earlier attempt of this form
+        person = attendee_payload(form, prefix)
+        person.setdefault("organisation", form.get("organisation", "").strip())
+        payload = {"attendee": {k: v for k, v in person.items() if v},
+                   "registration_type": form.get(prefix + "registration_type", ""),
+                   "delegation": delegation,
+                   "discount_code": form.get("discount_code", "").strip() or None}
+        data, row_errors = validate(RegistrationRequestSchema(), payload)
+        if row_errors:
+            errors[row] = row_errors
+        else:
+            people[row] = data
+    if not people and not errors and not done:
+        return {"": i18n.gettext("Fill in at least one person.")}, {}, False
+    if errors:
+        return {}, errors, False
+    for row, data in people.items():
+        try:
+            created = services().registrations.register(
+                config.slug, Attendee(**data["attendee"]), data["registration_type"],
+                delegation, data["discount_code"])
+        except DomainError as error:
+            errors[row] = refusal(error)
+            continue
+        registered.append({"id": str(created.registration.id), "token": created.manage_token,
+                           "name": created.registration.attendee.full_name,
+                           "email": created.registration.attendee.email})
+    session["group_registered"] = registered
+    return {}, errors, not errors
+
+
+@public.get("/e/<slug>/group/done")
+def group_done(slug: str) -> Any:
+    config = edition_for_page(slug)
+    registered = session.pop("group_registered", [])
+    return render_template("public/group_done.html", config=config, registered=registered)

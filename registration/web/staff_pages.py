@@ -1,0 +1,82 @@
+"""Staff sign-in and sign-out, and the admin's page for staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from marshmallow import Schema, fields, validate
+
+from domain.errors import DomainError
+from domain.staff import ROLES
+from registration.web import i18n
+from registration.web.forms import Errors, refusal
+from registration.web.forms import validate as validate_form
+from registration.web.pages import protect, services
+from registration.web.staff_session import sign_in as start_session
+from registration.web.staff_session import sign_out as end_session
+from registration.web.staff_session import signed_in_staff, staff_page
+
+staff_pages = protect(Blueprint("staff_pages", __name__, url_prefix="/staff"))
+MIN_PASSWORD = 10
+
+
+class StaffAccountSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never `//elsewhere`), else the dashboard."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.home")
+
+
+@staff_pages.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Any:
+    error = None
+    if request.method == "POST":
+        if not current_app.extensions["rate_limiter"].allow(f"sign-in/{request.remote_addr}"):
+            abort(429, description=i18n.gettext("Too many attempts; wait a minute."))
+        member = services().staff.sign_in(request.form.get("email", ""),
+                                          request.form.get("password", ""))
+        if member is not None:
+            start_session(member)
+            return redirect(safe_next(request.form.get("next")))
+        error = i18n.gettext("That e-mail and password do not match a staff account.")
+    elif signed_in_staff() is not None:
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("staff/sign_in.html", error=error, email=request.form.get("email", ""),
+                           next=request.values.get("next", "")), 401 if error else 200
+
+
+@staff_pages.post("/sign-out")
+def sign_out() -> Any:
+    end_session()
+    return redirect(url_for("staff_pages.sign_in"))
+
+
+@staff_pages.route("/accounts", methods=["GET", "POST"])
+@staff_page("admin")
+def accounts() -> Any:
+    errors: Errors = {}
+    created = None
+    form: Any = {}
+    if request.method == "POST":
+        form = request.form
+        values = {k: form.get(k, "").strip() for k in ("name", "email", "role")}
+        values["password"] = form.get("password", "")
+        data, errors = validate_form(StaffAccountSchema(),
+                                     {k: v for k, v in values.items() if v})
+        if not errors:
+            try:
+                created = services().staff.create_account(**data)
+                form = {}
+            except DomainError as error:
+                errors = {"email": refusal(error)[""]}
+    return render_template("staff/accounts.html", accounts=services().staff.accounts(),
+                           roles=ROLES, form=form, errors=errors, created=created,
+                           min_password=MIN_PASSWORD), 422 if errors else 200

@@ -1,0 +1,32 @@
+"""Stripe's webhook: verify the signature, then let the payment service re-read and record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import stripe
+from flask import Blueprint, current_app, request
+
+from registration.services.container import Services
+from registration.web.errors import ApiError
+
+webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+@webhooks.post("/stripe")
+def stripe_webhook() -> Any:
+    services: Services = current_app.extensions["services"]
+    settings = current_app.config["SETTINGS"]
+    payload = request.get_data()
+    try:
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature"),
+                                       settings.stripe_webhook_secret)
+    except stripe.SignatureVerificationError as error:
+        raise ApiError(400, f"The Stripe signature does not verify: {error}") from error
+    except ValueError:
+        raise ApiError(400, "The webhook body is not JSON.") from None
+    event = json.loads(payload)
+    obj = event.get("data", {}).get("object") or {}
+    outcome = services.payments.handle_notice(str(event["id"]), str(event["type"]), obj)
+    return {"received": event["id"], "outcome": outcome}

@@ -1,0 +1,75 @@
+// Live price quote on the registration form: asks the API as the type or code changes.
+// Without JavaScript the form still works: the server quotes again when it is sent.
+(function () {
+  "use strict";
+  var form = document.getElementById("registration-form");
+  var labels = document.getElementById("quote-labels");
+  if (!form || !labels || !window.fetch) { return; }
+  var box = form.querySelector("[data-quote-box]");
+  var codeError = form.querySelector("[data-code-error]");
+  var d = labels.dataset;
+  var taxes = JSON.parse(d.taxes || "{}");
+  var pending = 0;
+
+  function money(amount, currency) {
+    return new Intl.NumberFormat(d.locale, { style: "currency", currency: currency })
+      .format(Number(amount));
+  }
+
+  function row(label, amount, currency, cls, minus) {
+    var tr = document.createElement("tr");
+    if (cls) { tr.className = cls; }
+    var a = document.createElement("td");
+    var b = document.createElement("td");
+    a.textContent = label;
+    b.textContent = (minus ? "\u2212" : "") + money(amount, currency);
+    tr.appendChild(a); tr.appendChild(b);
+    return tr;
+  }
+
+  function show(q) {
+    var table = document.createElement("table");
+    table.className = "quote";
+    table.setAttribute("data-quote", "");
+    var body = document.createElement("tbody");
+    body.appendChild(row(d.list, q.list_price, q.currency));
+    if (q.early_bird_applied) { body.appendChild(row(d.early, q.early_bird_discount, q.currency, "discount", true)); }
+    if (q.discount_code) { body.appendChild(row(d.code.replace("{code}", q.discount_code), q.code_discount, q.currency, "discount", true)); }
+    body.appendChild(row(d.subtotal, q.subtotal, q.currency));
+    q.taxes.forEach(function (t) {
+      var rate = new Intl.NumberFormat(d.locale, { maximumFractionDigits: 3 }).format(Number(t.rate));
+      body.appendChild(row((taxes[t.code] || t.code) + " (" + rate + "\u00a0%)", t.amount, q.currency, "tax"));
+    });
+    body.appendChild(row(d.total, q.total, q.currency, "total"));
+    table.appendChild(body);
+    box.replaceChildren(table);
+  }
+
+  function update() {
+    var type = form.querySelector("input[name=registration_type]:checked");
+    var code = form.querySelector("input[name=discount_code]").value.trim();
+    if (!type) { return; }
+    var mine = ++pending;
+    fetch(form.dataset.quoteUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ registration_type: type.value, discount_code: code || null })
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (mine !== pending) { return; }
+      codeError.hidden = result.ok || !code;
+      codeError.textContent = result.ok ? "" : d.invalidCode;
+      if (result.ok) { show(result.body); }
+    }).catch(function () { /* keep the last quote; the server re-quotes on submit */ });
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "registration_type" || event.target.name === "discount_code") { update(); }
+  });
+  var timer;
+  form.querySelector("input[name=discount_code]").addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(update, 400);
+  });
+})();

@@ -1,0 +1,70 @@
+"""Debian's headless Chromium driving the app served over HTTP (`live_server`, a thread).
+
+Browser tests run on SQLite only (the backends are covered below the pages). Set
+SCREENSHOT_DIR to keep a desktop and a phone-width screenshot of each page visited.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import IN_CI
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def database_url() -> None:
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: run scripts/setup-system.sh")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser: Browser, base_url: str, locale: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, locale=locale, viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A visitor whose browser prefers English."""
+    yield from new_page(browser, live_server, "en-CA")
+
+
+@pytest.fixture
+def french_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A visitor whose browser prefers Canadian French."""
+    yield from new_page(browser, live_server, "fr-CA")
+
+
+def snap(page: Page, name: str) -> None:
+    """Keep the page at desktop and phone width when SCREENSHOT_DIR is set."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=f"{folder}/{name}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=f"{folder}/{name}-phone.png", full_page=True)
+    page.set_viewport_size(DESKTOP)

@@ -1,0 +1,124 @@
+"""An attendee's pages in a real browser: register in French, manage, correct, cancel."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from domain.money import Money
+from registration.services.container import Services
+from tests.e2e.browser.conftest import snap
+
+pytestmark = pytest.mark.browser
+SLUG = "test-montreal"
+NBSP = "\u00a0"
+
+
+def fill_person(page: Page, **values: str) -> None:
+    for name, value in values.items():
+        page.fill(f"#{name}", value)
+
+
+def record_card_payment(services: Services, registration_id: Any, amount: str) -> None:
+    def decision() -> tuple[list, None]:
+        registration = services.registrations.get(registration_id)
+        registration.record_payment(Money(Decimal(amount), "CAD"), "card", "pi_browser_test")
+        return [registration], None
+
+    services.app.decide(decision)
+
+
+def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_before_cancelling(
+        french_page: Page, services: Services, edition: dict) -> None:
+    page = french_page
+    page.goto(f"/e/{SLUG}")
+    expect(page.locator("h2").first).to_have_text("Types d'inscription et prix du jour")
+    delegate = page.locator("[data-type=delegate]")
+    expect(delegate).to_contain_text(f"395,00{NBSP}$")
+    expect(delegate).to_contain_text("prix de prévente jusqu'au 15 avril")
+    snap(page, "edition-fr")
+
+    page.get_by_role("link", name="S'inscrire maintenant").click()
+    expect(page.locator("h1")).to_contain_text("Inscription")
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"454,15{NBSP}$")
+    page.select_option("#delegation", "QC")
+    fill_person(page, first_name="François", last_name="Tremblay", email="pas-un-courriel",
+                organisation="Hydro-Québec", job_title="Ingénieur")
+    page.fill("#discount_code", "PARTNER20")
+    page.locator("#discount_code").blur()
+    expect(page.locator("[data-quote]")).to_contain_text("Code de réduction PARTNER20")
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"363,32{NBSP}$")
+    page.get_by_role("button", name="S'inscrire").click()
+
+    expect(page.locator("#email-error")).to_have_text(
+        "Entrez une adresse courriel comme nom@exemple.com.")
+    snap(page, "register-error-fr")
+    page.fill("#email", "francois@example.com")
+    page.get_by_role("button", name="S'inscrire").click()
+
+    expect(page.locator("h1")).to_have_text("Vous êtes inscrit")
+    manage_link = page.locator("[data-manage-link]").input_value()
+    assert re.search(r"/r/[0-9a-f-]{36}\?token=", manage_link)
+    snap(page, "confirmation-fr")
+
+    page.goto(manage_link)
+    expect(page.locator("[data-status]")).to_have_text("En attente de paiement")
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"363,32{NBSP}$")
+    registration_id = UUID(manage_link.split("/r/")[1][:36])
+    record_card_payment(services, registration_id, "363.32")
+    page.reload()
+    expect(page.locator("[data-status]")).to_have_text("Payée")
+    snap(page, "manage-fr")
+
+    page.get_by_role("link", name="Corriger mes coordonnées").click()
+    page.fill("#job_title", "Directeur")
+    snap(page, "details-fr")
+    page.get_by_role("button", name="Enregistrer mes coordonnées").click()
+    expect(page.locator(".notice.ok")).to_have_text("Vos coordonnées sont corrigées.")
+    expect(page.locator("[data-field=job_title]")).to_have_text("Directeur")
+
+    events_before = len(services.registrations.history(registration_id))
+    page.get_by_role("link", name="Annuler mon inscription").click()
+    # Before May 1st: everything back but the 50 $ fee, shown before anything is recorded.
+    expect(page.locator("[data-refund]")).to_have_text(f"313,32{NBSP}$")
+    assert len(services.registrations.history(registration_id)) == events_before
+    snap(page, "cancel-fr")
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    expect(page.locator(".notice.ok")).to_have_text("Votre inscription est annulée.")
+    expect(page.locator("[data-status]")).to_have_text("Annulée")
+    expect(page.locator("main")).to_contain_text(f"313,32{NBSP}$")
+
+
+def test_an_english_visitor_sees_prices_the_canadian_english_way(
+        page: Page, edition: dict) -> None:
+    page.goto(f"/e/{SLUG}")
+    expect(page.locator("[data-type=delegate]")).to_contain_text("$395.00")
+    expect(page.locator("[data-type=delegate]")).to_contain_text("early-bird price until April 15")
+    snap(page, "edition-en")
+    page.goto(f"/e/{SLUG}/register")
+    snap(page, "register-en")
+
+
+def test_a_delegation_lead_registers_several_people_in_one_go(
+        page: Page, services: Services, edition: dict) -> None:
+    page.goto(f"/e/{SLUG}/group")
+    page.select_option("#delegation", "QC")
+    page.fill("#organisation", "Investissement Québec")
+    for row, (first, last) in enumerate([("Marie", "Gagnon"), ("Luc", "Roy")]):
+        fill_person(page, **{f"p{row}-first_name": first, f"p{row}-last_name": last,
+                             f"p{row}-email": f"{first.lower()}@example.com",
+                             f"p{row}-job_title": "Analyst"})
+    snap(page, "group-en")
+    page.get_by_role("button", name="Register these people").click()
+
+    expect(page.locator(".notice.ok")).to_have_text("2 people are registered.")
+    expect(page.locator("table.data tbody tr")).to_have_count(2)
+    snap(page, "group-done-en")
+    rows = services.queries.registrations(services.editions.config(SLUG))
+    assert sorted((r.first_name, r.delegation, r.organisation) for r in rows) == [
+        ("Luc", "QC", "Investissement Québec"), ("Marie", "QC", "Investissement Québec")]

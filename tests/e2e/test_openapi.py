@@ -1,0 +1,72 @@
+"""The OpenAPI document describes every API route, validly, and the docs page shows them all."""
+
+from __future__ import annotations
+
+import re
+
+from openapi_spec_validator import validate
+
+from registration.web.openapi import PATH_VARIABLE
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    """Every route under /api, whichever blueprint serves it, but this document and page."""
+    return {(method.lower(), PATH_VARIABLE.sub(r"{\g<name>}", rule.rule))
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/") and not rule.endpoint.startswith("docs.")
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_the_openapi_document_is_valid_and_describes_every_api_route(app, client):
+    document = client.get("/api/openapi.json").json
+    validate(document)
+    described = {(method, path) for path, item in document["paths"].items()
+                 for method in item if method != "parameters"}
+    assert api_routes(app) == described
+    assert {("get", "/api/editions"), ("post", "/api/editions/{slug}/registrations"),
+            ("get", "/api/editions/{slug}/attendance")} < described
+
+
+def test_request_bodies_come_from_the_marshmallow_schemas(client):
+    document = client.get("/api/openapi.json").json
+    schemas = document["components"]["schemas"]
+    register = document["paths"]["/api/editions/{slug}/registrations"]["post"]
+    body = register["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/RegistrationRequest"}
+    request = schemas["RegistrationRequest"]
+    assert request["additionalProperties"] is False
+    assert request["properties"]["attendee"] == {"$ref": "#/components/schemas/Attendee"}
+    assert set(schemas["Attendee"]["required"]) == {
+        "first_name", "last_name", "email", "organisation", "job_title"}
+    assert "required" not in schemas["Correction"]  # a correction sends only what changes
+
+
+def test_errors_and_who_may_call_are_described(client):
+    document = client.get("/api/openapi.json").json
+    assert set(document["components"]["schemas"]["Error"]["required"]) == {"error", "details"}
+    assert set(document["components"]["securitySchemes"]) == {"staffToken", "manageToken"}
+    paths = document["paths"]
+    attendance = paths["/api/editions/{slug}/attendance"]["get"]
+    assert attendance["security"] == [{"staffToken": []}]
+    assert [p["name"] for p in attendance["parameters"]] == ["as_of"]
+    cancel = paths["/api/registrations/{registration_id}/cancellation"]["post"]
+    assert cancel["security"] == [{"manageToken": []}, {"staffToken": []}]
+    assert {"401", "403", "404", "409"} <= set(cancel["responses"])
+    error = cancel["responses"]["409"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/Error"}
+    register = paths["/api/editions/{slug}/registrations"]["post"]
+    assert "security" not in register and {"201", "400", "409", "422", "429"} <= set(
+        register["responses"])
+
+
+def test_the_docs_page_shows_every_endpoint_with_who_may_call_it(app, client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    for method, path in api_routes(app):
+        assert re.search(rf">{method.upper()}</span>\s*<h2 class=\"path\">{re.escape(path)}<",
+                         html), (method, path)
+    assert "Staff: admin, desk, finance" in html
+    assert "The registration&#39;s holder (manage token) or any staff member" in html
+    assert "<code>attendee.email</code>" in html and "<script" not in html
+    assert "http://" not in html and "https://" not in html  # nothing fetched from elsewhere

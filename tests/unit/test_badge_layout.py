@@ -1,0 +1,81 @@
+"""Fitting badge text to its box, the QR code, and cutting batches into chunks."""
+
+from __future__ import annotations
+
+import segno
+
+from registration.adapters.badge_layout import (
+    CONTENT_WIDTH,
+    Badge,
+    badge_context,
+    fit,
+    ink_for,
+    lines_needed,
+    qr_svg,
+    text_width,
+)
+from registration.adapters.badge_printer import CHUNK_PAGES, chunks
+
+
+def badge(n: int = 0, first_name: str = "Zoé") -> Badge:
+    return Badge(str(n), first_name, f"Côté{n}", "Hydro-Québec", "QC", ("Québec", "Quebec"),
+                 ("Délégué", "Delegate"), "#1f4e79", "Conférence", "secret", ("fr", "en"))
+
+
+def test_a_short_name_gets_the_largest_size():
+    fitted = fit("Zoé", CONTENT_WIDTH, 40, 18, bold=True)
+    assert (fitted.size, fitted.wrap, fitted.text) == (40, False, "Zoé")
+
+
+def test_a_longer_name_shrinks_to_fit_its_box():
+    name = "Marie-Geneviève"
+    fitted = fit(name, CONTENT_WIDTH, 40, 18, bold=True)
+    assert 18 <= fitted.size < 40 and not fitted.wrap
+    assert text_width(name, fitted.size, bold=True) <= CONTENT_WIDTH
+
+
+def test_below_the_floor_text_wraps_and_beyond_two_lines_is_shortened():
+    wraps = fit("Marie-Geneviève-Alexandrine-Kateri", CONTENT_WIDTH, 40, 18, bold=True)
+    assert (wraps.size, wraps.wrap) == (18, True)
+    assert wraps.text == "Marie-Geneviève-Alexandrine-Kateri"
+    for endless in ("Alexandrine " * 20, "Marie-Geneviève-Alexandrine-Kateri-Évangéline",
+                    "X" * 100):
+        fitted = fit(endless, CONTENT_WIDTH, 40, 18, bold=True)
+        assert fitted.wrap and fitted.text.endswith("…")
+        assert lines_needed(fitted.text, CONTENT_WIDTH * 0.96, 18, bold=True) == 2
+
+
+def test_lines_break_after_spaces_and_dashes_and_long_words_anywhere():
+    one_word = text_width("Tremblay", 10, bold=False)
+    assert lines_needed("Tremblay Tremblay", one_word * 1.5, 10, bold=False) == 2
+    assert lines_needed("Tremblay-Tremblay", one_word * 1.5, 10, bold=False) == 2
+    assert lines_needed("Tremblay", one_word * 0.4, 10, bold=False) == 3
+
+
+def test_the_qr_code_is_a_full_qr_code_carrying_the_secret():
+    svg = str(qr_svg("a-secret"))
+    assert svg.startswith("<svg") and 'viewBox="0 0' in svg
+    assert segno.make_qr("a-secret", error="m").designator.startswith(("1", "2", "3", "4"))
+
+
+def test_the_band_text_is_white_on_dark_colours_and_black_on_light_ones():
+    assert ink_for("#1f4e79") == "#ffffff"
+    assert ink_for("#f4d03f") == "#111111"
+
+
+def test_a_bilingual_badge_names_the_delegation_and_type_in_both_languages():
+    context = badge_context(badge())
+    assert context["delegation"].text == "Québec / Quebec · QC"
+    assert context["type"].text == "DÉLÉGUÉ · DELEGATE"
+    same = badge_context(Badge("1", "A", "B", "C", "ON", ("Ontario", "Ontario"),
+                               ("Speaker",), "#b03a2e", "E", "s", ("en",)))
+    assert same["delegation"].text == "Ontario · ON"
+
+
+def test_a_batch_is_cut_into_whole_pages_of_at_most_five_hundred_for_every_worker():
+    many = [badge(n) for n in range(1203)]
+    parts = chunks(many, "4x3", workers=2)
+    assert [b for part in parts for b in part] == many
+    assert max(len(p) for p in parts) <= CHUNK_PAGES and len(parts) >= 2
+    sheets = chunks([badge(n) for n in range(13)], "letter-6", workers=2)
+    assert [len(p) for p in sheets] == [6, 6, 1]

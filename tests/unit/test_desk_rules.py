@@ -1,0 +1,81 @@
+"""Badge prints and check-ins on a registration, and the check-in code that finds it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+
+from domain.checkin import BadgeReplaced, CheckinCode, checkin_code_id
+from domain.edition import parse_edition
+from domain.errors import AlreadyCancelled, InvalidEdition
+from domain.policy import CancellationPolicy
+from domain.pricing import PriceTier, RegistrationType, price_quote
+from domain.registration import Attendee, Registration
+from tests.support import editions
+
+AT = datetime.fromisoformat("2019-06-02T08:30:00-04:00")
+
+
+def registration() -> Registration:
+    kind = RegistrationType("delegate", {"en": "Delegate"}, (PriceTier("regular", Decimal(100)),))
+    return Registration.register(
+        edition_id=uuid4(), attendee=Attendee(**editions.attendee()), registration_type="delegate",
+        delegation="QC", quote=price_quote(kind, "CAD", (), AT), manage_token_hash="h",
+        checkin_secret="secret", holds=[])
+
+
+def test_a_second_check_in_changes_nothing_and_keeps_the_first_time():
+    place = registration()
+    assert place.check_in("Nadia", AT) is True
+    assert place.check_in("Paul", AT.replace(hour=9)) is False
+    assert place.checked_in_at == AT
+    assert [type(e).__name__ for e in place.collect_events()].count("CheckedIn") == 1
+
+
+def test_every_badge_print_is_counted():
+    place = registration()
+    place.record_badge_print("Nadia")
+    place.record_badge_print("Paul")
+    assert place.badge_prints == 2
+    printed = [e for e in place.collect_events() if isinstance(e, Registration.BadgePrinted)]
+    assert [e.printed_by for e in printed] == ["Nadia", "Paul"]
+
+
+def test_a_cancelled_place_gets_no_badge_and_no_check_in():
+    place = registration()
+    place.cancel(CancellationPolicy(steps=(), fee=Decimal(0)), AT)
+    with pytest.raises(AlreadyCancelled, match="no badge"):
+        place.record_badge_print("Nadia")
+    with pytest.raises(AlreadyCancelled, match="cannot be checked in"):
+        place.check_in("Nadia", AT)
+
+
+def test_a_check_in_code_is_found_by_its_secret_and_refused_once_revoked():
+    registration_id = uuid4()
+    code = CheckinCode.issue("s3cret", registration_id)
+    assert code.id == checkin_code_id("s3cret") != checkin_code_id("other")
+    assert "s3cret" not in repr(code.collect_events()[0].__dict__)
+    assert code.admits() == registration_id
+    code.revoke("substituted")
+    with pytest.raises(BadgeReplaced):
+        code.admits()
+
+
+def test_an_edition_chooses_its_badge_stock_and_a_wrong_one_is_a_problem():
+    assert parse_edition(editions.edition()).badge_stock == "4x3"
+    assert parse_edition(editions.edition(badge={"stock": "letter-6"})).badge_stock == "letter-6"
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(editions.edition(badge={"stock": "a4"}))
+    assert refused.value.problems == ["badge.stock: must be one of 4x3, letter-6"]
+
+
+def test_a_registration_type_colour_must_be_a_hex_colour():
+    document = editions.edition()
+    document["registration_types"][0]["color"] = "red; background: url(x)"
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    assert refused.value.problems == [
+        'registration_types[0].color: must be a colour like "#1f4e79"']

@@ -1,0 +1,168 @@
+"""Invoice lines, credit lines, taxes, languages, numbering terms and the number sequence."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+
+from domain.edition import parse_edition
+from domain.errors import Invalid, InvalidEdition
+from domain.invoice import Invoice, MissingTaxNumber, NotCreditable
+from domain.invoice_lines import (
+    BillTo,
+    admission_line,
+    credit_line,
+    document_languages,
+    lines_total,
+    summed_taxes,
+    tax_point,
+)
+from domain.money import Money
+from domain.numbering import InvoiceSequence
+from domain.tax import DEFAULT_TAX_RATES
+from tests.support import invoicing
+
+CAD = "CAD"
+
+
+def cad(amount: str) -> Money:
+    return Money(Decimal(amount), CAD)
+
+
+def quebec_line(price: str, registration_id: str = "r1", prepaid: str = "0.00") -> dict:
+    return admission_line(
+        registration_id=registration_id, attendee="François Tremblay",
+        item={"en": "Delegate", "fr": "Délégué"}, delegation="QC", price=cad(price),
+        rates=DEFAULT_TAX_RATES["CA-QC"], tax_numbers={"GST": "123", "QST": "456"},
+        prepaid=cad(prepaid))
+
+
+def test_a_line_rounds_each_tax_half_up_and_its_total_adds_up_exactly():
+    line = quebec_line("395.00")
+    assert [t["amount"]["amount"] for t in line["taxes"]] == ["19.75", "39.40"]  # 39.40125
+    assert line["total"] == {"amount": "454.15", "currency": CAD}
+
+
+def test_document_taxes_sum_the_lines_so_the_totals_add_up_to_the_cent():
+    lines = [quebec_line("395.00", "r1"), quebec_line("333.33", "r2")]
+    taxes = summed_taxes(lines)
+    subtotal = lines_total(lines, "amount", CAD)
+    total = lines_total(lines, "total", CAD)
+    assert [(t.code, t.rate, t.amount) for t in taxes] == [
+        ("GST", Decimal("5"), cad("36.42")), ("QST", Decimal("9.975"), cad("72.65"))]
+    assert subtotal + taxes[0].amount + taxes[1].amount == total == cad("837.40")
+
+
+def test_a_credit_without_retention_negates_the_line_exactly():
+    credit = credit_line(quebec_line("395.00"), cad("0.00"))
+    assert credit is not None
+    assert credit["amount"]["amount"] == "-395.00"
+    assert [t["amount"]["amount"] for t in credit["taxes"]] == ["-19.75", "-39.40"]
+    assert credit["total"]["amount"] == "-454.15" and credit["retained"] is None
+
+
+def test_a_credit_keeps_the_retained_fee_billed_and_adds_up_to_the_cent():
+    line = quebec_line("395.00")
+    credit = credit_line(line, cad("277.07"))
+    assert credit is not None
+    amounts = [Decimal(t["amount"]["amount"]) for t in credit["taxes"]]
+    assert Decimal(credit["amount"]["amount"]) + sum(amounts) == Decimal("-177.08")
+    assert Money.from_dict(credit["total"]) == -(Money.from_dict(line["total"]) - cad("277.07"))
+    assert credit["retained"] == {"amount": "277.07", "currency": CAD}
+
+
+def test_nothing_is_credited_when_everything_is_retained():
+    assert credit_line(quebec_line("395.00"), cad("454.15")) is None
+
+
+def test_the_rate_follows_the_earlier_of_payment_and_due_date():
+    assert tax_point(date(2025, 4, 9), None) == date(2025, 4, 9)
+    assert tax_point(date(2025, 4, 9), date(2025, 3, 20)) == date(2025, 3, 20)
+    assert tax_point(date(2025, 3, 16), date(2025, 3, 20)) == date(2025, 3, 16)
+
+
+def test_quebec_documents_are_french_and_english_bill_tos_get_both_languages():
+    assert document_languages("CA-QC", "fr") == ["fr"]
+    assert document_languages("CA-QC", "en") == ["fr", "en"]
+    assert document_languages("US-GA", "fr") == ["fr"]
+    assert document_languages("CA-ON", "en") == ["en"]
+
+
+def test_a_bill_to_needs_a_name_and_a_known_language():
+    with pytest.raises(Invalid):
+        BillTo(name="  ")
+    with pytest.raises(Invalid):
+        BillTo(name="Acme", language="de")
+
+
+def test_invoicing_terms_number_documents_with_their_prefix_and_padding():
+    terms = parse_edition(invoicing.georgia()).invoicing
+    assert terms is not None
+    assert terms.number("invoice", 7) == "ATL19-00007"
+    assert terms.number("credit_note", 7) == "ATL19-CN-00007"
+    quebec = parse_edition(invoicing.quebec()).invoicing
+    assert quebec is not None and quebec.series("credit_note") == quebec.series("invoice")
+
+
+def test_an_edition_without_invoicing_terms_gets_a_prefix_from_its_slug():
+    terms = parse_edition(invoicing.quebec(invoicing=None)).invoicing
+    assert terms is not None and terms.number("invoice", 12) == "TEST-MONTREAL-0012"
+
+
+def test_bad_invoicing_terms_are_listed_with_the_other_problems():
+    document = invoicing.quebec(invoicing={"prefix": "bad prefix", "padding": 0,
+                                           "issuer": {"address": "one line"}})
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    assert {"invoicing.prefix: must be capitals, digits and dashes, e.g. SEUS19-",
+            "invoicing.padding: must be between 1 and 10",
+            "invoicing.issuer.legal_name: is required",
+            "invoicing.issuer.address: must be a list"} <= set(refused.value.problems)
+
+
+def test_a_sequence_hands_out_consecutive_numbers():
+    sequence = InvoiceSequence(series="SEUS19-")
+    assert [sequence.take(), sequence.take(), sequence.take()] == [1, 2, 3]
+
+
+def issue(lines: list[dict], host: str = "CA-QC", kind: str = "invoice") -> Invoice:
+    return Invoice.issue(
+        edition={"slug": "x", "names": {"en": "X"}, "host": host}, bill_to=BillTo(name="Acme"),
+        lines=lines, issued_on=date(2019, 3, 20), due_on=date(2019, 4, 19),
+        edition_id=uuid4(),
+        number="SEUS19-0001", kind=kind, refers_to_number=None, issuer={}, currency=CAD,
+        languages=["fr"], po_number=None, delegation=None, reason=None)
+
+
+def test_a_canadian_invoice_of_100_dollars_or_more_needs_the_issuers_tax_numbers():
+    line = quebec_line("395.00")
+    line["taxes"][1]["registration_number"] = None
+    with pytest.raises(MissingTaxNumber, match="QST"):
+        issue([line])
+    small = quebec_line("50.00")
+    small["taxes"][1]["registration_number"] = None
+    assert issue([small]).total == cad("57.49")
+
+
+def test_payments_are_idempotent_per_reference_and_balance_follows():
+    invoice = issue([quebec_line("395.00", prepaid="100.00")])
+    assert invoice.balance_due == cad("354.15")
+    assert invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", date(2019, 4, 2))
+    assert not invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", date(2019, 4, 2))
+    assert invoice.balance_due == cad("54.15")
+    with pytest.raises(Invalid):
+        invoice.record_payment(cad("-1.00"), "cheque", "CHQ-2", date(2019, 4, 2))
+
+
+def test_a_registration_is_credited_once_and_a_credit_note_never():
+    invoice = issue([quebec_line("395.00", "r1"), quebec_line("395.00", "r2")])
+    note = issue([credit_line(invoice.line_for("r1"), cad("0")) or {}], kind="credit_note")
+    invoice.record_credit(note, ["r1"])
+    assert invoice.uncredited() == ["r2"] and invoice.balance_due == cad("454.15")
+    with pytest.raises(NotCreditable):
+        invoice.check_creditable(["r1"])
+    with pytest.raises(NotCreditable):
+        note.check_creditable(note.registration_ids)
