@@ -15,8 +15,9 @@ from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
 from registration import create_app
+from registration.adapters import localstripe_dev
 from registration.config import Settings
-from registration.demo import DEMO_ADMIN, seed_demo
+from registration.demo import DEMO_ACCOUNTS, DEMO_ADMIN, seed_demo
 from registration.services.container import Services
 
 HOST = "127.0.0.1"
@@ -29,12 +30,19 @@ def main() -> None:
         os.environ.setdefault(name, value)
     app = create_app()
     services: Services = app.extensions["services"]
+    settings: Settings = app.config["SETTINGS"]
     for line in seed_demo(services):
         print(f"  {line}")
     _, token = services.staff.create(DEMO_ADMIN, "admin")
     url = f"http://{HOST}:{os.environ['PORT']}"
-    print(banner(url, token, services, app.config["SETTINGS"]))
-    run_simple(HOST, int(os.environ["PORT"]), app, threaded=True, use_reloader=False)
+    stripe = localstripe_dev.start_for_development(
+        settings.stripe_api_base, settings.stripe_webhook_secret, url, settings.instance_path)
+    print(banner(url, token, services, settings))
+    try:
+        run_simple(HOST, int(os.environ["PORT"]), app, threaded=True, use_reloader=False)
+    finally:
+        if stripe is not None:
+            localstripe_dev.stop(stripe)
 
 
 def banner(url: str, token: str, services: Services, settings: Settings) -> str:
@@ -46,6 +54,10 @@ def banner(url: str, token: str, services: Services, settings: Settings) -> str:
         "",
         f"  Serving:   {url}",
         f"  API docs:  {url}/api/docs",
+        f"  Register:  {url}/e/seuscp-2019",
+        f"  Staff:     {url}/staff/sign-in  "
+        + "  ".join(f"{email} / {password}" for _, email, password, _ in DEMO_ACCOUNTS),
+        f"  Payments:  Stripe at {settings.stripe_api_base} (test card 4242 4242 4242 4242)",
         f"  Database:  {where(settings)}",
         f"  Clock:     {clock}",
         *(f"             {line}" for line in edition_lines(services, now)),

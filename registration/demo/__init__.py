@@ -18,7 +18,6 @@ from uuid import UUID
 
 from domain.base import set_clock
 from domain.registration import Attendee
-from domain.staff import StaffMember, staff_id
 from registration.demo.samples import (
     CANCELLATIONS,
     CORRECTIONS,
@@ -33,6 +32,12 @@ HERE = Path(__file__).resolve().parent
 DOCUMENTS = ("seuscp-2019.json", "seuscp-2027.json")
 DEMO_SLUG = "seuscp-2019"
 DEMO_ADMIN = "Demo admin"
+# Sign-in accounts for trying the staff pages locally; never for a real deployment.
+DEMO_ACCOUNTS = (
+    (DEMO_ADMIN, "admin@seuscp.example", "demo-admin-2019", "admin"),
+    ("Demo finance", "finance@seuscp.example", "demo-finance-2019", "finance"),
+    ("Demo desk", "desk@seuscp.example", "demo-desk-2019", "desk"),
+)
 # When the Montréal edition was announced: it is scheduled at that moment, before its samples.
 SCHEDULED_AT = {DEMO_SLUG: "2019-01-07 10:00"}
 
@@ -46,7 +51,7 @@ def demo_documents() -> list[dict[str, Any]]:
 def seed_demo(services: Services) -> list[str]:
     """Load the demo editions, the demo admin and the 2019 samples; what exists is kept."""
     lines = [load_edition(services, document) for document in demo_documents()]
-    lines.append(ensure_admin(services))
+    lines.append(ensure_accounts(services))
     lines.append(add_samples(services))
     services.read_models.catch_up()
     return lines
@@ -72,16 +77,11 @@ def load_edition(services: Services, document: dict[str, Any]) -> str:
     return f"{slug}: {outcome} (version {edition.version})"
 
 
-def ensure_admin(services: Services) -> str:
-    """The demo admin exists; tokens are issued by `staff create` (or `make run`)."""
-
-    def decision() -> tuple[list[StaffMember], bool]:
-        if services.app.find(staff_id(DEMO_ADMIN), StaffMember) is not None:
-            return [], False
-        return [StaffMember(name=DEMO_ADMIN, role="admin")], True
-
-    created = services.app.decide(decision)
-    return f"staff: {DEMO_ADMIN} (admin) {'created' if created else 'already exists'}"
+def ensure_accounts(services: Services) -> str:
+    """The demo staff can sign in (and the admin gets API tokens from `make run`)."""
+    for name, email, password, role in DEMO_ACCOUNTS:
+        services.staff.ensure_account(name, email, password, role)
+    return "staff: " + ", ".join(f"{email} ({role})" for _, email, _, role in DEMO_ACCOUNTS)
 
 
 def add_samples(services: Services) -> str:

@@ -5,6 +5,7 @@ Queries are written once with `:name` parameters; PostgreSQL gets them as `%(nam
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,6 +46,8 @@ READ_MODEL_TABLES = (
         registration_id TEXT PRIMARY KEY, number TEXT NOT NULL)""",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(READ_MODEL_TABLES)))
+SCHEMA_FINGERPRINT = hashlib.sha256("\n".join(READ_MODEL_TABLES).encode()).hexdigest()
 
 
 class Cursor(Protocol):
@@ -89,7 +92,27 @@ class ReadModelStore:
             cursor.executemany(self.sql(statement), rows)
 
     def start_tracking(self, application_name: str) -> None:
+        """Track `application_name`, rebuilding from scratch if the tables' shape changed.
+
+        Read tables are disposable: when this code defines them differently from the ones
+        found (a column added by an upgrade), they are dropped, recreated and replayed.
+        """
         with self.transaction() as cursor:
+            self.execute(cursor, "CREATE TABLE IF NOT EXISTS read_model_schema "
+                         "(fingerprint TEXT NOT NULL)", {})
+            found = self.execute(cursor, "SELECT fingerprint FROM read_model_schema", {},
+                                 fetch=True)
+            if found and found[0]["fingerprint"] != SCHEMA_FINGERPRINT:
+                for table in TABLE_NAMES:
+                    self.execute(cursor, f"DROP TABLE IF EXISTS {table}", {})
+                for statement in READ_MODEL_TABLES:
+                    self.execute(cursor, statement, {})
+                self.execute(cursor, f"DELETE FROM {self.tracking_table} "
+                             "WHERE application_name = :app", {"app": application_name})
+            if not found or found[0]["fingerprint"] != SCHEMA_FINGERPRINT:
+                self.execute(cursor, "DELETE FROM read_model_schema", {})
+                self.execute(cursor, "INSERT INTO read_model_schema VALUES (:fingerprint)",
+                             {"fingerprint": SCHEMA_FINGERPRINT})
             self.execute(cursor, f"INSERT INTO {self.tracking_table} VALUES (:app, 0) "
                          "ON CONFLICT (application_name) DO NOTHING", {"app": application_name})
 
@@ -107,7 +130,7 @@ class ReadModelStore:
 
     def clear(self, application_name: str) -> None:
         with self.transaction() as cursor:
-            for table in ("attendance", "registrations", "editions", "ledger", "ledger_links"):
+            for table in TABLE_NAMES:
                 self.execute(cursor, f"DELETE FROM {table}", {})
             self.execute(cursor, f"UPDATE {self.tracking_table} SET notification_id = 0 "
                          "WHERE application_name = :app", {"app": application_name})

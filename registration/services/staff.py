@@ -59,17 +59,23 @@ class StaffService:
         return self.app.decide(decision)
 
     def ensure_account(self, name: str, email: str, password: str, role: str) -> StaffMember:
-        """Create the account, or reset its password: idempotent, for the demo seed."""
-        directory = self._directory()
-        member_id = directory.member_for(email)
-        if member_id is None:
-            return self.create_account(name, email, password, role)
+        """The member exists and signs in with these credentials: idempotent, for the demo.
+
+        A member created earlier with a token only (same name) is given the credentials.
+        """
 
         def decision() -> tuple[list, StaffMember]:
-            member = self.app.load(member_id, StaffMember, "staff member")
+            directory = self._directory()
+            member_id = directory.member_for(email) or staff_id(name)
+            member = self.app.find(member_id, StaffMember) or StaffMember(
+                name=name.strip(), role=role)
+            changed: list = [member]
+            if directory.member_for(email) is None:
+                directory.enrol(email, member.id)
+                changed.append(directory)
             if not check_password_hash(member.password_hash or _DECOY_HASH, password):
                 member.set_credentials(email.strip(), generate_password_hash(password))
-            return [member], member
+            return changed, member
 
         return self.app.decide(decision)
 

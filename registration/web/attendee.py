@@ -120,7 +120,7 @@ def cancel(registration_id: str) -> Any:
     """GET shows what would be refunded now (nothing recorded); POST cancels."""
     registration, config, token = holder_registration(registration_id)
     if request.method == "POST" and not registration.is_cancelled:
-        services().registrations.cancel(registration.id)
+        services().cancellations.cancel(registration.id)  # refunds what the policy owes
         return back_to_manage(registration, token, "cancelled")
     terms = None if registration.is_cancelled else cancellation_terms(
         config.cancellation_policy, total=registration.total, paid=registration.paid,
