@@ -12,6 +12,7 @@ from flask import Flask, current_app
 
 from domain.errors import InvalidEdition
 from registration.cli_badges import badges
+from registration.cli_mail import mail
 from registration.services.container import Services
 
 
@@ -89,5 +90,5 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (editions, staff, projections, seed, badges):
+    for command in (editions, staff, projections, seed, badges, mail):
         app.cli.add_command(command)

@@ -27,6 +27,10 @@ class Settings:
     stripe_publishable_key: str = "pk_test_local"
     stripe_webhook_secret: str = "whsec_local"
     stripe_api_base: str = "http://127.0.0.1:8420"
+    # E-mail: unset SMTP_URL keeps mail queued (nothing is lost; it goes out once set).
+    smtp_url: str | None = None
+    mail_from: str = "Registration <registration@localhost>"
+    base_url: str = "http://127.0.0.1:5000"  # the links in e-mails start with it
 
     @classmethod
     def from_env(cls, instance_path: Path, overrides: dict | None = None) -> Settings:
@@ -46,4 +50,7 @@ class Settings:
             or cls.stripe_publishable_key,
             stripe_webhook_secret=values.get("STRIPE_WEBHOOK_SECRET") or cls.stripe_webhook_secret,
             stripe_api_base=values.get("STRIPE_API_BASE") or cls.stripe_api_base,
+            smtp_url=values.get("SMTP_URL") or None,
+            mail_from=values.get("MAIL_FROM") or cls.mail_from,
+            base_url=values.get("BASE_URL") or cls.base_url,
         )

@@ -11,6 +11,8 @@ from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock
 from registration.config import Settings
+from registration.mail.processor import MailProcessor
+from registration.mail.wiring import build_mail
 from registration.persistence import event_store_env, read_model_env
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
@@ -38,6 +40,7 @@ class Services:
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
+    mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -52,6 +55,8 @@ class Services:
         registrations = RegistrationService(app, clock)
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
+        mail = build_mail(settings, app, store, documents, clock)
+        registrations.registration_hooks.append(mail.outbox.confirmation)
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
@@ -61,7 +66,7 @@ class Services:
             staff=StaffService(app), documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
-            invoices=invoices,
+            invoices=invoices, mail=mail.processor,
         )
 
     def close(self) -> None:

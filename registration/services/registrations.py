@@ -20,6 +20,7 @@ from registration.application import Conference, new_secret, secret_hash
 from registration.clock import Clock, make_clock
 
 CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
+RegistrationHook = Callable[[Registration, str], list[Aggregate]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class RegistrationService:
         self.clock = clock or make_clock()
         # Decided with each cancellation, saved with it: e.g. the credit note for an invoice.
         self.cancellation_hooks: list[CancellationHook] = []
+        # Decided with each registration, given its manage token: e.g. the confirmation mail.
+        self.registration_hooks: list[RegistrationHook] = []
 
     def register(
         self, slug: str, attendee: Attendee, registration_type: str,
@@ -59,7 +62,9 @@ class RegistrationService:
             for allocation in allocations:
                 allocation.take(registration.id)
             checkin = CheckinCode.issue(registration.checkin_secret, registration.id)
-            return [registration, claim, checkin, *allocations], NewRegistration(
+            consequences = [aggregate for hook in self.registration_hooks
+                            for aggregate in hook(registration, token)]
+            return [registration, claim, checkin, *allocations, *consequences], NewRegistration(
                 registration, token)
 
         return self.app.decide(decision)

@@ -8,6 +8,7 @@ from uuid import UUID
 from flask import Blueprint, abort, render_template, request
 
 from domain.edition import Edition, EditionConfig
+from domain.registration import Registration
 from registration.web import i18n
 from registration.web.api import parse_as_of
 from registration.web.charts import attendance_chart
@@ -63,9 +64,8 @@ def home() -> Any:
         recent=recent, today=services().clock().astimezone(config.zone).date())
 
 
-@dashboard.get("/registrations/<registration_id>/history")
-@staff_page()
-def history(registration_id: str) -> Any:
+def registration_and_config(registration_id: str) -> tuple[Registration, EditionConfig]:
+    """The registration a staff page names (404 if none), its edition speaking."""
     try:
         key = UUID(registration_id)
     except ValueError:
@@ -73,7 +73,14 @@ def history(registration_id: str) -> Any:
     registration = services().registrations.get(key)
     config = services().app.load(registration.edition_id, Edition, "edition").config
     use_edition(config)
+    return registration, config
+
+
+@dashboard.get("/registrations/<registration_id>/history")
+@staff_page()
+def history(registration_id: str) -> Any:
+    registration, config = registration_and_config(registration_id)
     entries = [{**item, "text": describe(item, config)}
-               for item in services().registrations.history(key)]
+               for item in services().registrations.history(registration.id)]
     return render_template("staff/history.html", registration=registration, config=config,
                            entries=entries)

@@ -90,11 +90,15 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool) -
     app.context_processor(page_context)
 
     from registration.web.attendee import attendee
+    from registration.web.attendee_payments import attendee_payments
     from registration.web.dashboard import dashboard
+    from registration.web.desk_pages import desk_pages
+    from registration.web.finance_pages import finance_pages
     from registration.web.public import public
     from registration.web.staff_pages import staff_pages
 
-    for blueprint in (public, attendee, staff_pages, dashboard):
+    for blueprint in (public, attendee, staff_pages, dashboard, finance_pages, desk_pages,
+                      attendee_payments):
         app.register_blueprint(blueprint)
 
 

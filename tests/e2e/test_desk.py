@@ -103,7 +103,7 @@ def test_a_very_long_name_and_organisation_stay_inside_the_badge(client, edition
     pdf = badge_pdf(client, registration_id, staff_headers["desk"])
 
     chars, width, height = characters(pdf)
-    assert chars and all(0 <= c["x0"] and c["x1"] <= width and 0 <= c["top"]
+    assert chars and all(c["x0"] >= 0 and c["x1"] <= width and c["top"] >= 0
                          and c["bottom"] <= height for c in chars)
     qr_left = width - 13 - INCH  # nothing written over the QR code
     beside_qr = [c for c in chars if 86 <= c["top"] <= 86 + INCH and c["size"] < 16]

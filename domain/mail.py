@@ -1,0 +1,108 @@
+"""An e-mail we owe someone, and what happened each time we tried to send it.
+
+One `Mail` per message, keyed by what it is about (the confirmation of a registration, the
+receipt of one payment, one invoice), so it is queued at most once whoever asks. Before
+each attempt the sender records `Attempted`, saved against the mail's version: of two
+senders racing, only one gets to send. A sender that dies mid-attempt leaves the attempt
+open; once its lease runs out the mail is due again. Failures back off exponentially and
+the mail is given up after `MAX_ATTEMPTS`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import ConferenceAggregate
+from domain.edition import NAMESPACE
+
+KINDS = ("confirmation", "receipt", "invoice")
+MAX_ATTEMPTS = 10
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # how long an attempt may take before another sender retries
+
+
+def mail_id(kind: str, registration_id: UUID, about: str = "") -> UUID:
+    return uuid5(NAMESPACE, f"mail/{kind}/{registration_id}/{about}")
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4, … minutes after the `attempt`-th failure, never more than an hour."""
+    return min(FIRST_RETRY * 2 ** (attempt - 1), LONGEST_WAIT)
+
+
+class Mail(ConferenceAggregate):
+    class Queued(ConferenceAggregate.Created):
+        kind: str
+        registration_id: UUID
+        about: str  # the payment reference or invoice number ("" for a confirmation)
+        sealed_link: str | None  # the manage token, encrypted (see registration.mail.outbox)
+
+    class Attempted(ConferenceAggregate.Event):
+        attempt: int
+        lease_until: datetime
+
+    class Failed(ConferenceAggregate.Event):
+        attempt: int
+        error: str
+        retry_at: datetime | None  # None: given up
+
+    class Sent(ConferenceAggregate.Event):
+        to: str
+        message_id: str
+
+    @classmethod
+    def queue(cls, kind: str, registration_id: UUID, about: str = "",
+              sealed_link: str | None = None) -> Mail:
+        if kind not in KINDS:
+            raise ValueError(f"unknown mail kind {kind!r}")
+        return cls._create(cls.Queued, id=mail_id(kind, registration_id, about), kind=kind,
+                           registration_id=registration_id, about=about, sealed_link=sealed_link)
+
+    @event(Queued)
+    def __init__(self, kind: str, registration_id: UUID, about: str,
+                 sealed_link: str | None) -> None:
+        self.kind = kind
+        self.registration_id = registration_id
+        self.about = about
+        self.sealed_link = sealed_link
+        self.attempts = 0
+        self.due_at: datetime | None = None  # None: now (queued), or never again (done)
+        self.sent = False
+        self.given_up = False
+
+    @property
+    def finished(self) -> bool:
+        return self.sent or self.given_up
+
+    def is_due(self, at: datetime) -> bool:
+        return not self.finished and (self.due_at is None or self.due_at <= at)
+
+    def start_attempt(self, at: datetime) -> bool:
+        """Claim the next attempt (False when nothing is due: sent, given up, or not yet)."""
+        if not self.is_due(at):
+            return False
+        self._attempted(self.attempts + 1, at + LEASE)
+        return True
+
+    @event(Attempted)
+    def _attempted(self, attempt: int, lease_until: datetime) -> None:
+        self.attempts = attempt
+        self.due_at = lease_until
+
+    def record_failure(self, error: str, at: datetime) -> None:
+        retry_at = at + retry_delay(self.attempts) if self.attempts < MAX_ATTEMPTS else None
+        self._failed(self.attempts, error[:500], retry_at)
+
+    @event(Failed)
+    def _failed(self, attempt: int, error: str, retry_at: datetime | None) -> None:
+        self.due_at = retry_at
+        self.given_up = retry_at is None
+
+    @event(Sent)
+    def record_sent(self, to: str, message_id: str) -> None:
+        self.sent = True
+        self.due_at = None

@@ -1,0 +1,45 @@
+"""`flask --app wsgi mail …`: the mail processor (the Procfile's `mailer`), and the queue."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from registration.mail.processor import MailProcessor
+
+mail = click.Group("mail", help="E-mail to attendees: send what is due, show the queue.")
+
+
+def processor() -> MailProcessor:
+    return current_app.extensions["services"].mail
+
+
+@mail.command("run")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
+def run_mail(interval: float) -> None:
+    """Follow the event log and send the e-mails owed, retrying failures."""
+    mailer = processor()
+    if mailer.transport is None:
+        click.echo("SMTP_URL is not set: mail is queued, not sent.")
+    click.echo(f"Following the log from position {mailer.position}; Ctrl-C stops.")
+    try:
+        while True:
+            sent = mailer.drain()
+            if sent:
+                click.echo(f"sent {sent} e-mail(s)")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@mail.command("queue")
+def show_queue() -> None:
+    """List the e-mails not sent yet, with when each is due."""
+    mailer = processor()
+    mailer.follow()
+    rows = mailer.pending()
+    for row in rows:
+        click.echo(f"{row['due_at']}  {row['kind'] or '-':12}  {row['mail_id']}")
+    click.echo(f"{len(rows)} e-mail(s) waiting")

@@ -1,0 +1,1 @@
+"""E-mail to attendees: the outbox, the messages, and the processor that sends them."""

@@ -1,0 +1,147 @@
+"""The e-mails themselves: plain text with an HTML alternative, in the person's language.
+
+Rendered when sent, from the current state (a corrected address or language is used), with
+the pages' Babel catalog; labels the pages already show keep the same translation. Each
+language has its own Jinja environment, so composing a French mail in the middle of an
+English request changes nothing for the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from domain.edition import Edition, EditionConfig
+from domain.mail import Mail
+from domain.money import Money
+from domain.registration import Registration
+from registration.adapters.documents import TEMPLATES, DocumentRenderer
+from registration.adapters.invoice_document import render_invoice
+from registration.application import Conference
+from registration.mail.outbox import LinkSeal
+from registration.projections.ledger_queries import Ledger
+from registration.web.i18n import LANGUAGES, load_catalogs
+
+
+@dataclass(frozen=True)
+class Envelope:
+    to: str
+    language: str
+    territory: str
+
+
+def territory(config: EditionConfig) -> str:
+    return config.host.split("-")[0]
+
+
+class MailComposer:
+    def __init__(self, app: Conference, seal: LinkSeal, documents: DocumentRenderer,
+                 ledger: Ledger, base_url: str, sender: str,
+                 translations: Path = TEMPLATES.parent / "translations") -> None:
+        self.app, self.seal, self.documents, self.ledger = app, seal, documents, ledger
+        self.base_url = base_url.rstrip("/")
+        self.sender = sender
+        catalogs = load_catalogs(translations)
+        self.catalogs = catalogs
+        self.environments = {lang: self._environment(catalogs[lang]) for lang in LANGUAGES}
+
+    @staticmethod
+    def _environment(catalog: NullTranslations) -> Environment:
+        env = Environment(loader=FileSystemLoader(TEMPLATES / "mail"),
+                          autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                          extensions=["jinja2.ext.i18n"])
+        env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        return env
+
+    def compose(self, mail: Mail) -> EmailMessage:
+        registration = self.app.load(mail.registration_id, Registration, "registration")
+        config = self.app.load(registration.edition_id, Edition, "edition").config
+        attendee = registration.attendee
+        envelope = Envelope(attendee.email, attendee.language if attendee.language in
+                            LANGUAGES else "en", territory(config))
+        context = self._context(envelope, registration, config)
+        attachments: list[tuple[str, bytes]] = []
+        if mail.kind == "confirmation":
+            assert mail.sealed_link is not None
+            query = urlencode({"token": self.seal.unseal(mail.sealed_link)})
+            context["manage_link"] = f"{self.base_url}/r/{registration.id}?{query}"
+        elif mail.kind == "receipt":
+            context["payment"] = self._payment(registration, mail.about)
+            attachments.append((f"receipt-{mail.about}.pdf", self._receipt_pdf(envelope, context)))
+        else:
+            view = self.ledger.view(mail.about)
+            if view is None:
+                raise LookupError(f"invoice {mail.about} is not in the ledger yet")
+            bill_to = view.document["bill_to"]
+            envelope = Envelope(bill_to["email"], bill_to.get("language", "en"),
+                                envelope.territory)
+            context = {**self._context(envelope, registration, config), "number": mail.about}
+            attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
+        return self._message(envelope, mail.kind, context, attachments)
+
+    def _context(self, envelope: Envelope, registration: Registration,
+                 config: EditionConfig) -> dict[str, Any]:
+        language = envelope.language
+        delegation = (config.delegation(registration.delegation).name(language)
+                      if registration.delegation else None)
+        return {"registration": registration, "edition_name": config.name(language),
+                "type_name": config.registration_type(registration.registration_type)
+                .name(language), "delegation_name": delegation, "quote": registration.quote,
+                "language": language, "zone": config.zone}
+
+    def _payment(self, registration: Registration, reference: str) -> dict[str, Any]:
+        for recorded in self.app.events.get(registration.id):
+            if isinstance(recorded, Registration.PaymentReceived) \
+                    and recorded.reference == reference:
+                return {"amount": Money.from_dict(recorded.amount), "method": recorded.method,
+                        "reference": reference, "at": recorded.timestamp}
+        raise LookupError(f"no payment {reference} on registration {registration.id}")
+
+    def _receipt_pdf(self, envelope: Envelope, context: Mapping[str, Any]) -> bytes:
+        catalog = self.catalogs[envelope.language]
+
+        def translate(message: str, **values: Any) -> str:
+            text = str(catalog.gettext(message))
+            return text % values if values else text
+
+        return self.documents.pdf("documents/receipt.html", {
+            **context, **self._filters(envelope), "_": translate},
+            ("documents/receipt.css",))
+
+    def _filters(self, envelope: Envelope) -> dict[str, Callable[..., str]]:
+        locale = f"{envelope.language}_{envelope.territory}"
+        return {
+            "money": lambda value: format_currency(value.amount, value.currency, locale=locale),
+            "percent": lambda value: format_decimal(value, format="#,##0.###",
+                                                    locale=locale) + "\u00a0%",
+            "day": lambda value: format_date(value, format="long", locale=locale),
+        }
+
+    def _message(self, envelope: Envelope, kind: str, context: Mapping[str, Any],
+                 attachments: list[tuple[str, bytes]]) -> EmailMessage:
+        env = self.environments[envelope.language]
+        values = {**context, **self._filters(envelope)}
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = envelope.to
+        message["Subject"] = env.get_template(f"{kind}.subject.txt").render(**values).strip()
+        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip(">"))
+        message["Content-Language"] = envelope.language
+        message.set_content(env.get_template(f"{kind}.txt").render(**values))
+        message.add_alternative(env.get_template(f"{kind}.html").render(**values),
+                                subtype="html")
+        for filename, content in attachments:
+            message.add_attachment(content, maintype="application", subtype="pdf",
+                                   filename=filename)
+        return message
+

@@ -1,0 +1,204 @@
+"""Finance pages: the ledger, invoicing a delegation, payments and credit notes, PDFs and CSV.
+
+Every command goes through `InvoiceService`; the reads come from the ledger read table.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from domain.edition import EditionConfig, edition_id
+from domain.errors import DomainError
+from domain.invoice_lines import lines_total
+from domain.money import Money
+from registration.adapters.invoice_document import render_invoice
+from registration.projections.ledger import LedgerRow
+from registration.projections.ledger_queries import STATUSES, InvoiceView, Ledger, ledger_csv
+from registration.web import i18n
+from registration.web.dashboard import chosen_edition
+from registration.web.finance_schemas import BillToSchema, InvoicePaymentSchema
+from registration.web.forms import Errors, refusal, validate
+from registration.web.pages import edition_for_page, protect, services, use_edition
+from registration.web.staff_session import staff_page
+
+finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
+BILLABLE = ("pending_payment", "paid", "confirmed")  # not cancelled, not already invoiced
+BILL_TO_FIELDS = ("name", "contact", "email", "tax_id", "language")
+
+
+def ledger() -> Ledger:
+    return Ledger(services().read_models.store)
+
+
+def ledger_filters(args: MultiDict[str, str]) -> dict[str, Any]:
+    status = args.get("status") or None
+    return {"delegation": args.get("delegation") or None,
+            "status": status if status in STATUSES else None,
+            "unpaid": args.get("unpaid") in {"1", "on", "true"}}
+
+
+def totals(rows: list[LedgerRow]) -> dict[str, Decimal]:
+    """Invoiced, credited, received and still due, over the documents shown."""
+    sums = {"invoiced": Decimal(0), "credited": Decimal(0), "paid": Decimal(0),
+            "balance": Decimal(0)}
+    for row in rows:
+        if row.kind == "credit_note":
+            sums["credited"] += row.amount("total")
+            continue
+        sums["invoiced"] += row.amount("total")
+        sums["paid"] += row.amount("paid")
+        sums["balance"] += row.amount("balance")
+    return sums
+
+
+@finance_pages.get("/")
+@staff_page("finance")
+def home() -> Any:
+    config, documents = chosen_edition()
+    if config is None:
+        return render_template("staff/finance/ledger.html", config=None)
+    filters = ledger_filters(request.args)
+    rows = ledger().rows(str(edition_id(config.slug)), **filters)
+    csv_args: dict[str, Any] = {k: "1" if v is True else v for k, v in filters.items() if v}
+    return render_template("staff/finance/ledger.html", config=config, documents=documents,
+                           rows=rows, filters=filters, totals=totals(rows), statuses=STATUSES,
+                           csv_url=url_for("finance_pages.export", slug=config.slug,
+                                           **csv_args))
+
+
+@finance_pages.get("/<slug>/ledger.csv")
+@staff_page("finance")
+def export(slug: str) -> Any:
+    config = edition_for_page(slug)
+    rows = ledger().rows(str(edition_id(config.slug)), **ledger_filters(request.args))
+    return Response(ledger_csv(rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-ledger.csv"'})
+
+
+def billable(config: EditionConfig, delegation: str) -> list[Any]:
+    """The delegation's places no live invoice bills (a paid one shows as paid in the table)."""
+    rows = [r for r in services().queries.registrations(config)
+            if r.status in BILLABLE and r.delegation == delegation]
+    rows = [r for r in rows
+            if services().registrations.get(UUID(r.registration_id)).invoice_number is None]
+    return sorted(rows, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
+
+
+def bill_to_payload(form: MultiDict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {k: form.get(k, "").strip() for k in BILL_TO_FIELDS}
+    values = {k: v for k, v in values.items() if v}
+    values["address"] = [line.strip() for line in form.get("address", "").splitlines()
+                         if line.strip()]
+    return values
+
+
+@finance_pages.route("/<slug>/invoices/new", methods=["GET", "POST"])
+@staff_page("finance")
+def issue(slug: str) -> Any:
+    """Pick a delegation, tick its registrations, fill in the bill-to party, issue."""
+    config = edition_for_page(slug)
+    form: MultiDict[str, str] = request.form if request.method == "POST" else request.args
+    delegation = form.get("delegation", "")
+    errors: Errors = {}
+    if request.method == "POST":
+        picked = form.getlist("registrations")
+        bill_to, errors = validate(BillToSchema(), bill_to_payload(form))
+        if not picked:
+            errors["registrations"] = i18n.gettext("Tick at least one registration to bill.")
+        if not errors:
+            try:
+                invoice = services().invoices.issue(
+                    slug, [parse_uuid(r) for r in picked],
+                    BillToSchema().load_bill_to(bill_to),
+                    form.get("po_number", "").strip() or None)
+                return redirect(url_for("finance_pages.invoice", number=invoice.number,
+                                        done="issued"))
+            except DomainError as error:
+                errors = refusal(error)
+    delegations = [(d.code, d.name(i18n.current_language())) for d in config.delegations]
+    return render_template(
+        "staff/finance/issue.html", config=config, delegations=delegations,
+        delegation=delegation, people=billable(config, delegation) if delegation else [],
+        picked=set(form.getlist("registrations")), form=form, errors=errors,
+        row_total=lambda row: Money(Decimal(row.total), row.currency),
+    ), 422 if errors else 200
+
+
+def parse_uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        abort(422, description=i18n.gettext("A ticked registration is not valid."))
+
+
+def invoice_view(number: str) -> InvoiceView:
+    view = ledger().view(number)
+    if view is None:
+        abort(404, description=i18n.gettext("There is no invoice %(number)s.") % {
+            "number": number})
+    config = services().editions.config(view.document["edition"]["slug"])
+    use_edition(config)
+    return view
+
+
+def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
+    view = invoice_view(number)
+    doc, currency = view.document, view.document["currency"]
+    return render_template(
+        "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
+        currency=currency, money_from=Money.from_dict,
+        subtotal=lines_total(doc["lines"], "amount", currency),
+        total=lines_total(doc["lines"], "total", currency),
+        form=form or {"received_on": services().clock().date().isoformat(),
+                      "amount": str(view.balance) if view.balance > 0 else ""},
+        notice=request.args.get("done"),
+    ), 422 if errors else 200
+
+
+@finance_pages.get("/invoices/<number>")
+@staff_page("finance")
+def invoice(number: str) -> Any:
+    return show(number)
+
+
+@finance_pages.post("/invoices/<number>/payments")
+@staff_page("finance")
+def record_payment(number: str) -> Any:
+    form = request.form
+    payload = {k: form.get(k, "").strip() for k in ("amount", "method", "reference",
+                                                     "received_on")}
+    data, errors = validate(InvoicePaymentSchema(), {k: v for k, v in payload.items() if v})
+    if not errors:
+        try:
+            document = services().invoices.get(number)
+            services().invoices.record_payment(
+                number, Money(Decimal(data["amount"]), document.currency), data["method"],
+                data["reference"], data["received_on"])
+            return redirect(url_for("finance_pages.invoice", number=number, done="paid"))
+        except DomainError as error:
+            errors = refusal(error)
+    return show(number, errors, form)
+
+
+@finance_pages.post("/invoices/<number>/cancellation")
+@staff_page("finance")
+def cancel(number: str) -> Any:
+    reason = request.form.get("reason", "").strip()[:200] or None
+    try:
+        note = services().invoices.cancel(number, reason)
+    except DomainError as error:
+        return show(number, {"cancel": next(iter(refusal(error).values()))})
+    return redirect(url_for("finance_pages.invoice", number=note.number, done="credited"))
+
+
+@finance_pages.get("/invoices/<number>.pdf")
+@staff_page("finance")
+def pdf(number: str) -> Any:
+    document = render_invoice(services().documents, invoice_view(number))
+    return Response(document, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{number}.pdf"'})

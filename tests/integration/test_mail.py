@@ -1,0 +1,176 @@
+"""E-mail through a real SMTP server on loopback: confirmations, receipts, retries."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
+from uuid import UUID
+
+import pytest
+from flask.testing import FlaskClient
+
+from domain.mail import Mail, mail_id
+from domain.money import Money
+from domain.registration import Registration
+from registration.mail.processor import MailProcessor
+from registration.services.container import Services
+from tests.support import editions, invoicing
+from tests.support.clock import SettableClock
+from tests.support.smtp import Inbox, free_port, smtp_server
+
+BASE_URL = "http://localhost"
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def app_overrides(smtp_port: int) -> dict[str, str]:
+    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "BASE_URL": BASE_URL,
+            "MAIL_FROM": "Alliance <registration@example.org>"}
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    with smtp_server(smtp_port, Inbox()) as received:
+        yield received
+
+
+def register(client: FlaskClient, n: int = 1, **person: Any) -> dict[str, Any]:
+    answer = client.post("/api/editions/test-montreal/registrations", json={
+        "attendee": editions.attendee(n, **person), "registration_type": "delegate",
+        "delegation": "QC"})
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    body = message.get_body(("html",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def manage_link(message: EmailMessage) -> str:
+    found = re.search(rf"{re.escape(BASE_URL)}(/r/\S+)", text_of(message))
+    assert found, text_of(message)
+    return found.group(1)
+
+
+def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_registration(
+        client, edition, inbox) -> None:
+    created = register(client, language="fr")
+
+    [message] = inbox.to("person1@example.com")
+    assert message["Subject"] == "Vous êtes inscrit à Conférence de l'Alliance (essai)"
+    assert message["From"] == "Alliance <registration@example.org>"
+    text = text_of(message)
+    assert "Bonjour François," in text
+    assert "Délégué" in text and "Québec" in text
+    assert "TPS" in text and "TVQ" in text and "Total" in text
+    assert "prix de lancement" in text
+    assert "Ouvrir mon inscription" in html_of(message)
+    link = manage_link(message)
+    assert link == f"/r/{created['id']}?token={created['manage_token']}"
+    assert client.get(link).status_code == 200
+
+
+def test_an_english_registrant_gets_the_confirmation_in_english(client, edition, inbox) -> None:
+    register(client, language="en", first_name="Mary")
+
+    [message] = inbox.messages
+    assert message["Subject"] == "You are registered for Alliance Conference (test)"
+    text = text_of(message)
+    assert "Hello Mary," in text and "Delegate" in text and "Quebec" in text
+    assert "early-bird price" in text
+    assert client.get(manage_link(message)).status_code == 200
+
+
+def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out_later(
+        client, edition, services, smtp_port, clock: SettableClock) -> None:
+    created = register(client, language="en")
+    mail = services.app.find(mail_id("confirmation", created_id(created)), Mail)
+    assert mail is not None and mail.attempts == 1 and not mail.sent
+    assert [row["kind"] for row in services.mail.pending()] == ["confirmation"]
+
+    with smtp_server(smtp_port, Inbox()) as inbox:
+        assert services.mail.drain() == 0  # not due yet: the retry waits a minute
+        clock.set(clock() + timedelta(minutes=2))
+        assert services.mail.drain() == 1
+        assert services.mail.drain() == 0
+    [message] = inbox.messages
+    assert client.get(manage_link(message)).status_code == 200
+    assert services.mail.pending() == []
+
+
+def test_two_processors_racing_send_each_mail_once(
+        client, edition, services, smtp_port, clock: SettableClock) -> None:
+    for n in range(1, 4):
+        register(client, n)  # the server is down: each confirmation waits for a retry
+    other = MailProcessor(services.app, services.read_models.store, services.mail.composer,
+                          services.mail.transport, clock)
+    start = threading.Barrier(2)
+
+    def drain(processor: MailProcessor) -> None:
+        start.wait()
+        processor.drain()
+
+    with smtp_server(smtp_port, Inbox()) as inbox:
+        clock.set(clock() + timedelta(minutes=2))
+        racers = [threading.Thread(target=drain, args=(p,)) for p in (services.mail, other)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        services.mail.drain()
+        other.drain()
+    assert sorted(m["To"] for m in inbox.messages) == [
+        f"person{n}@example.com" for n in range(1, 4)]
+
+
+def test_a_payment_sends_a_receipt_with_the_pdf_attached(
+        client, edition, services: Services, inbox) -> None:
+    created = register(client, language="fr")
+
+    def decision() -> tuple[list[Registration], None]:
+        registration = services.registrations.get(created_id(created))
+        registration.record_payment(Money(Decimal("100.00"), "CAD"), "cheque", "CHQ-77")
+        return [registration], None
+
+    services.app.decide(decision)
+    _confirmation, receipt = inbox.messages
+    assert receipt["Subject"] == "Votre reçu pour Conférence de l'Alliance (essai)"
+    assert "100,00" in text_of(receipt) and "CHQ-77" in text_of(receipt)
+    [attachment] = receipt.iter_attachments()
+    assert attachment.get_filename() == "receipt-CHQ-77.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
+        client, services: Services, inbox) -> None:
+    services.editions.load(invoicing.quebec())
+    created = register(client, language="fr")
+
+    services.invoices.issue_for_holder(created_id(created), None)
+    _confirmation, invoice = inbox.messages
+    assert invoice["To"] == "person1@example.com"
+    assert invoice["Subject"] == "Facture SEUS19-0001 — Conférence de l'Alliance (essai)"
+    [attachment] = invoice.iter_attachments()
+    assert attachment.get_filename() == "SEUS19-0001.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def created_id(created: dict[str, Any]) -> UUID:
+    return UUID(created["id"])
