@@ -13,6 +13,7 @@ from registration.config import Settings
 from registration.mail.messages import MailComposer
 from registration.mail.outbox import LinkSeal, Outbox
 from registration.mail.processor import MailProcessor
+from registration.mail.sender import BackgroundSender
 from registration.projections.ledger_queries import Ledger
 from registration.projections.store import ReadModelStore
 
@@ -21,6 +22,7 @@ from registration.projections.store import ReadModelStore
 class MailParts:
     outbox: Outbox
     processor: MailProcessor
+    sender: BackgroundSender | None
 
 
 def build_mail(settings: Settings, app: Conference, store: ReadModelStore,
@@ -30,6 +32,8 @@ def build_mail(settings: Settings, app: Conference, store: ReadModelStore,
                             settings.mail_from)
     transport = SmtpTransport(settings.smtp_url) if settings.smtp_url else None
     processor = MailProcessor(app, store, composer, transport, clock)
-    if settings.sync_projections:  # single process: send right after each command
-        app.saved_listeners.append(processor.drain_quietly)
-    return MailParts(Outbox(seal), processor)
+    sender = None
+    if settings.sync_projections:  # no separate mailer: send after each command, off-request
+        sender = BackgroundSender(processor)
+        app.saved_listeners.append(sender.wake)
+    return MailParts(Outbox(seal), processor, sender)

@@ -12,6 +12,7 @@ from registration.application import Conference
 from registration.clock import Clock, make_clock
 from registration.config import Settings
 from registration.mail.processor import MailProcessor
+from registration.mail.sender import BackgroundSender
 from registration.mail.wiring import build_mail
 from registration.persistence import event_store_env, read_model_env
 from registration.projections.queries import Queries
@@ -41,6 +42,7 @@ class Services:
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
+    mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -66,10 +68,12 @@ class Services:
             staff=StaffService(app), documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
-            invoices=invoices, mail=mail.processor,
+            invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
         )
 
     def close(self) -> None:
+        if self.mail_sender is not None:
+            self.mail_sender.stop()
         self.desk.printer.close()
         self.app.close()
         self.read_models.store.datastore.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import Iterator
@@ -43,6 +44,11 @@ def inbox(smtp_port: int) -> Iterator[Inbox]:
         yield received
 
 
+def settled(services: Services) -> None:
+    """Sending happens off-request: wait until the background sender has caught up."""
+    assert services.mail_sender is not None and services.mail_sender.wait_idle()
+
+
 def register(client: FlaskClient, n: int = 1, **person: Any) -> dict[str, Any]:
     answer = client.post("/api/editions/test-montreal/registrations", json={
         "attendee": editions.attendee(n, **person), "registration_type": "delegate",
@@ -70,8 +76,9 @@ def manage_link(message: EmailMessage) -> str:
 
 
 def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_registration(
-        client, edition, inbox) -> None:
+        client, services, edition, inbox) -> None:
     created = register(client, language="fr")
+    settled(services)
 
     [message] = inbox.to("person1@example.com")
     assert message["Subject"] == "Vous êtes inscrit à Conférence de l'Alliance (essai)"
@@ -87,8 +94,10 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert client.get(link).status_code == 200
 
 
-def test_an_english_registrant_gets_the_confirmation_in_english(client, edition, inbox) -> None:
+def test_an_english_registrant_gets_the_confirmation_in_english(
+        client, services, edition, inbox) -> None:
     register(client, language="en", first_name="Mary")
+    settled(services)
 
     [message] = inbox.messages
     assert message["Subject"] == "You are registered for Alliance Conference (test)"
@@ -101,6 +110,7 @@ def test_an_english_registrant_gets_the_confirmation_in_english(client, edition,
 def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out_later(
         client, edition, services, smtp_port, clock: SettableClock) -> None:
     created = register(client, language="en")
+    settled(services)
     mail = services.app.find(mail_id("confirmation", created_id(created)), Mail)
     assert mail is not None and mail.attempts == 1 and not mail.sent
     assert [row["kind"] for row in services.mail.pending()] == ["confirmation"]
@@ -119,6 +129,7 @@ def test_two_processors_racing_send_each_mail_once(
         client, edition, services, smtp_port, clock: SettableClock) -> None:
     for n in range(1, 4):
         register(client, n)  # the server is down: each confirmation waits for a retry
+    settled(services)
     other = MailProcessor(services.app, services.read_models.store, services.mail.composer,
                           services.mail.transport, clock)
     start = threading.Barrier(2)
@@ -150,6 +161,7 @@ def test_a_payment_sends_a_receipt_with_the_pdf_attached(
         return [registration], None
 
     services.app.decide(decision)
+    settled(services)
     _confirmation, receipt = inbox.messages
     assert receipt["Subject"] == "Votre reçu pour Conférence de l'Alliance (essai)"
     assert "100,00" in text_of(receipt) and "CHQ-77" in text_of(receipt)
@@ -164,6 +176,7 @@ def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
     created = register(client, language="fr")
 
     services.invoices.issue_for_holder(created_id(created), None)
+    settled(services)
     _confirmation, invoice = inbox.messages
     assert invoice["To"] == "person1@example.com"
     assert invoice["Subject"] == "Facture SEUS19-0001 — Conférence de l'Alliance (essai)"
@@ -174,3 +187,26 @@ def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
 
 def created_id(created: dict[str, Any]) -> UUID:
     return UUID(created["id"])
+
+
+class HeldInbox(Inbox):
+    """An SMTP server that accepts nothing until the test lets it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.get_running_loop().run_in_executor(None, self.gate.wait, 30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_registration_never_waits_for_the_smtp_server(
+        client, edition, services: Services, smtp_port) -> None:
+    with smtp_server(smtp_port, HeldInbox()) as inbox:
+        assert isinstance(inbox, HeldInbox)
+        register(client, language="en")  # answered 201 while the server still holds the mail
+        assert inbox.messages == []
+        inbox.gate.set()
+        settled(services)
+        assert [m["To"] for m in inbox.messages] == ["person1@example.com"]
