@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from domain.edition import BADGE_STOCKS
+from domain.edition_config import BADGE_STOCKS
 from domain.errors import DomainError
 from registration.projections.desk import BadgeFilter
 

@@ -21,7 +21,8 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.mail import Mail
 from domain.money import Money
 from domain.registration import Registration

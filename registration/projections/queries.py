@@ -7,7 +7,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from domain.edition import EditionConfig, edition_id
+from domain.edition import edition_id
+from domain.edition_config import EditionConfig
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
 from registration.projections.runner import ReadModels

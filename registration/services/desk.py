@@ -10,7 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.checkin import CheckinCode, UnknownCheckinCode, checkin_code_id
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.errors import NotFound
 from domain.registration import Registration
 from registration.adapters.badge_layout import Badge

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.pricing import PriceQuote
 from registration.application import Conference
 

@@ -14,7 +14,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.errors import Invalid, NotFound, UnknownRegistrationType
 from domain.invoice import Invoice, UnknownRegistration, invoice_id
 from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point

@@ -12,7 +12,8 @@ from eventsourcing.domain import Aggregate
 
 from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
 from domain.checkin import CheckinCode, checkin_code_id, new_checkin_secret
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.errors import AllotmentExhausted, CodeExhausted, DuplicateEmail, Refused, SoldOut
 from domain.policy import CancellationTerms
 from domain.registration import Attendee, Registration

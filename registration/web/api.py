@@ -8,7 +8,8 @@ from uuid import UUID
 
 from flask import Blueprint, current_app, request
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.registration import Registration
 from registration.services.container import Services
 from registration.web.auth import STAFF_ROLES, require_holder_or_staff, staff_required

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
 from domain.policy import cancellation_terms

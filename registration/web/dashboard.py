@@ -7,7 +7,8 @@ from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
 
-from domain.edition import Edition, EditionConfig
+from domain.edition import Edition
+from domain.edition_config import EditionConfig
 from domain.registration import Registration
 from registration.web import i18n
 from registration.web.api import parse_as_of

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from marshmallow import RAISE, Schema, fields, validate
 
-from domain.edition import BADGE_STOCKS
+from domain.edition_config import BADGE_STOCKS
 from registration.projections.attendance import RegistrationRow
 from registration.projections.desk import BadgeFilter
 from registration.services.container import Services

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from domain.checkin import BadgeReplaced
-from domain.edition import EditionConfig
+from domain.edition_config import EditionConfig
 from domain.errors import AlreadyCancelled, NotFound
 from domain.registration import Registration
 from registration.projections.desk import BadgeFilter

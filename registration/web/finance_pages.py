@@ -12,7 +12,8 @@ from uuid import UUID
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from domain.edition import EditionConfig, edition_id
+from domain.edition import edition_id
+from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.invoice_lines import lines_total
 from domain.money import Money

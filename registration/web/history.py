@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from domain.edition import EditionConfig
+from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
 from domain.policy import CancellationTerms

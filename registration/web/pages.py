@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, abort, current_app, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
-from domain.edition import EditionConfig
+from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
 from registration.services.container import Services

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
-from domain.edition import EditionConfig
+from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.pricing import PriceQuote
 from domain.registration import Attendee

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.base import now
-from domain.edition import parse_edition
+from domain.edition_document import parse_edition
 from registration.demo import DEMO_SLUG, demo_documents, seed_demo
 from registration.demo.samples import SAMPLES, SUBSTITUTIONS, moment
 from registration.services.container import Services

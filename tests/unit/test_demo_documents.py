@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.edition import EditionConfig, parse_edition
+from domain.edition_config import EditionConfig
+from domain.edition_document import parse_edition
 from registration.demo import demo_documents
 from registration.demo.samples import SAMPLES, moment
 

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.edition import Edition, parse_edition
+from domain.edition import Edition
+from domain.edition_document import parse_edition
 from domain.errors import InvalidEdition, RegistrationClosed
 from tests.support import editions
 

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.edition import parse_edition
+from domain.edition_document import parse_edition
 from domain.errors import Invalid, InvalidEdition
 from domain.invoice import Invoice, MissingTaxNumber, NotCreditable
 from domain.invoice_lines import (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.edition import parse_edition
+from domain.edition_document import parse_edition
 from domain.errors import CodeInvalid
 from tests.support import editions
 

@@ -1,0 +1,101 @@
+"""What an edition is configured to be: types, prices, delegations, codes, policy, taxes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.errors import (
+    CodeInvalid,
+    RegistrationClosed,
+    UnknownDelegation,
+    UnknownRegistrationType,
+)
+from domain.invoicing import InvoicingTerms
+from domain.policy import CancellationPolicy
+from domain.pricing import DiscountCode, PriceQuote, RegistrationType, price_quote
+from domain.tax import TaxRate, rates_for
+
+BADGE_STOCKS = ("4x3", "letter-6")  # a 4 x 3 in badge per page; a letter sheet of six
+
+
+@dataclass(frozen=True)
+class Delegation:
+    code: str
+    names: Mapping[str, str]
+    kind: str = "jurisdiction"
+    allotment: int | None = None
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.code
+
+
+@dataclass(frozen=True)
+class EditionConfig:
+    slug: str
+    names: Mapping[str, str]
+    host: str
+    venue: Mapping[str, str]
+    starts_on: date
+    ends_on: date
+    time_zone: str
+    currency: str
+    languages: tuple[str, ...]
+    registration_opens: datetime
+    registration_closes: datetime
+    registration_types: tuple[RegistrationType, ...]
+    delegations: tuple[Delegation, ...]
+    cancellation_policy: CancellationPolicy
+    discount_codes: tuple[DiscountCode, ...] = ()
+    taxes: tuple[TaxRate, ...] | None = None
+    tax_numbers: Mapping[str, str] = field(default_factory=dict)
+    badge_stock: str = BADGE_STOCKS[0]
+    invoicing: InvoicingTerms | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.slug
+
+    def registration_type(self, code: str) -> RegistrationType:
+        for registration_type in self.registration_types:
+            if registration_type.code == code:
+                return registration_type
+        raise UnknownRegistrationType(f"There is no registration type {code!r} in {self.slug}.")
+
+    def delegation(self, code: str) -> Delegation:
+        for delegation in self.delegations:
+            if delegation.code == code:
+                return delegation
+        raise UnknownDelegation(f"There is no delegation {code!r} in {self.slug}.")
+
+    def discount_code(self, code: str) -> DiscountCode:
+        for discount in self.discount_codes:
+            if discount.code.casefold() == code.strip().casefold():
+                return discount
+        raise CodeInvalid(f"The discount code {code!r} does not exist.")
+
+    def check_open(self, at: datetime) -> None:
+        if at < self.registration_opens:
+            opens = self.registration_opens.astimezone(self.zone)
+            raise RegistrationClosed(f"Registration opens on {opens:%Y-%m-%d %H:%M}.")
+        if at > self.registration_closes:
+            raise RegistrationClosed("Registration for this edition is closed.")
+
+    def tax_rates(self, at: datetime) -> tuple[TaxRate, ...]:
+        day = at.astimezone(self.zone).date()
+        schedule = {self.host: self.taxes} if self.taxes is not None else None
+        return rates_for(self.host, day, schedule)
+
+    def quote(self, type_code: str, code: str | None, at: datetime) -> PriceQuote:
+        discount = self.discount_code(code) if code else None
+        return price_quote(
+            self.registration_type(type_code), self.currency, self.tax_rates(at), at, discount,
+            self.tax_numbers,
+        )
+
+

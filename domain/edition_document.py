@@ -1,0 +1,196 @@
+"""Reading an edition's JSON document into its configuration, listing every problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.documents import DocumentReader, join
+from domain.edition_config import BADGE_STOCKS, Delegation, EditionConfig
+from domain.errors import (
+    InvalidEdition,
+)
+from domain.invoicing import parse_invoicing
+from domain.policy import CancellationPolicy, RefundStep
+from domain.pricing import DiscountCode, PriceTier, RegistrationType
+from domain.tax import TaxRate, parse_tax_rates
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+JURISDICTION = re.compile(r"^(CA|US)-[A-Z]{2}$")
+KNOWN_KEYS = {
+    "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
+    "languages", "registration_opens", "registration_closes", "registration_types",
+    "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
+    "invoicing",
+}
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
+    """Read an edition document, refusing it with every problem found."""
+    if not isinstance(doc, Mapping):
+        raise InvalidEdition("The edition document must be a JSON object.", ["must be an object"])
+    r = DocumentReader()
+    for key in sorted(set(doc) - KNOWN_KEYS):
+        r.problem(key, "is not a known field")
+    slug = r.text(doc, "slug", "")
+    if slug and not SLUG.match(slug):
+        r.problem("slug", "must be lower-case letters, digits and dashes, e.g. seuscp-2019")
+    host = r.text(doc, "host", "")
+    if host and not JURISDICTION.match(host):
+        r.problem("host", "must be an ISO 3166-2 code such as CA-QC or US-GA")
+    currency = r.text(doc, "currency", "")
+    if currency and currency not in {"CAD", "USD"}:
+        r.problem("currency", "must be CAD or USD")
+    zone = _zone(r, doc)
+    languages = tuple(r.items(doc, "languages", ""))
+    if not languages or not set(languages) <= {"en", "fr"}:
+        r.problem("languages", 'must list "en" and/or "fr"')
+    starts_on, ends_on = r.day(doc, "starts_on", ""), r.day(doc, "ends_on", "")
+    if starts_on > ends_on:
+        r.problem("ends_on", "must not be before starts_on")
+    opens = r.moment(doc, "registration_opens", "", zone)
+    closes = r.moment(doc, "registration_closes", "", zone)
+    if opens and closes and opens >= closes:
+        r.problem("registration_closes", "must be after registration_opens")
+    types = tuple(_registration_type(r, t, join("registration_types", i), zone)
+                  for i, t in enumerate(r.items(doc, "registration_types", "")))
+    if not types:
+        r.problem("registration_types", "must list at least one registration type")
+    r.unique([t.code for t in types], "registration_types", "registration type")
+    delegations = tuple(_delegation(r, d, join("delegations", i))
+                        for i, d in enumerate(r.items(doc, "delegations", "")))
+    r.unique([d.code for d in delegations], "delegations", "delegation")
+    codes = tuple(_discount_code(r, c, join("discount_codes", i), zone, {t.code for t in types})
+                  for i, c in enumerate(r.items(doc, "discount_codes", "", required=False)))
+    r.unique([c.code.casefold() for c in codes], "discount_codes", "discount code")
+    policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
+    taxes = _taxes(r, doc)
+    badge_stock = _badge_stock(r, doc)
+    invoicing = parse_invoicing(r, doc, slug)
+    venue = doc.get("venue") or {}
+    if not isinstance(venue, Mapping) or not venue.get("name"):
+        r.problem("venue", "must give at least the venue's name")
+        venue = {}
+    if r.problems:
+        raise InvalidEdition("The edition document has problems.", r.problems)
+    assert opens and closes
+    return EditionConfig(
+        slug=slug, names=r.names(doc, "names", ""), host=host, venue=dict(venue),
+        starts_on=starts_on, ends_on=ends_on, time_zone=str(doc["time_zone"]),
+        currency=currency, languages=languages, registration_opens=opens,
+        registration_closes=closes, registration_types=types, delegations=delegations,
+        cancellation_policy=policy, discount_codes=codes, taxes=taxes,
+        tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
+        invoicing=invoicing,
+    )
+
+
+def _zone(r: DocumentReader, doc: Mapping[str, Any]) -> ZoneInfo:
+    name = r.text(doc, "time_zone", "")
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problem("time_zone", f"{name!r} is not a time zone such as America/Montreal")
+        return ZoneInfo("UTC")
+
+
+def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -> RegistrationType:
+    tiers = []
+    for i, tier in enumerate(r.items(doc, "tiers", path)):
+        tier_path = join(join(path, "tiers"), i)
+        tiers.append(PriceTier(
+            name=r.text(tier, "name", tier_path),
+            price=_or_zero(r.decimal(tier, "price", tier_path)),
+            until=r.moment(tier, "until", tier_path, zone, required=False),
+            early_bird=bool(tier.get("early_bird", False)) if isinstance(tier, Mapping) else False,
+        ))
+    if not tiers:
+        r.problem(join(path, "tiers"), "must list at least one price tier")
+        tiers.append(PriceTier("none", price=Decimal(0)))
+    deadlines = [t.until for t in tiers]
+    if any(d is None for d in deadlines[:-1]):
+        r.problem(join(path, "tiers"), "only the last tier may have no deadline")
+    dated = [d for d in deadlines if d is not None]
+    if dated != sorted(dated):
+        r.problem(join(path, "tiers"), "deadlines must be in order")
+    color = str(doc.get("color") or "#1f4e79") if isinstance(doc, Mapping) else "#1f4e79"
+    if not COLOR.match(color):
+        r.problem(join(path, "color"), 'must be a colour like "#1f4e79"')
+    return RegistrationType(
+        code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
+        capacity=r.integer(doc, "capacity", path), color=color,
+    )
+
+
+def _delegation(r: DocumentReader, doc: Any, path: str) -> Delegation:
+    return Delegation(
+        code=r.text(doc, "code", path), names=r.names(doc, "names", path),
+        kind=r.text(doc, "kind", path, required=False) or "jurisdiction",
+        allotment=r.integer(doc, "allotment", path),
+    )
+
+
+def _discount_code(
+    r: DocumentReader, doc: Any, path: str, zone: ZoneInfo, type_codes: set[str]
+) -> DiscountCode:
+    kind = r.text(doc, "kind", path)
+    if kind and kind not in {"percent", "fixed"}:
+        r.problem(join(path, "kind"), 'must be "percent" or "fixed"')
+    value = _or_zero(r.decimal(doc, "value", path))
+    if kind == "percent" and value > 100:
+        r.problem(join(path, "value"), "a percentage cannot exceed 100")
+    applies_to = frozenset(r.items(doc, "registration_types", path, required=False))
+    for unknown in sorted(applies_to - type_codes):
+        r.problem(join(path, "registration_types"), f"unknown registration type {unknown!r}")
+    return DiscountCode(
+        code=r.text(doc, "code", path), kind=kind, value=value,
+        max_uses=r.integer(doc, "max_uses", path),
+        valid_from=r.moment(doc, "valid_from", path, zone, required=False),
+        valid_until=r.moment(doc, "valid_until", path, zone, required=False),
+        registration_types=applies_to,
+    )
+
+
+def _policy(r: DocumentReader, doc: Any, zone: ZoneInfo) -> CancellationPolicy:
+    path = "cancellation_policy"
+    steps = []
+    for i, step in enumerate(r.items(doc, "steps", path, required=False)):
+        step_path = join(join(path, "steps"), i)
+        until = r.moment(step, "until", step_path, zone)
+        share = r.decimal(step, "refund_percent", step_path)
+        if share is not None and share > 100:
+            r.problem(join(step_path, "refund_percent"), "cannot exceed 100")
+        if until and share is not None:
+            steps.append(RefundStep(until=until, refund_percent=share))
+    fee = _or_zero(r.decimal(doc, "fee", path, required=False))
+    return CancellationPolicy(steps=tuple(steps), fee=fee)
+
+
+def _badge_stock(r: DocumentReader, doc: Mapping[str, Any]) -> str:
+    badge = doc.get("badge") or {}
+    stock = badge.get("stock", BADGE_STOCKS[0]) if isinstance(badge, Mapping) else None
+    if stock not in BADGE_STOCKS:
+        r.problem("badge.stock", f"must be one of {', '.join(BADGE_STOCKS)}")
+        return BADGE_STOCKS[0]
+    return str(stock)
+
+
+def _or_zero(value: Decimal | None) -> Decimal:
+    """A placeholder for a value already reported as a problem (or legitimately absent)."""
+    return value if value is not None else Decimal(0)
+
+
+def _taxes(r: DocumentReader, doc: Mapping[str, Any]) -> tuple[TaxRate, ...] | None:
+    if doc.get("taxes") is None:
+        return None
+    try:
+        return parse_tax_rates(doc["taxes"])
+    except (KeyError, TypeError, ValueError) as error:
+        r.problem("taxes", f"is not a valid list of tax rates ({error})")
+        return None
+
+
