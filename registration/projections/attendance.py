@@ -87,13 +87,13 @@ def with_attendee(row: RegistrationRow, attendee: dict[str, Any]) -> Registratio
 
 
 def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> RegistrationRow:
-    quote = PriceQuote.from_dict(e.quote)
+    total = PriceQuote.from_dict(e.quote).total  # once: it sums every line (hot on rebuild)
     blank = RegistrationRow(
         registration_id=str(e.originator_id), edition_id=str(e.edition_id),
         delegation=e.delegation or NO_DELEGATION, registration_type=e.registration_type,
         first_name="", last_name="", email="", organisation="", language="en",
-        status="confirmed" if quote.total.is_zero else "pending_payment",
-        total=str(quote.total.amount), currency=quote.currency, paid="0.00",
+        status="confirmed" if total.is_zero else "pending_payment",
+        total=str(total.amount), currency=total.currency, paid="0.00",
         substitutions=0, checked_in_at=None, registered_at=e.timestamp.isoformat(),
         search_text="",
     )
