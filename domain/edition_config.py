@@ -61,6 +61,11 @@ class EditionConfig:
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.slug
 
+    @property
+    def invoices_on_request(self) -> bool:
+        """May an attendee ask for an invoice instead of paying by card?"""
+        return self.invoicing is None or self.invoicing.attendee_requests
+
     def registration_type(self, code: str) -> RegistrationType:
         for registration_type in self.registration_types:
             if registration_type.code == code:

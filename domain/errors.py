@@ -94,6 +94,11 @@ class UnknownRegistrationType(Invalid):
     default_message = "There is no such registration type."
 
 
+class InvoicesNotOffered(Refused):
+    code = "invoices_not_offered"
+    default_message = "This edition does not offer invoices on request; please pay by card."
+
+
 class InvalidEdition(Invalid):
     code = "invalid_edition"
     default_message = "The edition is not valid."

@@ -40,6 +40,7 @@ class InvoicingTerms:
     credit_note_prefix: str | None = None
     payment_terms_days: int = 30
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
+    attendee_requests: bool = True  # attendees may ask for an invoice instead of paying by card
 
     def series(self, kind: str) -> str:
         """The prefix whose sequence numbers a document of this kind."""
@@ -70,6 +71,9 @@ def parse_invoicing(r: DocumentReader, doc: Mapping[str, Any], slug: str) -> Inv
     if padding is not None and not 1 <= padding <= 10:
         r.problem(join(SECTION, "padding"), "must be between 1 and 10")
     terms_days = r.integer(section, "payment_terms_days", SECTION)
+    attendee_requests = section.get("attendee_requests", True)
+    if not isinstance(attendee_requests, bool):
+        r.problem(join(SECTION, "attendee_requests"), "must be true or false")
     return InvoicingTerms(
         prefix=prefix,
         issuer=_issuer(r, section.get("issuer"), fallback),
@@ -77,6 +81,7 @@ def parse_invoicing(r: DocumentReader, doc: Mapping[str, Any], slug: str) -> Inv
         credit_note_prefix=_prefix(r, section, "credit_note_prefix"),
         payment_terms_days=30 if terms_days is None else terms_days,
         tax_numbers=tax_numbers,
+        attendee_requests=attendee_requests is not False,
     )
 
 

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import Invalid, NotFound, UnknownRegistrationType
+from domain.errors import Invalid, InvoicesNotOffered, NotFound, UnknownRegistrationType
 from domain.invoice import Invoice, UnknownRegistration, invoice_id
 from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point
 from domain.invoicing import InvoicingTerms
@@ -81,6 +81,8 @@ class InvoiceService:
         """An attendee asks to be invoiced instead of paying by card."""
         registration = self.app.load(registration_id, Registration, "registration")
         edition = self.app.load(registration.edition_id, Edition, "edition")
+        if not edition.config.invoices_on_request:
+            raise InvoicesNotOffered()
         attendee = registration.attendee
         default = BillTo(name=attendee.organisation or attendee.full_name,
                          contact=attendee.full_name, email=attendee.email,

@@ -181,6 +181,21 @@ def test_an_attendee_asks_for_an_invoice_and_reads_only_their_own(client, quebec
     assert client.get("/api/invoices/SEUS19-0009").status_code == 404
 
 
+def test_an_edition_can_decline_invoices_on_request_and_nothing_is_issued(client, services):
+    document = invoicing.quebec()
+    document["invoicing"]["attendee_requests"] = False
+    services.editions.load(document)
+    mine = register(client, "test-montreal", 1, "QC")
+    before = services.app.recorder.max_notification_id()
+    response = client.post(f"/api/registrations/{mine['id']}/invoice",
+                           headers={"Authorization": f"Bearer {mine['manage_token']}"})
+    assert response.status_code == 409
+    assert response.json["details"]["code"] == "invoices_not_offered"
+    assert services.app.recorder.max_notification_id() == before
+    page = client.get(f"/r/{mine['id']}?token={mine['manage_token']}&lang=en")
+    assert page.status_code == 200 and "Send me an invoice" not in page.get_data(as_text=True)
+
+
 def test_finance_records_payments_cancels_and_exports_the_ledger(client, staff_headers, quebec):
     finance = staff_headers["finance"]
     ids = [register(client, quebec, n, "QC")["id"] for n in range(2)]

@@ -166,3 +166,14 @@ def test_a_registration_is_credited_once_and_a_credit_note_never():
         invoice.check_creditable(["r1"])
     with pytest.raises(NotCreditable):
         note.check_creditable(note.registration_ids)
+
+
+def test_invoices_on_request_are_offered_unless_the_edition_says_otherwise():
+    assert parse_edition(invoicing.quebec()).invoices_on_request
+    document = invoicing.quebec()
+    document["invoicing"]["attendee_requests"] = False
+    assert not parse_edition(document).invoices_on_request
+    document["invoicing"]["attendee_requests"] = "no"
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    assert refused.value.problems == ["invoicing.attendee_requests: must be true or false"]
