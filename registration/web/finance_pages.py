@@ -25,6 +25,7 @@ from registration.web.dashboard import chosen_edition
 from registration.web.finance_schemas import BillToSchema, InvoicePaymentSchema
 from registration.web.forms import Errors, refusal, validate
 from registration.web.pages import edition_for_page, protect, services, use_edition
+from registration.web.refusals import refusal_message
 from registration.web.staff_session import staff_page
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
@@ -193,7 +194,7 @@ def cancel(number: str) -> Any:
     try:
         note = services().invoices.cancel(number, reason)
     except DomainError as error:
-        return show(number, {"cancel": next(iter(refusal(error).values()))})
+        return show(number, {"cancel": refusal_message(error)})
     return redirect(url_for("finance_pages.invoice", number=note.number, done="credited"))
 
 

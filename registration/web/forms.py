@@ -11,29 +11,15 @@ from werkzeug.datastructures import MultiDict
 from domain.errors import DomainError
 from domain.registration import CORRECTABLE
 from registration.web.i18n import N_, gettext
+from registration.web.refusals import refusal_field, refusal_message
 
 Errors = dict[str, str]
 
-# Messages from the schemas and the domain, translated where they are shown.
+# Messages from the schemas, translated where they are shown.
 MESSAGES = {
     "Missing data for required field.": N_("Required."),
     "Not a valid email address.": N_("Enter an e-mail address like name@example.com."),
     "Not a phone number.": N_("Enter a phone number, e.g. +1 514 555 0100."),
-}
-# Which field a refusal belongs beside, and what it says.
-REFUSALS = {
-    "duplicate_email": ("email", N_("This e-mail address is already registered for this "
-                                     "edition.")),
-    "code_invalid": ("discount_code", N_("This discount code is unknown, expired or not valid "
-                                         "for this registration type.")),
-    "code_exhausted": ("discount_code", N_("This discount code has been used up.")),
-    "sold_out": ("registration_type", N_("There are no places left for this registration "
-                                         "type.")),
-    "allotment_exhausted": ("delegation", N_("This delegation has no places left.")),
-    "unknown_delegation": ("delegation", N_("Choose a delegation from the list.")),
-    "unknown_registration_type": ("registration_type", N_("Choose a registration type.")),
-    "registration_closed": ("", N_("Registration is not open for this edition.")),
-    "already_cancelled": ("", N_("This registration is cancelled.")),
 }
 
 
@@ -74,5 +60,4 @@ def translate(message: str) -> str:
 
 def refusal(error: DomainError) -> Errors:
     """A domain refusal as a message beside its field ("" for the whole form)."""
-    field, message = REFUSALS.get(error.code, ("", error.message))
-    return {field: gettext(message)}
+    return {refusal_field(error): refusal_message(error)}

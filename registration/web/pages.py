@@ -20,6 +20,7 @@ from domain.money import Money
 from registration.services.container import Services
 from registration.web import i18n
 from registration.web.errors import status_of
+from registration.web.refusals import refusal_message
 
 CSRF_FIELD = "csrf_token"
 
@@ -50,7 +51,7 @@ def error_page(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         status, message = error.code or 500, error.description or error.name
     elif isinstance(error, DomainError):
-        status, message = status_of(error), error.message
+        status, message = status_of(error), refusal_message(error)
     else:  # pragma: no cover - Flask only routes the registered types here
         raise error
     return render_template("error.html", status=status, message=message), status

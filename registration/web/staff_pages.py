@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from marshmallow import Schema, fields, validate
 
-from domain.errors import DomainError
+from domain.errors import DuplicateEmail
 from domain.staff import ROLES
 from registration.web import i18n
-from registration.web.forms import Errors, refusal
+from registration.web.forms import Errors
 from registration.web.forms import validate as validate_form
 from registration.web.pages import protect, services
 from registration.web.staff_session import sign_in as start_session
@@ -75,8 +75,9 @@ def accounts() -> Any:
             try:
                 created = services().staff.create_account(**data)
                 form = {}
-            except DomainError as error:
-                errors = {"email": refusal(error)[""]}
+            except DuplicateEmail:  # the name or the sign-in e-mail is taken
+                errors = {"email": i18n.gettext(
+                    "This name or e-mail address already belongs to a staff member.")}
     return render_template("staff/accounts.html", accounts=services().staff.accounts(),
                            roles=ROLES, form=form, errors=errors, created=created,
                            min_password=MIN_PASSWORD), 422 if errors else 200

@@ -59,6 +59,18 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_recorded(
                      response.get_data(True))
 
 
+def test_a_refusal_on_a_french_page_is_shown_in_french(
+        client: FlaskClient, services: Services, edition: dict) -> None:
+    token = csrf(client, f"/e/{SLUG}/register?lang=fr")
+    assert client.post(f"/e/{SLUG}/register", data=form(token)).status_code == 302
+    before = services.app.recorder.max_notification_id()
+    response = client.post(f"/e/{SLUG}/register", data=form(token, first_name="Autre"))
+    assert response.status_code == 422
+    assert re.search(r'id="email-error">Cette adresse courriel est déjà inscrite à cette '
+                     r"édition\.", response.get_data(True))
+    assert services.app.recorder.max_notification_id() == before
+
+
 def test_the_manage_page_opens_only_with_its_secret_token(
         client: FlaskClient, edition: dict) -> None:
     token = csrf(client, f"/e/{SLUG}/register")
@@ -97,3 +109,17 @@ def test_sign_in_only_follows_a_next_link_on_this_site(
         "csrf_token": token, "email": "ada@example.com", "password": "a long enough password",
         "next": "//evil.example/"})
     assert response.location == "/staff/"
+
+
+def test_an_admin_adding_a_taken_sign_in_e_mail_sees_why_beside_the_field(
+        client: FlaskClient, services: Services) -> None:
+    password = "a long enough password"
+    services.staff.create_account("Ada", "ada@example.com", password, "admin")
+    client.post("/staff/sign-in", data={"csrf_token": csrf(client, "/staff/sign-in"),
+                                        "email": "ada@example.com", "password": password})
+    response = client.post("/staff/accounts?lang=fr", data={
+        "csrf_token": csrf(client, "/staff/accounts"), "name": "Ada Bis",
+        "email": "ada@example.com", "role": "desk", "password": password})
+    assert response.status_code == 422
+    assert "appartient déjà à un membre du personnel" in response.get_data(True)
+    assert [m.name for m in services.staff.accounts()] == ["Ada"]

@@ -36,15 +36,17 @@ def enter_card(page: Page, number: str) -> None:
 def test_paying_with_the_test_card_shows_the_registration_paid(
         page: Page, client, edition, webhook_server):
     page.goto(checkout_link(client))
-    expect(page.locator("#amount")).to_have_text("454.15")
+    expect(page.locator("#amount")).to_have_text("$454.15")
+    expect(page.locator("#status")).to_have_text("Awaiting payment")
     snap(page, "checkout")
     enter_card(page, "4242 4242 4242 4242".replace(" ", ""))
-    expect(page.locator("#status")).to_have_text("paid", timeout=15_000)
+    expect(page.locator("#status")).to_have_attribute("data-status", "paid", timeout=15_000)
+    expect(page.locator("#status")).to_have_text("Paid")
     expect(page.locator("#message")).to_have_text("Thank you: your registration is paid.")
-    expect(page.locator("#amount")).to_have_text("0.00")
+    expect(page.locator("#amount")).to_have_text("$0.00")
     snap(page, "checkout-paid")
     page.reload()
-    expect(page.locator("#status")).to_have_text("paid")
+    expect(page.locator("#status")).to_have_attribute("data-status", "paid")
     expect(page.locator("#payment-form")).to_have_count(0)
 
 
@@ -57,4 +59,37 @@ def test_a_declined_card_shows_the_decline_and_leaves_the_registration_unpaid(
     expect(page.locator("#message")).to_have_class("error")
     snap(page, "checkout-declined")
     page.reload()
-    expect(page.locator("#status")).to_have_text("pending_payment")
+    expect(page.locator("#status")).to_have_attribute("data-status", "pending_payment")
+
+
+def test_a_french_visitor_pays_on_a_french_page_with_french_amounts(
+        french_page: Page, client, edition, webhook_server):
+    page = french_page
+    page.goto(checkout_link(client))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Payer par carte")
+    expect(page.locator("#amount")).to_have_text("454,15\u00a0$")
+    expect(page.locator("#pay")).to_have_text("Payer 454,15\u00a0$")
+    snap(page, "checkout-fr")
+    enter_card(page, "4242424242424242")
+    expect(page.locator("#message")).to_have_text("Merci : votre inscription est payée.",
+                                                  timeout=15_000)
+    expect(page.locator("#status")).to_have_text("Payée")
+    expect(page.locator("#amount")).to_have_text("0,00\u00a0$")
+
+
+def test_a_delegation_lead_pays_for_everyone_with_one_card(page: Page, edition, webhook_server):
+    page.goto("/e/test-montreal/group")
+    page.select_option("#delegation", "QC")
+    page.fill("#organisation", "Investissement Québec")
+    for row, first in enumerate(["Marie", "Luc"]):
+        for field, value in {"first_name": first, "last_name": "Gagnon", "job_title": "Analyst",
+                             "email": f"{first.lower()}@example.com"}.items():
+            page.fill(f"#p{row}-{field}", value)
+    page.get_by_role("button", name="Register these people").click()
+    page.get_by_role("button", name="Pay for everyone by card").click()
+    expect(page.locator("#amount")).to_have_text("$908.30")
+    enter_card(page, "4242424242424242")
+    expect(page.locator("#message")).to_have_text("Thank you: everyone is paid for.",
+                                                  timeout=15_000)
+    expect(page.locator("#message")).to_have_attribute("data-status", "paid")

@@ -1,0 +1,36 @@
+"""Domain refusals on pages: a French message per error code, the domain's words otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, g
+
+from domain import errors
+from registration.web import i18n
+from registration.web.refusals import refusal_message
+from tests.unit.test_page_translations import ROOT
+
+CATALOGS = i18n.load_catalogs(ROOT / "translations")
+
+
+def shown_in(language: str, error: errors.DomainError) -> str:
+    with Flask(__name__).test_request_context():
+        g.catalogs = CATALOGS
+        i18n.set_language(language)
+        return refusal_message(error)
+
+
+@pytest.mark.parametrize("error", [
+    errors.DuplicateEmail, errors.SoldOut, errors.CodeInvalid, errors.RegistrationClosed,
+    errors.AllotmentExhausted, errors.CodeExhausted, errors.AlreadyCancelled,
+    errors.AlreadyInvoiced, errors.AlreadyPaid])
+def test_each_business_refusal_reads_in_french(error: type[errors.DomainError]) -> None:
+    english = shown_in("en", error("a@example.com is already registered for this edition."))
+    french = shown_in("fr", error("a@example.com is already registered for this edition."))
+    assert "a@example.com" not in english
+    assert french != english
+
+
+def test_a_code_without_a_translation_shows_the_domain_message() -> None:
+    assert shown_in("fr", errors.Invalid("The bill-to party needs a name.")) \
+        == "The bill-to party needs a name."
