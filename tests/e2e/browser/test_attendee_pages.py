@@ -13,15 +13,11 @@ from playwright.sync_api import Page, expect
 from domain.money import Money
 from registration.services.container import Services
 from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.forms import fill_person, fill_quebec_group
 
 pytestmark = pytest.mark.browser
 SLUG = "test-montreal"
 NBSP = "\u00a0"
-
-
-def fill_person(page: Page, **values: str) -> None:
-    for name, value in values.items():
-        page.fill(f"#{name}", value)
 
 
 def record_card_payment(services: Services, registration_id: Any, amount: str) -> None:
@@ -106,13 +102,7 @@ def test_an_english_visitor_sees_prices_the_canadian_english_way(
 
 def test_a_delegation_lead_registers_several_people_in_one_go(
         page: Page, services: Services, edition: dict) -> None:
-    page.goto(f"/e/{SLUG}/group")
-    page.select_option("#delegation", "QC")
-    page.fill("#organisation", "Investissement Québec")
-    for row, (first, last) in enumerate([("Marie", "Gagnon"), ("Luc", "Roy")]):
-        fill_person(page, **{f"p{row}-first_name": first, f"p{row}-last_name": last,
-                             f"p{row}-email": f"{first.lower()}@example.com",
-                             f"p{row}-job_title": "Analyst"})
+    fill_quebec_group(page, SLUG)
     snap(page, "group-en")
     page.get_by_role("button", name="Register these people").click()
 

@@ -15,7 +15,7 @@ from domain.money import Money
 from domain.registration import Attendee
 from registration.services.container import Services
 from tests.e2e.browser.conftest import snap
-from tests.e2e.browser.test_attendee_pages import fill_person
+from tests.e2e.browser.forms import fill_quebec_group
 from tests.e2e.browser.test_checkout import enter_card
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
 from tests.support import editions
@@ -210,13 +210,7 @@ class TestGroupPayment:
 
     def test_a_delegation_lead_pays_for_everyone_with_one_card_payment(
             self, page: Page, services: Services, edition: dict, webhook_server: str) -> None:
-        page.goto(f"/e/{SLUG}/group")
-        page.select_option("#delegation", "QC")
-        page.fill("#organisation", "Investissement Québec")
-        for row, (first, last) in enumerate([("Marie", "Gagnon"), ("Luc", "Roy")]):
-            fill_person(page, **{f"p{row}-first_name": first, f"p{row}-last_name": last,
-                                 f"p{row}-email": f"{first.lower()}@example.com",
-                                 f"p{row}-job_title": "Analyst"})
+        fill_quebec_group(page, SLUG)
         page.get_by_role("button", name="Register these people").click()
         page.get_by_role("button", name="Pay for everyone by card").click()
         expect(page.locator("#amount")).to_have_text("$908.30")
