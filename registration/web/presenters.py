@@ -58,6 +58,8 @@ def registration_json(registration: Registration, edition_slug: str) -> dict[str
         "attendee": registration.attendee.to_dict(),
         "quote": quote_json(registration.quote),
         "paid": str(registration.paid.amount),
+        "refunded": str(registration.refunded.amount),
+        "balance_due": str(registration.balance_due.amount),
         "substitutions": registration.substitutions,
         "cancellation": terms_json(registration.cancellation) if registration.cancellation
         else None,

@@ -103,6 +103,7 @@ def test_registering_answers_201_with_location_and_a_manage_token(client, editio
     assert (document["status"], document["delegation"], document["edition"]) == (
         "pending_payment", "QC", SLUG)
     assert document["quote"]["subtotal"] == "345.00"  # 395 early bird - 50
+    assert (document["paid"], document["balance_due"]) == ("0.00", document["quote"]["total"])
     assert document["attendee"]["email"] == "person1@example.com"
     shown = client.get(answer.headers["Location"],
                        headers={"Authorization": f"Bearer {document['manage_token']}"}).json
