@@ -75,7 +75,7 @@ def rebuild_projections() -> None:
     bar: Any
     with click.progressbar(length=total, label="Rebuilding read models") as bar:
         applied = read_models.rebuild(progress=bar.update)
-        bar.update(total)
+        bar.update(total)  # events of other kinds after the last projected one
     seconds = time.perf_counter() - started
     click.echo(f"{applied} events applied in {seconds:.2f} s")
 

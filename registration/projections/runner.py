@@ -67,7 +67,7 @@ class ReadModels:
                 if self._apply_page(events, position, last):
                     applied += len(events)
                     if progress:
-                        progress(len(events))
+                        progress(last - position)  # log positions covered, for the bar
                     position = last
                 else:  # another runner got there first: continue from where it is
                     position = self.position
