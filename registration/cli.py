@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from domain.errors import InvalidEdition
 from registration.cli_badges import badges
 from registration.cli_mail import mail
+from registration.polling import poll_until_interrupted
 from registration.services.container import Services
 
 
@@ -57,13 +58,11 @@ def run_projections(interval: float) -> None:
     """Follow the event log and keep the read models up to date (the Procfile worker)."""
     read_models = services().read_models
     click.echo(f"Following the log from position {read_models.position}; Ctrl-C stops.")
-    try:
-        while True:
-            if read_models.catch_up():
-                click.echo(f"projected up to {read_models.position}")
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("stopped")
+
+    def project() -> str | None:
+        return f"projected up to {read_models.position}" if read_models.catch_up() else None
+
+    poll_until_interrupted(project, interval)
 
 
 @projections.command("rebuild")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 from flask import current_app
 
 from registration.mail.processor import MailProcessor
+from registration.polling import poll_until_interrupted
 
 mail = click.Group("mail", help="E-mail to attendees: send what is due, show the queue.")
 
@@ -24,14 +23,12 @@ def run_mail(interval: float) -> None:
     if mailer.transport is None:
         click.echo("SMTP_URL is not set: mail is queued, not sent.")
     click.echo(f"Following the log from position {mailer.position}; Ctrl-C stops.")
-    try:
-        while True:
-            sent = mailer.drain()
-            if sent:
-                click.echo(f"sent {sent} e-mail(s)")
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("stopped")
+
+    def send() -> str | None:
+        sent = mailer.drain()
+        return f"sent {sent} e-mail(s)" if sent else None
+
+    poll_until_interrupted(send, interval)
 
 
 @mail.command("queue")

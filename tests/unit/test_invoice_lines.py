@@ -24,12 +24,7 @@ from domain.money import Money
 from domain.numbering import InvoiceSequence
 from domain.tax import DEFAULT_TAX_RATES
 from tests.support import invoicing
-
-CAD = "CAD"
-
-
-def cad(amount: str) -> Money:
-    return Money(Decimal(amount), CAD)
+from tests.support.money import CAD, cad
 
 
 def quebec_line(price: str, registration_id: str = "r1", prepaid: str = "0.00") -> dict:

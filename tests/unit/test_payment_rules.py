@@ -21,12 +21,7 @@ from domain.payment import (
 from domain.policy import CancellationPolicy
 from domain.pricing import PriceQuote
 from domain.registration import Attendee, Registration
-
-CAD = "CAD"
-
-
-def cad(amount: str) -> Money:
-    return Money(Decimal(amount), CAD)
+from tests.support.money import cad
 
 
 def quote(total: str) -> PriceQuote:
