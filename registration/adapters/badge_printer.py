@@ -102,30 +102,38 @@ class BadgePrinter:
                        report: Callable[[int], None]) -> list[bytes]:
         """Workers take chunks from the front, this process from the back, until all are done.
 
-        Until a worker has delivered once (a cold pool takes seconds to import WeasyPrint),
-        this process does not wait for it: it renders the worker's chunk too.
+        Each worker has one chunk queued behind the one it renders, so it never waits for
+        this process to look up. When nothing is left to hand out, this process renders the
+        queued chunks itself rather than wait for them (whichever copy is done first counts);
+        until a worker has delivered once (a cold pool takes seconds to import WeasyPrint),
+        it renders the worker's chunks too.
         """
         documents: dict[int, bytes] = {}
         waiting = deque(range(len(parts)))
         running: dict[Future[bytes], int] = {}
         self.chunks_by_workers = 0
+        busy_workers = self.workers - 1
 
         def finish(index: int, document: bytes) -> None:
             documents[index] = document
             report(len(parts[index]))
 
         while waiting or running:
-            while waiting and len(running) < QUEUED_PER_WORKER * (self.workers - 1):
-                index = waiting.popleft()
-                running[self.pool().submit(render_in_worker, stock, parts[index])] = index
             for future in [f for f in running if f.done()]:
                 finish(running.pop(future), future.result())
                 self.chunks_by_workers += 1
-            if waiting or (running and not self.chunks_by_workers):
-                index = waiting.pop() if waiting else running.pop(next(iter(running)))
-                finish(index, render_badges(self.renderer, stock, parts[index]))
-            elif running:
-                wait(running, return_when=FIRST_COMPLETED)
+            while waiting and len(running) < QUEUED_PER_WORKER * busy_workers:
+                index = waiting.popleft()
+                running[self.pool().submit(render_in_worker, stock, parts[index])] = index
+            if waiting:
+                index = waiting.pop()
+            elif len(running) > busy_workers or (running and not self.chunks_by_workers):
+                index = running.pop(list(running)[-1])  # the newest: the least likely started
+            else:
+                if running:
+                    wait(running, return_when=FIRST_COMPLETED)
+                continue
+            finish(index, render_badges(self.renderer, stock, parts[index]))
         return [documents[i] for i in range(len(parts))]
 
     def pool(self) -> ProcessPoolExecutor:

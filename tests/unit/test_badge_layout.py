@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import segno
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registration.adapters.badge_layout import (
     CONTENT_WIDTH,
@@ -56,6 +60,26 @@ def test_the_qr_code_is_a_full_qr_code_carrying_the_secret():
     svg = str(qr_svg("a-secret"))
     assert svg.startswith("<svg") and 'viewBox="0 0' in svg
     assert segno.make_qr("a-secret", error="m").designator.startswith(("1", "2", "3", "4"))
+
+
+def painted_modules(svg: str, quiet_zone: int = 2) -> list[tuple[int, int]]:
+    """The modules the path's strokes cover, once per stroke that covers them."""
+    painted = []
+    for x, y, direction, length in re.findall(r"M([\d.]+) ([\d.]+)([hv])(\d+)", svg):
+        column, row = int(float(x)) - quiet_zone, int(float(y)) - quiet_zone
+        step = (1, 0) if direction == "h" else (0, 1)
+        painted += [(column + i * step[0], row + i * step[1]) for i in range(int(length))]
+    return painted
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=32, max_size=32))
+def test_the_qr_path_paints_exactly_the_dark_modules_with_few_strokes(secret: str) -> None:
+    svg = str(qr_svg(secret))
+    matrix = segno.make_qr(secret, error="m").matrix
+    dark = {(x, y) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
+    row_runs = sum(1 for row in matrix for x, on in enumerate(row) if on and not (x and row[x - 1]))
+    assert set(painted_modules(svg)) == dark
+    assert svg.count("M") < 0.9 * row_runs  # a finder pattern: 7 strokes, not 15 row runs
 
 
 def test_the_band_text_is_white_on_dark_colours_and_black_on_light_ones():
