@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import segno
 from fontTools.ttLib import TTFont
 from markupsafe import Markup
+
+from registration.adapters.qr_code import qr_svg
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}  # fonts-dejavu-core
@@ -25,7 +26,6 @@ AVERAGE_ADVANCE = 0.62  # em per character, when the font file is not where Debi
 SAFETY = 0.96  # kerning and rounding: keep a little room
 MAX_LINES = 2
 BREAK_AFTER = re.compile(r"(?<=[\s\-/])")  # where a line may break: after a space or dash
-QUIET_ZONE = 2  # modules of white around the QR code (plus the badge's own margin)
 
 # The boxes of templates/documents/badge.css, in points (72 pt = 1 in).
 CONTENT_WIDTH = 4 * 72 - 2 * 13
@@ -113,57 +113,6 @@ def _shorten(text: str, room: float, size: float, bold: bool) -> str:
     while text and lines_needed(text + "…", room, size, bold) > MAX_LINES:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-Module = tuple[int, int]  # (column, row) of a QR code's dark module
-
-
-def runs(dark: set[Module], step: Module) -> list[list[Module]]:
-    """The maximal straight runs of dark modules in one direction (step (1, 0) or (0, 1))."""
-    found = []
-    for x, y in dark:
-        if (x - step[0], y - step[1]) in dark:
-            continue  # not where a run starts
-        run = []
-        while (x, y) in dark:
-            run.append((x, y))
-            x, y = x + step[0], y + step[1]
-        found.append(run)
-    return found
-
-
-def covering_lines(dark: set[Module]) -> list[list[Module]]:
-    """Horizontal and vertical runs, longest first, until every dark module is covered.
-
-    WeasyPrint's cost for a path grows with its commands (a QR code was a quarter of a
-    badge's rendering time). This way a finder pattern takes 7 lines instead of 15 row runs:
-    about 25 % fewer lines in all.
-    """
-    covered: set[Module] = set()
-    lines = []
-    for run in sorted(runs(dark, (1, 0)) + runs(dark, (0, 1)), key=lambda r: (-len(r), r)):
-        if not covered.issuperset(run):
-            lines.append(run)
-            covered.update(run)
-    return lines
-
-
-def stroke(line: list[Module]) -> str:
-    """Path commands drawing `line`: a 1-unit-wide stroke along the middle of its modules."""
-    (x, y), length = line[0], len(line)
-    vertical = length > 1 and line[1][0] == x
-    x, y = x + QUIET_ZONE, y + QUIET_ZONE
-    return f"M{x + 0.5} {y}v{length}" if vertical else f"M{x} {y + 0.5}h{length}"
-
-
-@lru_cache(maxsize=1024)
-def qr_svg(secret: str) -> Markup:
-    """The check-in QR code (always a full QR code, never Micro QR) as inline SVG: one path."""
-    code = segno.make_qr(secret, error="m")
-    dark = {(x, y) for y, row in enumerate(code.matrix) for x, on in enumerate(row) if on}
-    d = "".join(stroke(line) for line in covering_lines(dark))
-    size = len(code.matrix) + 2 * QUIET_ZONE
-    return Markup(f'<svg viewBox="0 0 {size} {size}"><path stroke="#000" d="{d}"/></svg>')
 
 
 def ink_for(color: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import segno
-from hypothesis import given
+import zxingcpp
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from registration.adapters.badge_layout import (
     CONTENT_WIDTH,
@@ -15,10 +17,10 @@ from registration.adapters.badge_layout import (
     fit,
     ink_for,
     lines_needed,
-    qr_svg,
     text_width,
 )
 from registration.adapters.badge_printer import CHUNK_PAGES, chunks
+from registration.adapters.qr_code import QR_MASK, qr_svg
 
 
 def badge(n: int = 0, first_name: str = "Zoé") -> Badge:
@@ -72,14 +74,25 @@ def painted_modules(svg: str, quiet_zone: int = 2) -> list[tuple[int, int]]:
     return painted
 
 
+def scanned(modules: set[tuple[int, int]], size: int) -> list[str]:
+    """What a scanner reads from these dark modules, printed 8 pixels each with a quiet zone."""
+    image = Image.new("L", (size + 8, size + 8), 255)
+    for x, y in modules:
+        image.putpixel((x + 4, y + 4), 0)
+    image = image.resize(((size + 8) * 8, (size + 8) * 8), Image.Resampling.NEAREST)
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=32, max_size=32))
 def test_the_qr_path_paints_exactly_the_dark_modules_with_few_strokes(secret: str) -> None:
     svg = str(qr_svg(secret))
-    matrix = segno.make_qr(secret, error="m").matrix
+    matrix = segno.make_qr(secret, error="m", mask=QR_MASK).matrix
     dark = {(x, y) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
     row_runs = sum(1 for row in matrix for x, on in enumerate(row) if on and not (x and row[x - 1]))
     assert set(painted_modules(svg)) == dark
     assert svg.count("M") < 0.9 * row_runs  # a finder pattern: 7 strokes, not 15 row runs
+    assert scanned(set(painted_modules(svg)), len(matrix)) == [secret]
 
 
 def test_the_band_text_is_white_on_dark_colours_and_black_on_light_ones():
