@@ -19,8 +19,8 @@ from support import attendee, backend, bench_edition, percentile
 
 from domain.invoice_lines import BillTo
 from domain.registration import Attendee
-from registration import create_app
 from registration.adapters.invoice_document import render_invoice
+from registration.app import create_app
 from registration.demo import DEMO_SLUG
 from registration.projections.ledger_queries import Ledger
 from registration.services.container import Services

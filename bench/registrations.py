@@ -21,7 +21,7 @@ from multiprocessing.queues import Queue
 from support import backend, backends, bench_edition, percentile, registration_request
 from werkzeug.serving import make_server
 
-from registration import create_app
+from registration.app import create_app
 from registration.demo import DEMO_SLUG
 
 CLIENTS = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from threading import Lock
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -14,6 +15,9 @@ from domain.errors import (
 )
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://conference-registration.invalid/")
+PARSED_KEPT = 32  # (edition, version) pairs whose parsed configuration is kept
+_parsed: dict[tuple[UUID, int], tuple[dict, EditionConfig]] = {}
+_parsed_lock = Lock()
 
 
 def edition_id(slug: str) -> UUID:
@@ -59,7 +63,27 @@ class Edition(ConferenceAggregate):
 
     @property
     def config(self) -> EditionConfig:
+        """The parsed document; parsed once per saved version, however often it is loaded.
+
+        (Every request loads its edition; parsing was a tenth of a badge request's overhead.)
+        A version with unsaved changes is never shared: its save may yet be refused. The
+        document is compared too, as two stores (tests, benchmarks) may hold the same edition.
+        """
         if getattr(self, "_config", None) is None:
-            self._config = parse_edition(self.document)
+            document, config = _parsed.get((self.id, self.version), (None, None))
+            if self.pending_events:
+                self._config = parse_edition(self.document)
+            elif config is not None and document == self.document:
+                self._config = config
+            else:
+                self._config = self._parse_shared()
         assert self._config is not None
         return self._config
+
+    def _parse_shared(self) -> EditionConfig:
+        config = parse_edition(self.document)
+        with _parsed_lock:
+            if len(_parsed) >= PARSED_KEPT:
+                del _parsed[next(iter(_parsed))]
+            _parsed[(self.id, self.version)] = (self.document, config)
+        return config

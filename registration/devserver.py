@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
-from registration import create_app
 from registration.adapters import localstripe_dev
+from registration.app import create_app
 from registration.config import Settings
 from registration.demo import DEMO_ACCOUNTS, DEMO_ADMIN, seed_demo
 from registration.services.container import Services

@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.base import set_clock
-from registration import create_app
+from registration.app import create_app
 from registration.services.container import Services
 from tests.support import editions
 from tests.support.clock import SettableClock

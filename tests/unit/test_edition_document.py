@@ -66,3 +66,20 @@ def test_reloading_an_unchanged_document_records_nothing_and_the_slug_cannot_cha
     assert edition.version == 2 and edition.config.currency == "USD"
     with pytest.raises(InvalidEdition):
         edition.reconfigure(editions.edition(slug="another-edition"))
+
+
+def saved(document: dict) -> Edition:
+    edition = Edition.schedule(document)
+    edition.collect_events()  # as if saved
+    return edition
+
+
+def test_each_loaded_edition_reads_its_own_document_though_parsing_is_shared():
+    first = saved(editions.edition(badge={"stock": "4x3"}))
+    assert saved(editions.edition(badge={"stock": "4x3"})).config is first.config
+    other_store = saved(editions.edition(badge={"stock": "letter-6"}))  # same slug and version
+    assert (first.config.badge_stock, other_store.config.badge_stock) == ("4x3", "letter-6")
+
+    other_store.reconfigure(editions.edition(badge={"stock": "4x3"}))  # not saved yet
+    assert other_store.config.badge_stock == "4x3"
+    assert saved(editions.edition(badge={"stock": "letter-6"})).config.badge_stock == "letter-6"
