@@ -70,20 +70,19 @@ class Edition(ConferenceAggregate):
         document is compared too, as two stores (tests, benchmarks) may hold the same edition.
         """
         if getattr(self, "_config", None) is None:
-            document, config = _parsed.get((self.id, self.version), (None, None))
-            if self.pending_events:
-                self._config = parse_edition(self.document)
-            elif config is not None and document == self.document:
-                self._config = config
-            else:
-                self._config = self._parse_shared()
+            self._config = parse_edition(self.document) if self.pending_events else \
+                self._shared_config()
         assert self._config is not None
         return self._config
 
-    def _parse_shared(self) -> EditionConfig:
+    def _shared_config(self) -> EditionConfig:
+        key = (self.id, self.version)
+        document, config = _parsed.get(key, (None, None))
+        if config is not None and document == self.document:
+            return config
         config = parse_edition(self.document)
         with _parsed_lock:
             if len(_parsed) >= PARSED_KEPT:
                 del _parsed[next(iter(_parsed))]
-            _parsed[(self.id, self.version)] = (self.document, config)
+            _parsed[key] = (self.document, config)
         return config

@@ -59,9 +59,10 @@ def covering_lines(matrix: Sequence[Sequence[int]]) -> list[Line]:
     covered = bytearray(size * size)
     lines = []
     for line in sorted(runs, key=lambda run: -run.length):
-        if 0 in covered[line.modules(size)]:
+        modules = line.modules(size)
+        if 0 in covered[modules]:
             lines.append(line)
-            covered[line.modules(size)] = b"\x01" * line.length
+            covered[modules] = b"\x01" * line.length
     return lines
 
 
