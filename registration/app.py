@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from registration.clock import Clock
 from registration.config import Settings
+from registration.following import FollowerStopped
 from registration.web.ratelimit import RateLimiter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +41,9 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     settings = Settings.from_env(Path(app.instance_path), overrides)
     app.config.update(SECRET_KEY=settings.secret_key, SETTINGS=settings)
     services = Services.build(settings, clock)
-    services.read_models.catch_up()
+    if settings.sync_projections:  # otherwise the worker process follows the log
+        with suppress(FollowerStopped):  # logged and kept for health; pages still serve
+            services.read_models.catch_up()
     app.extensions["services"] = services
     app.extensions["rate_limiter"] = RateLimiter(settings.rate_limit_per_minute)
 

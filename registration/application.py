@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -21,6 +23,10 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 SAVE_ATTEMPTS = 12
+log = logging.getLogger(__name__)
+# The log position of the last event this context (a request, a command) saved: a read
+# that must show it waits until the read models have reached it.
+written_position: ContextVar[int] = ContextVar("written_position", default=0)
 
 
 class Conference(Application[UUID]):
@@ -39,8 +45,14 @@ class Conference(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
+        ids = [r.notification.id for r in recordings if r.notification.id is not None]
+        if ids:
+            written_position.set(max(max(ids), written_position.get()))
         for listener in self.saved_listeners:
-            listener()
+            try:
+                listener()
+            except Exception:  # what was saved stands; the follower reports its own failure
+                log.exception("after a save, %r failed", listener)
         return recordings
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:

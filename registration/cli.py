@@ -65,6 +65,24 @@ def run_projections(interval: float) -> None:
     poll_until_interrupted(project, interval)
 
 
+@projections.command("status")
+def projection_status() -> None:
+    """Where each follower of the log stands (as GET /api/health); exit 1 when failing."""
+    report = services().health().to_dict()
+    click.echo(f"database: {report['database']}")
+    click.echo(f"log head: {report['log_head']}")
+    for follower in report["followers"]:
+        line = (f"{follower['name']}: position {follower['position']}, "
+                f"lag {follower['lag']} event(s)")
+        error = follower["error"]
+        if error:
+            line += (f", STOPPED at notification {error['notification_id']} "
+                     f"({error['topic']}) since {error['failed_at']}: {error['error']}")
+        click.echo(line)
+    if report["status"] != "ok":
+        raise SystemExit(1)
+
+
 @projections.command("rebuild")
 def rebuild_projections() -> None:
     """Rebuild every read model from the whole event log, with a progress bar."""

@@ -1,10 +1,9 @@
 """The mail processor: follows the event log, queues what is owed, sends what is due.
 
-Following works like the read models' runner: a page of events at a time, the page's
-effects on the `mail_queue` table and the tracking position written in one transaction,
-the position moved only from the value read (a second processor fails that check and
-re-reads). Mails owed by followed events are saved first, under ids derived from what
-they are about, so doing it twice queues nothing twice.
+Following works like the read models' (`registration.following`): a page of events at a
+time, the page's effects on the `mail_queue` table and the tracking position written in
+one transaction. Mails owed by followed events are saved to the event store first, under
+ids derived from what they are about, so doing it twice queues nothing twice.
 
 Sending claims each due mail with an `Attempted` event saved against the mail's version:
 of two processors racing, one sends and the other's save is refused. A failed send is
@@ -27,6 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain.mail import Mail
 from registration.application import Conference
+from registration.following import LogFollower
 from registration.mail.messages import MailComposer
 from registration.mail.outbox import TRIGGERS, owed_for
 from registration.projections.store import Cursor, ReadModelStore
@@ -55,16 +55,17 @@ class MailProcessor:
         self.app, self.store, self.composer = app, store, composer
         self.transport = transport  # None: SMTP_URL unset, mail stays queued
         self.clock = clock
-        self.topics = [get_topic(cls) for cls in (*MAIL_EVENTS, *TRIGGERS)]
         with store.transaction() as cursor:
             store.execute(cursor, QUEUE_TABLE, {})
-        store.start_tracking(TRACKING_NAME)
+        self.follower = LogFollower(
+            TRACKING_NAME, app, store, [get_topic(cls) for cls in (*MAIL_EVENTS, *TRIGGERS)],
+            self._project, PAGE_SIZE, before_page=self._queue_owed)
         self._lock = threading.Lock()
         self._busy = threading.local()
 
     @property
     def position(self) -> int:
-        return self.store.max_tracking_id(TRACKING_NAME) or 0
+        return self.follower.position
 
     def drain(self) -> int:
         """Follow the log and send what is due; returns how many mails went out.
@@ -91,21 +92,7 @@ class MailProcessor:
             log.exception("mail processing failed; it will be retried")
 
     def follow(self) -> None:
-        position = self.position
-        while True:
-            notifications = self.app.recorder.select_notifications(
-                start=position, limit=PAGE_SIZE, topics=self.topics, inclusive_of_start=False)
-            if not notifications:
-                return
-            events = [self.app.mapper.to_domain_event(n) for n in notifications]
-            self._queue_owed(events)
-            last = notifications[-1].id
-            with self.store.transaction() as cursor:
-                if self.store.advance(cursor, TRACKING_NAME, position, last):
-                    self._project(cursor, events)
-                    position = last
-                    continue
-            position = self.position  # another processor got there first
+        self.follower.follow()
 
     def _queue_owed(self, events: Sequence[Any]) -> None:
         for domain_event in events:

@@ -1,15 +1,12 @@
-"""Following the event log into the read models, a page of events per transaction.
+"""The read models: registration rows, attendance counters, editions and the ledger.
 
-Each page's rows, counters and tracking position are written in one transaction, and the
-position moves only from the value this runner read: a second runner (the web process
-catching up while the worker runs) fails that check, rolls back, and re-reads, so every
-event is applied exactly once whatever crashes or races.
+`registration.following.LogFollower` feeds them a page of events per transaction, exactly
+once; this module says what a page does to the tables.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -18,6 +15,7 @@ from typing import Any, Protocol
 from eventsourcing.utils import get_topic
 
 from registration.application import Conference
+from registration.following import LogFollower
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
 from registration.projections.ledger import LedgerProjection
@@ -44,48 +42,30 @@ class ReadModels:
         self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
             *attendance.REDUCERS, *attendance.EDITION_EVENTS,
             *(topic for handler in self.page_handlers for topic in handler.topics))))
-        self.store.start_tracking(app.name)
-        self._lock = threading.Lock()
+        self.follower = LogFollower(app.name, app, store, self.topics, self._apply_page,
+                                    PAGE_SIZE)
 
     @property
     def position(self) -> int:
-        return self.store.max_tracking_id(self.app.name) or 0
+        return self.follower.position
 
     def catch_up(self, progress: Callable[[int], object] | None = None) -> int:
-        """Apply every event not yet projected; returns how many were applied."""
-        applied = 0
-        with self._lock:
-            position = self.position
-            while True:
-                notifications = self.app.recorder.select_notifications(
-                    start=position, limit=PAGE_SIZE, topics=self.topics,
-                    inclusive_of_start=False)
-                if not notifications:
-                    return applied
-                last = notifications[-1].id
-                events = [self.app.mapper.to_domain_event(n) for n in notifications]
-                if self._apply_page(events, position, last):
-                    applied += len(events)
-                    if progress:
-                        progress(last - position)  # log positions covered, for the bar
-                    position = last
-                else:  # another runner got there first: continue from where it is
-                    position = self.position
+        """Apply every event not yet projected; returns how many were applied.
 
-    def _apply_page(self, events: Sequence[Any], expected: int, last: int) -> bool:
-        with self.store.transaction() as cursor:
-            if not self.store.advance(cursor, self.app.name, expected, last):
-                return False
-            self._project_editions(cursor, events)
-            before = self._load_rows(cursor, {str(e.originator_id) for e in events
-                                              if type(e) in attendance.REDUCERS})
-            after = attendance.fold(dict(before), events)
-            changed = {k: v for k, v in after.items() if before.get(k) != v}
-            self._save_rows(cursor, changed.values())
-            self._move_counters(cursor, attendance.deltas(dict(before), changed))
-            for handler in self.page_handlers:
-                handler.apply(cursor, events)
-        return True
+        Raises FollowerStopped when an event cannot be applied (see registration.following).
+        """
+        return self.follower.follow(progress)
+
+    def _apply_page(self, cursor: Cursor, events: Sequence[Any]) -> None:
+        self._project_editions(cursor, events)
+        before = self._load_rows(cursor, {str(e.originator_id) for e in events
+                                          if type(e) in attendance.REDUCERS})
+        after = attendance.fold(dict(before), events)
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        self._save_rows(cursor, changed.values())
+        self._move_counters(cursor, attendance.deltas(dict(before), changed))
+        for handler in self.page_handlers:
+            handler.apply(cursor, events)
 
     def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
         for event in events:
@@ -131,8 +111,8 @@ class ReadModels:
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
         """Drop what was projected and apply the whole log again."""
-        with self._lock:
-            self.store.clear(self.app.name)
+        self.store.clear(self.app.name)
+        self.follower.reset()
         return self.catch_up(progress)
 
     def replay(self, until: datetime) -> dict[str, RegistrationRow]:

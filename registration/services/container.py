@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from domain.base import set_clock
@@ -9,7 +10,7 @@ from registration.adapters.badge_printer import BadgePrinter
 from registration.adapters.documents import DocumentRenderer
 from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
-from registration.clock import Clock, make_clock
+from registration.clock import Clock, make_clock, rehearsal_clock
 from registration.config import Settings
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
@@ -20,11 +21,14 @@ from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
 from registration.services.desk import DeskService
 from registration.services.editions import EditionService
+from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
 from registration.services.payments import PaymentService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
 from registration.services.staff import StaffService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Services:
     invoices: InvoiceService
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
+    clock_note: str | None = None  # the rehearsal clock continued after recorded events
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -51,7 +56,13 @@ class Services:
         read_models = ReadModels(app, store)
         if settings.sync_projections:
             app.saved_listeners.append(lambda: read_models.catch_up())
-        clock = clock or make_clock(settings.clock_start)
+        clock_note = None
+        if clock is None and settings.clock_start is not None:
+            rehearsal = rehearsal_clock(app, settings.clock_start)
+            clock, clock_note = rehearsal.clock, rehearsal.note
+            if clock_note:
+                log.warning("%s", clock_note)
+        clock = clock or make_clock()
         set_clock(clock)
         documents = DocumentRenderer()
         registrations = RegistrationService(app, clock)
@@ -69,7 +80,11 @@ class Services:
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
+            clock_note=clock_note,
         )
+
+    def health(self) -> Health:
+        return check_health([self.read_models.follower, self.mail.follower])
 
     def close(self) -> None:
         if self.mail_sender is not None:

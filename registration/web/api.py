@@ -12,7 +12,12 @@ from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.registration import Registration
 from registration.services.container import Services
-from registration.web.auth import STAFF_ROLES, require_holder_or_staff, staff_required
+from registration.web.auth import (
+    STAFF_ROLES,
+    current_staff,
+    require_holder_or_staff,
+    staff_required,
+)
 from registration.web.errors import ApiError
 from registration.web.presenters import (
     edition_json,
@@ -65,6 +70,33 @@ def registration_for_caller(
     require_holder_or_staff(registration, staff_roles)
     slug = services().app.load(registration.edition_id, Edition, "edition").slug
     return registration, slug
+
+
+@api.get("/health")
+def health() -> Any:
+    """Whether the service can work: its database, and how far each follower of the log is.
+    ---
+    security: []
+    responses:
+      200:
+        description: >-
+          `status` ok; `log_head`, the id of the last recorded event; `followers`, each
+          (`read_models`, `mail`) with its `position` in the log, its `lag` in events and
+          whether it has `stopped` on an event it cannot apply.
+      503:
+        description: >-
+          The database is unreachable, or a follower has stopped on an error (the event's
+          id and the time are given; staff also see the error).
+    """
+    report = services().health().to_dict()
+    staff = current_staff()
+    if staff is None or staff.role != "admin":
+        for follower in report["followers"]:
+            if follower["error"]:
+                follower["error"] = {k: v for k, v in follower["error"].items() if k != "error"}
+        if report["database"] != "ok":
+            report["database"] = "unreachable"
+    return report, 200 if report["status"] == "ok" else 503
 
 
 @api.get("/editions")
