@@ -8,6 +8,7 @@ with its early-bird prices live. `CLOCK_START= make run` runs on real time inste
 from __future__ import annotations
 
 import os
+import textwrap
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -48,8 +49,12 @@ def main() -> None:
 def banner(url: str, token: str, services: Services, settings: Settings) -> str:
     now = services.clock()
     started = settings.clock_start
-    clock = (f"started at {started.isoformat()} (CLOCK_START) and running\n"
+    clock = (f"started at {started.isoformat()} (CLOCK_START) and running, now "
+             f"{now.isoformat(timespec='seconds')}\n"
              "             (`CLOCK_START= make run` uses real time)" if started else "real time")
+    if services.clock_note:
+        clock += "\n" + "\n".join(f"             {line}"
+                                   for line in textwrap.wrap(services.clock_note, 76))
     return "\n".join([
         "",
         f"  Serving:   {url}",
