@@ -15,6 +15,7 @@ from domain.errors import AlreadyCancelled, AlreadyInvoiced
 from domain.money import Money
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
+from domain.standing import Standing, standing
 
 CORRECTABLE = ("first_name", "last_name", "email", "organisation", "job_title", "language", "phone")
 
@@ -146,20 +147,22 @@ class Registration(ConferenceAggregate):
         return self.invoiced_total if self.invoiced_total is not None else self.quote.total
 
     @property
+    def standing(self) -> Standing:
+        """Status, attending, balance due and refund owed (decided in domain.standing)."""
+        terms = self.cancellation
+        return standing(total=self.total, paid=self.paid, refunded=self.refunded,
+                        cancelled=terms is not None,
+                        retained=terms.retained if terms is not None else None,
+                        invoiced=self.invoice_number is not None)
+
+    @property
     def balance_due(self) -> Money:
         """What is still to pay (zero once paid, or once cancelled)."""
-        if self.cancellation is not None:
-            return Money.zero(self.total.currency)
-        due = self.total - self.paid + self.refunded
-        return due if due.amount > 0 else Money.zero(due.currency)
+        return self.standing.balance_due
 
     @property
     def status(self) -> str:
-        if self.cancellation is not None:
-            return "refunded" if not self.refunded.is_zero else "cancelled"
-        if self.paid >= self.total:
-            return "paid" if not self.total.is_zero else "confirmed"
-        return "invoiced" if self.invoice_number is not None else "pending_payment"
+        return self.standing.status
 
     def _check_active(self) -> None:
         if self.is_cancelled:

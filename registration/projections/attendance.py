@@ -14,8 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from domain.edition import Edition
+from domain.money import Money
+from domain.policy import CancellationTerms
 from domain.pricing import PriceQuote
 from domain.registration import Registration
+from domain.standing import standing
 
 COUNTS = ("registered", "cancelled", "paid", "substituted", "checked_in")
 NO_DELEGATION = ""
@@ -32,19 +35,28 @@ class RegistrationRow:
     email: str
     organisation: str
     language: str
-    status: str
     total: str
     currency: str
-    paid: str
+    paid: str  # everything received
+    refunded: str  # everything sent back
+    retained: str | None  # what the cancellation let the organiser keep; None: not cancelled
+    invoiced: bool
     substitutions: int
     checked_in_at: str | None
     registered_at: str
     search_text: str
-    badge_prints: int = 0
+    badge_prints: int
+    # Decided from the figures above by domain.standing, as the aggregate decides them:
+    status: str
+    attending: bool
+    balance_due: str
+    refund_owed: str
 
     @classmethod
     def from_mapping(cls, row: Any) -> RegistrationRow:
-        return cls(**{f.name: row[f.name] for f in fields(cls)})
+        values = {f.name: row[f.name] for f in fields(cls)}
+        values["invoiced"], values["attending"] = bool(row["invoiced"]), bool(row["attending"])
+        return cls(**values)
 
     def as_dict(self) -> dict[str, Any]:
         # Every field is a primitive: a shallow copy (dataclasses.asdict deep-copies, and
@@ -54,19 +66,35 @@ class RegistrationRow:
     def key(self) -> tuple[str, str, str]:
         return (self.edition_id, self.delegation, self.registration_type)
 
+    def money(self, name: str) -> Money:
+        return Money(Decimal(getattr(self, name)), self.currency)
+
     def contribution(self) -> Counter[str]:
         """What this registration adds to its delegation's counts."""
-        active = self.status not in {"cancelled", "refunded"}
         return Counter({
             "registered": 1,
-            "cancelled": int(not active),
-            "paid": int(active and self.status == "paid"),
-            "substituted": int(active and self.substitutions > 0),
-            "checked_in": int(active and self.checked_in_at is not None),
+            "cancelled": int(not self.attending),
+            "paid": int(self.attending and self.status == "paid"),
+            "substituted": int(self.attending and self.substitutions > 0),
+            "checked_in": int(self.attending and self.checked_in_at is not None),
         })
 
 
 FIELDS = fields(RegistrationRow)
+
+
+def settled(row: RegistrationRow, **changes: Any) -> RegistrationRow:
+    """The row with `changes`, and its standing decided again from its figures."""
+    row = replace(row, **changes)
+    currency = row.currency
+    decided = standing(
+        total=row.money("total"), paid=row.money("paid"), refunded=row.money("refunded"),
+        cancelled=row.retained is not None,
+        retained=None if row.retained is None else Money(Decimal(row.retained), currency),
+        invoiced=row.invoiced)
+    return replace(row, status=decided.status, attending=decided.attending,
+                   balance_due=str(decided.balance_due.amount),
+                   refund_owed=str(decided.refund_owed.amount))
 
 
 def searchable(*parts: str | None) -> str:
@@ -88,16 +116,17 @@ def with_attendee(row: RegistrationRow, attendee: dict[str, Any]) -> Registratio
 
 def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> RegistrationRow:
     total = PriceQuote.from_dict(e.quote).total  # once: it sums every line (hot on rebuild)
+    zero = str(Money.zero(total.currency).amount)
     blank = RegistrationRow(
         registration_id=str(e.originator_id), edition_id=str(e.edition_id),
         delegation=e.delegation or NO_DELEGATION, registration_type=e.registration_type,
         first_name="", last_name="", email="", organisation="", language="en",
-        status="confirmed" if total.is_zero else "pending_payment",
-        total=str(total.amount), currency=total.currency, paid="0.00",
-        substitutions=0, checked_in_at=None, registered_at=e.timestamp.isoformat(),
-        search_text="",
+        total=str(total.amount), currency=total.currency, paid=zero, refunded=zero,
+        retained=None, invoiced=False, substitutions=0, checked_in_at=None,
+        registered_at=e.timestamp.isoformat(), search_text="", badge_prints=0,
+        status="", attending=True, balance_due=zero, refund_owed=zero,
     )
-    return with_attendee(blank, e.attendee)
+    return settled(with_attendee(blank, e.attendee))
 
 
 def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> RegistrationRow:
@@ -109,19 +138,16 @@ def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> Registr
 
 
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
-    return replace(row, status="cancelled")
+    retained = CancellationTerms.from_dict(e.terms).retained
+    return settled(row, retained=str(retained.amount))
 
 
 def on_payment(row: RegistrationRow, e: Registration.PaymentReceived) -> RegistrationRow:
-    paid = Decimal(row.paid) + Decimal(e.amount["amount"])
-    status = row.status
-    if status != "cancelled" and paid >= Decimal(row.total):
-        status = "paid"
-    return replace(row, paid=str(paid), status=status)
+    return settled(row, paid=str(row.money("paid").amount + Decimal(e.amount["amount"])))
 
 
 def on_refund(row: RegistrationRow, e: Registration.RefundIssued) -> RegistrationRow:
-    return replace(row, status="refunded" if row.status == "cancelled" else row.status)
+    return settled(row, refunded=str(row.money("refunded").amount + Decimal(e.amount["amount"])))
 
 
 def on_badge_printed(row: RegistrationRow, e: Registration.BadgePrinted) -> RegistrationRow:
@@ -133,13 +159,11 @@ def on_checked_in(row: RegistrationRow, e: Registration.CheckedIn) -> Registrati
 
 
 def on_invoiced(row: RegistrationRow, e: Registration.Invoiced) -> RegistrationRow:
-    status = "invoiced" if row.status == "pending_payment" else row.status
-    return replace(row, status=status, total=e.amount["amount"])
+    return settled(row, invoiced=True, total=e.amount["amount"])
 
 
 def on_invoice_cancelled(row: RegistrationRow, e: Registration.InvoiceCancelled) -> RegistrationRow:
-    status = "pending_payment" if row.status == "invoiced" else row.status
-    return replace(row, status=status, total=e.total["amount"])
+    return settled(row, invoiced=False, total=e.total["amount"])
 
 
 Reducer = Callable[[Any, Any], RegistrationRow]

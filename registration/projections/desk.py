@@ -16,7 +16,6 @@ from registration.projections.attendance import NO_DELEGATION, RegistrationRow, 
 from registration.projections.store import ReadModelStore, placeholders
 
 LIMIT = 50
-CANCELLED = ("cancelled", "refunded")
 SETTLED = ("paid", "confirmed")  # nothing left to pay
 
 
@@ -62,9 +61,12 @@ def delegations_named(config: EditionConfig, term: str) -> Sequence[str]:
 def badge_rows(store: ReadModelStore, config: EditionConfig, which: BadgeFilter) -> list[
         RegistrationRow]:
     """The registrations to print badges for (never a cancelled one), in printing order."""
-    statuses, params = placeholders("s", SETTLED if which.only_paid else CANCELLED)
-    operator = "IN" if which.only_paid else "NOT IN"
-    conditions = ["edition_id = :edition_id", f"status {operator} ({statuses})"]
+    conditions = ["edition_id = :edition_id", "attending = :attending"]
+    params: dict[str, object] = {"attending": True}
+    if which.only_paid:
+        statuses, settled = placeholders("s", SETTLED)
+        conditions.append(f"status IN ({statuses})")
+        params.update(settled)
     params["edition_id"] = str(edition_id(config.slug))
     if which.delegation is not None:
         conditions.append("delegation = :delegation")

@@ -22,14 +22,6 @@ from registration.services.payments import PaymentService
 from registration.services.registrations import RegistrationService
 
 
-def refund_outstanding(registration: Registration) -> Money:
-    terms = registration.cancellation
-    if terms is None:
-        return Money.zero(registration.total.currency)
-    owed = terms.refund_owed - registration.refunded
-    return owed if owed.amount > 0 else Money.zero(owed.currency)
-
-
 class CancellationService:
     def __init__(self, registrations: RegistrationService, payments: PaymentService) -> None:
         self.registrations = registrations
@@ -46,7 +38,7 @@ class CancellationService:
         try:
             self.registrations.cancel(registration_id)
         except AlreadyCancelled:
-            if refund_outstanding(self.registrations.get(registration_id)).is_zero:
+            if self.registrations.get(registration_id).standing.refund_owed.is_zero:
                 raise
         self.refund(registration_id)
         return self.registrations.get(registration_id)
@@ -70,7 +62,7 @@ class CancellationService:
 
     def _claim(self, registration_id: UUID) -> tuple[list[Aggregate], RefundAttempt | None]:
         registration = self.registrations.get(registration_id)
-        owed = refund_outstanding(registration)
+        owed = registration.standing.refund_owed
         if owed.is_zero:
             return [], None
         attempt = self.app.find(RefundAttempt.create_id(registration_id), RefundAttempt)

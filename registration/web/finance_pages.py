@@ -29,7 +29,6 @@ from registration.web.refusals import refusal_message
 from registration.web.staff_session import staff_page
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
-BILLABLE = ("pending_payment", "paid", "confirmed")  # not cancelled, not already invoiced
 BILL_TO_FIELDS = ("name", "contact", "email", "tax_id", "language")
 
 
@@ -85,9 +84,7 @@ def export(slug: str) -> Any:
 def billable(config: EditionConfig, delegation: str) -> list[Any]:
     """The delegation's places no live invoice bills (a paid one shows as paid in the table)."""
     rows = [r for r in services().queries.registrations(config)
-            if r.status in BILLABLE and r.delegation == delegation]
-    rows = [r for r in rows
-            if services().registrations.get(UUID(r.registration_id)).invoice_number is None]
+            if r.attending and not r.invoiced and r.delegation == delegation]
     return sorted(rows, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
 
 

@@ -1,0 +1,234 @@
+"""Whatever happens to registrations, the read models say what the aggregates say.
+
+A Hypothesis state machine drives random sequences of real commands through the
+application's services — registering, paying by card through localstripe (and the same
+Stripe notice delivered again, late), invoicing, cheques against invoices, credit notes,
+cancelling (with the card refund the policy owes), substituting, correcting, checking in —
+and after every step compares, for each registration, its read row and the attendance
+counts with what the aggregate itself decides (`Registration.standing`). At the end, the
+live read models must also equal a rebuild from scratch and the log's replay.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+from itertools import count
+from typing import Any
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from domain.errors import DomainError
+from domain.invoice_lines import BillTo
+from domain.money import Money
+from domain.registration import Attendee
+from registration.adapters.stripe_gateway import GatewayUnavailable
+from registration.projections.attendance import RegistrationRow
+from registration.services.container import Services
+from tests.support import editions
+from tests.support.clock import SettableClock
+from tests.support.localstripe import card_token
+
+EXAMPLES = {"postgres": 500, "sqlite": 150}
+if os.environ.get("REGISTRATION_LIFE_EXAMPLES"):  # a longer hunt, on demand
+    EXAMPLES = dict.fromkeys(EXAMPLES, int(os.environ["REGISTRATION_LIFE_EXAMPLES"]))
+VISA = "4242424242424242"
+editions_made = count()
+
+
+@pytest.fixture
+def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
+    return {**stripe_settings, "SYNC_PROJECTIONS": "false"}
+
+
+class RegistrationLife(RuleBasedStateMachine):
+    registrations = Bundle("registrations")
+    people = count(1)
+
+    def __init__(self, services: Services, clock: SettableClock, localstripe: str) -> None:
+        super().__init__()
+        self.services, self.clock, self.localstripe = services, clock, localstripe
+        self.ids: list[UUID] = []
+        self.notices: list[str] = []  # Stripe payments whose notice was delivered
+
+    @initialize()
+    def schedule_an_edition(self) -> None:
+        self.clock.set("2019-03-20T10:00:00-04:00")
+        self.slug = f"life-{next(editions_made)}"
+        self.services.editions.load(editions.edition(slug=self.slug))
+
+    def attempt(self, command: Any, *args: Any) -> Any:
+        """Run a command; refusals are part of life, and must leave reads consistent too."""
+        try:
+            return command(*args)
+        except DomainError:
+            return None
+
+    @rule(target=registrations, kind=st.sampled_from(["delegate", "delegate", "speaker"]),
+          delegation=st.sampled_from(["QC", "GA", "ON", None]),
+          code=st.sampled_from([None, None, "PARTNER20"]))
+    def register(self, kind: str, delegation: str | None, code: str | None) -> Any:
+        person = Attendee(**editions.attendee(next(self.people)))
+        created = self.attempt(self.services.registrations.register, self.slug, person, kind,
+                               delegation, code)
+        if created is None:
+            return None
+        self.ids.append(created.registration.id)
+        return created.registration.id
+
+    @rule(rid=registrations)
+    def cancel(self, rid: UUID | None) -> None:
+        if rid is not None:
+            self.attempt(self.services.cancellations.cancel, rid)
+
+    @rule(rid=registrations)
+    def substitute(self, rid: UUID | None) -> None:
+        if rid is not None:
+            person = Attendee(**editions.attendee(next(self.people), first_name="Nadia"))
+            self.attempt(self.services.registrations.substitute, rid, person)
+
+    @rule(rid=registrations)
+    def correct_details(self, rid: UUID | None) -> None:
+        if rid is not None:
+            self.attempt(self.services.registrations.correct_details, rid,
+                         {"organisation": "Bombardier", "job_title": "Directrice"})
+
+    @rule(rid=registrations)
+    def check_in(self, rid: UUID | None) -> None:
+        if rid is not None:
+            secret = self.services.registrations.get(rid).checkin_secret
+            self.attempt(self.services.desk.check_in, self.slug, secret, "desk")
+
+    @rule(rid=registrations)
+    def invoice(self, rid: UUID | None) -> None:
+        if rid is not None:
+            bill_to = BillTo(name="Ministère de l'Économie", language="fr")
+            self.attempt(self.services.invoices.issue, self.slug, [rid], bill_to)
+
+    @rule(rid=registrations, share=st.sampled_from(["1", "0.5", "1.2"]))
+    def pay_invoice_by_cheque(self, rid: UUID | None, share: str) -> None:
+        number = self.live_invoice(rid)
+        if number is None:
+            return
+        invoice = self.services.invoices.get(number)
+        amount = invoice.balance_due.times(Decimal(share)).rounded()
+        if amount.amount > 0:
+            self.attempt(self.services.invoices.record_payment, number, amount, "cheque",
+                         f"CHQ-{next(self.people)}", self.clock().date())
+
+    @rule(rid=registrations)
+    def credit_the_invoice(self, rid: UUID | None) -> None:
+        number = self.live_invoice(rid)
+        if number is not None:
+            self.attempt(self.services.invoices.cancel, number, "erreur de facturation")
+
+    def live_invoice(self, rid: UUID | None) -> str | None:
+        return None if rid is None else self.services.registrations.get(rid).invoice_number
+
+    @rule(rid=registrations)
+    def pay_by_card(self, rid: UUID | None) -> None:
+        """Stripe.js's card step, then Stripe's notice of the payment (the webhook)."""
+        if rid is None:
+            return
+        checkout = self.attempt(self.services.payments.checkout, [rid])
+        if checkout is None:
+            return
+        token = card_token(self.localstripe, VISA)
+        try:
+            self.services.payments.pay_with_card(checkout.reference, checkout.client_secret,
+                                                 token)
+        except (DomainError, GatewayUnavailable):
+            return
+        self.deliver(checkout.reference)
+
+    @rule(data=st.data())
+    def deliver_a_notice_again_late(self, data: st.DataObject) -> None:
+        """Stripe delivers notices at least once, in any order, sometimes much later."""
+        if self.notices:
+            self.deliver(data.draw(st.sampled_from(self.notices)))
+
+    def deliver(self, reference: str) -> None:
+        intent = self.services.payments.gateway.intent(reference)
+        self.services.payments.record_intent(intent, f"evt_{reference}_{len(self.notices)}")
+        self.notices.append(reference)
+
+    @rule()
+    def time_passes(self) -> None:
+        """Past the early-bird and full-refund deadlines, later in the season."""
+        self.clock.set(self.clock() + timedelta(days=23))
+
+    @invariant()
+    def read_models_say_what_the_aggregates_say(self) -> None:
+        if not hasattr(self, "slug"):
+            return
+        self.services.read_models.catch_up()
+        config = self.services.editions.config(self.slug)
+        rows = {UUID(r.registration_id): r for r in self.services.queries.registrations(config)}
+        assert set(rows) == set(self.ids)
+        expected: Counter[str] = Counter()
+        for rid in self.ids:
+            aggregate = self.services.registrations.get(rid)
+            assert_row_matches(rows[rid], aggregate)
+            attending = not aggregate.is_cancelled
+            expected.update({
+                "registered": 1, "cancelled": int(not attending),
+                "paid": int(attending and aggregate.status == "paid"),
+                "substituted": int(attending and aggregate.substitutions > 0),
+                "checked_in": int(attending and aggregate.checked_in_at is not None)})
+        totals = self.services.queries.attendance(config)["totals"]
+        assert {k: totals[k] for k in expected} == {k: expected[k] for k in expected}
+        assert totals["attending"] == expected["registered"] - expected["cancelled"]
+
+    def teardown(self) -> None:
+        if not hasattr(self, "slug"):
+            return
+        config = self.services.editions.config(self.slug)
+        live = self.services.queries.attendance(config)
+        later = self.clock() + timedelta(seconds=1)
+        assert self.services.queries.attendance(config, later)["totals"] == live["totals"]
+
+
+def assert_row_matches(row: RegistrationRow, aggregate: Any) -> None:
+    """The row's figures and standing are the aggregate's own."""
+    decided = aggregate.standing
+    currency = aggregate.total.currency
+    assert (row.status, row.attending) == (decided.status, decided.attending), row
+    assert row.money("balance_due") == decided.balance_due, row
+    assert row.money("refund_owed") == decided.refund_owed, row
+    assert row.money("paid") == aggregate.paid, row
+    assert row.money("refunded") == aggregate.refunded, row
+    assert Money(Decimal(row.total), currency) == aggregate.total, row
+    assert row.invoiced == (aggregate.invoice_number is not None)
+    assert (row.first_name, row.email) == (aggregate.attendee.first_name,
+                                            aggregate.attendee.email)
+    assert row.substitutions == aggregate.substitutions
+    assert (row.checked_in_at is not None) == (aggregate.checked_in_at is not None)
+
+
+def test_read_models_and_attendance_always_equal_what_each_registration_says(
+    services: Services, clock: SettableClock, localstripe: str, database_url: str | None,
+) -> None:
+    backend = "postgres" if database_url else "sqlite"
+    run_state_machine_as_test(
+        lambda: RegistrationLife(services, clock, localstripe),
+        settings=settings(max_examples=EXAMPLES[backend], stateful_step_count=20,
+                          deadline=None, suppress_health_check=list(HealthCheck)))
+    services.read_models.rebuild()
+    for slug in {f"life-{n}" for n in range(next(editions_made))}:
+        config = services.editions.config(slug) if services.app.find_edition(slug) else None
+        if config is not None:
+            for row in services.queries.registrations(config):
+                assert_row_matches(row, services.registrations.get(UUID(row.registration_id)))
