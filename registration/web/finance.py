@@ -155,7 +155,7 @@ def cancel(number: str) -> Any:
       409: {description: "Nothing is left to credit, or the document is a credit note."}
     """
     data = load_json(InvoiceCancellationSchema(), request.get_json(silent=True) or {})
-    note = services().invoices.cancel(number, data["reason"])
+    note = services().invoices.cancel(number, data["reason"] or None)
     return created(note.number)
 
 
