@@ -79,8 +79,11 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     refused = text_problem(text, multiline=multiline)
     if refused is not None:
         raise refused
-    if multiline:
-        text = _LINE_BREAK.sub("\n", text)
+    return normalized(_LINE_BREAK.sub("\n", text) if multiline else text)
+
+
+def normalized(text: str) -> str:
+    """NFC and trimmed, nothing refused: for a text whose refusal is reported elsewhere."""
     return unicodedata.normalize("NFC", text).strip()
 
 
