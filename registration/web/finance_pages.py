@@ -17,7 +17,7 @@ from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.invoice_lines import lines_total
 from domain.money import Money
-from domain.text import TextRefused, clean_text, split_lines
+from domain.text import TextRefused, clean_text, split_lines, text_problem
 from registration.adapters.invoice_document import render_invoice
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, Ledger, ledger_csv
@@ -158,7 +158,7 @@ def parse_uuid(value: str) -> UUID:
 
 
 def invoice_view(number: str) -> InvoiceView:
-    view = ledger().view(number)
+    view = None if text_problem(number) else ledger().view(number)  # no NUL reaches the SQL
     if view is None:
         abort(404, description=i18n.gettext("There is no invoice %(number)s.") % {
             "number": number})

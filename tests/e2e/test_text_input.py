@@ -93,10 +93,14 @@ def test_a_nul_in_the_desk_search_is_answered_422_not_500(client, edition, staff
                       headers=staff_headers["desk"]).status_code == 200
 
 
-def test_a_nul_in_a_ledger_filter_is_answered_422_not_500(client, edition, staff_headers):
+def test_a_nul_in_a_ledger_filter_or_an_invoice_number_is_answered_not_500(
+        client, edition, staff_headers):
     answer = refusal(client.get(f"{EDITION}/invoices?delegation=QC%00",
                                 headers=staff_headers["finance"]), 422)
     assert set(answer["details"]) == {"delegation"}
+    refusal(client.get("/api/invoices/SEUS19-0001%00", headers=staff_headers["finance"]), 404)
+    refusal(client.get("/api/invoices/SEUS19-0001%00.pdf", headers=staff_headers["finance"]),
+            404)
 
 
 @pytest.fixture
@@ -232,3 +236,17 @@ def test_signing_in_with_a_control_character_in_the_e_mail_says_so_beside_it(
     assert response.status_code == 422
     assert re.search(r'id="email-error">Contains an invisible control character \(U\+0000\)',
                      response.get_data(True))
+
+
+def test_a_group_form_with_a_refused_organisation_says_so_beside_it_and_registers_nobody(
+        client: FlaskClient, services: Services, edition: dict) -> None:
+    url = f"/e/{SLUG}/group"
+    people = {f"p0-{k}": v for k, v in editions.attendee(1).items() if k != "organisation"}
+    with nothing_recorded(services):
+        response = client.post(f"{url}?lang=en", data={
+            "csrf_token": csrf(client, url), "rows": "2", "delegation": "QC",
+            "organisation": "Exo\u009b", "p0-registration_type": "delegate", **people})
+    assert response.status_code == 422
+    assert re.search(r'id="organisation-error">Contains an invisible control character '
+                     r"\(U\+009B\)", response.get_data(True))
+    assert client.get(f"{url}?rows=many").status_code == 200  # a garbled row count: six rows
