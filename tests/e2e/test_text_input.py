@@ -250,3 +250,14 @@ def test_a_group_form_with_a_refused_organisation_says_so_beside_it_and_register
     assert re.search(r'id="organisation-error">Contains an invisible control character '
                      r"\(U\+009B\)", response.get_data(True))
     assert client.get(f"{url}?rows=many").status_code == 200  # a garbled row count: six rows
+
+
+def test_a_nul_in_the_ledger_pages_filter_shows_why_instead_of_failing(
+        client: FlaskClient, services: Services, edition: dict) -> None:
+    sign_in_as(client, services, "finance")
+    for url in (f"/staff/finance/?edition={SLUG}&delegation=QC%00&lang=en",
+                f"/staff/finance/{SLUG}/ledger.csv?delegation=QC%00&lang=en"):
+        response = client.get(url)
+        assert response.status_code == 422
+        assert "invisible control character (U+0000)" in response.get_data(True)
+    assert client.get(f"/staff/finance/?edition={SLUG}&delegation=QC").status_code == 200
