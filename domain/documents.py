@@ -11,6 +11,8 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.text import normalized
+
 
 class DocumentReader:
     """Collects problems while reading values out of a nested document."""
@@ -34,7 +36,7 @@ class DocumentReader:
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(join(path, key), "must be a non-empty text")
             return ""
-        return value.strip()
+        return normalized(value)
 
     def names(self, doc: Mapping[str, Any], key: str, path: str) -> dict[str, str]:
         value = self.field(doc, key, path)
@@ -45,7 +47,7 @@ class DocumentReader:
         ):
             self.problem(join(path, key), 'must map languages to names, e.g. {"en": "…"}')
             return {}
-        return {k: v.strip() for k, v in value.items()}
+        return {k: normalized(v) for k, v in value.items()}
 
     def decimal(
         self, doc: Mapping[str, Any], key: str, path: str, *, required: bool = True,

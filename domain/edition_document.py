@@ -17,6 +17,7 @@ from domain.invoicing import parse_invoicing
 from domain.policy import CancellationPolicy, RefundStep
 from domain.pricing import DiscountCode, PriceTier, RegistrationType
 from domain.tax import TaxRate, parse_tax_rates
+from domain.text import text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 JURISDICTION = re.compile(r"^(CA|US)-[A-Z]{2}$")
@@ -34,8 +35,10 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     if not isinstance(doc, Mapping):
         raise InvalidEdition("The edition document must be a JSON object.", ["must be an object"])
     r = DocumentReader()
+    _refused_texts(r, doc, "")
     for key in sorted(set(doc) - KNOWN_KEYS):
-        r.problem(key, "is not a known field")
+        r.problem(key if isinstance(key, str) and text_problem(key) is None else ascii(key),
+                  "is not a known field")
     slug = r.text(doc, "slug", "")
     if slug and not SLUG.match(slug):
         r.problem("slug", "must be lower-case letters, digits and dashes, e.g. seuscp-2019")
@@ -87,6 +90,33 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing,
     )
+
+
+def _refused_texts(r: DocumentReader, value: Any, path: str) -> None:
+    """Every text of the document, keys included, follows the text rule (domain.text).
+
+    The document itself is recorded in the edition's events, so a text the rule refuses
+    anywhere in it — even in a section read as-is, like the venue — refuses the document.
+    No field of an edition is meant for several lines (an address is a list of lines).
+    """
+    if isinstance(value, str):
+        refused = text_problem(value)
+        if refused is not None:
+            r.problem(path, _lower_first(refused.message))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            refused = text_problem(key) if isinstance(key, str) else None
+            if refused is not None:
+                r.problem(join(path, ascii(key)), "the key " + _lower_first(refused.message))
+                continue
+            _refused_texts(r, item, join(path, str(key)))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _refused_texts(r, item, join(path, i))
+
+
+def _lower_first(message: str) -> str:
+    return message[:1].lower() + message[1:]
 
 
 def _zone(r: DocumentReader, doc: Mapping[str, Any]) -> ZoneInfo:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.documents import DocumentReader, join
+from domain.text import normalized
 
 PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 SECTION = "invoicing"
@@ -103,7 +104,7 @@ def _issuer(r: DocumentReader, doc: Any, fallback: Issuer) -> Issuer:
         address = []
     return Issuer(
         legal_name=r.text(doc, "legal_name", path),
-        address=tuple(line.strip() for line in address if line.strip()),
+        address=tuple(normalized(line) for line in address if line.strip()),
         email=r.text(doc, "email", path, required=False) or None,
         phone=r.text(doc, "phone", path, required=False) or None,
     )

@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 
 from domain.errors import InvalidEdition
-from registration.cli_badges import badges
+from registration.cli_badges import badges, recorded_text
 from registration.cli_mail import mail
 from registration.polling import poll_until_interrupted
 from registration.services.container import Services
@@ -44,7 +44,8 @@ def load_edition(file: Path) -> None:
 
 
 @staff.command("create")
-@click.option("--name", required=True, help="The staff member's name (unique).")
+@click.option("--name", required=True, callback=recorded_text,
+              help="The staff member's name (unique).")
 @click.option("--role", required=True, type=click.Choice(["admin", "finance", "desk"]))
 def create_staff(name: str, role: str) -> None:
     """Create a staff member (or issue a new token to one) and print the bearer token."""

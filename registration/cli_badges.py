@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -12,9 +13,23 @@ from flask.cli import AppGroup
 
 from domain.edition_config import BADGE_STOCKS
 from domain.errors import DomainError
+from domain.text import TextRefused, clean_text
 from registration.projections.desk import BadgeFilter
 
 badges = AppGroup("badges", help="Print badges for the registration desk.")
+
+
+def recorded_text(_context: click.Context, parameter: click.Parameter, value: str | None) -> Any:
+    """An option that ends up in an event follows the text rule (domain.text), and is not blank."""
+    if value is None:
+        return None
+    try:
+        cleaned = clean_text(value)
+    except TextRefused as refused:
+        raise click.BadParameter(refused.message) from None
+    if not cleaned or len(cleaned) > 100:
+        raise click.BadParameter("Give 1 to 100 characters.")
+    return cleaned
 
 
 @badges.command("print")
@@ -25,7 +40,7 @@ badges = AppGroup("badges", help="Print badges for the registration desk.")
 @click.option("--only-paid", is_flag=True, help="Only places paid for (or free).")
 @click.option("--stock", type=click.Choice(BADGE_STOCKS), help="Instead of the edition's stock.")
 @click.option("--printed-by", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:USER",
-              help="Who the prints are recorded as.")
+              callback=recorded_text, help="Who the prints are recorded as.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def print_badges(slug: str, delegation: str | None, registration_type: str | None,
                  not_printed: bool, only_paid: bool, stock: str | None, printed_by: str,

@@ -16,6 +16,7 @@ from registration.services.desk import CheckIn
 from registration.web.api import body, parse_id
 from registration.web.auth import current_staff, staff_required
 from registration.web.schemas import StrictSchema, load_json
+from registration.web.text_fields import Text
 
 desk = Blueprint("desk", __name__, url_prefix="/api")
 UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -35,13 +36,13 @@ class BadgeQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    stock = fields.String(load_default=None, validate=validate.OneOf(BADGE_STOCKS), metadata={
+    stock = Text(load_default=None, validate=validate.OneOf(BADGE_STOCKS), metadata={
         "description": "Print on this stock instead of the edition's (4x3 or letter-6)."})
 
 
 class BadgeBatchQuerySchema(BadgeQuerySchema):
-    delegation = fields.String(load_default=None, validate=validate.Length(min=1, max=20))
-    registration_type = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
+    delegation = Text(load_default=None, validate=validate.Length(min=1, max=20))
+    registration_type = Text(load_default=None, validate=validate.Length(min=1, max=50))
     not_printed = fields.Boolean(load_default=False, metadata={
         "description": "Only badges never printed yet."})
     only_paid = fields.Boolean(load_default=False, metadata={
@@ -49,12 +50,12 @@ class BadgeBatchQuerySchema(BadgeQuerySchema):
 
 
 class CheckInRequestSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+    code = Text(required=True, validate=validate.Length(min=1, max=200), metadata={
         "description": "The text of the badge's QR code, as scanned."})
 
 
 class AttendeeQuerySchema(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
+    q = Text(load_default="", validate=validate.Length(max=200), metadata={
         "description": "Words to find in a name, e-mail, organisation or delegation."})
 
 

@@ -18,7 +18,8 @@ from domain.registration import Registration
 from registration.projections.desk import BadgeFilter
 from registration.web import i18n
 from registration.web.dashboard import chosen_edition, registration_and_config
-from registration.web.desk import pdf_response
+from registration.web.desk import AttendeeQuerySchema, CheckInRequestSchema, pdf_response
+from registration.web.forms import validate
 from registration.web.history import display_name
 from registration.web.pages import edition_for_page, protect, services
 from registration.web.staff_session import signed_in_staff, staff_page
@@ -43,14 +44,16 @@ def names(config: EditionConfig) -> dict[str, Any]:
 @staff_page("desk")
 def search() -> Any:
     config, documents = chosen_edition()
-    query = request.args.get("q", "").strip()[:200]
+    searched, errors = validate(AttendeeQuerySchema(), {"q": request.args.get("q", "")[:200]})
+    query = "" if errors else searched["q"]
     if config is None:
         return render_template("staff/desk/search.html", config=None, query=query)
     found = services().desk.attendees(config.slug, query) if query else []
     template = "staff/desk/_results.html" if request.args.get("partial") else \
         "staff/desk/search.html"
     return render_template(template, config=config, documents=documents, query=query,
-                           found=found, **names(config))
+                           found=found, error=errors.get("q"), **names(config)), \
+        422 if errors else 200
 
 
 @desk_pages.get("/attendees/<registration_id>")
@@ -135,8 +138,8 @@ def check_in(slug: str) -> Any:
     """One input a USB scanner types into (then Enter); the answer in large colours."""
     config = edition_for_page(slug)
     answer = None
-    if request.method == "POST":
-        code = request.form.get("code", "").strip()
-        answer = scan(config, code) if code else None
+    if request.method == "POST" and request.form.get("code", "").strip():
+        scanned, errors = validate(CheckInRequestSchema(), {"code": request.form["code"]})
+        answer = Answer("bad", errors["code"]) if errors else scan(config, scanned["code"])
     return render_template("staff/desk/check_in.html", config=config, answer=answer,
                            **names(config))

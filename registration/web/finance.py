@@ -12,6 +12,7 @@ from domain.edition import edition_id
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
 from domain.registration import Registration
+from domain.text import text_problem
 from registration.adapters.invoice_document import render_invoice
 from registration.application import same_secret
 from registration.projections.ledger import LedgerRow
@@ -43,7 +44,7 @@ def ledger() -> Ledger:
 
 
 def invoice_view(number: str) -> InvoiceView:
-    view = ledger().view(number)
+    view = None if text_problem(number) else ledger().view(number)  # no NUL reaches the SQL
     if view is None:
         raise ApiError(404, f"There is no invoice {number}.")
     return view
@@ -155,7 +156,7 @@ def cancel(number: str) -> Any:
       409: {description: "Nothing is left to credit, or the document is a credit note."}
     """
     data = load_json(InvoiceCancellationSchema(), request.get_json(silent=True) or {})
-    note = services().invoices.cancel(number, data["reason"])
+    note = services().invoices.cancel(number, data["reason"] or None)
     return created(note.number)
 
 

@@ -17,15 +17,22 @@ from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.invoice_lines import lines_total
 from domain.money import Money
+from domain.text import TextRefused, clean_text, split_lines, text_problem
 from registration.adapters.invoice_document import render_invoice
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, Ledger, ledger_csv
 from registration.web import i18n
 from registration.web.dashboard import chosen_edition
-from registration.web.finance_schemas import BillToSchema, InvoicePaymentSchema
-from registration.web.forms import Errors, refusal, validate
+from registration.web.finance_schemas import (
+    PO_NUMBER,
+    BillToSchema,
+    InvoiceCancellationSchema,
+    InvoicePaymentSchema,
+)
+from registration.web.forms import Errors, refusal, typed, validate
 from registration.web.pages import edition_for_page, protect, services, use_edition
 from registration.web.refusals import refusal_message
+from registration.web.schemas import StrictSchema
 from registration.web.staff_session import staff_page
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
@@ -36,9 +43,19 @@ def ledger() -> Ledger:
     return Ledger(services().read_models.store)
 
 
+class PurchaseOrderSchema(StrictSchema):
+    po_number = PO_NUMBER
+
+
 def ledger_filters(args: MultiDict[str, str]) -> dict[str, Any]:
+    """The ledger's filters; a delegation the text rule refuses is refused here (422)."""
     status = args.get("status") or None
-    return {"delegation": args.get("delegation") or None,
+    delegation = typed(args, "delegation")
+    try:
+        delegation = clean_text(delegation) if delegation else None
+    except TextRefused as refused:
+        abort(422, description=refusal_message(refused))
+    return {"delegation": delegation or None,
             "status": status if status in STATUSES else None,
             "unpaid": args.get("unpaid") in {"1", "on", "true"}}
 
@@ -89,10 +106,10 @@ def billable(config: EditionConfig, delegation: str) -> list[Any]:
 
 
 def bill_to_payload(form: MultiDict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {k: form.get(k, "").strip() for k in BILL_TO_FIELDS}
-    values = {k: v for k, v in values.items() if v}
-    values["address"] = [line.strip() for line in form.get("address", "").splitlines()
-                         if line.strip()]
+    """The bill-to fields as typed (blanks left out); the address block, a line per item."""
+    values: dict[str, Any] = {k: form.get(k, "") for k in BILL_TO_FIELDS}
+    values = {k: v for k, v in values.items() if v.strip()}
+    values["address"] = [line for line in split_lines(form.get("address", "")) if line.strip()]
     return values
 
 
@@ -107,14 +124,16 @@ def issue(slug: str) -> Any:
     if request.method == "POST":
         picked = form.getlist("registrations")
         bill_to, errors = validate(BillToSchema(), bill_to_payload(form))
+        order, order_errors = validate(PurchaseOrderSchema(),
+                                       {"po_number": typed(form, "po_number")})
+        errors.update(order_errors)
         if not picked:
             errors["registrations"] = i18n.gettext("Tick at least one registration to bill.")
         if not errors:
             try:
                 invoice = services().invoices.issue(
                     slug, [parse_uuid(r) for r in picked],
-                    BillToSchema().load_bill_to(bill_to),
-                    form.get("po_number", "").strip() or None)
+                    BillToSchema().load_bill_to(bill_to), order["po_number"])
                 return redirect(url_for("finance_pages.invoice", number=invoice.number,
                                         done="issued"))
             except DomainError as error:
@@ -136,7 +155,7 @@ def parse_uuid(value: str) -> UUID:
 
 
 def invoice_view(number: str) -> InvoiceView:
-    view = ledger().view(number)
+    view = None if text_problem(number) else ledger().view(number)  # no NUL reaches the SQL
     if view is None:
         abort(404, description=i18n.gettext("There is no invoice %(number)s.") % {
             "number": number})
@@ -169,8 +188,8 @@ def invoice(number: str) -> Any:
 @staff_page("finance")
 def record_payment(number: str) -> Any:
     form = request.form
-    payload = {k: form.get(k, "").strip() for k in ("amount", "method", "reference",
-                                                     "received_on")}
+    payload = {k: typed(form, k) for k in ("amount", "method", "reference")}
+    payload["received_on"] = form.get("received_on", "").strip()
     data, errors = validate(InvoicePaymentSchema(), {k: v for k, v in payload.items() if v})
     if not errors:
         try:
@@ -187,9 +206,12 @@ def record_payment(number: str) -> Any:
 @finance_pages.post("/invoices/<number>/cancellation")
 @staff_page("finance")
 def cancel(number: str) -> Any:
-    reason = request.form.get("reason", "").strip()[:200] or None
+    data, errors = validate(InvoiceCancellationSchema(),
+                            {"reason": typed(request.form, "reason")})
+    if errors:
+        return show(number, errors, request.form)
     try:
-        note = services().invoices.cancel(number, reason)
+        note = services().invoices.cancel(number, data["reason"] or None)
     except DomainError as error:
         return show(number, {"cancel": refusal_message(error)})
     return redirect(url_for("finance_pages.invoice", number=note.number, done="credited"))

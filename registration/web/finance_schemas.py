@@ -9,28 +9,28 @@ from marshmallow import fields, validate
 from domain.invoice import PAYMENT_METHODS
 from domain.invoice_lines import BillTo
 from registration.web.schemas import StrictSchema
+from registration.web.text_fields import EmailAddress, MultilineText, Text
 
 TEXT = validate.Length(min=1, max=200)
 
 
 class BillToSchema(StrictSchema):
-    name = fields.String(required=True, validate=TEXT, metadata={
+    name = Text(required=True, validate=TEXT, metadata={
         "description": "The organisation billed (or the person, when billed privately)."})
-    contact = fields.String(load_default=None, allow_none=True, validate=TEXT)
-    address = fields.List(fields.String(validate=TEXT), load_default=list,
-                          validate=validate.Length(max=6))
-    email = fields.Email(load_default=None, allow_none=True)
-    tax_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
-    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    contact = Text(load_default=None, allow_none=True, validate=TEXT)
+    address = fields.List(Text(validate=TEXT), load_default=list, validate=validate.Length(max=6),
+                          metadata={"description": "One line of the address per item."})
+    email = EmailAddress(load_default=None, allow_none=True)
+    tax_id = Text(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    language = Text(load_default="en", validate=validate.OneOf(["en", "fr"]))
 
     def load_bill_to(self, data: Any) -> BillTo:
         values = self.load(data)
-        values["name"] = values["name"].strip()
         return BillTo(**{**values, "address": tuple(values["address"])})
 
 
-PO_NUMBER = fields.String(load_default=None, allow_none=True, validate=validate.Length(
-    min=1, max=50), metadata={"description": "The customer's purchase-order number."})
+PO_NUMBER = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=50),
+                 metadata={"description": "The customer's purchase-order number."})
 
 
 class InvoiceRequestSchema(StrictSchema):
@@ -47,21 +47,23 @@ class SelfInvoiceRequestSchema(StrictSchema):
 
 
 class InvoicePaymentSchema(StrictSchema):
-    amount = fields.String(required=True, validate=validate.Regexp(
+    amount = Text(required=True, validate=validate.Regexp(
         r"^[0-9]{1,9}(\.[0-9]{1,2})?$", error="An amount like 1258.98."),
         metadata={"description": "In the invoice's currency.", "example": "1258.98"})
-    method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                              metadata={"description": "The bank or cheque reference; "
-                                                       "recording it twice changes nothing."})
+    method = Text(required=True, validate=validate.OneOf(PAYMENT_METHODS))
+    reference = Text(required=True, validate=validate.Length(min=1, max=100),
+                     metadata={"description": "The bank or cheque reference; recording it "
+                                              "twice changes nothing."})
     received_on = fields.Date(required=True)
 
 
 class InvoiceCancellationSchema(StrictSchema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    reason = MultilineText(load_default=None, allow_none=True,
+                           validate=validate.Length(max=200),
+                           metadata={"description": "Why; it may take several lines."})
 
 
 class LedgerQuerySchema(StrictSchema):
-    delegation = fields.String(load_default=None)
-    status = fields.String(load_default=None)
+    delegation = Text(load_default=None)
+    status = Text(load_default=None)
     unpaid = fields.Boolean(load_default=False)

@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from domain.registration import CORRECTABLE
 from registration.web.i18n import N_, gettext
 from registration.web.refusals import refusal_field, refusal_message
+from registration.web.text_fields import RefusalMessage, translate_refusal
 
 Errors = dict[str, str]
 
@@ -24,9 +25,19 @@ MESSAGES = {
 
 
 def attendee_payload(form: MultiDict[str, str], prefix: str = "") -> dict[str, str]:
-    """The attendee's fields as typed, leaving blanks out (so they read as "required")."""
-    values = {key: form.get(prefix + key, "").strip() for key in CORRECTABLE}
-    return {key: value for key, value in values.items() if value}
+    """The attendee's fields as typed, leaving blanks out (so they read as "required").
+
+    The values go to the schema untouched: its text fields trim them, after refusing what
+    the text rule refuses (a control character at the very end included).
+    """
+    values = {key: form.get(prefix + key, "") for key in CORRECTABLE}
+    return {key: value for key, value in values.items() if value.strip()}
+
+
+def typed(form: Mapping[str, str], key: str) -> str | None:
+    """A field as typed, or None if left blank."""
+    value = form.get(key) or ""
+    return value if value.strip() else None
 
 
 def validate(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
@@ -36,25 +47,29 @@ def validate(schema: Schema, payload: Mapping[str, Any]) -> tuple[dict[str, Any]
         return {}, flatten(error.messages)
 
 
-def flatten(messages: Any, into: Errors | None = None) -> Errors:
-    """`{"attendee": {"email": ["…"]}}` → `{"email": "…"}`, translated."""
+def flatten(messages: Any, into: Errors | None = None, field: str = "") -> Errors:
+    """`{"attendee": {"email": ["…"]}}` → `{"email": "…"}`, translated.
+
+    The refusal of a list's item (`{"address": {1: ["…"]}}`) goes beside the list's field.
+    """
     errors: Errors = {} if into is None else into
     if not isinstance(messages, Mapping):
-        errors[""] = translate(_first(messages))
+        errors.setdefault(field, translate(_first(messages)))
         return errors
-    for field, value in messages.items():
-        if isinstance(value, Mapping):
-            flatten(value, errors)
-        else:
-            errors["" if field == "_schema" else str(field)] = translate(_first(value))
+    for key, value in messages.items():
+        inner = field if isinstance(key, int) else "" if key == "_schema" else str(key)
+        flatten(value, errors, inner)
     return errors
 
 
-def _first(value: Any) -> str:
-    return str(value[0]) if isinstance(value, list | tuple) and value else str(value)
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list | tuple) and value else value
 
 
-def translate(message: str) -> str:
+def translate(message: Any) -> str:
+    if isinstance(message, RefusalMessage):
+        return translate_refusal(message.refused)
+    message = str(message)
     return gettext(MESSAGES.get(message, message))
 
 

@@ -18,15 +18,16 @@ from registration.web.auth import current_staff
 from registration.web.errors import ApiError
 from registration.web.ratelimit import rate_limited
 from registration.web.schemas import StrictSchema, load_json
+from registration.web.text_fields import Text
 
 payments = Blueprint("payments", __name__, url_prefix="/api")
 
 
 class GroupMemberSchema(StrictSchema):
     id = fields.UUID(required=True)
-    token = fields.String(load_default=None, allow_none=True,
-                          metadata={"description": "The registration's manage token "
-                                                   "(not needed with a staff token)."})
+    token = Text(load_default=None, allow_none=True,
+                 metadata={"description": "The registration's manage token "
+                                          "(not needed with a staff token)."})
 
 
 class GroupPaymentSchema(StrictSchema):
@@ -35,8 +36,8 @@ class GroupPaymentSchema(StrictSchema):
 
 
 class CardPaymentSchema(StrictSchema):
-    client_secret = fields.String(required=True, validate=validate.Length(min=10, max=200))
-    token = fields.String(required=True, validate=validate.Length(min=4, max=200), metadata={
+    client_secret = Text(required=True, validate=validate.Length(min=10, max=200))
+    token = Text(required=True, validate=validate.Length(min=4, max=200), metadata={
         "description": "The card token Stripe.js made (`stripe.createToken(card)`)."})
 
 

@@ -12,9 +12,10 @@ from domain.errors import DomainError
 from domain.pricing import PriceQuote
 from domain.registration import Attendee
 from registration.web import i18n
-from registration.web.forms import Errors, attendee_payload, refusal, validate
+from registration.web.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.pages import edition_for_page, protect, services
-from registration.web.schemas import RegistrationRequestSchema
+from registration.web.schemas import RegistrationRequestSchema, StrictSchema
+from registration.web.text_fields import Text
 
 public = protect(Blueprint("public", __name__))
 
@@ -89,8 +90,8 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
     payload = {
         "attendee": attendee_payload(form),
         "registration_type": form.get("registration_type", ""),
-        "delegation": form.get("delegation") or None,
-        "discount_code": form.get("discount_code", "").strip() or None,
+        "delegation": typed(form, "delegation"),
+        "discount_code": typed(form, "discount_code"),
     }
     data, errors = validate(RegistrationRequestSchema(), payload)
     if errors:
@@ -107,12 +108,28 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
 GROUP_ROWS = 6
 
 
+class GroupSchema(StrictSchema):
+    """What the group form asks once for everyone (each person is a registration request)."""
+
+    delegation = Text(required=True)
+    organisation = Text(load_default=None, allow_none=True)
+    discount_code = Text(load_default=None, allow_none=True)
+
+
+def row_count(form: MultiDict[str, str]) -> int:
+    """How many rows the form shows: 1 to 30 (six when the number is missing or garbled)."""
+    try:
+        return min(max(int(form.get("rows") or GROUP_ROWS), 1), 30)
+    except ValueError:
+        return GROUP_ROWS
+
+
 @public.route("/e/<slug>/group", methods=["GET", "POST"])
 def group(slug: str) -> Any:
     """A delegation lead registers several people of the delegation at once."""
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
-    rows = min(max(int(form.get("rows", GROUP_ROWS) or GROUP_ROWS), 1), 30)
+    rows = row_count(form)
     errors: dict[int, Errors] = {}
     general: Errors = {}
     if request.method == "POST":
@@ -130,9 +147,13 @@ def register_group(
     config: EditionConfig, form: MultiDict[str, str], rows: int
 ) -> tuple[Errors, dict[int, Errors], bool]:
     """Check every filled row first; then register them, keeping each refusal beside its row."""
-    delegation = form.get("delegation") or ""
-    if not delegation:
+    if typed(form, "delegation") is None:
         return {"delegation": i18n.gettext("Choose your delegation.")}, {}, False
+    shared, general = validate(GroupSchema(), {
+        key: typed(form, key) for key in ("delegation", "organisation", "discount_code")})
+    if general:
+        return general, {}, False
+    delegation = shared["delegation"]
     registered = session.get("group_registered", [])
     done = {r["email"].casefold() for r in registered}
     people = {}
@@ -144,11 +165,12 @@ def register_group(
         if form.get(prefix + "email", "").strip().casefold() in done:
             continue  # registered by an earlier attempt of this form
         person = attendee_payload(form, prefix)
-        person.setdefault("organisation", form.get("organisation", "").strip())
-        payload = {"attendee": {k: v for k, v in person.items() if v},
+        if shared["organisation"]:
+            person.setdefault("organisation", shared["organisation"])
+        payload = {"attendee": person,
                    "registration_type": form.get(prefix + "registration_type", ""),
                    "delegation": delegation,
-                   "discount_code": form.get("discount_code", "").strip() or None}
+                   "discount_code": shared["discount_code"]}
         data, row_errors = validate(RegistrationRequestSchema(), payload)
         if row_errors:
             errors[row] = row_errors

@@ -7,7 +7,9 @@ domain's message for a code without one (such as the generic `invalid` with its 
 from __future__ import annotations
 
 from domain.errors import DomainError
+from domain.text import TextRefused
 from registration.web.i18n import N_, gettext
+from registration.web.text_fields import translate_refusal
 
 # code -> (the form field it belongs beside, "" for the whole form; what it says)
 REFUSALS = {
@@ -43,5 +45,7 @@ def refusal_field(error: DomainError) -> str:
 
 def refusal_message(error: DomainError) -> str:
     """The refusal in the page's language (the domain's English message if untranslated)."""
+    if isinstance(error, TextRefused):
+        return translate_refusal(error)
     message = REFUSALS.get(error.code, ("", ""))[1]
     return gettext(message) if message else error.message

@@ -9,12 +9,12 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    pre_load,
     validate,
     validates_schema,
 )
 
 from domain.registration import CORRECTABLE, Attendee
+from registration.web.text_fields import EmailAddress, Text
 
 NAME = validate.Length(min=1, max=100)
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
@@ -26,20 +26,15 @@ class StrictSchema(Schema):
 
 
 class AttendeeSchema(StrictSchema):
-    first_name = fields.String(required=True, validate=NAME)
-    last_name = fields.String(required=True, validate=NAME)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    organisation = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    job_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    language = fields.String(load_default="en", validate=validate.OneOf(["en", "fr"]))
-    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    """Every text is cleaned (NFC, trimmed) before its length is checked: a blank name fails."""
 
-    @pre_load
-    def strip(self, data: Any, **kwargs: Any) -> Any:
-        """Strip surrounding spaces before validating, so a blank name is refused."""
-        if not isinstance(data, dict):
-            return data
-        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    first_name = Text(required=True, validate=NAME)
+    last_name = Text(required=True, validate=NAME)
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
+    organisation = Text(required=True, validate=validate.Length(min=1, max=200))
+    job_title = Text(required=True, validate=validate.Length(min=1, max=200))
+    language = Text(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    phone = Text(load_default=None, allow_none=True, validate=PHONE)
 
     def load_attendee(self, data: Any) -> Attendee:
         return Attendee(**self.load(data))
@@ -59,17 +54,16 @@ class CorrectionSchema(AttendeeSchema):
 
 class RegistrationRequestSchema(StrictSchema):
     attendee = fields.Nested(AttendeeSchema, required=True)
-    registration_type = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    delegation = fields.String(load_default=None, allow_none=True,
-                               validate=validate.Length(min=1, max=20))
-    discount_code = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Length(min=1, max=50))
+    registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
+    delegation = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=50))
 
 
 class QuoteRequestSchema(StrictSchema):
-    registration_type = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    discount_code = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Length(min=1, max=50))
+    registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=50))
     at = fields.DateTime(load_default=None, allow_none=True,
                          metadata={"description": "Quote as of this moment (default: now); "
                                                   "without an offset, in the edition's zone."})
@@ -80,7 +74,7 @@ class SubstitutionSchema(StrictSchema):
 
 
 class AttendanceQuerySchema(Schema):
-    as_of = fields.String(load_default=None, metadata={
+    as_of = Text(load_default=None, metadata={
         "description": "Answer for this past moment: a date (the end of that day in the "
                        "edition's zone) or a date-time.", "example": "2019-05-01"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from domain.errors import DuplicateEmail
 from domain.staff import ROLES
@@ -13,19 +13,29 @@ from registration.web import i18n
 from registration.web.forms import Errors
 from registration.web.forms import validate as validate_form
 from registration.web.pages import protect, services
+from registration.web.schemas import StrictSchema
 from registration.web.staff_session import sign_in as start_session
 from registration.web.staff_session import sign_out as end_session
 from registration.web.staff_session import signed_in_staff, staff_page
+from registration.web.text_fields import EmailAddress, Text
 
 staff_pages = protect(Blueprint("staff_pages", __name__, url_prefix="/staff"))
 MIN_PASSWORD = 10
 
 
-class StaffAccountSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+class StaffAccountSchema(StrictSchema):
+    """A new staff account. The name and e-mail are recorded, so they follow the text rule;
+    the password is only hashed, and is kept exactly as typed."""
+
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
+    role = Text(required=True, validate=validate.OneOf(ROLES))
     password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
+
+
+class SignInSchema(StrictSchema):
+    email = Text(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True)
 
 
 def safe_next(target: str | None) -> str:
@@ -37,20 +47,26 @@ def safe_next(target: str | None) -> str:
 
 @staff_pages.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
-    error = None
+    error = email_error = None
     if request.method == "POST":
         if not current_app.extensions["rate_limiter"].allow(f"sign-in/{request.remote_addr}"):
             abort(429, description=i18n.gettext("Too many attempts; wait a minute."))
-        member = services().staff.sign_in(request.form.get("email", ""),
-                                          request.form.get("password", ""))
+        credentials, errors = validate_form(SignInSchema(), {
+            "email": request.form.get("email", ""), "password": request.form.get("password", "")})
+        member = None if errors else services().staff.sign_in(credentials["email"],
+                                                               credentials["password"])
         if member is not None:
             start_session(member)
             return redirect(safe_next(request.form.get("next")))
-        error = i18n.gettext("That e-mail and password do not match a staff account.")
+        email_error = errors.get("email")
+        error = None if email_error else i18n.gettext(
+            "That e-mail and password do not match a staff account.")
     elif signed_in_staff() is not None:
         return redirect(safe_next(request.args.get("next")))
-    return render_template("staff/sign_in.html", error=error, email=request.form.get("email", ""),
-                           next=request.values.get("next", "")), 401 if error else 200
+    return render_template("staff/sign_in.html", error=error, email_error=email_error,
+                           email=request.form.get("email", ""),
+                           next=request.values.get("next", "")), \
+        422 if email_error else 401 if error else 200
 
 
 @staff_pages.post("/sign-out")
@@ -67,10 +83,9 @@ def accounts() -> Any:
     form: Any = {}
     if request.method == "POST":
         form = request.form
-        values = {k: form.get(k, "").strip() for k in ("name", "email", "role")}
-        values["password"] = form.get("password", "")
+        values = {k: form.get(k, "") for k in ("name", "email", "role", "password")}
         data, errors = validate_form(StaffAccountSchema(),
-                                     {k: v for k, v in values.items() if v})
+                                     {k: v for k, v in values.items() if v.strip()})
         if not errors:
             try:
                 created = services().staff.create_account(**data)

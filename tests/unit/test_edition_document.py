@@ -83,3 +83,29 @@ def test_each_loaded_edition_reads_its_own_document_though_parsing_is_shared():
     other_store.reconfigure(editions.edition(badge={"stock": "4x3"}))  # not saved yet
     assert other_store.config.badge_stock == "4x3"
     assert saved(editions.edition(badge={"stock": "letter-6"})).config.badge_stock == "letter-6"
+
+
+def test_a_control_character_anywhere_in_the_document_refuses_it_naming_where():
+    document = editions.edition()
+    document["venue"]["name"] = "Palais\u0000des congrès"
+    document["delegations"][0]["names"]["en"] = "Que\u202ebec"
+    document["tax_numbers"]["GST\ud800"] = "123456789 RT0001"
+    document["invoicing"] = {"issuer": {"legal_name": "Alliance",
+                                        "address": ["1001, place\nRiopelle"]}}
+    found = problems_of(document)
+    assert "venue.name: contains an invisible control character (U+0000), which is not " \
+        "allowed." in found
+    assert any(p.startswith("delegations[0].names.en: contains an invisible text-direction "
+                            "control (U+202E)") for p in found)
+    assert any(p.startswith("tax_numbers.'GST\\ud800': the key contains a broken character")
+               for p in found)
+    assert "invoicing.issuer.address[0]: must fit on one line: remove the line break." in found
+
+
+def test_names_and_codes_of_an_edition_are_read_in_nfc_and_trimmed():
+    document = editions.edition()
+    document["names"]["fr"] = "  Confe\u0301rence de l'Alliance "
+    document["delegations"][0]["names"]["fr"] = "Que\u0301bec"
+    config = parse_edition(document)
+    assert config.names["fr"] == "Conférence de l'Alliance"
+    assert config.delegation("QC").name("fr") == "Québec"
