@@ -36,12 +36,15 @@ class ClientMisled(AssertionError):
     """A client was answered 404/409, or shown stale figures, about what had just succeeded."""
 
 
-@dataclass
+@dataclass(repr=False)
 class Stack:
     topology: Topology
     inbox: Inbox
     localstripe: str
     staff: dict[str, dict[str, str]]  # Authorization headers per role
+
+    def __repr__(self) -> str:
+        return f"Stack({self.topology.base_url}, logs in {self.topology.workdir})"
 
     def get(self, path: str, headers: dict[str, str] | None = None,
             **params: str) -> requests.Response:

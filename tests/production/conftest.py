@@ -1,4 +1,4 @@
-"""The production topology for the scenarios of this package, started once per session.
+"""The production topology for the scenarios of this package, started once for them all.
 
 Exactly the Procfile's processes (gunicorn with its workers, the projections worker, the
 mailer) run as subprocesses on a fresh PostgreSQL database with `SYNC_PROJECTIONS=false`,
@@ -22,7 +22,7 @@ from tests.support.topology import Topology, fresh_database
 ROLES = ("admin", "finance", "desk")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(postgres_server: str, localstripe: str,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("production")
