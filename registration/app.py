@@ -54,6 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     from registration.web.docs import docs
     from registration.web.errors import register_error_handlers
     from registration.web.finance import finance
+    from registration.web.freshness import install_freshness
     from registration.web.pages import install_pages
     from registration.web.payments import payments
     from registration.web.webhooks import webhooks
@@ -68,4 +69,5 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     register_error_handlers(app)
     register_commands(app)
     install_pages(app, PROJECT_ROOT / "translations", settings.secure_cookies)
+    install_freshness(app)
     return app

@@ -6,8 +6,15 @@ our one `DATABASE_URL` setting into those, for the event store and for the read 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import psycopg
+
+# The advisory lock under which a process creates its tables (any constant of our own).
+START_UP_LOCK = 0x5E05_2019
 
 
 def event_store_env(database_url: str | None, instance_path: Path) -> dict[str, str]:
@@ -59,3 +66,22 @@ def _sqlite_path(database_url: str | None) -> Path | None:
 
 def is_postgres(env: dict[str, str]) -> bool:
     return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+
+@contextmanager
+def one_process_at_a_time(database_url: str | None) -> Iterator[None]:
+    """Start-up work that creates tables, done by one process at a time on PostgreSQL.
+
+    `CREATE TABLE IF NOT EXISTS` is not safe when several sessions run it at once (the
+    losers fail on the catalogue's unique index), and the Procfile starts its processes
+    together. SQLite serialises it by itself.
+    """
+    if not database_url or database_url.startswith("sqlite"):
+        yield
+        return
+    with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (START_UP_LOCK,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (START_UP_LOCK,))

@@ -74,7 +74,13 @@ class ReadModelStore:
         with self.datastore.transaction(commit=True) as cursor:
             yield cursor
 
+    # Called before every read (set by the web app: a request waits, within bounds, until
+    # the read models show what it or its client has just written).
+    before_read: Callable[[], None] | None = None
+
     def query(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        if self.before_read is not None:
+            self.before_read()
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(statement), dict(params or {}))
             return [dict(row) for row in cursor.fetchall()]

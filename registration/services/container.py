@@ -15,7 +15,7 @@ from registration.config import Settings
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
 from registration.mail.wiring import build_mail
-from registration.persistence import event_store_env, read_model_env
+from registration.persistence import event_store_env, one_process_at_a_time, read_model_env
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
@@ -51,24 +51,20 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
-        app = Conference(env=event_store_env(settings.database_url, settings.instance_path))
-        store = open_store(read_model_env(settings.database_url, settings.instance_path))
-        read_models = ReadModels(app, store)
+        # Processes starting together on an empty database would race to create tables.
+        with one_process_at_a_time(settings.database_url):
+            app = Conference(env=event_store_env(settings.database_url,
+                                                 settings.instance_path))
+            store = open_store(read_model_env(settings.database_url, settings.instance_path))
+            read_models = ReadModels(app, store)
+            clock, clock_note = cls._clock(app, settings, clock)
+            documents = DocumentRenderer()
+            mail = build_mail(settings, app, store, documents, clock)
         if settings.sync_projections:
-            app.saved_listeners.append(lambda: read_models.catch_up())
-        clock_note = None
-        if clock is None and settings.clock_start is not None:
-            rehearsal = rehearsal_clock(app, settings.clock_start)
-            clock, clock_note = rehearsal.clock, rehearsal.note
-            if clock_note:
-                log.warning("%s", clock_note)
-        clock = clock or make_clock()
-        set_clock(clock)
-        documents = DocumentRenderer()
+            app.saved_listeners.insert(0, lambda: read_models.catch_up())
         registrations = RegistrationService(app, clock)
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
-        mail = build_mail(settings, app, store, documents, clock)
         registrations.registration_hooks.append(mail.outbox.confirmation)
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
@@ -82,6 +78,20 @@ class Services:
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
             clock_note=clock_note,
         )
+
+    @staticmethod
+    def _clock(app: Conference, settings: Settings,
+               clock: Clock | None) -> tuple[Clock, str | None]:
+        """The given clock (tests), the rehearsal clock (CLOCK_START), or real time."""
+        note = None
+        if clock is None and settings.clock_start is not None:
+            rehearsal = rehearsal_clock(app, settings.clock_start)
+            clock, note = rehearsal.clock, rehearsal.note
+            if note:
+                log.warning("%s", note)
+        clock = clock or make_clock()
+        set_clock(clock)
+        return clock, note
 
     def health(self) -> Health:
         return check_health([self.read_models.follower, self.mail.follower])

@@ -33,6 +33,9 @@ class InvoiceService:
         self.app = app
         self.clock = clock
 
+    def exists(self, number: str) -> bool:
+        return self.app.find(invoice_id(number), Invoice) is not None
+
     def get(self, number: str) -> Invoice:
         invoice = self.app.find(invoice_id(number), Invoice)
         if invoice is None:

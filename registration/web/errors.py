@@ -54,4 +54,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        return error_response(error.code or 500, error.description or error.name)
+        response = error_response(error.code or 500, error.description or error.name)
+        response.headers.extend(own_headers(error))
+        return response
+
+
+def own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What an HTTP error says besides its body: Allow on a 405, Retry-After on a 503…"""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() not in {"content-type", "content-length"}]

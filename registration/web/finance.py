@@ -12,7 +12,6 @@ from domain.edition import edition_id
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
 from domain.registration import Registration
-from domain.text import text_problem
 from registration.adapters.invoice_document import render_invoice
 from registration.application import same_secret
 from registration.projections.ledger import LedgerRow
@@ -29,6 +28,7 @@ from registration.web.finance_schemas import (
     LedgerQuerySchema,
     SelfInvoiceRequestSchema,
 )
+from registration.web.lookups import invoice_view as known_invoice
 from registration.web.schemas import load_json
 
 finance = Blueprint("finance", __name__, url_prefix="/api")
@@ -44,7 +44,7 @@ def ledger() -> Ledger:
 
 
 def invoice_view(number: str) -> InvoiceView:
-    view = None if text_problem(number) else ledger().view(number)  # no NUL reaches the SQL
+    view = known_invoice(number)
     if view is None:
         raise ApiError(404, f"There is no invoice {number}.")
     return view

@@ -17,7 +17,7 @@ from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.invoice_lines import lines_total
 from domain.money import Money
-from domain.text import TextRefused, clean_text, split_lines, text_problem
+from domain.text import TextRefused, clean_text, split_lines
 from registration.adapters.invoice_document import render_invoice
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, Ledger, ledger_csv
@@ -30,6 +30,7 @@ from registration.web.finance_schemas import (
     InvoicePaymentSchema,
 )
 from registration.web.forms import Errors, refusal, typed, validate
+from registration.web.lookups import invoice_view as known_invoice
 from registration.web.pages import edition_for_page, protect, services, use_edition
 from registration.web.refusals import refusal_message
 from registration.web.schemas import StrictSchema
@@ -155,7 +156,7 @@ def parse_uuid(value: str) -> UUID:
 
 
 def invoice_view(number: str) -> InvoiceView:
-    view = None if text_problem(number) else ledger().view(number)  # no NUL reaches the SQL
+    view = known_invoice(number)
     if view is None:
         abort(404, description=i18n.gettext("There is no invoice %(number)s.") % {
             "number": number})

@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from registration.services.container import Services
 from registration.web import i18n
-from registration.web.errors import status_of
+from registration.web.errors import own_headers, status_of
 from registration.web.refusals import refusal_message
 
 CSRF_FIELD = "csrf_token"
@@ -48,13 +48,15 @@ def check_csrf() -> None:
 
 
 def error_page(error: Exception) -> Any:
+    headers: list[tuple[str, str]] = []
     if isinstance(error, HTTPException):
         status, message = error.code or 500, error.description or error.name
+        headers = own_headers(error)
     elif isinstance(error, DomainError):
         status, message = status_of(error), refusal_message(error)
     else:  # pragma: no cover - Flask only routes the registered types here
         raise error
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=message), status, headers
 
 
 def protect(blueprint: Blueprint) -> Blueprint:

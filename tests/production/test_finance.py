@@ -10,7 +10,6 @@ import pytest
 
 from tests.production.api import (
     MONTREAL,
-    ClientMisled,
     Stack,
     answered,
     attachments,
@@ -25,15 +24,6 @@ from tests.support import invoicing
 
 pytestmark = [pytest.mark.production, pytest.mark.postgres]
 
-ANSWER_FROM_THE_LEDGER = pytest.mark.xfail(
-    raises=ClientMisled, strict=True,
-    reason="Product bug: with SYNC_PROJECTIONS=false the web process answers an issued "
-           "invoice or credit note (POST /api/editions/{slug}/invoices, POST "
-           "/api/registrations/{id}/invoice, POST /api/invoices/{n}/cancellation) from the "
-           "ledger read model, which only the worker updates: 404 'There is no invoice "
-           "SEUS19-…' for a document just issued (and a GET right after is 404 too; a retry "
-           "is 409 already_invoiced). Recording a payment answers the ledger's figures from "
-           "before it (registration/web/finance.py: created(), record_payment()).")
 
 
 def ledger(stack: Stack, **filters: str) -> list[dict[str, Any]]:
@@ -45,7 +35,6 @@ def serial(number: str) -> int:
     return int(number.removeprefix("SEUS19-"))
 
 
-@ANSWER_FROM_THE_LEDGER
 def test_an_attendee_who_asks_for_an_invoice_gets_it_in_the_answer_and_by_email(stack: Stack):
     tag = unique()
     created, holder = register(stack, tag, organisation="Hydro-Québec")
@@ -69,7 +58,6 @@ def test_an_attendee_who_asks_for_an_invoice_gets_it_in_the_answer_and_by_email(
     assert answered(again, 409)["details"]["code"] == "already_invoiced"
 
 
-@ANSWER_FROM_THE_LEDGER
 def test_finance_invoices_a_delegation_records_a_transfer_and_cancels_with_a_credit_note(
         stack: Stack):
     finance, tag = stack.staff["finance"], unique()
@@ -119,7 +107,6 @@ def test_finance_invoices_a_delegation_records_a_transfer_and_cancels_with_a_cre
     assert attachments(receipt) == [f"receipt-WIRE-{tag}.pdf"]
 
 
-@ANSWER_FROM_THE_LEDGER
 def test_thirty_invoices_issued_at_once_each_answer_201_with_distinct_gapless_numbers(
         stack: Stack):
     tag = unique()

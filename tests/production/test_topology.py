@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.production.api import CLOCK_START, Stack, answered
-from tests.support.topology import WEB, Topology, TopologyError, fresh_database, procfile
+from tests.support.topology import WEB, Topology, fresh_database, procfile
 
 pytestmark = [pytest.mark.production, pytest.mark.postgres]
 
@@ -31,15 +31,6 @@ def waiting_on_a_lock(database_url: str) -> int:
         return int(row[0]) if row else 0
 
 
-@pytest.mark.xfail(
-    raises=TopologyError, strict=True,
-    reason="Product bug: on an empty database each process creates the schema when it "
-           "starts (CREATE TABLE IF NOT EXISTS, eventsourcing's recorder and the read "
-           "models); those started while another is creating it die with "
-           "eventsourcing.persistence.IntegrityError: duplicate key value violates unique "
-           "constraint \"pg_type_typname_nsp_index\" (conference_events): the worker and "
-           "mailer exit with 1, gunicorn workers exit with 3 (failed to boot), which stops "
-           "gunicorn. A real deployment's first start is this race.")
 def test_the_procfiles_processes_all_start_together_on_a_database_just_created(
         postgres_server: str, localstripe: str, tmp_path: Path):
     """Every process reaches the schema creation at the same moment: they wait on another
