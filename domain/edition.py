@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from threading import Lock
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -24,41 +27,58 @@ def edition_id(slug: str) -> UUID:
     return uuid5(NAMESPACE, f"edition/{slug}")
 
 
+@dataclass(frozen=True)
+class EditionDocument:
+    """The organiser's configuration document of an edition (JSON), as it was loaded.
+
+    Its shape is checked by `parse_edition` before it is recorded (domain.edition_document).
+    """
+
+    content: dict[str, Any] = field(hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.content)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EditionDocument:
+        return cls(dict(data))
+
+
 class Edition(ConferenceAggregate):
     """The edition's configuration, versioned by events."""
 
     class Scheduled(ConferenceAggregate.Created):
         slug: str
-        document: dict
+        document: EditionDocument
 
     class Reconfigured(ConferenceAggregate.Event):
-        document: dict
+        document: EditionDocument
 
     @staticmethod
-    def create_id(slug: str, document: dict) -> UUID:
+    def create_id(slug: str, document: EditionDocument) -> UUID:
         return edition_id(slug)
 
     @event(Scheduled)
-    def __init__(self, slug: str, document: dict) -> None:
+    def __init__(self, slug: str, document: EditionDocument) -> None:
         self.slug = slug
-        self.document = document
+        self.document = document.content
         self._config: EditionConfig | None = None
 
     @classmethod
     def schedule(cls, document: dict) -> Edition:
         config = parse_edition(document)
-        return cls(slug=config.slug, document=document)
+        return cls(slug=config.slug, document=EditionDocument(document))
 
     def reconfigure(self, document: dict) -> None:
         config = parse_edition(document)
         if config.slug != self.slug:
             raise InvalidEdition("The slug of an edition cannot change.", ["slug: cannot change"])
         if document != self.document:
-            self._reconfigured(document)
+            self._reconfigured(EditionDocument(document))
 
     @event(Reconfigured)
-    def _reconfigured(self, document: dict) -> None:
-        self.document = document
+    def _reconfigured(self, document: EditionDocument) -> None:
+        self.document = document.content
         self._config = None
 
     @property

@@ -8,7 +8,7 @@ credits issued against it) is recorded beside the document, never in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
@@ -19,6 +19,7 @@ from domain.base import ConferenceAggregate
 from domain.edition import NAMESPACE
 from domain.errors import Invalid, Refused
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
+from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
 from domain.tax import TaxLine
 
@@ -49,15 +50,15 @@ def invoice_id(number: str) -> UUID:
 class Invoice(ConferenceAggregate):
     class Issued(ConferenceAggregate.Created):
         edition_id: UUID
-        edition: dict  # slug, names and host, as they were
+        edition: EditionSnapshot  # slug, names and host, as they were
         number: str
         kind: str
         refers_to_number: str | None
-        issuer: dict
-        bill_to: dict
-        lines: list
+        issuer: IssuerSnapshot
+        bill_to: BillTo
+        lines: list[InvoiceLine]
         currency: str
-        languages: list
+        languages: list[str]
         issued_on: str
         due_on: str
         po_number: str | None
@@ -65,15 +66,15 @@ class Invoice(ConferenceAggregate):
         reason: str | None
 
     class PaymentRecorded(ConferenceAggregate.Event):
-        amount: dict
+        amount: Money
         method: str
         reference: str
         received_on: str
 
     class Credited(ConferenceAggregate.Event):
         credit_note_number: str
-        registration_ids: list
-        amount: dict  # the credit note's total (negative)
+        registration_ids: list[str]
+        amount: Money  # the credit note's total (negative)
 
     @staticmethod
     def create_id(number: str) -> UUID:
@@ -81,20 +82,21 @@ class Invoice(ConferenceAggregate):
 
     @event(Issued)
     def __init__(
-        self, edition_id: UUID, edition: dict, number: str, kind: str,
-        refers_to_number: str | None, issuer: dict, bill_to: dict, lines: list, currency: str,
-        languages: list, issued_on: str, due_on: str, po_number: str | None,
-        delegation: str | None, reason: str | None,
+        self, edition_id: UUID, edition: EditionSnapshot, number: str, kind: str,
+        refers_to_number: str | None, issuer: IssuerSnapshot, bill_to: BillTo,
+        lines: list[InvoiceLine], currency: str, languages: list[str], issued_on: str,
+        due_on: str, po_number: str | None, delegation: str | None, reason: str | None,
     ) -> None:
         self.edition_id = edition_id
         self.number = number
         self.kind = kind
         self.currency = currency
-        self.lines: list[dict[str, Any]] = lines
+        self.lines: list[dict[str, Any]] = [line.to_dict() for line in lines]
         self.document: dict[str, Any] = {
-            "edition_id": str(edition_id), "edition": edition, "number": number, "kind": kind,
-            "refers_to_number": refers_to_number, "issuer": issuer, "bill_to": bill_to,
-            "lines": lines, "currency": currency, "languages": languages,
+            "edition_id": str(edition_id), "edition": edition.to_dict(), "number": number,
+            "kind": kind, "refers_to_number": refers_to_number, "issuer": issuer.to_dict(),
+            "bill_to": bill_to.to_dict(), "lines": self.lines, "currency": currency,
+            "languages": list(languages),
             "issued_on": issued_on, "due_on": due_on, "po_number": po_number,
             "delegation": delegation, "reason": reason,
         }
@@ -105,13 +107,14 @@ class Invoice(ConferenceAggregate):
         self.credit_notes: list[str] = []
 
     @classmethod
-    def issue(cls, *, edition: Mapping[str, Any], bill_to: BillTo, lines: list[dict[str, Any]],
+    def issue(cls, *, edition: EditionSnapshot, bill_to: BillTo, lines: list[dict[str, Any]],
               issued_on: date, due_on: date, **document: Any) -> Invoice:
         if not lines:
             raise Invalid("An invoice needs at least one line.")
-        invoice = cls(edition=dict(edition), bill_to=bill_to.to_dict(), lines=lines,
+        invoice = cls(edition=edition, bill_to=bill_to,
+                      lines=[InvoiceLine.from_dict(line) for line in lines],
                       issued_on=issued_on.isoformat(), due_on=due_on.isoformat(), **document)
-        invoice.check_tax_numbers(str(edition["host"]))
+        invoice.check_tax_numbers(edition.host)
         return invoice
 
     def check_tax_numbers(self, host: str) -> None:
@@ -164,13 +167,13 @@ class Invoice(ConferenceAggregate):
             raise Invalid(f"A payment must be a positive amount in {self.currency}.")
         if reference in self.payment_references:
             return False
-        self._payment_recorded(amount.to_dict(), method, reference, received_on.isoformat())
+        self._payment_recorded(amount, method, reference, received_on.isoformat())
         return True
 
     @event(PaymentRecorded)
-    def _payment_recorded(self, amount: dict, method: str, reference: str,
+    def _payment_recorded(self, amount: Money, method: str, reference: str,
                           received_on: str) -> None:
-        self.paid = self.paid + Money.from_dict(amount)
+        self.paid = self.paid + amount
         self.payment_references.append(reference)
 
     def check_creditable(self, registration_ids: Iterable[str]) -> list[str]:
@@ -188,10 +191,11 @@ class Invoice(ConferenceAggregate):
         return wanted
 
     def record_credit(self, note: Invoice, registration_ids: list[str]) -> None:
-        self._credited(note.number, registration_ids, note.total.to_dict())
+        self._credited(note.number, registration_ids, note.total)
 
     @event(Credited)
-    def _credited(self, credit_note_number: str, registration_ids: list, amount: dict) -> None:
-        self.credited = self.credited + Money.from_dict(amount)
+    def _credited(self, credit_note_number: str, registration_ids: list[str],
+                  amount: Money) -> None:
+        self.credited = self.credited + amount
         self.credited_registrations.extend(registration_ids)
         self.credit_notes.append(credit_note_number)

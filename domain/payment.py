@@ -9,7 +9,9 @@ cancellation owes was already sent (so it is sent exactly once).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -35,28 +37,46 @@ def from_minor_units(amount: int, currency: str) -> Money:
     return Money(Decimal(amount).scaleb(-exponent), code)
 
 
+@dataclass(frozen=True)
+class Shares:
+    """Each registration's part of one payment, in order."""
+
+    parts: tuple[tuple[str, Money], ...]
+
+    @classmethod
+    def of(cls, shares: Mapping[UUID, Money]) -> Shares:
+        return cls(tuple((str(rid), money) for rid, money in shares.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {rid: money.to_dict() for rid, money in self.parts}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Shares:
+        return cls(tuple((rid, value if isinstance(value, Money) else Money.from_dict(value))
+                         for rid, value in data.items()))
+
+
 class PaymentOrder(ConferenceAggregate):
     """One payment request (a PaymentIntent) for one or several registrations."""
 
     class Opened(ConferenceAggregate.Created):
         reference: str
         edition_id: UUID
-        shares: dict
+        shares: Shares
 
     @staticmethod
     def create_id(reference: str) -> UUID:
         return uuid5(NAMESPACE, f"payment-order:{reference}")
 
     @event(Opened)
-    def __init__(self, reference: str, edition_id: UUID, shares: dict) -> None:
+    def __init__(self, reference: str, edition_id: UUID, shares: Shares) -> None:
         self.reference = reference
         self.edition_id = edition_id
-        self.shares = {key: Money.from_dict(value) for key, value in shares.items()}
+        self.shares = dict(shares.parts)
 
     @classmethod
     def open(cls, reference: str, edition_id: UUID, shares: Mapping[UUID, Money]) -> PaymentOrder:
-        return cls(reference=reference, edition_id=edition_id,
-                   shares={str(rid): money.to_dict() for rid, money in shares.items()})
+        return cls(reference=reference, edition_id=edition_id, shares=Shares.of(shares))
 
     @property
     def registration_ids(self) -> list[UUID]:
@@ -117,7 +137,7 @@ class RefundAttempt(ConferenceAggregate):
     class Requested(ConferenceAggregate.Created):
         registration_id: UUID
         payment_reference: str
-        amount: dict
+        amount: Money
 
     class Failed(ConferenceAggregate.Event):
         message: str
@@ -133,10 +153,10 @@ class RefundAttempt(ConferenceAggregate):
         return uuid5(NAMESPACE, f"refund:{registration_id}")
 
     @event(Requested)
-    def __init__(self, registration_id: UUID, payment_reference: str, amount: dict) -> None:
+    def __init__(self, registration_id: UUID, payment_reference: str, amount: Money) -> None:
         self.registration_id = registration_id
         self.payment_reference = payment_reference
-        self.amount = Money.from_dict(amount)
+        self.amount = amount
         self.state = "requested"
         self.refund_reference: str | None = None
 

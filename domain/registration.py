@@ -3,95 +3,69 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from domain.attendee import CORRECTABLE, Attendee, Corrections
 from domain.base import ConferenceAggregate
 from domain.errors import AlreadyCancelled, AlreadyInvoiced
 from domain.money import Money
+from domain.payment_details import PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
 from domain.standing import Standing, standing
-
-CORRECTABLE = ("first_name", "last_name", "email", "organisation", "job_title", "language", "phone")
-
-
-@dataclass(frozen=True)
-class Attendee:
-    first_name: str
-    last_name: str
-    email: str
-    organisation: str
-    job_title: str
-    language: str = "en"
-    phone: str | None = None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Attendee:
-        return cls(**{key: data.get(key) for key in CORRECTABLE})  # type: ignore[arg-type]
-
-    def corrected(self, changes: Mapping[str, Any]) -> Attendee:
-        return replace(self, **{k: v for k, v in changes.items() if k in CORRECTABLE})
 
 
 class Registration(ConferenceAggregate):
     class Registered(ConferenceAggregate.Created):
         edition_id: UUID
-        attendee: dict
+        attendee: Attendee
         registration_type: str
         delegation: str | None
-        quote: dict
+        quote: PriceQuote
         manage_token_hash: str
         checkin_secret: str
-        holds: list
+        holds: list[str]  # the allocations the place takes up
 
     class DetailsCorrected(ConferenceAggregate.Event):
-        changes: dict
+        changes: Corrections
 
     class Substituted(ConferenceAggregate.Event):
-        previous: dict
-        attendee: dict
+        previous: Attendee
+        attendee: Attendee
         checkin_secret: str
 
     class Cancelled(ConferenceAggregate.Event):
-        terms: dict
+        terms: CancellationTerms
 
     class PaymentReceived(ConferenceAggregate.Event):
-        amount: dict
+        amount: Money
         method: str  # "card", "bank_transfer", "cheque"
         reference: str  # unique per payment: a Stripe PaymentIntent id, a bank reference
-        details: dict
+        details: PaymentDetails
 
     class PaymentFailed(ConferenceAggregate.Event):
         reference: str
         message: str
 
     class RefundIssued(ConferenceAggregate.Event):
-        amount: dict
+        amount: Money
         reference: str
 
     class Invoiced(ConferenceAggregate.Event):
         invoice_number: str
-        amount: dict  # what the invoice bills for this place (taxes at the invoice's tax point)
+        amount: Money  # what the invoice bills for this place (taxes at its tax point)
 
     class InvoiceCancelled(ConferenceAggregate.Event):
         invoice_number: str
-        total: dict  # what the place costs again, now that no invoice bills it
+        total: Money  # what the place costs again, now that no invoice bills it
 
     class PaymentRequested(ConferenceAggregate.Event):
         reference: str  # the card processor's payment (a PaymentIntent id)
-        amount: dict  # this registration's share of it
+        amount: Money  # this registration's share of it
 
     class BadgePrinted(ConferenceAggregate.Event):
         printed_by: str  # the staff member's name
@@ -102,14 +76,15 @@ class Registration(ConferenceAggregate):
 
     @event(Registered)
     def __init__(
-        self, edition_id: UUID, attendee: dict, registration_type: str, delegation: str | None,
-        quote: dict, manage_token_hash: str, checkin_secret: str, holds: list,
+        self, edition_id: UUID, attendee: Attendee, registration_type: str,
+        delegation: str | None, quote: PriceQuote, manage_token_hash: str, checkin_secret: str,
+        holds: list[str],
     ) -> None:
         self.edition_id = edition_id
-        self.attendee = Attendee.from_dict(attendee)
+        self.attendee = attendee
         self.registration_type = registration_type
         self.delegation = delegation
-        self.quote = PriceQuote.from_dict(quote)
+        self.quote = quote
         self.manage_token_hash = manage_token_hash
         self.checkin_secret = checkin_secret
         self.holds: list[str] = list(holds)  # the allocations this place takes up
@@ -133,9 +108,9 @@ class Registration(ConferenceAggregate):
         holds: list[str],
     ) -> Registration:
         return cls(
-            edition_id=edition_id, attendee=attendee.to_dict(),
-            registration_type=registration_type, delegation=delegation, quote=quote.to_dict(),
-            manage_token_hash=manage_token_hash, checkin_secret=checkin_secret, holds=holds,
+            edition_id=edition_id, attendee=attendee, registration_type=registration_type,
+            delegation=delegation, quote=quote, manage_token_hash=manage_token_hash,
+            checkin_secret=checkin_secret, holds=holds,
         )
 
     @property
@@ -168,53 +143,55 @@ class Registration(ConferenceAggregate):
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled.")
 
-    def correct_details(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Record what actually differs; returns the changes (empty when nothing did)."""
+    def correct_details(self, changes: Mapping[str, Any]) -> Corrections:
+        """Record what actually differs; returns the corrections (empty when nothing did)."""
         self._check_active()
         current = self.attendee.to_dict()
-        differences = {k: v for k, v in changes.items() if k in CORRECTABLE and current[k] != v}
+        differences = Corrections.of(
+            {k: v for k, v in changes.items() if k in CORRECTABLE and current[k] != v})
         if differences:
             self._details_corrected(differences)
         return differences
 
     @event(DetailsCorrected)
-    def _details_corrected(self, changes: dict) -> None:
+    def _details_corrected(self, changes: Corrections) -> None:
         self.attendee = self.attendee.corrected(changes)
 
     def substitute(self, attendee: Attendee, checkin_secret: str) -> None:
         self._check_active()
-        self._substituted(self.attendee.to_dict(), attendee.to_dict(), checkin_secret)
+        self._substituted(self.attendee, attendee, checkin_secret)
 
     @event(Substituted)
-    def _substituted(self, previous: dict, attendee: dict, checkin_secret: str) -> None:
-        self.attendee = Attendee.from_dict(attendee)
+    def _substituted(self, previous: Attendee, attendee: Attendee, checkin_secret: str) -> None:
+        self.attendee = attendee
         self.checkin_secret = checkin_secret
         self.substitutions += 1
 
     def cancel(self, policy: CancellationPolicy, at: datetime) -> CancellationTerms:
         self._check_active()
         terms = cancellation_terms(policy, total=self.total, paid=self.paid, at=at)
-        self._cancelled(terms.to_dict())
+        self._cancelled(terms)
         return terms
 
     @event(Cancelled)
-    def _cancelled(self, terms: dict) -> None:
-        self.cancellation = CancellationTerms.from_dict(terms)
+    def _cancelled(self, terms: CancellationTerms) -> None:
+        self.cancellation = terms
 
     def record_payment(
-        self, amount: Money, method: str, reference: str, details: Mapping[str, Any] | None = None
+        self, amount: Money, method: str, reference: str, details: PaymentDetails | None = None
     ) -> bool:
         """Record money received; a reference already recorded changes nothing (False)."""
         if reference in self.payment_references:
             return False
         if amount.currency != self.total.currency:
             raise ValueError(f"a payment in {amount.currency} for a {self.total.currency} place")
-        self._payment_received(amount.to_dict(), method, reference, dict(details or {}))
+        self._payment_received(amount, method, reference, details or PaymentDetails())
         return True
 
     @event(PaymentReceived)
-    def _payment_received(self, amount: dict, method: str, reference: str, details: dict) -> None:
-        self.paid = self.paid + Money.from_dict(amount)
+    def _payment_received(self, amount: Money, method: str, reference: str,
+                          details: PaymentDetails) -> None:
+        self.paid = self.paid + amount
         self.payment_references.append(reference)
 
     def record_payment_failure(self, reference: str, message: str) -> bool:
@@ -231,22 +208,22 @@ class Registration(ConferenceAggregate):
     def request_payment(self, reference: str, amount: Money) -> None:
         """Note the card payment opened for this place (checked by the caller: see payments)."""
         self._check_active()
-        self._payment_requested(reference, amount.to_dict())
+        self._payment_requested(reference, amount)
 
     @event(PaymentRequested)
-    def _payment_requested(self, reference: str, amount: dict) -> None:
-        self.payment_request = {"reference": reference, "amount": Money.from_dict(amount)}
+    def _payment_requested(self, reference: str, amount: Money) -> None:
+        self.payment_request = {"reference": reference, "amount": amount}
 
     def record_refund(self, amount: Money, reference: str) -> bool:
         """Record money sent back; a reference already recorded changes nothing (False)."""
         if reference in self.refund_references:
             return False
-        self._refund_issued(amount.to_dict(), reference)
+        self._refund_issued(amount, reference)
         return True
 
     @event(RefundIssued)
-    def _refund_issued(self, amount: dict, reference: str) -> None:
-        self.refunded = self.refunded + Money.from_dict(amount)
+    def _refund_issued(self, amount: Money, reference: str) -> None:
+        self.refunded = self.refunded + amount
         self.refund_references.append(reference)
 
     def mark_invoiced(self, invoice_number: str, amount: Money) -> None:
@@ -255,22 +232,22 @@ class Registration(ConferenceAggregate):
         if self.invoice_number is not None:
             raise AlreadyInvoiced(f"This registration is already billed by invoice "
                                   f"{self.invoice_number}.")
-        self._invoiced(invoice_number, amount.to_dict())
+        self._invoiced(invoice_number, amount)
 
     @event(Invoiced)
-    def _invoiced(self, invoice_number: str, amount: dict) -> None:
+    def _invoiced(self, invoice_number: str, amount: Money) -> None:
         self.invoice_number = invoice_number
-        self.invoiced_total = Money.from_dict(amount)
+        self.invoiced_total = amount
 
     @event(InvoiceCancelled)
-    def _invoice_cancelled(self, invoice_number: str, total: dict) -> None:
+    def _invoice_cancelled(self, invoice_number: str, total: Money) -> None:
         self.invoice_number = None
         self.invoiced_total = None
 
     def unmark_invoiced(self) -> None:
         """The invoice billing this place was cancelled: it may be billed again."""
         if self.invoice_number is not None:
-            self._invoice_cancelled(self.invoice_number, self.quote.total.to_dict())
+            self._invoice_cancelled(self.invoice_number, self.quote.total)
 
     def check_badge_allowed(self) -> None:
         if self.is_cancelled:

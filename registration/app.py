@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     app.extensions["rate_limiter"] = RateLimiter(settings.rate_limit_per_minute)
 
     from registration.cli import register_commands
+    from registration.web.acting import install_actors
     from registration.web.api import api
     from registration.web.checkout import checkout
     from registration.web.desk import desk
@@ -70,4 +71,5 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     register_commands(app)
     install_pages(app, PROJECT_ROOT / "translations", settings.secure_cookies)
     install_freshness(app)
+    install_actors(app)
     return app

@@ -12,12 +12,14 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.capacity import Allocation
 from domain.edition import Edition, edition_id
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, DomainError, NotFound
 from domain.numbering import InvoiceSequence
+from domain.transcodings import value_transcodings
+from registration.idempotency import Claim
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -42,6 +44,11 @@ class Conference(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.saved_listeners: list[Callable[[], object]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        for transcoding in value_transcodings():
+            transcoder.register(transcoding)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -79,14 +86,26 @@ class Conference(Application[UUID]):
             raise NotFound(f"There is no edition {slug!r}.")
         return edition
 
-    def decide(self, decision: Callable[[], tuple[Sequence[Aggregate | None], R]]) -> R:
+    def decide(self, decision: Callable[[], tuple[Sequence[Aggregate | None], R]],
+               claim: Claim | None = None) -> R:
         """Run `decision` against fresh state and save what it changed, atomically.
 
         A concurrent writer makes the save fail on a stale version; the decision is then
         taken again on the new state (where it may now be refused, e.g. sold out).
+        With a `claim` (a request's Idempotency-Key), a key already answered raises
+        Replayed instead, and a new answer is saved with the decision's effects.
         """
         for _attempt in range(SAVE_ATTEMPTS):
-            aggregates, result = decision()
+            if claim is not None:
+                claim.check(self.find)
+            try:
+                aggregates, result = decision()
+            except DomainError:
+                if claim is not None:  # a twin request may have just done it: its answer
+                    claim.check(self.find)
+                raise
+            if claim is not None:
+                aggregates = [*aggregates, claim.record(result)]
             try:
                 self.save(*[a for a in aggregates if a is not None])
             except IntegrityError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import getpass
 import json
 import time
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
+from domain.actor import Actor, acting_as
 from domain.errors import InvalidEdition
 from registration.cli_badges import badges, recorded_text
 from registration.cli_mail import mail
@@ -109,4 +112,23 @@ def seed() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (editions, staff, projections, seed, badges, mail):
+        acting_from_the_command_line(command)
         app.cli.add_command(command)
+
+
+def acting_from_the_command_line(command: click.Command) -> None:
+    """What a command records is done by the operator at the command line (who is named)."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            acting_from_the_command_line(subcommand)
+        return
+    callback = command.callback
+    if callback is None:
+        return
+
+    @functools.wraps(callback)
+    def acting(*args: Any, **kwargs: Any) -> Any:
+        with acting_as(Actor.system("command-line", getpass.getuser())):
+            return callback(*args, **kwargs)
+
+    command.callback = acting

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
+from domain.actor import Actor, acting_as
 from registration.adapters import localstripe_dev
 from registration.app import create_app
 from registration.config import Settings
@@ -34,7 +35,8 @@ def main() -> None:
     settings: Settings = app.config["SETTINGS"]
     for line in seed_demo(services):
         print(f"  {line}")
-    _, token = services.staff.create(DEMO_ADMIN, "admin")
+    with acting_as(Actor.system("demo-seed")):
+        _, token = services.staff.create(DEMO_ADMIN, "admin")
     url = f"http://{HOST}:{os.environ['PORT']}"
     stripe = localstripe_dev.start_for_development(
         settings.stripe_api_base, settings.stripe_webhook_secret, url, settings.instance_path)

@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from registration.app import create_app
 from registration.services.container import Services
@@ -34,6 +35,14 @@ from tests.support.localstripe import (  # noqa: F401
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 LOOPBACK = ("127.", "::1", "localhost", "/")
+
+
+@pytest.fixture(autouse=True)
+def acting_in_tests() -> Iterator[None]:
+    """What a test records outside a request is done by "the tests" (a request acts as
+    whoever makes it: see registration.web.acting)."""
+    with acting_as(Actor.system("tests")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from domain.registration import Attendee
 from registration.demo.samples import (
@@ -50,9 +51,10 @@ def demo_documents() -> list[dict[str, Any]]:
 
 def seed_demo(services: Services) -> list[str]:
     """Load the demo editions, the demo admin and the 2019 samples; what exists is kept."""
-    lines = [load_edition(services, document) for document in demo_documents()]
-    lines.append(ensure_accounts(services))
-    lines.append(add_samples(services))
+    with acting_as(Actor.system("demo-seed")):
+        lines = [load_edition(services, document) for document in demo_documents()]
+        lines.append(ensure_accounts(services))
+        lines.append(add_samples(services))
     services.read_models.catch_up()
     return lines
 

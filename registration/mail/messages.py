@@ -24,7 +24,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.mail import Mail
-from domain.money import Money
 from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
@@ -104,7 +103,7 @@ class MailComposer:
         for recorded in self.app.events.get(registration.id):
             if isinstance(recorded, Registration.PaymentReceived) \
                     and recorded.reference == reference:
-                return {"amount": Money.from_dict(recorded.amount), "method": recorded.method,
+                return {"amount": recorded.amount, "method": recorded.method,
                         "reference": reference, "at": recorded.timestamp}
         raise LookupError(f"no payment {reference} on registration {registration.id}")
 

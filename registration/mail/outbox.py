@@ -56,8 +56,8 @@ def owed_for(domain_event: Any) -> Mail | None:
     if isinstance(domain_event, Registration.PaymentReceived):
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
     if isinstance(domain_event, Invoice.Issued):
-        if domain_event.kind != "invoice" or not domain_event.bill_to.get("email"):
+        if domain_event.kind != "invoice" or not domain_event.bill_to.email:
             return None
-        return Mail.queue("invoice", UUID(str(domain_event.lines[0]["registration_id"])),
+        return Mail.queue("invoice", UUID(domain_event.lines[0].registration_id),
                           about=domain_event.number)
     return None

@@ -24,6 +24,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
+from domain.actor import Actor, acting_as
 from domain.mail import Mail
 from registration.application import Conference
 from registration.following import LogFollower
@@ -38,6 +39,7 @@ TRACKING_NAME = "Conference.mail"
 QUEUE_TABLE = """CREATE TABLE IF NOT EXISTS mail_queue (
     mail_id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at TEXT NOT NULL)"""
 MAIL_EVENTS = (Mail.Queued, Mail.Attempted, Mail.Failed, Mail.Sent)
+MAILER = Actor.system("mailer")
 
 
 class Transport(Protocol):
@@ -95,6 +97,10 @@ class MailProcessor:
         self.follower.follow()
 
     def _queue_owed(self, events: Sequence[Any]) -> None:
+        with acting_as(MAILER):
+            self._queue(events)
+
+    def _queue(self, events: Sequence[Any]) -> None:
         for domain_event in events:
             mail = owed_for(domain_event)
             if mail is None or self.app.find(mail.id, Mail) is not None:
@@ -133,6 +139,10 @@ class MailProcessor:
         return sum(self._send(UUID(row["mail_id"])) for row in rows)
 
     def _send(self, mail_id: UUID) -> bool:
+        with acting_as(MAILER):
+            return self._attempt(mail_id)
+
+    def _attempt(self, mail_id: UUID) -> bool:
         assert self.transport is not None
         mail = self.app.find(mail_id, Mail)
         if mail is None or not mail.start_attempt(self.clock()):

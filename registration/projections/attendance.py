@@ -15,8 +15,6 @@ from typing import Any
 
 from domain.edition import Edition
 from domain.money import Money
-from domain.policy import CancellationTerms
-from domain.pricing import PriceQuote
 from domain.registration import Registration
 from domain.standing import standing
 
@@ -115,7 +113,7 @@ def with_attendee(row: RegistrationRow, attendee: dict[str, Any]) -> Registratio
 
 
 def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> RegistrationRow:
-    total = PriceQuote.from_dict(e.quote).total  # once: it sums every line (hot on rebuild)
+    total = e.quote.total  # once: it sums every line (hot on rebuild)
     zero = str(Money.zero(total.currency).amount)
     blank = RegistrationRow(
         registration_id=str(e.originator_id), edition_id=str(e.edition_id),
@@ -126,28 +124,28 @@ def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> Re
         registered_at=e.timestamp.isoformat(), search_text="", badge_prints=0,
         status="", attending=True, balance_due=zero, refund_owed=zero,
     )
-    return settled(with_attendee(blank, e.attendee))
+    return settled(with_attendee(blank, e.attendee.to_dict()))
 
 
 def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> RegistrationRow:
-    return with_attendee(row, e.changes)
+    return with_attendee(row, e.changes.to_dict())
 
 
 def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> RegistrationRow:
-    return replace(with_attendee(row, e.attendee), substitutions=row.substitutions + 1)
+    return replace(with_attendee(row, e.attendee.to_dict()),
+                   substitutions=row.substitutions + 1)
 
 
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
-    retained = CancellationTerms.from_dict(e.terms).retained
-    return settled(row, retained=str(retained.amount))
+    return settled(row, retained=str(e.terms.retained.amount))
 
 
 def on_payment(row: RegistrationRow, e: Registration.PaymentReceived) -> RegistrationRow:
-    return settled(row, paid=str(row.money("paid").amount + Decimal(e.amount["amount"])))
+    return settled(row, paid=str((row.money("paid") + e.amount).amount))
 
 
 def on_refund(row: RegistrationRow, e: Registration.RefundIssued) -> RegistrationRow:
-    return settled(row, refunded=str(row.money("refunded").amount + Decimal(e.amount["amount"])))
+    return settled(row, refunded=str((row.money("refunded") + e.amount).amount))
 
 
 def on_badge_printed(row: RegistrationRow, e: Registration.BadgePrinted) -> RegistrationRow:
@@ -159,11 +157,11 @@ def on_checked_in(row: RegistrationRow, e: Registration.CheckedIn) -> Registrati
 
 
 def on_invoiced(row: RegistrationRow, e: Registration.Invoiced) -> RegistrationRow:
-    return settled(row, invoiced=True, total=e.amount["amount"])
+    return settled(row, invoiced=True, total=str(e.amount.amount))
 
 
 def on_invoice_cancelled(row: RegistrationRow, e: Registration.InvoiceCancelled) -> RegistrationRow:
-    return settled(row, invoiced=False, total=e.total["amount"])
+    return settled(row, invoiced=False, total=str(e.total.amount))
 
 
 Reducer = Callable[[Any, Any], RegistrationRow]

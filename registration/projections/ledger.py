@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.invoice import Invoice
 from domain.invoice_lines import lines_total, summed_taxes
-from domain.money import round_cents
+from domain.money import Money, round_cents
 from domain.registration import Registration
 from registration.projections.store import Cursor, ReadModelStore
 
@@ -78,37 +78,39 @@ def settled(row: LedgerRow, *, paid: Decimal | None = None,
 
 def on_issued(e: Invoice.Issued) -> LedgerRow:
     currency = e.currency
+    lines = [line.to_dict() for line in e.lines]
     taxes = [{"code": t.code, "rate": str(t.rate), "amount": str(t.amount.amount)}
-             for t in summed_taxes(e.lines)]
+             for t in summed_taxes(lines)]
     document = {"number": e.number, "kind": e.kind, "refers_to_number": e.refers_to_number,
-                "edition_id": str(e.edition_id), "edition": e.edition, "issuer": e.issuer,
-                "bill_to": e.bill_to, "lines": e.lines, "currency": currency,
+                "edition_id": str(e.edition_id), "edition": e.edition.to_dict(),
+                "issuer": e.issuer.to_dict(), "bill_to": e.bill_to.to_dict(), "lines": lines,
+                "currency": currency,
                 "languages": e.languages, "issued_on": e.issued_on, "due_on": e.due_on,
                 "po_number": e.po_number, "delegation": e.delegation, "reason": e.reason}
     row = LedgerRow(
         number=e.number, invoice_id=str(e.originator_id), edition_id=str(e.edition_id),
         kind=e.kind,
         refers_to_number=e.refers_to_number, issued_on=e.issued_on, due_on=e.due_on,
-        issued_at=e.timestamp.isoformat(), bill_to=e.bill_to["name"], delegation=e.delegation,
+        issued_at=e.timestamp.isoformat(), bill_to=e.bill_to.name, delegation=e.delegation,
         po_number=e.po_number, currency=currency,
-        subtotal=str(lines_total(e.lines, "amount", currency).amount), taxes=json.dumps(taxes),
-        total=str(lines_total(e.lines, "total", currency).amount), paid="0", credited="0",
+        subtotal=str(lines_total(lines, "amount", currency).amount), taxes=json.dumps(taxes),
+        total=str(lines_total(lines, "total", currency).amount), paid="0", credited="0",
         balance="0", status="", document=json.dumps(document, default=str),
     )
-    return settled(row, paid=lines_total(e.lines, "prepaid", currency).amount)
+    return settled(row, paid=lines_total(lines, "prepaid", currency).amount)
 
 
-def with_payment(row: LedgerRow, amount: dict[str, Any]) -> LedgerRow:
-    return settled(row, paid=row.amount("paid") + Decimal(amount["amount"]))
+def with_payment(row: LedgerRow, amount: Money) -> LedgerRow:
+    return settled(row, paid=row.amount("paid") + amount.amount)
 
 
 def with_credit(row: LedgerRow, e: Invoice.Credited) -> LedgerRow:
-    return settled(row, credited=row.amount("credited") + Decimal(e.amount["amount"]))
+    return settled(row, credited=row.amount("credited") + e.amount.amount)
 
 
 def paid_by_card(e: Registration.PaymentReceived) -> bool:
     """Money on a registration that no invoice payment already counted."""
-    return "invoice" not in (e.details or {})
+    return not e.details.against_invoice
 
 
 TOPICS: tuple[type, ...] = (Invoice.Issued, Invoice.PaymentRecorded, Invoice.Credited,
@@ -149,7 +151,7 @@ class LedgerProjection:
         row = self._row(cursor, found[0]["number"], rows) if found else None
         if row is None:
             return
-        amount = Decimal(event.amount["amount"])
+        amount = event.amount.amount
         sign = -1 if isinstance(event, Registration.RefundIssued) else 1
         rows[row.number] = settled(row, paid=row.amount("paid") + sign * amount)
 

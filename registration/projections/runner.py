@@ -70,7 +70,7 @@ class ReadModels:
     def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
         for event in events:
             if isinstance(event, attendance.EDITION_EVENTS):
-                document = event.document
+                document = event.document.content
                 self.store.execute(cursor, (
                     "INSERT INTO editions (slug, edition_id, document) "
                     "VALUES (:slug, :edition_id, :document) ON CONFLICT (slug) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from registration.adapters.badge_printer import BadgePrinter
 from registration.adapters.documents import DocumentRenderer
@@ -12,6 +13,7 @@ from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock
 from registration.config import Settings
+from registration.mail.outbox import LinkSeal
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
 from registration.mail.wiring import build_mail
@@ -47,6 +49,7 @@ class Services:
     invoices: InvoiceService
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
+    seal: LinkSeal | None = None  # encrypts secrets kept for later (manage links)
     clock_note: str | None = None  # the rehearsal clock continued after recorded events
 
     @classmethod
@@ -76,7 +79,7 @@ class Services:
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
-            clock_note=clock_note,
+            seal=mail.outbox.seal, clock_note=clock_note,
         )
 
     @staticmethod
@@ -85,7 +88,8 @@ class Services:
         """The given clock (tests), the rehearsal clock (CLOCK_START), or real time."""
         note = None
         if clock is None and settings.clock_start is not None:
-            rehearsal = rehearsal_clock(app, settings.clock_start)
+            with acting_as(Actor.system("rehearsal-clock")):
+                rehearsal = rehearsal_clock(app, settings.clock_start)
             clock, note = rehearsal.clock, rehearsal.note
             if note:
                 log.warning("%s", note)

@@ -18,6 +18,7 @@ from registration.adapters.badge_layout import Badge
 from registration.adapters.badge_printer import BadgePrinter
 from registration.application import Conference
 from registration.clock import Clock
+from registration.idempotency import Claim
 from registration.projections.attendance import RegistrationRow
 from registration.projections.desk import BadgeFilter, badge_rows, search_attendees
 from registration.projections.store import ReadModelStore
@@ -114,7 +115,8 @@ class DeskService:
 
         self.app.decide(decision)
 
-    def check_in(self, slug: str, code: str, by: str) -> CheckIn:
+    def check_in(self, slug: str, code: str, by: str,
+                 idempotency: Claim | None = None) -> CheckIn:
         """Admit the holder of the badge whose QR code was scanned; a second scan is a no-op."""
         edition = self.app.edition(slug)
         index = self.app.find(checkin_code_id(code.strip()), CheckinCode)
@@ -130,7 +132,13 @@ class DeskService:
             changed: list[Aggregate] = [registration] if first_scan else []
             return changed, CheckIn(registration, edition.config, first_scan)
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, idempotency)
+
+    def scan(self, registration_id: UUID, first_scan: bool) -> CheckIn:
+        """A check-in as it was answered (for a repeated request)."""
+        registration = self._registration(registration_id)
+        config = self.app.load(registration.edition_id, Edition, "edition").config
+        return CheckIn(registration, config, first_scan)
 
     def attendees(self, slug: str, query: str) -> list[RegistrationRow]:
         return search_attendees(self.store, self.app.edition(slug).config, query)

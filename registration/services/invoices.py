@@ -19,13 +19,16 @@ from domain.edition_config import EditionConfig
 from domain.errors import Invalid, InvoicesNotOffered, NotFound, UnknownRegistrationType
 from domain.invoice import Invoice, UnknownRegistration, invoice_id
 from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point
+from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
 from domain.invoicing import InvoicingTerms
 from domain.money import Money
 from domain.numbering import InvoiceSequence, sequence_id
+from domain.payment_details import PaymentDetails
 from domain.policy import CancellationTerms
 from domain.registration import Registration
 from registration.application import Conference
 from registration.clock import Clock
+from registration.idempotency import Claim
 
 
 class InvoiceService:
@@ -44,7 +47,7 @@ class InvoiceService:
 
     def issue(
         self, slug: str, registration_ids: Sequence[UUID], bill_to: BillTo,
-        po_number: str | None = None,
+        po_number: str | None = None, idempotency: Claim | None = None,
     ) -> Invoice:
         """One invoice billing the given registrations of the edition (one or a delegation's)."""
         if len(set(registration_ids)) != len(registration_ids):
@@ -76,10 +79,11 @@ class InvoiceService:
                 registration.mark_invoiced(number, Money.from_dict(line["total"]))
             return [invoice, sequence, *registrations], invoice
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, idempotency)
 
     def issue_for_holder(
         self, registration_id: UUID, bill_to: BillTo | None, po_number: str | None = None,
+        idempotency: Claim | None = None,
     ) -> Invoice:
         """An attendee asks to be invoiced instead of paying by card."""
         registration = self.app.load(registration_id, Registration, "registration")
@@ -90,10 +94,12 @@ class InvoiceService:
         default = BillTo(name=attendee.organisation or attendee.full_name,
                          contact=attendee.full_name, email=attendee.email,
                          language=attendee.language)
-        return self.issue(edition.slug, [registration_id], bill_to or default, po_number)
+        return self.issue(edition.slug, [registration_id], bill_to or default, po_number,
+                          idempotency)
 
     def record_payment(
         self, number: str, amount: Money, method: str, reference: str, received_on: date,
+        idempotency: Claim | None = None,
     ) -> Invoice:
         """A bank transfer or cheque against an invoice, shared out to the places it pays.
 
@@ -112,15 +118,16 @@ class InvoiceService:
                 share = min(registration.balance_due, remaining)
                 if share.is_zero or registration.is_cancelled:
                     continue
-                registration.record_payment(share, method, reference, {
-                    "invoice": number, "received_on": received_on.isoformat()})
+                registration.record_payment(share, method, reference, PaymentDetails(
+                    invoice=number, received_on=received_on.isoformat()))
                 remaining -= share
                 paid.append(registration)
             return [invoice, *paid], invoice
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, idempotency)
 
-    def cancel(self, number: str, reason: str | None = None) -> Invoice:
+    def cancel(self, number: str, reason: str | None = None,
+               idempotency: Claim | None = None) -> Invoice:
         """Finance cancels what an invoice still bills: a credit note, and the places freed."""
 
         def decision() -> tuple[list[Aggregate], Invoice]:
@@ -135,7 +142,7 @@ class InvoiceService:
                     registration.unmark_invoiced()
             return [note, sequence, invoice, *registrations], note
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, idempotency)
 
     def credit_cancellation(
         self, registration: Registration, terms: CancellationTerms, at: datetime,
@@ -164,7 +171,7 @@ class InvoiceService:
         sequence = self._sequence(terms.series("credit_note"))
         original = invoice.document
         note = Invoice.issue(
-            edition_id=invoice.edition_id, edition=original["edition"],
+            edition_id=invoice.edition_id, edition=EditionSnapshot.from_dict(original["edition"]),
             number=terms.number("credit_note", sequence.take()), kind="credit_note",
             refers_to_number=invoice.number, issuer=issuer(terms),
             bill_to=BillTo.from_dict(original["bill_to"]), lines=lines,
@@ -215,11 +222,14 @@ def invoicing(config: EditionConfig) -> InvoicingTerms:
     return config.invoicing
 
 
-def issuer(terms: InvoicingTerms) -> dict[str, Any]:
-    return {**terms.issuer.to_dict(), "tax_numbers": dict(terms.tax_numbers)}
+def issuer(terms: InvoicingTerms) -> IssuerSnapshot:
+    issuer = terms.issuer
+    return IssuerSnapshot(legal_name=issuer.legal_name, address=tuple(issuer.address),
+                          email=issuer.email, phone=issuer.phone,
+                          tax_numbers=dict(terms.tax_numbers))
 
 
-def edition_snapshot(config: EditionConfig) -> dict[str, Any]:
-    return {"slug": config.slug, "names": dict(config.names), "host": config.host,
-            "time_zone": config.time_zone,
-            "delegations": {d.code: dict(d.names) for d in config.delegations}}
+def edition_snapshot(config: EditionConfig) -> EditionSnapshot:
+    return EditionSnapshot(slug=config.slug, names=dict(config.names), host=config.host,
+                           time_zone=config.time_zone,
+                           delegations={d.code: dict(d.names) for d in config.delegations})

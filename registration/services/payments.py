@@ -27,9 +27,11 @@ from domain.payment import (
     minor_units,
     payable_shares,
 )
+from domain.payment_details import PaymentDetails
 from domain.registration import Registration
 from registration.adapters.stripe_gateway import CardDeclined, Intent, StripeGateway
 from registration.application import Conference
+from registration.idempotency import Claim
 
 log = logging.getLogger(__name__)
 INTENT_EVENTS = {"payment_intent.succeeded", "payment_intent.payment_failed",
@@ -63,12 +65,15 @@ class PaymentService:
     def order(self, reference: str) -> PaymentOrder:
         return self.app.load(PaymentOrder.create_id(reference), PaymentOrder, "payment")
 
-    def checkout(self, registration_ids: Sequence[UUID]) -> Checkout:
+    def checkout(self, registration_ids: Sequence[UUID],
+                 idempotency: Claim | None = None) -> Checkout:
         """The payment for these registrations' balance: the open one, or a new one."""
+        if idempotency is not None:
+            idempotency.check(self.app.find)
         registrations = [self._registration(rid) for rid in dict.fromkeys(registration_ids)]
         reusable = self._reusable_intent(registrations)
         if reusable is not None:
-            return self._checkout(reusable)
+            return self._answered(self._checkout(reusable), idempotency)
         for registration in registrations:
             self.settle_open_request(registration)
         registrations = [self._registration(r.id) for r in registrations]
@@ -81,19 +86,33 @@ class PaymentService:
             idempotency_key=str(uuid5(NAMESPACE_URL, f"checkout:{sorted(seen.items())}")),
         )
 
-        def decision() -> tuple[list[Aggregate], bool]:
+        def decision() -> tuple[list[Aggregate], Checkout | None]:
             current = [self._registration(rid) for rid in shares]
             if any(r.version != seen[r.id] for r in current):
-                return [], False  # someone else got there first: use theirs
+                return [], None  # someone else got there first: use theirs
             for registration in current:
                 registration.request_payment(intent.id, shares[registration.id])
             order = PaymentOrder.open(intent.id, current[0].edition_id, shares)
-            return [*current, order], True
+            return [*current, order], Checkout(
+                reference=intent.id, client_secret=intent.client_secret, status=intent.status,
+                amount=order.total, shares=dict(shares))
 
-        if self.app.decide(decision):
-            return self._checkout(intent)
+        opened = self.app.decide(decision, idempotency)
+        if opened is not None:
+            return opened
         self.gateway.cancel_intent(intent.id)
-        return self.checkout(list(shares))
+        return self.checkout(list(shares), idempotency)
+
+    def _answered(self, checkout: Checkout, idempotency: Claim | None) -> Checkout:
+        """An open payment given again: the key is answered with it (in a save of its own,
+        as nothing else changes)."""
+        if idempotency is not None:
+            self.app.decide(lambda: ([], checkout), idempotency)
+        return checkout
+
+    def checkout_of(self, reference: str) -> Checkout:
+        """A payment opened earlier, as it stands now."""
+        return self._checkout(self.gateway.intent(reference))
 
     def _reusable_intent(self, registrations: list[Registration]) -> Intent | None:
         """The intent already opened for exactly these registrations and amounts, if open."""
@@ -235,9 +254,8 @@ class PaymentService:
 
 def record_from_intent(registration: Registration, intent: Intent, share: Money) -> bool:
     if intent.succeeded:
-        return registration.record_payment(share, "card", intent.id, {
-            "charge": intent.charge_id, "payment_total": str(intent.amount),
-            "currency": intent.currency})
+        return registration.record_payment(share, "card", intent.id, PaymentDetails(
+            charge=intent.charge_id, payment_total=str(intent.amount), currency=intent.currency))
     if intent.failure and intent.status == "requires_payment_method":
         attempt = intent.failure.get("charge") or intent.id
         message = intent.failure.get("message") or "The card was declined."

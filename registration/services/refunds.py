@@ -71,7 +71,7 @@ class CancellationService:
             if reference is None:
                 return [], None  # paid another way: finance sends that money back
             attempt = RefundAttempt(registration_id=registration_id,
-                                    payment_reference=reference, amount=owed.to_dict())
+                                    payment_reference=reference, amount=owed)
             return [attempt], attempt
         if attempt.reopen():
             return [attempt], attempt

@@ -19,6 +19,8 @@ from domain.policy import CancellationTerms
 from domain.registration import Attendee, Registration
 from registration.application import Conference, new_secret, secret_hash
 from registration.clock import Clock, make_clock
+from registration.idempotency import Claim
+from registration.services.history import HistoryEntry, history_entry
 
 CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
 RegistrationHook = Callable[[Registration, str], list[Aggregate]]
@@ -42,6 +44,7 @@ class RegistrationService:
     def register(
         self, slug: str, attendee: Attendee, registration_type: str,
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
+        idempotency: Claim | None = None,
     ) -> NewRegistration:
         moment = at or self.clock()
 
@@ -68,7 +71,7 @@ class RegistrationService:
             return [registration, claim, checkin, *allocations, *consequences], NewRegistration(
                 registration, token)
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, idempotency)
 
     def _allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
@@ -177,24 +180,7 @@ class RegistrationService:
 
         return self.app.decide(decision)
 
-    def history(self, registration_id: UUID) -> list[dict[str, Any]]:
-        """Every event of the registration, in order, without its secrets."""
+    def history(self, registration_id: UUID) -> list[HistoryEntry]:
+        """Every event of the registration, in order, in its published shape."""
         self.get(registration_id)
-        return [describe_event(e) for e in self.app.events.get(registration_id)]
-
-
-SECRET_FIELDS = {"manage_token_hash", "checkin_secret"}
-
-
-def describe_event(domain_event: Any) -> dict[str, Any]:
-    fields = {
-        key: value for key, value in domain_event.__dict__.items()
-        if key not in SECRET_FIELDS | {"originator_id", "originator_version", "timestamp",
-                                       "originator_topic"}
-    }
-    return {
-        "event": type(domain_event).__name__,
-        "version": domain_event.originator_version,
-        "at": domain_event.timestamp,
-        "data": fields,
-    }
+        return [history_entry(e) for e in self.app.events.get(registration_id)]

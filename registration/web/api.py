@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request
 
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
+from domain.idempotency import Outcome
 from domain.registration import Registration
 from registration.services.container import Services
 from registration.web.auth import (
@@ -19,9 +20,9 @@ from registration.web.auth import (
     staff_required,
 )
 from registration.web.errors import ApiError
+from registration.web.idempotency import claim, manage_token, registration_outcome, replays
 from registration.web.presenters import (
     edition_json,
-    iso,
     quote_json,
     registration_json,
     terms_json,
@@ -145,8 +146,18 @@ def quote(slug: str) -> Any:
     return quote_json(config.quote(data["registration_type"], data["discount_code"], at))
 
 
+def registration_answered(outcome: Outcome) -> Any:
+    """The answer to a registration, given again to a repeated request (same key)."""
+    registration = services().registrations.get(UUID(outcome.ids[0]))
+    slug = services().app.load(registration.edition_id, Edition, "edition").slug
+    document = registration_json(registration, slug)
+    document["manage_token"] = manage_token(outcome)
+    return document, 201, {"Location": f"/api/registrations/{registration.id}"}
+
+
 @api.post("/editions/<slug>/registrations")
 @rate_limited
+@replays(registration_answered)
 def register(slug: str) -> Any:
     """Register an attendee; the price is quoted and frozen now.
     ---
@@ -166,7 +177,8 @@ def register(slug: str) -> Any:
     data = load_json(RegistrationRequestSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
     created = services().registrations.register(
-        slug, attendee, data["registration_type"], data["delegation"], data["discount_code"])
+        slug, attendee, data["registration_type"], data["delegation"], data["discount_code"],
+        idempotency=claim(registration_outcome))
     document = registration_json(created.registration, slug)
     document["manage_token"] = created.manage_token
     return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}
@@ -243,19 +255,27 @@ def cancel(registration_id: str) -> Any:
 
 @api.get("/registrations/<registration_id>/history")
 def history(registration_id: str) -> Any:
-    """List the registration's events, oldest first, with their times.
+    """List what happened to the registration, oldest first: when, by whom, with what.
     ---
     security: [{manageToken: []}, {staffToken: []}]
     responses:
       200:
         description: >-
-          The registration id and its `events`, each with its name, time and data,
-          without secrets.
+          `registration`, its id, and `events`, each `{event, version, at, actor, details}`:
+          `actor` is `{kind, id, name, role}` with `kind` one of attendee, staff, stripe,
+          system or unrecorded (events recorded before actors were); `details` depends on
+          `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
+          PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
+          BadgePrinted, CheckedIn), amounts as `{amount, currency}`. The holder of the
+          manage token sees a staff member's role, not their name. No secret is ever shown.
     """
     registration, _ = registration_for_caller(registration_id)
-    events = services().registrations.history(registration.id)
-    return {"registration": str(registration.id),
-            "events": [{**e, "at": iso(e["at"])} for e in events]}
+    entries = [entry.to_dict() for entry in services().registrations.history(registration.id)]
+    if current_staff() is None:
+        for entry in entries:
+            if entry["actor"]["kind"] == "staff":
+                entry["actor"] = {**entry["actor"], "id": None, "name": None}
+    return {"registration": str(registration.id), "events": entries}
 
 
 @api.get("/editions/<slug>/attendance")

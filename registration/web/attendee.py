@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from domain.actor import Actor
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
@@ -15,6 +16,7 @@ from domain.policy import cancellation_terms
 from domain.registration import Attendee, Registration
 from registration.application import same_secret
 from registration.web import i18n
+from registration.web.acting import act_as
 from registration.web.forms import Errors, attendee_payload, refusal, validate
 from registration.web.history import display_name
 from registration.web.pages import protect, services, use_edition
@@ -34,6 +36,7 @@ def holder_registration(registration_id: str) -> tuple[Registration, EditionConf
     if not same_secret(token, registration.manage_token_hash):
         abort(403, description=i18n.gettext(
             "This link does not open this registration. Use the link from your confirmation."))
+    act_as(Actor.attendee(registration.id))
     config = services().app.load(registration.edition_id, Edition, "edition").config
     use_edition(config)
     return registration, config, token
@@ -43,10 +46,10 @@ def payments(registration: Registration) -> list[dict[str, Any]]:
     """Money received and refunded, from the registration's events."""
     lines = []
     for item in services().registrations.history(registration.id):
-        if item["event"] in {"PaymentReceived", "RefundIssued"}:
-            lines.append({"at": item["at"], "refund": item["event"] == "RefundIssued",
-                          "amount": Money.from_dict(item["data"]["amount"]),
-                          "method": item["data"].get("method", "")})
+        if item.event in {"PaymentReceived", "RefundIssued"}:
+            lines.append({"at": item.at, "refund": item.event == "RefundIssued",
+                          "amount": Money.from_dict(item.details["amount"]),
+                          "method": item.details.get("method", "")})
     return lines
 
 

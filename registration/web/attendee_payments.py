@@ -27,9 +27,9 @@ attendee_payments = protect(Blueprint("attendee_payments", __name__))
 def billing_documents(registration: Registration) -> list[InvoiceView]:
     """Every invoice that billed the place, and the credit notes crediting it, oldest first."""
     ledger = Ledger(services().read_models.store)
-    numbers = dict.fromkeys(item["data"]["invoice_number"]
+    numbers = dict.fromkeys(item.details["invoice_number"]
                             for item in services().registrations.history(registration.id)
-                            if item["event"] == "Invoiced")
+                            if item.event == "Invoiced")
     found: list[InvoiceView] = []
     for number in numbers:
         view = ledger.view(number)

@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
+from domain.actor import Actor
 from domain.registration import Registration
 from domain.staff import StaffMember
 from registration.application import same_secret
+from registration.web.acting import act_as
 from registration.web.errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,3 +78,4 @@ def require_holder_or_staff(
         raise ApiError(401, "Send the registration's manage token, or sign in as staff.")
     if not same_secret(token, registration.manage_token_hash):
         raise ApiError(403, "This token does not give access to this registration.")
+    act_as(Actor.attendee(registration.id))

@@ -14,7 +14,7 @@ from registration.web import i18n
 from registration.web.api import parse_as_of
 from registration.web.charts import attendance_chart
 from registration.web.errors import ApiError
-from registration.web.history import describe
+from registration.web.history import describe, who
 from registration.web.pages import protect, services, use_edition
 from registration.web.staff_session import staff_page
 
@@ -81,7 +81,8 @@ def registration_and_config(registration_id: str) -> tuple[Registration, Edition
 @staff_page()
 def history(registration_id: str) -> Any:
     registration, config = registration_and_config(registration_id)
-    entries = [{**item, "text": describe(item, config)}
+    entries = [{"event": item.event, "at": item.at, "text": describe(item, config),
+                "by": who(item.actor)}
                for item in services().registrations.history(registration.id)]
     return render_template("staff/history.html", registration=registration, config=config,
                            entries=entries)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, Response, current_app, request
 from marshmallow import RAISE, Schema, fields, validate
 
 from domain.edition_config import BADGE_STOCKS
+from domain.idempotency import Outcome
 from registration.projections.attendance import RegistrationRow
 from registration.projections.desk import BadgeFilter
 from registration.services.container import Services
 from registration.services.desk import CheckIn
 from registration.web.api import body, parse_id
 from registration.web.auth import current_staff, staff_required
+from registration.web.idempotency import claim, replays
 from registration.web.schemas import StrictSchema, load_json
 from registration.web.text_fields import Text
 
@@ -101,8 +104,20 @@ def badges(slug: str) -> Any:
     return response
 
 
+def check_in_outcome(result: CheckIn) -> Outcome:
+    return Outcome("check_in" if result.first_scan else "already_checked_in",
+                   (str(result.registration.id),))
+
+
+def checked_in_again(outcome: Outcome) -> Any:
+    first_scan = outcome.resource == "check_in"
+    result = services().desk.scan(UUID(outcome.ids[0]), first_scan)
+    return check_in_json(result), 201 if first_scan else 200
+
+
 @desk.post("/editions/<slug>/check-ins")
 @staff_required("desk")
+@replays(checked_in_again)
 def check_in(slug: str) -> Any:
     """Check an attendee in with the code scanned from their badge.
     ---
@@ -114,7 +129,8 @@ def check_in(slug: str) -> Any:
       409: {description: "The registration is cancelled, or the badge was replaced."}
     """
     code = load_json(CheckInRequestSchema(), body())["code"]
-    result = services().desk.check_in(slug, code, staff_name())
+    result = services().desk.check_in(slug, code, staff_name(),
+                                      idempotency=claim(check_in_outcome))
     return check_in_json(result), 201 if result.first_scan else 200
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from domain.actor import Actor
 from domain.edition import edition_id
+from domain.idempotency import Outcome
+from domain.invoice import Invoice
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
 from domain.registration import Registration
@@ -17,6 +20,7 @@ from registration.application import same_secret
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, Ledger, ledger_csv
 from registration.services.container import Services
+from registration.web.acting import act_as
 from registration.web.api import body, parse_id
 from registration.web.auth import current_staff, presented_token, staff_required
 from registration.web.errors import ApiError
@@ -28,6 +32,7 @@ from registration.web.finance_schemas import (
     LedgerQuerySchema,
     SelfInvoiceRequestSchema,
 )
+from registration.web.idempotency import claim, replays
 from registration.web.lookups import invoice_view as known_invoice
 from registration.web.schemas import load_json
 
@@ -55,8 +60,21 @@ def created(number: str) -> Any:
     return invoice_json(view), 201, {"Location": f"/api/invoices/{number}"}
 
 
+def document_outcome(invoice: Invoice) -> Outcome:
+    return Outcome("invoice", (invoice.number,))
+
+
+def created_again(outcome: Outcome) -> Any:
+    return created(outcome.ids[0])
+
+
+def invoice_again(outcome: Outcome) -> Any:
+    return invoice_json(invoice_view(outcome.ids[0]))
+
+
 @finance.post("/editions/<slug>/invoices")
 @staff_required(*FINANCE)
+@replays(created_again)
 def issue(slug: str) -> Any:
     """Issue an invoice billing registrations of the edition (one, or a delegation's).
 
@@ -71,11 +89,13 @@ def issue(slug: str) -> Any:
     payload = body()
     data = load_json(InvoiceRequestSchema(), payload)
     bill_to = BillToSchema().load_bill_to(payload["bill_to"])
-    invoice = services().invoices.issue(slug, data["registrations"], bill_to, data["po_number"])
+    invoice = services().invoices.issue(slug, data["registrations"], bill_to, data["po_number"],
+                                        idempotency=claim(document_outcome))
     return created(invoice.number)
 
 
 @finance.post("/registrations/<registration_id>/invoice")
+@replays(created_again)
 def request_invoice(registration_id: str) -> Any:
     """Ask for an invoice for one's own registration, instead of paying by card.
 
@@ -93,7 +113,8 @@ def request_invoice(registration_id: str) -> Any:
     payload = request.get_json(silent=True) or {}
     data = load_json(SelfInvoiceRequestSchema(), payload)
     bill_to = BillToSchema().load_bill_to(payload["bill_to"]) if data["bill_to"] else None
-    invoice = services().invoices.issue_for_holder(registration.id, bill_to, data["po_number"])
+    invoice = services().invoices.issue_for_holder(registration.id, bill_to, data["po_number"],
+                                                   idempotency=claim(document_outcome))
     return created(invoice.number)
 
 
@@ -127,6 +148,7 @@ def pdf(number: str) -> Any:
 
 @finance.post("/invoices/<number>/payments")
 @staff_required(*FINANCE)
+@replays(invoice_again)
 def record_payment(number: str) -> Any:
     """Record a bank transfer or cheque against an invoice; the same reference twice counts once.
     ---
@@ -139,12 +161,13 @@ def record_payment(number: str) -> Any:
     invoice = services().invoices.get(number)
     services().invoices.record_payment(
         number, Money(Decimal(data["amount"]), invoice.currency), data["method"], data["reference"],
-        data["received_on"])
+        data["received_on"], idempotency=claim(document_outcome))
     return invoice_json(invoice_view(number))
 
 
 @finance.post("/invoices/<number>/cancellation")
 @staff_required(*FINANCE)
+@replays(created_again)
 def cancel(number: str) -> Any:
     """Cancel what an invoice still bills: a credit note, with its own number, refers to it.
 
@@ -156,7 +179,8 @@ def cancel(number: str) -> Any:
       409: {description: "Nothing is left to credit, or the document is a credit note."}
     """
     data = load_json(InvoiceCancellationSchema(), request.get_json(silent=True) or {})
-    note = services().invoices.cancel(number, data["reason"] or None)
+    note = services().invoices.cancel(number, data["reason"] or None,
+                                      idempotency=claim(document_outcome))
     return created(note.number)
 
 
@@ -217,8 +241,10 @@ def require_holder_or_finance(registrations: list[Registration]) -> None:
     token = presented_token()
     if token is None:
         raise ApiError(401, "Send the registration's manage token, or sign in as finance.")
-    if not any(same_secret(token, r.manage_token_hash) for r in registrations):
+    holder = next((r for r in registrations if same_secret(token, r.manage_token_hash)), None)
+    if holder is None:
         raise ApiError(403, "This token does not give access to this invoice.")
+    act_as(Actor.attendee(holder.id))
 
 
 def row_json(row: LedgerRow) -> dict[str, Any]:

@@ -6,11 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from domain.actor import Actor
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
-from domain.policy import CancellationTerms
-from domain.pricing import PriceQuote
+from registration.services.history import HistoryEntry
 from registration.web.i18n import N_, amount_with_code, current_language, gettext
 
 FIELD_LABELS = {
@@ -30,9 +30,16 @@ def display_name(config: EditionConfig, kind: str, code: str) -> str:
     return found.name(current_language())
 
 
+JOB_NAMES = {"mailer": N_("the mailer"), "rehearsal-clock": N_("the rehearsal clock"),
+             "demo-seed": N_("the demo data"), "command-line": N_("the command line"),
+             "tests": N_("the tests"), "benchmark": N_("a benchmark")}
+ROLE_NAMES = {"admin": N_("Administrator"), "finance": N_("Finance"),
+              "desk": N_("Registration desk")}
+
+
 def _registered(data: dict[str, Any], config: EditionConfig) -> str:
     values = {"type": display_name(config, "type", data["registration_type"]),
-              "total": amount_with_code(PriceQuote.from_dict(data["quote"]).total)}
+              "total": amount_with_code(Money.from_dict(data["total"]))}
     if not data.get("delegation"):
         return gettext("Registered as %(type)s — %(total)s") % values
     values["delegation"] = display_name(config, "delegation", data["delegation"])
@@ -55,9 +62,8 @@ def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
-    terms = CancellationTerms.from_dict(data["terms"])
     return gettext("Cancelled: refund owed %(amount)s") % {
-        "amount": amount_with_code(terms.refund_owed)}
+        "amount": amount_with_code(Money.from_dict(data["refund_owed"]))}
 
 
 def _payment(data: dict[str, Any], config: EditionConfig) -> str:
@@ -92,9 +98,24 @@ SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
 }
 
 
-def describe(item: dict[str, Any], config: EditionConfig) -> str:
+def describe(item: HistoryEntry, config: EditionConfig) -> str:
     """One history entry (from RegistrationService.history) as a sentence."""
-    sentence = SENTENCES.get(item["event"])
+    sentence = SENTENCES.get(item.event)
     if sentence is None:  # an event added later: its name, in words
-        return re.sub(r"(?<!^)(?=[A-Z])", " ", item["event"]).capitalize()
-    return sentence(item["data"], config)
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", item.event).capitalize()
+    return sentence(item.details, config)
+
+
+def who(actor: Actor) -> str:
+    """Who did it, as the history page says it."""
+    if actor.kind == "staff":
+        role = ROLE_NAMES.get(actor.role or "", actor.role or "")
+        return gettext("%(name)s (%(role)s)") % {"name": actor.name, "role": gettext(role)}
+    if actor.kind == "attendee":
+        return gettext("the attendee") if actor.id else gettext("the attendee, registering")
+    if actor.kind == "stripe":
+        return gettext("Stripe")
+    if actor.kind == "system":
+        job = gettext(JOB_NAMES.get(actor.id or "", N_("the system")))
+        return f"{job} ({actor.name})" if actor.name else job
+    return gettext("not recorded")

@@ -32,6 +32,7 @@ ERRORS = {
     "409": "A business rule refuses the request; `details.code` says which.",
     "422": "Some fields are missing, unknown or invalid; `details` lists every problem.",
     "429": "Too many requests from this address; wait a minute.",
+    "503": "Saved, but the views are still catching up with it: retry after Retry-After.",
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -101,8 +102,36 @@ def operation(view: Callable[..., Any], rule: Rule) -> dict[str, Any]:
     if roles is not None:
         op["security"] = [{STAFF: []}]
         op["x-roles"] = sorted({*roles, "admin"})
+    op["parameters"] = [*op.get("parameters", []), *header_parameters(view, rule)]
+    if not op["parameters"]:
+        del op["parameters"]
     op["responses"] = responses(op, rule, getattr(view, "rate_limited", False))
     return op
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,255}$"},
+    "description": "A key of your choosing (a random UUID) to retry this request safely: "
+                   "the same key with the same body returns the first outcome (the same "
+                   "id, the same manage token) and does nothing twice, across restarts; "
+                   "the same key with another body is refused with 422.",
+}
+WAIT_FOR_POSITION = {
+    "name": "X-Wait-For-Position", "in": "header", "required": False,
+    "schema": {"type": "integer", "minimum": 0},
+    "description": "The `X-Log-Position` an earlier write was answered with: the answer "
+                   "waits (up to 10 s, else 503 with Retry-After) until it reflects that "
+                   "write.",
+}
+
+
+def header_parameters(view: Callable[..., Any], rule: Rule) -> list[dict[str, Any]]:
+    if getattr(view, "idempotent", False):
+        return [IDEMPOTENCY_KEY]
+    if "GET" in (rule.methods or ()):
+        return [WAIT_FOR_POSITION]
+    return []
 
 
 def tag_of(rule: Rule) -> str:

@@ -20,6 +20,7 @@ from domain.money import Money
 from registration.services.container import Services
 from registration.web import i18n
 from registration.web.errors import own_headers, status_of
+from registration.web.idempotency import new_form_key
 from registration.web.refusals import refusal_message
 
 CSRF_FIELD = "csrf_token"
@@ -89,7 +90,7 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool) -
                       SESSION_COOKIE_SECURE=secure_cookies)
     i18n.install(app, translations_folder)
     app.jinja_env.globals.update(csrf_token=csrf_token, switch_language_url=switch_language_url,
-                                 money_of=Money)
+                                 money_of=Money, new_form_key=new_form_key)
     app.context_processor(page_context)
 
     from registration.web.attendee import attendee

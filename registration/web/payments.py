@@ -9,6 +9,7 @@ from flask import Blueprint, current_app
 from marshmallow import fields, validate
 
 from domain.errors import Invalid
+from domain.idempotency import Outcome
 from domain.registration import Registration
 from registration.application import same_secret
 from registration.services.container import Services
@@ -16,6 +17,7 @@ from registration.services.payments import Checkout
 from registration.web.api import body, registration_for_caller
 from registration.web.auth import current_staff
 from registration.web.errors import ApiError
+from registration.web.idempotency import claim, replays
 from registration.web.ratelimit import rate_limited
 from registration.web.schemas import StrictSchema, load_json
 from registration.web.text_fields import Text
@@ -59,8 +61,17 @@ def checkout_json(checkout: Checkout) -> dict[str, Any]:
     }
 
 
+def payment_outcome(checkout: Checkout | None) -> Outcome | None:
+    return Outcome("payment", (checkout.reference,)) if checkout is not None else None
+
+
+def payment_answered(outcome: Outcome) -> Any:
+    return checkout_json(services().payments.checkout_of(outcome.ids[0]))
+
+
 @payments.post("/registrations/<registration_id>/payment")
 @rate_limited
+@replays(payment_answered)
 def open_payment(registration_id: str) -> Any:
     """Open the card payment of the amount due (or return the one already open).
 
@@ -78,11 +89,13 @@ def open_payment(registration_id: str) -> Any:
       503: {description: "Stripe is unreachable: nothing was recorded; try again."}
     """
     registration, _ = registration_for_caller(registration_id)
-    return checkout_json(services().payments.checkout([registration.id]))
+    return checkout_json(services().payments.checkout(
+        [registration.id], idempotency=claim(payment_outcome)))
 
 
 @payments.post("/editions/<slug>/group-payments")
 @rate_limited
+@replays(payment_answered)
 def open_group_payment(slug: str) -> Any:
     """Open one card payment for several registrations of an edition (a delegation's lead).
 
@@ -108,7 +121,7 @@ def open_group_payment(slug: str) -> Any:
         if registration.edition_id != edition.id:
             raise Invalid(f"Registration {member['id']} is not for {slug}.")
         ids.append(registration.id)
-    return checkout_json(services().payments.checkout(ids))
+    return checkout_json(services().payments.checkout(ids, idempotency=claim(payment_outcome)))
 
 
 @payments.post("/payments/<reference>/card")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
+from domain.idempotency import Outcome
 from domain.pricing import PriceQuote
 from domain.registration import Attendee
+from registration.idempotency import Replayed
 from registration.web import i18n
 from registration.web.forms import Errors, attendee_payload, refusal, typed, validate
+from registration.web.idempotency import claim, manage_token, registration_outcome
 from registration.web.pages import edition_for_page, protect, services
 from registration.web.schemas import RegistrationRequestSchema, StrictSchema
 from registration.web.text_fields import Text
@@ -99,10 +103,17 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
     try:
         created = services().registrations.register(
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
-            data["delegation"], data["discount_code"])
+            data["delegation"], data["discount_code"],
+            idempotency=claim(registration_outcome))
+    except Replayed as replayed:  # the form posted again: its first answer
+        return {}, first_registration(replayed.outcome)
     except DomainError as error:
         return refusal(error), None
     return {}, (created.registration.id, created.manage_token)
+
+
+def first_registration(outcome: Outcome) -> tuple[UUID, str]:
+    return UUID(outcome.ids[0]), manage_token(outcome)
 
 
 GROUP_ROWS = 6
@@ -184,7 +195,15 @@ def register_group(
         try:
             created = services().registrations.register(
                 config.slug, Attendee(**data["attendee"]), data["registration_type"],
-                delegation, data["discount_code"])
+                delegation, data["discount_code"],
+                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
+        except Replayed as replayed:  # the form posted again: this row's first answer
+            rid, token = first_registration(replayed.outcome)
+            if not any(r["id"] == str(rid) for r in registered):
+                holder = services().registrations.get(rid).attendee
+                registered.append({"id": str(rid), "token": token, "name": holder.full_name,
+                                   "email": holder.email})
+            continue
         except DomainError as error:
             errors[row] = refusal(error)
             continue

@@ -8,7 +8,9 @@ from typing import Any
 import stripe
 from flask import Blueprint, current_app, request
 
+from domain.actor import Actor
 from registration.services.container import Services
+from registration.web.acting import act_as
 from registration.web.errors import ApiError
 
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -27,6 +29,7 @@ def stripe_webhook() -> Any:
     except ValueError:
         raise ApiError(400, "The webhook body is not JSON.") from None
     event = json.loads(payload)
+    act_as(Actor.stripe(str(event["id"])))
     obj = event.get("data", {}).get("object") or {}
     outcome = services.payments.handle_notice(str(event["id"]), str(event["type"]), obj)
     return {"received": event["id"], "outcome": outcome}

@@ -240,8 +240,12 @@ def test_history_lists_the_events_in_order_with_their_times(client, edition, clo
         "Registered", "DetailsCorrected", "Substituted", "Cancelled"]
     assert [e["at"][:10] for e in events] == [
         "2019-03-20", "2019-04-01", "2019-04-01", "2019-04-02"]
-    assert events[1]["data"] == {"changes": {"job_title": "Director"}}
+    assert events[1]["details"] == {"changes": {"job_title": "Director"}}
     assert "checkin_secret" not in str(history) and "manage_token" not in str(history)
+    holder_actor = {"kind": "attendee", "id": registration, "name": None, "role": None}
+    assert [e["actor"] for e in events] == [
+        {"kind": "attendee", "id": None, "name": None, "role": None},  # registering
+        holder_actor, holder_actor, holder_actor]
 
 
 def test_attendance_needs_a_staff_token(client, edition, staff_headers, services):

@@ -179,7 +179,7 @@ def test_each_print_is_recorded_with_who_printed_it_and_reprints_are_counted(
     events = client.get(f"/api/registrations/{registration_id}/history", headers=holder
                         ).json["events"]
     prints = [e for e in events if e["event"] == "BadgePrinted"]
-    assert [e["data"]["printed_by"] for e in prints] == ["test-desk", "test-desk"]
+    assert [e["details"]["printed_by"] for e in prints] == ["test-desk", "test-desk"]
     found = client.get(f"{EDITION}/attendees", query_string={"q": "Tremblay1"},
                        headers=desk).json["attendees"]
     assert found[0]["badge_prints"] == 2

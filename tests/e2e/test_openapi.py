@@ -48,7 +48,7 @@ def test_errors_and_who_may_call_are_described(client):
     paths = document["paths"]
     attendance = paths["/api/editions/{slug}/attendance"]["get"]
     assert attendance["security"] == [{"staffToken": []}]
-    assert [p["name"] for p in attendance["parameters"]] == ["as_of"]
+    assert [p["name"] for p in attendance["parameters"]] == ["as_of", "X-Wait-For-Position"]
     cancel = paths["/api/registrations/{registration_id}/cancellation"]["post"]
     assert cancel["security"] == [{"manageToken": []}, {"staffToken": []}]
     assert {"401", "403", "404", "409"} <= set(cancel["responses"])
@@ -57,6 +57,9 @@ def test_errors_and_who_may_call_are_described(client):
     register = paths["/api/editions/{slug}/registrations"]["post"]
     assert "security" not in register and {"201", "400", "409", "422", "429"} <= set(
         register["responses"])
+    assert [p["name"] for p in register["parameters"]] == ["Idempotency-Key"]
+    issue = paths["/api/editions/{slug}/invoices"]["post"]
+    assert [p["name"] for p in issue["parameters"]] == ["Idempotency-Key"]
 
 
 def test_the_docs_page_shows_every_endpoint_with_who_may_call_it(app, client):

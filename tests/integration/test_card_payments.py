@@ -82,8 +82,10 @@ def test_paying_by_card_is_recorded_when_the_signed_webhook_lands(
     eventually(lambda: status(client, rid, headers) == "paid")
     history = client.get(f"/api/registrations/{rid}/history", headers=headers).json["events"]
     received = [e for e in history if e["event"] == "PaymentReceived"]
-    assert len(received) == 1 and received[0]["data"]["reference"] == payment["payment"]
-    assert received[0]["data"]["amount"] == {"amount": "454.15", "currency": "CAD"}
+    assert len(received) == 1 and received[0]["details"]["reference"] == payment["payment"]
+    assert received[0]["details"]["amount"] == {"amount": "454.15", "currency": "CAD"}
+    assert received[0]["actor"]["kind"] == "stripe"  # its webhook told us
+    assert received[0]["actor"]["id"].startswith("evt_")
     totals = services.queries.attendance(services.editions.config(SLUG))["totals"]
     assert totals["paid"] == 1
 
@@ -174,3 +176,15 @@ def test_unsigned_wrongly_signed_or_stale_webhooks_are_refused(
         assert answer.status_code == 400, answer.text
         assert "signature" in answer.json()["error"]
     assert services.app.recorder.max_notification_id() == before
+
+
+def test_opening_a_payment_again_with_its_idempotency_key_gives_the_same_payment(
+        client, edition, localstripe, services: Services):
+    rid, headers = registered(client)
+    retry = {**headers, "Idempotency-Key": "open-payment-1234"}
+    first = client.post(f"/api/registrations/{rid}/payment", headers=retry)
+    again = client.post(f"/api/registrations/{rid}/payment", headers=retry)
+    assert first.status_code == again.status_code == 200
+    assert (again.json["payment"], again.json["client_secret"]) == (
+        first.json["payment"], first.json["client_secret"])
+    assert len([e for e in events(client, rid, headers) if e == "PaymentRequested"]) == 1

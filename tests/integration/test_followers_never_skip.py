@@ -22,6 +22,7 @@ from domain.registration import Attendee
 from registration.projections.runner import ReadModels
 from registration.services.container import Services
 from tests.support import editions
+from tests.support.context import in_this_context
 
 SLUG = "test-montreal"
 HOLD_LOCK = 424242  # the advisory lock the held writer waits on, inside its insert
@@ -130,12 +131,12 @@ def test_an_event_held_in_an_open_transaction_still_reaches_the_read_models(
     with Follower(services.read_models) as follower:
         follower.wait_until_caught_up()
         with ThreadPoolExecutor(max_workers=6) as pool:
-            held = pool.submit(services.registrations.register, SLUG, held_person, "delegate",
-                               "QC")
+            register = in_this_context(services.registrations.register)
+            held = pool.submit(register, SLUG, held_person, "delegate", "QC")
             time.sleep(0.5)  # the held writer has its id and waits inside its transaction
             assert not held.done()
-            later = [pool.submit(services.registrations.register, SLUG, attendee(n),
-                                 "delegate", "ON") for n in range(5)]
+            later = [pool.submit(register, SLUG, attendee(n), "delegate", "ON")
+                     for n in range(5)]
             time.sleep(1.0)  # later writers commit now, unless ids are kept in commit order
             held_inserts()
             ids = {str(held.result(timeout=30).registration.id),
@@ -155,8 +156,8 @@ def test_many_concurrent_writers_leave_the_live_read_models_equal_to_a_rebuild(
     services.editions.load(editions.edition(delegations=open_delegations, discount_codes=[]))
     codes = [d["code"] for d in open_delegations]
     with Follower(services.read_models) as follower, ThreadPoolExecutor(16) as pool:
-        results = list(pool.map(lambda n: services.registrations.register(
-            SLUG, attendee(n), "delegate", codes[n % len(codes)]), range(WRITES)))
+        results = list(pool.map(in_this_context(lambda n: services.registrations.register(
+            SLUG, attendee(n), "delegate", codes[n % len(codes)])), range(WRITES)))
         follower.wait_until_caught_up()
     assert {str(r.registration.id) for r in results} == registered_ids(services)
     live = attendance_rows(services)

@@ -13,6 +13,7 @@ from domain.numbering import InvoiceSequence, sequence_id
 from domain.registration import Attendee
 from registration.services.container import Services
 from tests.support import editions, invoicing
+from tests.support.context import in_this_context
 
 SLUG = "test-montreal"
 PLACES = 40
@@ -41,7 +42,7 @@ def test_concurrent_issues_number_invoices_one_to_n_without_gap_or_duplicate(
             return None
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        numbers = [n for n in pool.map(issue, requests) if n is not None]
+        numbers = [n for n in pool.map(in_this_context(issue), requests) if n is not None]
 
     assert sorted(numbers) == [f"SEUS19-{n:04d}" for n in range(1, PLACES + 1)]
     sequence = services.app.find(sequence_id("SEUS19-"), InvoiceSequence)

@@ -117,9 +117,9 @@ def test_history_lists_every_event_in_order_without_secrets(services, edition):
     services.registrations.correct_details(created.registration.id, {"job_title": "Director"})
     services.registrations.cancel(created.registration.id)
     history = services.registrations.history(created.registration.id)
-    assert [e["event"] for e in history] == ["Registered", "DetailsCorrected", "Cancelled"]
-    assert history[1]["data"] == {"changes": {"job_title": "Director"}}
-    assert all("checkin_secret" not in e["data"] for e in history)
+    assert [e.event for e in history] == ["Registered", "DetailsCorrected", "Cancelled"]
+    assert history[1].details == {"changes": {"job_title": "Director"}}
+    assert all("checkin_secret" not in e.details for e in history)
 
 
 def test_attendance_counts_per_delegation_and_as_of_a_past_moment(

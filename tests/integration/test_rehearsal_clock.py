@@ -59,7 +59,7 @@ def test_a_restart_with_an_earlier_clock_start_continues_after_the_last_event_an
         assert recorded_at < services.clock() < recorded_at + timedelta(seconds=30)
         assert services.clock_note is not None and "continued from" in services.clock_note
         services.registrations.cancel(registered.registration.id)
-        times = [entry["at"] for entry in services.registrations.history(
+        times = [entry.at for entry in services.registrations.history(
             registered.registration.id)]
         assert times == sorted(times)
 

@@ -56,7 +56,7 @@ def test_paying_by_card_is_recorded_from_stripes_signed_webhook_and_a_receipt_is
 
     received = [e for e in events(stack, created["id"], holder)
                 if e["event"] == "PaymentReceived"]
-    assert [(e["data"]["reference"], e["data"]["amount"]) for e in received] == [
+    assert [(e["details"]["reference"], e["details"]["amount"]) for e in received] == [
         (payment, {"amount": "454.15", "currency": "CAD"})]
     [receipt] = mail_to(stack, f"{tag}@example.com", "Votre reçu")
     assert attachments(receipt) == [f"receipt-{payment}.pdf"]

@@ -20,6 +20,7 @@ from domain.invoice_lines import (
     summed_taxes,
     tax_point,
 )
+from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
 from domain.money import Money
 from domain.numbering import InvoiceSequence
 from domain.tax import DEFAULT_TAX_RATES
@@ -125,10 +126,11 @@ def test_a_sequence_hands_out_consecutive_numbers():
 
 def issue(lines: list[dict], host: str = "CA-QC", kind: str = "invoice") -> Invoice:
     return Invoice.issue(
-        edition={"slug": "x", "names": {"en": "X"}, "host": host}, bill_to=BillTo(name="Acme"),
-        lines=lines, issued_on=date(2019, 3, 20), due_on=date(2019, 4, 19),
-        edition_id=uuid4(),
-        number="SEUS19-0001", kind=kind, refers_to_number=None, issuer={}, currency=CAD,
+        edition=EditionSnapshot(slug="x", names={"en": "X"}, host=host,
+                                time_zone="America/Montreal"),
+        bill_to=BillTo(name="Acme"), lines=lines, issued_on=date(2019, 3, 20),
+        due_on=date(2019, 4, 19), edition_id=uuid4(), number="SEUS19-0001", kind=kind,
+        refers_to_number=None, issuer=IssuerSnapshot(legal_name="Alliance"), currency=CAD,
         languages=["fr"], po_number=None, delegation=None, reason=None)
 
 

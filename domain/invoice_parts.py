@@ -1,0 +1,94 @@
+"""The typed parts an issued invoice or credit note records: its lines, issuer and edition.
+
+Each part is what the document said when it was issued (a later change of the edition's
+configuration changes no issued document). `to_dict` gives the plain form the document's
+readers (totals, taxes, PDF, JSON) work with; events carry the typed parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.money import Money
+from domain.tax import TaxLine
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One registration billed (an admission) or credited (a credit)."""
+
+    kind: str  # "admission" or "credit"
+    registration_id: str
+    attendee: str
+    item: dict[str, str] = field(hash=False)  # the registration type's name per language
+    delegation: str | None
+    amount: Money  # before tax
+    taxes: tuple[TaxLine, ...]
+    total: Money
+    prepaid: Money  # already paid when the line was issued
+    retained: Money | None = None  # what a credit leaves billed (the cancellation fee)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "registration_id": self.registration_id,
+            "attendee": self.attendee, "item": dict(self.item), "delegation": self.delegation,
+            "amount": self.amount.to_dict(), "taxes": [t.to_dict() for t in self.taxes],
+            "total": self.total.to_dict(), "prepaid": self.prepaid.to_dict(),
+            "retained": self.retained.to_dict() if self.retained is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InvoiceLine:
+        retained = data.get("retained")
+        return cls(
+            kind=data["kind"], registration_id=str(data["registration_id"]),
+            attendee=data["attendee"], item=dict(data["item"]),
+            delegation=data.get("delegation"), amount=Money.from_dict(data["amount"]),
+            taxes=tuple(TaxLine.from_dict(t) for t in data["taxes"]),
+            total=Money.from_dict(data["total"]), prepaid=Money.from_dict(data["prepaid"]),
+            retained=Money.from_dict(retained) if retained else None)
+
+
+@dataclass(frozen=True)
+class IssuerSnapshot:
+    """Who issued the document, with the tax numbers it shows."""
+
+    legal_name: str
+    address: tuple[str, ...] = ()
+    email: str | None = None
+    phone: str | None = None
+    tax_numbers: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"legal_name": self.legal_name, "address": list(self.address),
+                "email": self.email, "phone": self.phone, "tax_numbers": dict(self.tax_numbers)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IssuerSnapshot:
+        return cls(legal_name=data["legal_name"], address=tuple(data.get("address") or ()),
+                   email=data.get("email"), phone=data.get("phone"),
+                   tax_numbers=dict(data.get("tax_numbers") or {}))
+
+
+@dataclass(frozen=True)
+class EditionSnapshot:
+    """The edition as the document names it: slug, names, host, zone, delegations' names."""
+
+    slug: str
+    names: dict[str, str] = field(hash=False)
+    host: str
+    time_zone: str
+    delegations: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"slug": self.slug, "names": dict(self.names), "host": self.host,
+                "time_zone": self.time_zone,
+                "delegations": {code: dict(names) for code, names in self.delegations.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EditionSnapshot:
+        return cls(slug=data["slug"], names=dict(data["names"]), host=data["host"],
+                   time_zone=data["time_zone"],
+                   delegations={k: dict(v) for k, v in (data.get("delegations") or {}).items()})

@@ -1,0 +1,28 @@
+"""What a payment record says besides its amount: where it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    invoice: str | None = None  # the invoice a transfer or cheque was recorded against
+    received_on: str | None = None  # ISO date the money was received (transfers, cheques)
+    charge: str | None = None  # the card processor's charge id
+    payment_total: str | None = None  # the whole card payment, in minor units (a group's)
+    currency: str | None = None  # of payment_total, as the processor writes it
+
+    @property
+    def against_invoice(self) -> bool:
+        return self.invoice is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PaymentDetails:
+        return cls(**{key: data[key] for key in ("invoice", "received_on", "charge",
+                                                  "payment_total", "currency") if key in data})

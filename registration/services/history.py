@@ -1,0 +1,86 @@
+"""A registration's history as a published shape: what happened, when, by whom, with what.
+
+This is the contract of `GET /api/registrations/{id}/history` and of the history pages —
+not the events' own attributes, which may grow or change version. Each entry:
+
+    {"event": "PaymentReceived", "version": 3, "at": <time>,
+     "actor": {"kind": "staff", "id": …, "name": "…", "role": "finance"},
+     "details": {…}}
+
+`details` by event (amounts are {"amount": "454.15", "currency": "CAD"}):
+    Registered        registration_type, delegation, attendee, total
+    DetailsCorrected  changes (the corrected fields and their new values)
+    Substituted       previous, attendee (the person before and after)
+    Cancelled         refund_percent, retained, refund_owed
+    PaymentReceived   amount, method (card, bank_transfer, cheque), reference, invoice
+    PaymentFailed     reference, message
+    PaymentRequested  reference, amount
+    RefundIssued      amount, reference
+    Invoiced          invoice_number, amount
+    InvoiceCancelled  invoice_number, total
+    BadgePrinted      printed_by
+    CheckedIn         at, by
+An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
+No secret (manage token, check-in code) is ever part of an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.actor import Actor
+from domain.money import Money
+from domain.registration import Registration
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: str
+    version: int
+    at: datetime
+    actor: Actor
+    details: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": self.event, "version": self.version, "at": self.at.isoformat(),
+                "actor": self.actor.to_dict(), "details": self.details}
+
+
+def money(value: Money) -> dict[str, str]:
+    return {"amount": str(value.amount), "currency": value.currency}
+
+
+DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    Registration.Registered: lambda e: {
+        "registration_type": e.registration_type, "delegation": e.delegation,
+        "attendee": e.attendee.to_dict(), "total": money(e.quote.total)},
+    Registration.DetailsCorrected: lambda e: {"changes": e.changes.to_dict()},
+    Registration.Substituted: lambda e: {
+        "previous": e.previous.to_dict(), "attendee": e.attendee.to_dict()},
+    Registration.Cancelled: lambda e: {
+        "refund_percent": str(e.terms.refund_percent), "retained": money(e.terms.retained),
+        "refund_owed": money(e.terms.refund_owed)},
+    Registration.PaymentReceived: lambda e: {
+        "amount": money(e.amount), "method": e.method, "reference": e.reference,
+        "invoice": e.details.invoice},
+    Registration.PaymentFailed: lambda e: {"reference": e.reference, "message": e.message},
+    Registration.PaymentRequested: lambda e: {
+        "reference": e.reference, "amount": money(e.amount)},
+    Registration.RefundIssued: lambda e: {"amount": money(e.amount), "reference": e.reference},
+    Registration.Invoiced: lambda e: {
+        "invoice_number": e.invoice_number, "amount": money(e.amount)},
+    Registration.InvoiceCancelled: lambda e: {
+        "invoice_number": e.invoice_number, "total": money(e.total)},
+    Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
+    Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by},
+}
+
+
+def history_entry(event: Any) -> HistoryEntry:
+    describe = DETAILS.get(type(event))
+    return HistoryEntry(event=type(event).__name__, version=event.originator_version,
+                        at=event.timestamp, actor=event.actor,
+                        details=describe(event) if describe else {})
