@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import current_app, make_response, request
 
 from domain.actor import current_actor
 from domain.idempotency import Outcome
@@ -79,7 +79,9 @@ def replays(answer: Callable[[Outcome], Any]) -> Callable[[F], F]:
             try:
                 return view(*args, **kwargs)
             except Replayed as replayed:
-                return answer(replayed.outcome)
+                response = make_response(answer(replayed.outcome))
+                response.headers["Idempotent-Replayed"] = "true"  # as Stripe says it
+                return response
 
         wrapper.idempotent = True  # type: ignore[attr-defined]  # for the OpenAPI document
         return wrapper  # type: ignore[return-value]

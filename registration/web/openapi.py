@@ -114,8 +114,9 @@ IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,255}$"},
     "description": "A key of your choosing (a random UUID) to retry this request safely: "
                    "the same key with the same body returns the first outcome (the same "
-                   "id, the same manage token) and does nothing twice, across restarts; "
-                   "the same key with another body is refused with 422.",
+                   "id, the same manage token, with `Idempotent-Replayed: true`) and does "
+                   "nothing twice, across restarts; the same key with another body is "
+                   "refused with 422.",
 }
 WAIT_FOR_POSITION = {
     "name": "X-Wait-For-Position", "in": "header", "required": False,

@@ -54,6 +54,8 @@ def test_a_registration_retried_with_its_key_gets_the_same_place_and_manage_toke
     assert again.json["id"] == first.json["id"]
     assert again.json["manage_token"] == first.json["manage_token"]
     assert again.headers["Location"] == first.headers["Location"]
+    assert ("Idempotent-Replayed" not in first.headers,
+            again.headers["Idempotent-Replayed"]) == (True, "true")
     assert registered_count(services) == 1
     # The token given again opens the registration.
     opened = client.get(first.headers["Location"],

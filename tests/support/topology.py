@@ -233,6 +233,17 @@ class Topology:
         self.running = []
         return codes
 
+    def web_workers(self) -> list[int]:
+        """The process ids of gunicorn's workers (the children of the `web` process)."""
+        master = next(r.process.pid for r in self.running if r.kind.name == WEB)
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == master:  # the parent's id follows the state
+                    children.append(int(stat.parent.name))
+        return sorted(children)
+
     @staticmethod
     def _signal(running: Running, number: signal.Signals) -> None:
         with suppress(ProcessLookupError, PermissionError):
