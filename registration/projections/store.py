@@ -105,7 +105,13 @@ class ReadModelStore:
         Read tables are disposable: when this code defines them differently from the ones
         found (a column added by an upgrade), they are dropped, recreated and replayed.
         """
+        track = (f"INSERT INTO {self.tracking_table} VALUES (:app, 0) "
+                 "ON CONFLICT (application_name) DO NOTHING")
         with self.transaction() as cursor:
+            # A write first: on SQLite a transaction that reads, then writes, fails at once
+            # ("database is locked") if another process wrote in between; one that starts
+            # by writing waits for its turn instead.
+            self.execute(cursor, track, {"app": application_name})
             self.execute(cursor, "CREATE TABLE IF NOT EXISTS read_model_schema "
                          "(fingerprint TEXT NOT NULL)", {})
             found = self.execute(cursor, "SELECT fingerprint FROM read_model_schema", {},
@@ -121,8 +127,7 @@ class ReadModelStore:
                 self.execute(cursor, "DELETE FROM read_model_schema", {})
                 self.execute(cursor, "INSERT INTO read_model_schema VALUES (:fingerprint)",
                              {"fingerprint": SCHEMA_FINGERPRINT})
-            self.execute(cursor, f"INSERT INTO {self.tracking_table} VALUES (:app, 0) "
-                         "ON CONFLICT (application_name) DO NOTHING", {"app": application_name})
+            self.execute(cursor, track, {"app": application_name})  # again, if dropped
 
     def advance(self, cursor: Cursor, application_name: str, expected: int, position: int) -> bool:
         """Move the tracking position only if nobody else moved it since we read it."""
