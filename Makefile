@@ -1,7 +1,8 @@
 # Build / CI entry points. Every target is idempotent.
 #   make venv   create .venv and install the project with the dev extra
 #   make run    development server on http://127.0.0.1:5000 (seeded demo data)
-#   make test   system packages + PostgreSQL + pytest   (PYTEST_ARGS="-k foo -x")
+#   make test   system packages + PostgreSQL + pytest on 2 workers  (PYTEST_ARGS="-k foo -x",
+#               PYTEST_WORKERS=1 for one process)
 #   make lint   ruff, mypy, import-linter
 #   make bench  run every bench/*.py
 #   make clean  remove SQLite files and build artefacts (keeps .venv)
@@ -19,6 +20,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 DATABASE_URL_TEST ?= postgresql://postgres@127.0.0.1:5432/test
 export DATABASE_URL_TEST
 PYTEST_ARGS ?=
+# The suite runs on this many worker processes (each test takes the next free one).
+PYTEST_WORKERS ?= 2
 
 .PHONY: venv run test lint bench clean
 
@@ -40,7 +43,7 @@ run: venv
 test: venv
 	bash scripts/setup-system.sh
 	bash scripts/ensure-postgres.sh
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

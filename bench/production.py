@@ -20,7 +20,6 @@ delegations, a quarter government officials with a code). Printed:
 
 from __future__ import annotations
 
-import http.client
 import json
 import queue
 import sys
@@ -39,6 +38,7 @@ from support import (
     POSTGRES_SERVER,
     bench_edition,
     percentile,
+    post_registration,
     postgres_available,
     registration_request,
 )
@@ -120,17 +120,9 @@ class Searcher(threading.Thread):
 
 def post(port: int, n: int) -> tuple[int, float, str | None, float]:
     """POST registration n: status, latency, the new id, and when the answer came."""
-    body = json.dumps(registration_request(n))
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body,
-                       {"Content-Type": "application/json"})
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    answered = time.perf_counter()
-    registration_id = json.loads(data)["id"] if response.status == 201 else None
-    return response.status, answered - started, registration_id, answered
+    status, data, started, answered = post_registration(port, n)
+    registration_id = json.loads(data)["id"] if status == 201 else None
+    return status, answered - started, registration_id, answered
 
 
 def read_models(database_url: str) -> tuple[list[tuple[Any, ...]], Counter[str]]:

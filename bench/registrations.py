@@ -9,8 +9,6 @@ each command (SYNC_PROJECTIONS=true, the default), so each response includes tha
 
 from __future__ import annotations
 
-import http.client
-import json
 import logging
 import multiprocessing
 import sys
@@ -18,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.queues import Queue
 
-from support import backend, backends, bench_edition, percentile, registration_request
+from support import backend, backends, bench_edition, percentile, post_registration
 from werkzeug.serving import make_server
 
 from registration.app import create_app
@@ -38,15 +36,8 @@ def serve(settings: dict[str, str], ready: Queue) -> None:
 
 
 def post(port: int, n: int) -> tuple[int, float]:
-    body = json.dumps(registration_request(n))
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body,
-                       {"Content-Type": "application/json"})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response.status, time.perf_counter() - started
+    status, _, started, answered = post_registration(port, n, timeout=60)
+    return status, answered - started
 
 
 def measure(name: str, count: int) -> None:

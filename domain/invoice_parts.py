@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.invoicing import Issuer
 from domain.money import Money
 from domain.tax import TaxLine
 
@@ -55,21 +56,15 @@ class InvoiceLine:
 class IssuerSnapshot:
     """Who issued the document, with the tax numbers it shows."""
 
-    legal_name: str
-    address: tuple[str, ...] = ()
-    email: str | None = None
-    phone: str | None = None
+    issuer: Issuer
     tax_numbers: dict[str, str] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"legal_name": self.legal_name, "address": list(self.address),
-                "email": self.email, "phone": self.phone, "tax_numbers": dict(self.tax_numbers)}
+        return {**self.issuer.to_dict(), "tax_numbers": dict(self.tax_numbers)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IssuerSnapshot:
-        return cls(legal_name=data["legal_name"], address=tuple(data.get("address") or ()),
-                   email=data.get("email"), phone=data.get("phone"),
-                   tax_numbers=dict(data.get("tax_numbers") or {}))
+        return cls(Issuer.from_dict(data), dict(data.get("tax_numbers") or {}))
 
 
 @dataclass(frozen=True)

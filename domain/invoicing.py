@@ -32,6 +32,11 @@ class Issuer:
         return {"legal_name": self.legal_name, "address": list(self.address),
                 "email": self.email, "phone": self.phone}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Issuer:
+        return cls(legal_name=data["legal_name"], address=tuple(data.get("address") or ()),
+                   email=data.get("email"), phone=data.get("phone"))
+
 
 @dataclass(frozen=True)
 class InvoicingTerms:

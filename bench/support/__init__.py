@@ -7,9 +7,12 @@ PostgreSQL server (dropped afterwards) for PostgreSQL.
 from __future__ import annotations
 
 import copy
+import http.client
+import json
 import os
 import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +85,19 @@ def registration_request(n: int) -> dict[str, Any]:
     return {"attendee": attendee(n), "delegation": DELEGATIONS[n % len(DELEGATIONS)],
             "registration_type": "government" if government else "delegate",
             "discount_code": "GOUV100" if government else None}
+
+
+def post_registration(port: int, n: int, timeout: float = 120) -> tuple[int, bytes, float, float]:
+    """POST registration n to the app on `port`: status, body, when sent and when answered."""
+    body = json.dumps(registration_request(n))
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body,
+                       {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data, started, time.perf_counter()
 
 
 def percentile(values: list[float], share: int) -> float:

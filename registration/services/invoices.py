@@ -223,10 +223,7 @@ def invoicing(config: EditionConfig) -> InvoicingTerms:
 
 
 def issuer(terms: InvoicingTerms) -> IssuerSnapshot:
-    issuer = terms.issuer
-    return IssuerSnapshot(legal_name=issuer.legal_name, address=tuple(issuer.address),
-                          email=issuer.email, phone=issuer.phone,
-                          tax_numbers=dict(terms.tax_numbers))
+    return IssuerSnapshot(terms.issuer, dict(terms.tax_numbers))
 
 
 def edition_snapshot(config: EditionConfig) -> EditionSnapshot:

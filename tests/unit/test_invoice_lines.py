@@ -21,6 +21,7 @@ from domain.invoice_lines import (
     tax_point,
 )
 from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
+from domain.invoicing import Issuer
 from domain.money import Money
 from domain.numbering import InvoiceSequence
 from domain.tax import DEFAULT_TAX_RATES
@@ -130,7 +131,7 @@ def issue(lines: list[dict], host: str = "CA-QC", kind: str = "invoice") -> Invo
                                 time_zone="America/Montreal"),
         bill_to=BillTo(name="Acme"), lines=lines, issued_on=date(2019, 3, 20),
         due_on=date(2019, 4, 19), edition_id=uuid4(), number="SEUS19-0001", kind=kind,
-        refers_to_number=None, issuer=IssuerSnapshot(legal_name="Alliance"), currency=CAD,
+        refers_to_number=None, issuer=IssuerSnapshot(Issuer("Alliance")), currency=CAD,
         languages=["fr"], po_number=None, delegation=None, reason=None)
 
 
