@@ -9,10 +9,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.checkin import CheckinCode, UnknownCheckinCode, checkin_code_id
+from domain.checkin import CheckinCode, checkin_code_id
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import NotFound
+from domain.errors import NotFound, UnknownCheckinCode
 from domain.registration import Registration
 from registration.adapters.badge_layout import Badge
 from registration.adapters.badge_printer import BadgePrinter
