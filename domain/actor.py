@@ -17,6 +17,7 @@ KINDS = ("attendee", "staff", "stripe", "system", "unrecorded")
 # What the system does by itself (an operator's command-line work is "command-line", with
 # the operator's login as detail).
 JOBS = ("mailer", "rehearsal-clock", "demo-seed", "command-line", "tests", "benchmark")
+ROLES = ("admin", "finance", "desk")  # a staff member's; an admin may do everything
 
 
 @dataclass(frozen=True)

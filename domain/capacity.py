@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
+from domain.identifiers import NAMESPACE
 
 
 class Allocation(ConferenceAggregate):

@@ -16,18 +16,8 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
-from domain.errors import NotFound, Refused
-
-
-class UnknownCheckinCode(NotFound):
-    code = "unknown_checkin_code"
-    default_message = "This code is not a badge of this edition."
-
-
-class BadgeReplaced(Refused):
-    code = "badge_replaced"
-    default_message = "This badge was replaced: the place was handed to someone else."
+from domain.errors import BadgeReplaced
+from domain.identifiers import NAMESPACE
 
 
 def new_checkin_secret() -> str:

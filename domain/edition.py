@@ -6,25 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
 from domain.edition_config import EditionConfig
 from domain.edition_document import parse_edition
-from domain.errors import (
-    InvalidEdition,
-)
+from domain.errors import InvalidEdition
+from domain.identifiers import edition_id
 
-NAMESPACE = uuid5(NAMESPACE_URL, "https://conference-registration.invalid/")
 PARSED_KEPT = 32  # (edition, version) pairs whose parsed configuration is kept
 _parsed: dict[tuple[UUID, int], tuple[dict, EditionConfig]] = {}
 _parsed_lock = Lock()
-
-
-def edition_id(slug: str) -> UUID:
-    return uuid5(NAMESPACE, f"edition/{slug}")
 
 
 @dataclass(frozen=True)

@@ -84,12 +84,17 @@ class EditionConfig:
                 return discount
         raise CodeInvalid(f"The discount code {code!r} does not exist.")
 
+    def is_open(self, at: datetime) -> bool:
+        """May one register at `at`: from the opening to the closing moment, both included."""
+        return self.registration_opens <= at <= self.registration_closes
+
     def check_open(self, at: datetime) -> None:
+        if self.is_open(at):
+            return
         if at < self.registration_opens:
             opens = self.registration_opens.astimezone(self.zone)
             raise RegistrationClosed(f"Registration opens on {opens:%Y-%m-%d %H:%M}.")
-        if at > self.registration_closes:
-            raise RegistrationClosed("Registration for this edition is closed.")
+        raise RegistrationClosed("Registration for this edition is closed.")
 
     def tax_rates(self, at: datetime) -> tuple[TaxRate, ...]:
         day = at.astimezone(self.zone).date()

@@ -2,7 +2,8 @@
 
 Each carries a machine `code` and a human `message`. Three families let the web layer map them
 in one place without knowing every error: `Refused` (a business rule says no: HTTP 409),
-`Invalid` (the request names something that is wrong or unknown: 422) and `NotFound` (404).
+`Invalid` (the request names something that is wrong or unknown: 422) and `NotFound` (404);
+besides them, `WrongToken` (a manage token that does not open the registration: 403).
 """
 
 from __future__ import annotations
@@ -106,3 +107,18 @@ class InvalidEdition(Invalid):
     def __init__(self, message: str | None = None, problems: Sequence[str] = ()) -> None:
         self.problems = list(problems)
         super().__init__(message or "; ".join(self.problems) or None)
+
+
+class WrongToken(DomainError):
+    code = "wrong_token"
+    default_message = "This token does not give access to this registration."
+
+
+class UnknownCheckinCode(NotFound):
+    code = "unknown_checkin_code"
+    default_message = "This code is not a badge of this edition."
+
+
+class BadgeReplaced(Refused):
+    code = "badge_replaced"
+    default_message = "This badge was replaced: the place was handed to someone else."

@@ -11,38 +11,20 @@ Keys are kept for good (at least the 24 hours clients may rely on).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
 from domain.errors import Invalid
+from domain.identifiers import NAMESPACE
+from domain.outcome import Outcome
 
 
 class IdempotencyKeyReused(Invalid):
     code = "idempotency_key_reused"
     default_message = ("This Idempotency-Key was already used for a different request; use a "
                        "new key for a new request.")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a request achieved: the kind of thing and its ids (secrets sealed)."""
-
-    resource: str  # "registration", "payment", "invoice", "check_in", …
-    ids: tuple[str, ...]
-    sealed: tuple[str, ...] = ()  # e.g. a registration's manage token, encrypted
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"resource": self.resource, "ids": list(self.ids), "sealed": list(self.sealed)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
-        return cls(data["resource"], tuple(data["ids"]), tuple(data.get("sealed") or ()))
 
 
 def answered_request_id(scope: str, key: str) -> UUID:

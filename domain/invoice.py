@@ -16,15 +16,15 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
 from domain.errors import Invalid, Refused
+from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
+from domain.payment_details import PAYMENT_METHODS
 from domain.tax import TaxLine
 
 KINDS = ("invoice", "credit_note")
-PAYMENT_METHODS = ("bank_transfer", "cheque")
 TAX_NUMBER_THRESHOLD = Money.from_dict({"amount": "100.00", "currency": "CAD"})
 
 

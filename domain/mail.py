@@ -16,7 +16,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
+from domain.identifiers import NAMESPACE
 
 KINDS = ("confirmation", "receipt", "invoice")
 MAX_ATTEMPTS = 10

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+PAYMENT_METHODS = ("bank_transfer", "cheque")  # how money is recorded against an invoice
+
 
 @dataclass(frozen=True)
 class PaymentDetails:

@@ -15,7 +15,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
+from domain.identifiers import NAMESPACE
 
 STEP = timedelta(milliseconds=1)  # how far after the last recorded event a clock resumes
 

@@ -11,7 +11,8 @@ from eventsourcing.domain import event
 
 from domain.attendee import CORRECTABLE, Attendee, Corrections
 from domain.base import ConferenceAggregate
-from domain.errors import AlreadyCancelled, AlreadyInvoiced
+from domain.billing import billable, may_request_invoice
+from domain.errors import AlreadyCancelled, AlreadyInvoiced, AlreadyPaid, InvoicesNotOffered
 from domain.money import Money
 from domain.payment_details import PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
@@ -95,6 +96,7 @@ class Registration(ConferenceAggregate):
         self.payment_references: list[str] = []
         self.refund_references: list[str] = []
         self.invoice_number: str | None = None  # the live invoice billing this place
+        self.billed_by: list[str] = []  # every invoice that has billed it, oldest first
         self.invoiced_total: Money | None = None
         self.payment_request: dict | None = None  # the open card payment: reference, amount
         self.failure_references: list[str] = []
@@ -167,9 +169,20 @@ class Registration(ConferenceAggregate):
         self.checkin_secret = checkin_secret
         self.substitutions += 1
 
+    def terms_if_cancelled(self, policy: CancellationPolicy,
+                           at: datetime) -> CancellationTerms | None:
+        """What cancelling at `at` would keep and owe back (None: it is cancelled already).
+
+        What the attendee is shown before cancelling is what cancelling then records.
+        """
+        if self.is_cancelled:
+            return None
+        return cancellation_terms(policy, total=self.total, paid=self.paid, at=at)
+
     def cancel(self, policy: CancellationPolicy, at: datetime) -> CancellationTerms:
         self._check_active()
-        terms = cancellation_terms(policy, total=self.total, paid=self.paid, at=at)
+        terms = self.terms_if_cancelled(policy, at)
+        assert terms is not None  # not cancelled, as just checked
         self._cancelled(terms)
         return terms
 
@@ -226,18 +239,35 @@ class Registration(ConferenceAggregate):
         self.refunded = self.refunded + amount
         self.refund_references.append(reference)
 
-    def mark_invoiced(self, invoice_number: str, amount: Money) -> None:
-        """One live invoice per place (see domain.invoice)."""
-        self._check_active()
-        if self.invoice_number is not None:
+    def check_billable(self) -> None:
+        """Refuse an invoice for this place unless domain.billing lets one bill it."""
+        if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None):
+            self._check_active()
             raise AlreadyInvoiced(f"This registration is already billed by invoice "
                                   f"{self.invoice_number}.")
+
+    def check_invoice_request(self, offered: bool) -> None:
+        """Refuse the attendee's "send me an invoice" unless domain.billing lets them ask
+        (`offered`: the edition sends invoices on request)."""
+        if may_request_invoice(offered=offered, cancelled=self.is_cancelled,
+                               invoiced=self.invoice_number is not None,
+                               balance_due=self.balance_due):
+            return
+        if not offered:
+            raise InvoicesNotOffered()
+        self.check_billable()
+        raise AlreadyPaid("This registration is already paid.")
+
+    def mark_invoiced(self, invoice_number: str, amount: Money) -> None:
+        """One live invoice per place (see domain.invoice)."""
+        self.check_billable()
         self._invoiced(invoice_number, amount)
 
     @event(Invoiced)
     def _invoiced(self, invoice_number: str, amount: Money) -> None:
         self.invoice_number = invoice_number
         self.invoiced_total = amount
+        self.billed_by.append(invoice_number)
 
     @event(InvoiceCancelled)
     def _invoice_cancelled(self, invoice_number: str, total: Money) -> None:

@@ -6,11 +6,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from domain.actor import ROLES
 from domain.base import ConferenceAggregate
-from domain.edition import NAMESPACE
 from domain.errors import DuplicateEmail
-
-ROLES = ("admin", "finance", "desk")
+from domain.identifiers import NAMESPACE
 
 
 def staff_id(name: str) -> UUID:

@@ -14,10 +14,10 @@ from eventsourcing.persistence import Transcoding
 from domain.actor import Actor
 from domain.attendee import Attendee, Corrections
 from domain.edition import EditionDocument
-from domain.idempotency import Outcome
 from domain.invoice_lines import BillTo
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
+from domain.outcome import Outcome
 from domain.payment import Shares
 from domain.payment_details import PaymentDetails
 from domain.policy import CancellationTerms

@@ -13,7 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 from registration.clock import Clock
 from registration.config import Settings
 from registration.following import FollowerStopped
-from registration.web.ratelimit import RateLimiter
+from registration.web.common.ratelimit import RateLimiter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,25 +48,14 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     app.extensions["rate_limiter"] = RateLimiter(settings.rate_limit_per_minute)
 
     from registration.cli import register_commands
-    from registration.web.acting import install_actors
-    from registration.web.api import api
-    from registration.web.checkout import checkout
-    from registration.web.desk import desk
-    from registration.web.docs import docs
-    from registration.web.errors import register_error_handlers
-    from registration.web.finance import finance
-    from registration.web.freshness import install_freshness
-    from registration.web.pages import install_pages
-    from registration.web.payments import payments
-    from registration.web.webhooks import webhooks
+    from registration.web import api, attendee, staff
+    from registration.web.common.acting import install_actors
+    from registration.web.common.errors import register_error_handlers
+    from registration.web.common.freshness import install_freshness
+    from registration.web.common.pages import install_pages
 
-    app.register_blueprint(api)
-    app.register_blueprint(desk)
-    app.register_blueprint(docs)
-    app.register_blueprint(finance)
-    app.register_blueprint(payments)
-    app.register_blueprint(webhooks)
-    app.register_blueprint(checkout)
+    for blueprint in (*api.BLUEPRINTS, *attendee.BLUEPRINTS, *staff.BLUEPRINTS):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_commands(app)
     install_pages(app, PROJECT_ROOT / "translations", settings.secure_cookies)

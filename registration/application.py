@@ -15,8 +15,9 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.capacity import Allocation
-from domain.edition import Edition, edition_id
+from domain.edition import Edition
 from domain.errors import Conflict, DomainError, NotFound
+from domain.identifiers import edition_id
 from domain.numbering import InvoiceSequence
 from domain.transcodings import value_transcodings
 from registration.idempotency import Claim

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.idempotency import AnsweredRequest, Outcome, answered_request_id
+from domain.idempotency import AnsweredRequest, answered_request_id
+from domain.outcome import Outcome
 
 
 class Replayed(Exception):

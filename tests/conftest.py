@@ -40,7 +40,7 @@ LOOPBACK = ("127.", "::1", "localhost", "/")
 @pytest.fixture(autouse=True)
 def acting_in_tests() -> Iterator[None]:
     """What a test records outside a request is done by "the tests" (a request acts as
-    whoever makes it: see registration.web.acting)."""
+    whoever makes it: see registration.web.common.acting)."""
     with acting_as(Actor.system("tests")):
         yield
 

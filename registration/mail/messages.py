@@ -30,7 +30,7 @@ from registration.adapters.invoice_document import render_invoice
 from registration.application import Conference
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import Ledger
-from registration.web.i18n import LANGUAGES, load_catalogs
+from registration.web.common.i18n import LANGUAGES, load_catalogs
 
 
 @dataclass(frozen=True)

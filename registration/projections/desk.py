@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.edition import edition_id
 from domain.edition_config import EditionConfig
+from domain.identifiers import edition_id
 from registration.projections.attendance import NO_DELEGATION, RegistrationRow, searchable
 from registration.projections.store import ReadModelStore, placeholders
 

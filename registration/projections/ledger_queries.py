@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,10 @@ class InvoiceView:
                    credited=row.amount("credited"), balance=row.amount("balance"),
                    status=row.status, credit_notes=credit_notes)
 
+    def bills(self, registration_id: str) -> bool:
+        return any(line.get("registration_id") == registration_id
+                   for line in self.document["lines"])
+
 
 class Ledger:
     def __init__(self, store: ReadModelStore) -> None:
@@ -47,6 +52,19 @@ class Ledger:
             {"number": number})
         return InvoiceView.from_row(LedgerRow.from_mapping(found[0]),
                                     tuple(n["number"] for n in notes))
+
+    def billing(self, registration_id: str, invoices: Iterable[str]) -> list[InvoiceView]:
+        """The `invoices` that billed a place, oldest first, each followed by its credit notes
+        crediting that place; a document the ledger does not show yet is left out."""
+        found: list[InvoiceView] = []
+        for number in invoices:
+            view = self.view(number)
+            if view is None:
+                continue
+            found.append(view)
+            notes = (self.view(n) for n in view.credit_notes)
+            found.extend(note for note in notes if note is not None and note.bills(registration_id))
+        return found
 
     def rows(
         self, edition_id: str, *, delegation: str | None = None, status: str | None = None,

@@ -7,8 +7,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from domain.edition import edition_id
+from domain.billing import billable
 from domain.edition_config import EditionConfig
+from domain.identifiers import edition_id
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
 from registration.projections.runner import ReadModels
@@ -42,6 +43,12 @@ class Queries:
             "ORDER BY delegation, last_name, first_name",
             {"edition_id": str(edition_id(config.slug))})
         return [RegistrationRow.from_mapping(r) for r in rows]
+
+    def billable(self, config: EditionConfig, delegation: str) -> list[RegistrationRow]:
+        """The delegation's places an invoice may bill now (domain.billing), by name."""
+        rows = [r for r in self.registrations(config) if r.delegation == delegation
+                and billable(cancelled=not r.attending, invoiced=r.invoiced)]
+        return sorted(rows, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
 
 
 def attendance_report(

@@ -13,6 +13,7 @@ from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock
 from registration.config import Settings
+from registration.idempotency import Claim
 from registration.mail.outbox import LinkSeal
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
@@ -99,6 +100,14 @@ class Services:
 
     def health(self) -> Health:
         return check_health([self.read_models.follower, self.mail.follower])
+
+    def log_head(self) -> int:
+        """The position of the last event recorded (0 for an empty log)."""
+        return self.app.recorder.max_notification_id() or 0
+
+    def check_claim(self, claim: Claim) -> None:
+        """Raise Replayed at once if the claim's key was answered before."""
+        claim.check(self.app.find)
 
     def close(self) -> None:
         if self.mail_sender is not None:

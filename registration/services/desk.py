@@ -9,10 +9,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.checkin import CheckinCode, UnknownCheckinCode, checkin_code_id
+from domain.checkin import CheckinCode, checkin_code_id
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import NotFound
+from domain.errors import NotFound, UnknownCheckinCode
 from domain.registration import Registration
 from registration.adapters.badge_layout import Badge
 from registration.adapters.badge_printer import BadgePrinter
@@ -22,6 +22,7 @@ from registration.idempotency import Claim
 from registration.projections.attendance import RegistrationRow
 from registration.projections.desk import BadgeFilter, badge_rows, search_attendees
 from registration.projections.store import ReadModelStore
+from registration.services.views import RegistrationView, registration_view
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,15 @@ class PrintedBadges:
 
 @dataclass(frozen=True)
 class CheckIn:
-    registration: Registration
-    config: EditionConfig
+    registration: RegistrationView
     first_scan: bool
 
     @property
     def at(self) -> datetime:
-        assert self.registration.checked_in_at is not None
-        return self.registration.checked_in_at.astimezone(self.config.zone)
+        """When they were checked in, in the edition's time zone."""
+        registration = self.registration
+        assert registration.checked_in_at is not None
+        return registration.checked_in_at.astimezone(registration.edition.zone)
 
 
 def badge_of(registration: Registration, config: EditionConfig) -> Badge:
@@ -130,15 +132,19 @@ class DeskService:
                 raise UnknownCheckinCode()
             first_scan = registration.check_in(by, self.clock())
             changed: list[Aggregate] = [registration] if first_scan else []
-            return changed, CheckIn(registration, edition.config, first_scan)
+            return changed, CheckIn(registration_view(registration, edition.config), first_scan)
 
         return self.app.decide(decision, idempotency)
+
+    def check_in_registration(self, registration_id: UUID, by: str) -> CheckIn:
+        """Admit the attendee staff picked on the desk's page, as if their badge were scanned."""
+        registration = self._registration(registration_id)
+        return self.check_in(self._config(registration).slug, registration.checkin_secret, by)
 
     def scan(self, registration_id: UUID, first_scan: bool) -> CheckIn:
         """A check-in as it was answered (for a repeated request)."""
         registration = self._registration(registration_id)
-        config = self.app.load(registration.edition_id, Edition, "edition").config
-        return CheckIn(registration, config, first_scan)
+        return CheckIn(registration_view(registration, self._config(registration)), first_scan)
 
     def attendees(self, slug: str, query: str) -> list[RegistrationRow]:
         return search_attendees(self.store, self.app.edition(slug).config, query)

@@ -8,6 +8,7 @@ racing requests never get the same one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import Invalid, InvoicesNotOffered, NotFound, UnknownRegistrationType
+from domain.errors import Invalid, NotFound, UnknownRegistrationType
 from domain.invoice import Invoice, UnknownRegistration, invoice_id
 from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point
 from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
@@ -29,6 +30,13 @@ from domain.registration import Registration
 from registration.application import Conference
 from registration.clock import Clock
 from registration.idempotency import Claim
+
+
+@dataclass(frozen=True)
+class InvoiceRef:
+    """The invoice or credit note a command issued or paid; read it from the ledger."""
+
+    number: str
 
 
 class InvoiceService:
@@ -45,10 +53,14 @@ class InvoiceService:
             raise NotFound(f"There is no invoice {number}.")
         return invoice
 
+    def currency(self, number: str) -> str:
+        """The currency of the document's amounts (and of payments against it)."""
+        return self.get(number).currency
+
     def issue(
         self, slug: str, registration_ids: Sequence[UUID], bill_to: BillTo,
         po_number: str | None = None, idempotency: Claim | None = None,
-    ) -> Invoice:
+    ) -> InvoiceRef:
         """One invoice billing the given registrations of the edition (one or a delegation's)."""
         if len(set(registration_ids)) != len(registration_ids):
             raise Invalid("A registration appears twice in the request.")
@@ -56,7 +68,7 @@ class InvoiceService:
             raise Invalid("Name at least one registration to bill.")
         moment = self.clock()
 
-        def decision() -> tuple[list[Aggregate], Invoice]:
+        def decision() -> tuple[list[Aggregate], InvoiceRef]:
             edition = self.app.edition(slug)
             config = edition.config
             registrations = [self._registration(r, edition.id) for r in registration_ids]
@@ -77,19 +89,19 @@ class InvoiceService:
             )
             for registration, line in zip(registrations, lines, strict=True):
                 registration.mark_invoiced(number, Money.from_dict(line["total"]))
-            return [invoice, sequence, *registrations], invoice
+            return [invoice, sequence, *registrations], InvoiceRef(number)
 
         return self.app.decide(decision, idempotency)
 
     def issue_for_holder(
         self, registration_id: UUID, bill_to: BillTo | None, po_number: str | None = None,
         idempotency: Claim | None = None,
-    ) -> Invoice:
-        """An attendee asks to be invoiced instead of paying by card."""
+    ) -> InvoiceRef:
+        """An attendee asks to be invoiced instead of paying by card (domain.billing says
+        when they may)."""
         registration = self.app.load(registration_id, Registration, "registration")
         edition = self.app.load(registration.edition_id, Edition, "edition")
-        if not edition.config.invoices_on_request:
-            raise InvoicesNotOffered()
+        registration.check_invoice_request(edition.config.invoices_on_request)
         attendee = registration.attendee
         default = BillTo(name=attendee.organisation or attendee.full_name,
                          contact=attendee.full_name, email=attendee.email,
@@ -100,17 +112,17 @@ class InvoiceService:
     def record_payment(
         self, number: str, amount: Money, method: str, reference: str, received_on: date,
         idempotency: Claim | None = None,
-    ) -> Invoice:
+    ) -> InvoiceRef:
         """A bank transfer or cheque against an invoice, shared out to the places it pays.
 
         Each registration gets the part of the payment that settles it (in line order); a
         reference already recorded changes nothing.
         """
 
-        def decision() -> tuple[list[Aggregate], Invoice]:
+        def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
             if not invoice.record_payment(amount, method, reference, received_on):
-                return [], invoice
+                return [], InvoiceRef(number)
             remaining = amount
             paid: list[Aggregate] = []
             for registration_id in invoice.uncredited():
@@ -122,15 +134,15 @@ class InvoiceService:
                     invoice=number, received_on=received_on.isoformat()))
                 remaining -= share
                 paid.append(registration)
-            return [invoice, *paid], invoice
+            return [invoice, *paid], InvoiceRef(number)
 
         return self.app.decide(decision, idempotency)
 
     def cancel(self, number: str, reason: str | None = None,
-               idempotency: Claim | None = None) -> Invoice:
+               idempotency: Claim | None = None) -> InvoiceRef:
         """Finance cancels what an invoice still bills: a credit note, and the places freed."""
 
-        def decision() -> tuple[list[Aggregate], Invoice]:
+        def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
             ids = invoice.check_creditable(invoice.uncredited())
             zero = Money.zero(invoice.currency)
@@ -140,7 +152,7 @@ class InvoiceService:
             for registration in registrations:
                 if registration.invoice_number == number:
                     registration.unmark_invoiced()
-            return [note, sequence, invoice, *registrations], note
+            return [note, sequence, invoice, *registrations], InvoiceRef(note.number)
 
         return self.app.decide(decision, idempotency)
 

@@ -20,6 +20,7 @@ from registration.adapters.stripe_gateway import GatewayUnavailable
 from registration.application import Conference
 from registration.services.payments import PaymentService
 from registration.services.registrations import RegistrationService
+from registration.services.views import RegistrationView
 
 
 class CancellationService:
@@ -28,7 +29,7 @@ class CancellationService:
         self.payments = payments
         self.app = payments.app
 
-    def cancel(self, registration_id: UUID) -> Registration:
+    def cancel(self, registration_id: UUID) -> RegistrationView:
         """Cancel under the policy, then refund what it owes; a retry completes the refund."""
         registration = self.registrations.get(registration_id)
         if not registration.is_cancelled:
@@ -41,7 +42,7 @@ class CancellationService:
             if self.registrations.get(registration_id).standing.refund_owed.is_zero:
                 raise
         self.refund(registration_id)
-        return self.registrations.get(registration_id)
+        return self.registrations.view(registration_id)
 
     def refund(self, registration_id: UUID) -> None:
         attempt = self.app.decide(lambda: self._claim(registration_id))

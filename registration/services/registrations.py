@@ -1,8 +1,11 @@
-"""Commands on registrations: register, correct, substitute, cancel, and reading history."""
+"""Commands on registrations: register, correct, substitute, cancel, and reading history.
+
+The web layer gets `RegistrationView`s; `get` (the aggregate) is for the service layer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,17 +13,26 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.attendee import Attendee
 from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
 from domain.checkin import CheckinCode, checkin_code_id, new_checkin_secret
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import AllotmentExhausted, CodeExhausted, DuplicateEmail, Refused, SoldOut
+from domain.errors import (
+    AllotmentExhausted,
+    CodeExhausted,
+    DuplicateEmail,
+    Refused,
+    SoldOut,
+    WrongToken,
+)
 from domain.policy import CancellationTerms
-from domain.registration import Attendee, Registration
-from registration.application import Conference, new_secret, secret_hash
+from domain.registration import Registration
+from registration.application import Conference, new_secret, same_secret, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
 from registration.services.history import HistoryEntry, history_entry
+from registration.services.views import RegistrationView, registration_view
 
 CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
 RegistrationHook = Callable[[Registration, str], list[Aggregate]]
@@ -28,8 +40,8 @@ RegistrationHook = Callable[[Registration, str], list[Aggregate]]
 
 @dataclass(frozen=True)
 class NewRegistration:
-    registration: Registration
-    manage_token: str
+    registration: RegistrationView
+    manage_token: str  # shown once: only its hash is kept
 
 
 class RegistrationService:
@@ -69,7 +81,7 @@ class RegistrationService:
             consequences = [aggregate for hook in self.registration_hooks
                             for aggregate in hook(registration, token)]
             return [registration, claim, checkin, *allocations, *consequences], NewRegistration(
-                registration, token)
+                registration_view(registration, config), token)
 
         return self.app.decide(decision, idempotency)
 
@@ -127,7 +139,36 @@ class RegistrationService:
     def get(self, registration_id: UUID) -> Registration:
         return self.app.load(registration_id, Registration, "registration")
 
-    def correct_details(self, registration_id: UUID, changes: Mapping[str, Any]) -> Registration:
+    def _config(self, registration: Registration) -> EditionConfig:
+        return self.app.load(registration.edition_id, Edition, "edition").config
+
+    def _view(self, registration: Registration) -> RegistrationView:
+        return registration_view(registration, self._config(registration))
+
+    def view(self, registration_id: UUID) -> RegistrationView:
+        return self._view(self.get(registration_id))
+
+    def for_holder(self, registration_id: UUID, token: str) -> RegistrationView:
+        """The registration, for the holder of its manage token (else WrongToken)."""
+        registration = self.get(registration_id)
+        if not same_secret(token, registration.manage_token_hash):
+            raise WrongToken()
+        return self._view(registration)
+
+    def held_by(self, registration_ids: Sequence[UUID], token: str | None) -> UUID | None:
+        """The one of these registrations whose manage token is `token`, if any."""
+        registrations = [self.get(registration_id) for registration_id in registration_ids]
+        return next((r.id for r in registrations if same_secret(token, r.manage_token_hash)),
+                    None)
+
+    def refund_preview(self, registration_id: UUID) -> CancellationTerms | None:
+        """What cancelling now would keep and owe back, recording nothing (None: cancelled)."""
+        registration = self.get(registration_id)
+        policy = self._config(registration).cancellation_policy
+        return registration.terms_if_cancelled(policy, self.clock())
+
+    def correct_details(self, registration_id: UUID,
+                        changes: Mapping[str, Any]) -> RegistrationView:
         def decision() -> tuple[list[Aggregate | None], Registration]:
             registration = self.get(registration_id)
             registration.correct_details({})  # a cancelled registration is refused first
@@ -136,9 +177,9 @@ class RegistrationService:
             registration.correct_details(changes)
             return [registration, *claims], registration
 
-        return self.app.decide(decision)
+        return self._view(self.app.decide(decision))
 
-    def substitute(self, registration_id: UUID, attendee: Attendee) -> Registration:
+    def substitute(self, registration_id: UUID, attendee: Attendee) -> RegistrationView:
         """Another person takes the place, at the price already agreed."""
 
         def decision() -> tuple[list[Aggregate | None], Registration]:
@@ -151,7 +192,7 @@ class RegistrationService:
             new_code = CheckinCode.issue(registration.checkin_secret, registration.id)
             return [registration, *claims, old_code, new_code], registration
 
-        return self.app.decide(decision)
+        return self._view(self.app.decide(decision))
 
     def _move_claim(self, registration: Registration, email: str) -> list[Aggregate | None]:
         """Release the current address and claim `email`, when they differ."""
@@ -165,8 +206,7 @@ class RegistrationService:
 
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
-            config = self.app.load(registration.edition_id, Edition, "edition").config
-            terms = registration.cancel(config.cancellation_policy, moment)
+            terms = registration.cancel(self._config(registration).cancellation_policy, moment)
             allocations = []
             for resource in registration.holds:
                 allocation = self.app.load(

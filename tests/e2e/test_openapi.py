@@ -6,7 +6,7 @@ import re
 
 from openapi_spec_validator import validate
 
-from registration.web.openapi import PATH_VARIABLE
+from registration.web.api.openapi import PATH_VARIABLE
 
 
 def api_routes(app) -> set[tuple[str, str]]:

@@ -18,7 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from registration.services.container import Services
-from registration.web import freshness
+from registration.web.common import freshness
 from tests.support import editions
 
 SLUG = "test-montreal"

@@ -52,7 +52,7 @@ def test_a_restart_with_an_earlier_clock_start_continues_after_the_last_event_an
         services_of(first).editions.load(editions.edition())
         registered = services_of(first).registrations.register(
             "test-montreal", Attendee(**editions.attendee(1)), "delegate", "QC")
-        recorded_at = registered.registration.modified_on
+        recorded_at = registered.registration.updated_at
         assert services_of(first).clock_note is None
     with process(url, tmp_path, START) as restarted:
         services = services_of(restarted)

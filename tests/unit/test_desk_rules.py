@@ -8,9 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from domain.checkin import BadgeReplaced, CheckinCode, checkin_code_id
+from domain.checkin import CheckinCode, checkin_code_id
 from domain.edition_document import parse_edition
-from domain.errors import AlreadyCancelled, InvalidEdition
+from domain.errors import AlreadyCancelled, BadgeReplaced, InvalidEdition
 from domain.policy import CancellationPolicy
 from domain.pricing import PriceTier, RegistrationType, price_quote
 from domain.registration import Attendee, Registration

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from domain.money import Money
-from registration.web import i18n
+from registration.web.common import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("registration/web/**.py", "python"), ("templates/**.html", "jinja2"),

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask, g
 
 from domain import errors
-from registration.web import i18n
-from registration.web.refusals import refusal_message
+from registration.web.common import i18n
+from registration.web.common.refusals import refusal_message
 from tests.unit.test_page_translations import ROOT
 
 CATALOGS = i18n.load_catalogs(ROOT / "translations")

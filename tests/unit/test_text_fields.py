@@ -7,11 +7,11 @@ from flask import Flask, g
 from marshmallow import ValidationError
 
 from domain import text
-from registration.web import i18n
-from registration.web.finance_schemas import BillToSchema, InvoiceCancellationSchema
-from registration.web.forms import validate
-from registration.web.schemas import AttendeeSchema, RegistrationRequestSchema
-from registration.web.text_fields import MESSAGES
+from registration.web.common import i18n
+from registration.web.common.finance_schemas import BillToSchema, InvoiceCancellationSchema
+from registration.web.common.forms import validate
+from registration.web.common.schemas import AttendeeSchema, RegistrationRequestSchema
+from registration.web.common.text_fields import MESSAGES
 from tests.unit.test_page_translations import ROOT
 
 CATALOGS = i18n.load_catalogs(ROOT / "translations")

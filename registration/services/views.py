@@ -1,0 +1,93 @@
+"""What the services hand the web layer: frozen views, never the aggregates themselves.
+
+A view is built here, inside the service layer, from an aggregate just loaded or decided,
+with what the pages and the JSON API show of it. The web layer reads views, read-model
+rows and other results; it never loads, changes or even imports an aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.attendee import Attendee
+from domain.billing import may_request_invoice
+from domain.edition_config import EditionConfig
+from domain.money import Money
+from domain.policy import CancellationTerms
+from domain.pricing import PriceQuote
+from domain.registration import Registration
+from domain.staff import StaffMember
+from domain.standing import Standing
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    id: UUID
+    edition: EditionConfig  # the edition's configuration as it is now
+    attendee: Attendee
+    registration_type: str
+    delegation: str | None
+    quote: PriceQuote  # frozen when registering
+    total: Money  # what the place costs: the quote's total, or what its live invoice bills
+    paid: Money  # everything received
+    refunded: Money  # everything sent back
+    standing: Standing  # status, attending, balance due, refund owed (domain.standing)
+    substitutions: int
+    cancellation: CancellationTerms | None
+    invoice_number: str | None  # the live invoice billing the place
+    invoices: tuple[str, ...]  # every invoice that has billed it, oldest first
+    payment_reference: str | None  # the card payment last opened for it
+    may_request_invoice: bool  # offered "send me an invoice instead" (domain.billing)
+    badge_prints: int
+    checked_in_at: datetime | None
+    registered_at: datetime
+    updated_at: datetime
+
+    @property
+    def status(self) -> str:
+        return self.standing.status
+
+    @property
+    def balance_due(self) -> Money:
+        return self.standing.balance_due
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancellation is not None
+
+
+def registration_view(registration: Registration, config: EditionConfig) -> RegistrationView:
+    """The view of `registration`, whose edition is configured as `config`."""
+    standing = registration.standing
+    invoiced = registration.invoice_number is not None
+    request = registration.payment_request
+    return RegistrationView(
+        id=registration.id, edition=config, attendee=registration.attendee,
+        registration_type=registration.registration_type, delegation=registration.delegation,
+        quote=registration.quote, total=registration.total, paid=registration.paid,
+        refunded=registration.refunded, standing=standing,
+        substitutions=registration.substitutions, cancellation=registration.cancellation,
+        invoice_number=registration.invoice_number, invoices=tuple(registration.billed_by),
+        payment_reference=request["reference"] if request else None,
+        may_request_invoice=may_request_invoice(
+            offered=config.invoices_on_request, cancelled=registration.is_cancelled,
+            invoiced=invoiced, balance_due=standing.balance_due),
+        badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,
+        registered_at=registration.created_on, updated_at=registration.modified_on,
+    )
+
+
+@dataclass(frozen=True)
+class StaffView:
+    id: UUID
+    name: str
+    role: str
+    email: str | None  # to sign in to the pages (None: a bearer token only)
+    credentials: str  # changes whenever the password does: a session from before ends
+
+
+def staff_view(member: StaffMember) -> StaffView:
+    return StaffView(id=member.id, name=member.name, role=member.role, email=member.email,
+                     credentials=(member.password_hash or "")[-16:])

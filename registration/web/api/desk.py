@@ -1,0 +1,146 @@
+"""The registration desk's API: badges as PDFs, QR check-in, attendee search (desk role)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, request
+
+from domain.outcome import Outcome
+from registration.projections.attendance import RegistrationRow
+from registration.projections.desk import BadgeFilter
+from registration.services.desk import CheckIn
+from registration.web.common.auth import current_staff, staff_required
+from registration.web.common.desk_schemas import (
+    AttendeeQuerySchema,
+    BadgeBatchQuerySchema,
+    BadgeQuerySchema,
+    CheckInRequestSchema,
+)
+from registration.web.common.http import body, parse_id, pdf_response, services
+from registration.web.common.idempotency import claim, replays
+from registration.web.common.schemas import load_json
+
+desk = Blueprint("desk", __name__, url_prefix="/api")
+
+
+def staff_name() -> str:
+    staff = current_staff()
+    assert staff is not None  # staff_required ran first
+    return staff.name
+
+
+@desk.get("/registrations/<registration_id>/badge.pdf")
+@staff_required("desk")
+def badge(registration_id: str) -> Any:
+    """Print one attendee's badge (a PDF); each print is recorded, reprints counted.
+    ---
+    parameters: [{in: query, schema: BadgeQuerySchema}]
+    responses:
+      200: {description: "The badge, one page on the stock.", content: {application/pdf: {}}}
+      409: {description: "The registration is cancelled: it gets no badge."}
+    """
+    query = BadgeQuerySchema().load(request.args)
+    document = services().desk.badge(parse_id(registration_id), staff_name(), query["stock"])
+    return pdf_response(document, f"badge-{registration_id}")
+
+
+@desk.get("/editions/<slug>/badges.pdf")
+@staff_required("desk")
+def badges(slug: str) -> Any:
+    """Print a batch of badges as one PDF, by delegation then last name.
+    ---
+    parameters: [{in: query, schema: BadgeBatchQuerySchema}]
+    responses:
+      200: {description: "The badges (`X-Badge-Count` says how many).",
+            content: {application/pdf: {}}}
+      404: {description: "No edition with this slug, or no badge matches the filters."}
+      422: {description: "Unknown delegation or registration type, or an invalid filter."}
+    """
+    query = BadgeBatchQuerySchema().load(request.args)
+    which = BadgeFilter(query["delegation"], query["registration_type"], query["not_printed"],
+                        query["only_paid"])
+    printed = services().desk.badges(slug, which, staff_name(), query["stock"])
+    response = pdf_response(printed.pdf, f"badges-{slug}-{query['delegation'] or 'all'}")
+    response.headers["X-Badge-Count"] = str(printed.count)
+    return response
+
+
+def check_in_outcome(result: CheckIn) -> Outcome:
+    return Outcome("check_in" if result.first_scan else "already_checked_in",
+                   (str(result.registration.id),))
+
+
+def checked_in_again(outcome: Outcome) -> Any:
+    first_scan = outcome.resource == "check_in"
+    result = services().desk.scan(UUID(outcome.ids[0]), first_scan)
+    return check_in_json(result), 201 if first_scan else 200
+
+
+@desk.post("/editions/<slug>/check-ins")
+@staff_required("desk")
+@replays(checked_in_again)
+def check_in(slug: str) -> Any:
+    """Check an attendee in with the code scanned from their badge.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: CheckInRequestSchema}}}
+    responses:
+      201: {description: "Checked in: who, delegation, type and payment status."}
+      200: {description: "Already checked in (no new check-in): `message` says since when."}
+      404: {description: "The code is not a badge of this edition."}
+      409: {description: "The registration is cancelled, or the badge was replaced."}
+    """
+    code = load_json(CheckInRequestSchema(), body())["code"]
+    result = services().desk.check_in(slug, code, staff_name(),
+                                      idempotency=claim(check_in_outcome))
+    return check_in_json(result), 201 if result.first_scan else 200
+
+
+@desk.get("/editions/<slug>/attendees")
+@staff_required("desk")
+def attendees(slug: str) -> Any:
+    """Find attendees by name, e-mail, organisation or delegation (accents optional).
+    ---
+    parameters: [{in: query, schema: AttendeeQuerySchema}]
+    responses:
+      200: {description: "`attendees`: at most 50, by delegation then last name."}
+    """
+    query = AttendeeQuerySchema().load(request.args)
+    return {"attendees": [attendee_json(row) for row in services().desk.attendees(
+        slug, query["q"])]}
+
+
+def check_in_json(result: CheckIn) -> dict[str, Any]:
+    registration = result.registration
+    config = registration.edition
+    attendee = registration.attendee
+    at, language = f"{result.at:%H:%M}", config.languages[0]
+    return {
+        "status": "checked_in" if result.first_scan else "already_checked_in",
+        "message": f"Checked in at {at}." if result.first_scan
+        else f"Already checked in at {at}.",
+        "checked_in_at": result.at.isoformat(),
+        "registration": str(registration.id),
+        "attendee": {"first_name": attendee.first_name, "last_name": attendee.last_name,
+                     "organisation": attendee.organisation},
+        "delegation": {"code": registration.delegation,
+                       "name": config.delegation(registration.delegation).name(language)}
+        if registration.delegation else None,
+        "registration_type": {"code": registration.registration_type,
+                              "name": config.registration_type(
+                                  registration.registration_type).name(language)},
+        "payment": {"status": registration.status,
+                    "balance_due": str(registration.balance_due.amount),
+                    "currency": registration.balance_due.currency},
+    }
+
+
+def attendee_json(row: RegistrationRow) -> dict[str, Any]:
+    return {
+        "registration": row.registration_id, "first_name": row.first_name,
+        "last_name": row.last_name, "email": row.email, "organisation": row.organisation,
+        "delegation": row.delegation or None, "registration_type": row.registration_type,
+        "status": row.status, "badge_prints": row.badge_prints,
+        "checked_in_at": row.checked_in_at,
+    }

@@ -1,0 +1,100 @@
+"""How the API shows editions, quotes and registrations, amounts as strings with currency."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.edition_config import EditionConfig
+from domain.policy import CancellationTerms
+from domain.pricing import PriceQuote
+from registration.services.views import RegistrationView
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def quote_json(quote: PriceQuote) -> dict[str, Any]:
+    return {
+        "registration_type": quote.registration_type,
+        "tier": quote.tier,
+        "currency": quote.currency,
+        "list_price": str(quote.list_price.amount),
+        "early_bird_applied": quote.early_bird_applied,
+        "early_bird_until": iso(quote.early_bird_until),
+        "early_bird_discount": str(quote.early_bird_discount.amount),
+        "discount_code": quote.code,
+        "code_discount": str(quote.code_discount.amount),
+        "subtotal": str(quote.subtotal.amount),
+        "taxes": [
+            {"code": line.code, "name": line.name("en"), "rate": str(line.rate),
+             "base": str(line.base.amount), "amount": str(line.amount.amount),
+             "registration_number": line.registration_number}
+            for line in quote.tax_lines
+        ],
+        "tax_total": str(quote.tax_total.amount),
+        "total": str(quote.total.amount),
+        "quoted_at": iso(quote.quoted_at),
+    }
+
+
+def terms_json(terms: CancellationTerms) -> dict[str, Any]:
+    return {
+        "refund_percent": str(terms.refund_percent),
+        "retained": str(terms.retained.amount),
+        "refund_owed": str(terms.refund_owed.amount),
+        "currency": terms.refund_owed.currency,
+    }
+
+
+def registration_json(registration: RegistrationView) -> dict[str, Any]:
+    return {
+        "id": str(registration.id),
+        "edition": registration.edition.slug,
+        "status": registration.status,
+        "registration_type": registration.registration_type,
+        "delegation": registration.delegation,
+        "attendee": registration.attendee.to_dict(),
+        "quote": quote_json(registration.quote),
+        "paid": str(registration.paid.amount),
+        "refunded": str(registration.refunded.amount),
+        "balance_due": str(registration.balance_due.amount),
+        "substitutions": registration.substitutions,
+        "cancellation": terms_json(registration.cancellation) if registration.cancellation
+        else None,
+        "registered_at": iso(registration.registered_at),
+        "updated_at": iso(registration.updated_at),
+    }
+
+
+def edition_json(config: EditionConfig, now: datetime) -> dict[str, Any]:
+    return {
+        "slug": config.slug,
+        "names": dict(config.names),
+        "host": config.host,
+        "venue": dict(config.venue),
+        "starts_on": config.starts_on.isoformat(),
+        "ends_on": config.ends_on.isoformat(),
+        "time_zone": config.time_zone,
+        "currency": config.currency,
+        "languages": list(config.languages),
+        "registration_opens": iso(config.registration_opens),
+        "registration_closes": iso(config.registration_closes),
+        "registration_open": config.is_open(now),
+        "registration_types": [
+            {
+                "code": t.code, "names": dict(t.names), "capacity": t.capacity,
+                "color": t.color,
+                "current_price": quote_json(config.quote(t.code, None, now)),
+                "tiers": [{"name": tier.name, "price": str(tier.price),
+                           "until": iso(tier.until), "early_bird": tier.early_bird}
+                          for tier in t.tiers],
+            }
+            for t in config.registration_types
+        ],
+        "delegations": [
+            {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment}
+            for d in config.delegations
+        ],
+    }

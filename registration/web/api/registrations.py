@@ -1,0 +1,255 @@
+"""The JSON API of editions and registrations: thin translations from HTTP to service calls.
+
+Its blueprint is the `api` one; finance, the desk and card payments have theirs beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, request
+
+from domain.outcome import Outcome
+from registration.web.api.access import registration_for_caller
+from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
+from registration.web.common.auth import current_staff, staff_required
+from registration.web.common.http import body, in_zone, parse_as_of, services
+from registration.web.common.idempotency import (
+    claim,
+    manage_token,
+    registration_outcome,
+    replays,
+)
+from registration.web.common.ratelimit import rate_limited
+from registration.web.common.schemas import (
+    AttendeeSchema,
+    CorrectionSchema,
+    QuoteRequestSchema,
+    RegistrationRequestSchema,
+    SubstitutionSchema,
+    load_json,
+)
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api.get("/health")
+def health() -> Any:
+    """Whether the service can work: its database, and how far each follower of the log is.
+    ---
+    security: []
+    responses:
+      200:
+        description: >-
+          `status` ok; `log_head`, the id of the last recorded event; `followers`, each
+          (`read_models`, `mail`) with its `position` in the log, its `lag` in events and
+          whether it has `stopped` on an event it cannot apply.
+      503:
+        description: >-
+          The database is unreachable, or a follower has stopped on an error (the event's
+          id and the time are given; staff also see the error).
+    """
+    report = services().health().to_dict()
+    staff = current_staff()
+    if staff is None or staff.role != "admin":
+        for follower in report["followers"]:
+            if follower["error"]:
+                follower["error"] = {k: v for k, v in follower["error"].items() if k != "error"}
+        if report["database"] != "ok":
+            report["database"] = "unreachable"
+    return report, 200 if report["status"] == "ok" else 503
+
+
+@api.get("/editions")
+def list_editions() -> Any:
+    """List the editions, each with its registration types at today's prices and delegations.
+    ---
+    responses:
+      200: {description: "`editions`: a list of editions, each as for one edition."}
+    """
+    now = services().clock()
+    configs = [services().editions.config(doc["slug"])
+               for doc in services().queries.edition_documents()]
+    return {"editions": [edition_json(c, now) for c in configs]}
+
+
+@api.get("/editions/<slug>")
+def show_edition(slug: str) -> Any:
+    """Show one edition: dates, venue, registration types with current prices, delegations.
+
+    Each type's `current_price` is a full quote as of now: early bird when it applies, taxes
+    of the host jurisdiction, one line per tax.
+    ---
+    responses:
+      200:
+        description: >-
+          The edition, with `registration_open` telling whether one may register now.
+    """
+    return edition_json(services().editions.config(slug), services().clock())
+
+
+@api.post("/editions/<slug>/quotes")
+@rate_limited
+def quote(slug: str) -> Any:
+    """Quote the price of a registration type, with an optional discount code and moment.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: QuoteRequestSchema}}}
+    responses:
+      200:
+        description: >-
+          The quote: list price, early-bird and code discounts, one line per tax, total.
+      422: {description: "Unknown registration type or discount code, or invalid fields."}
+    """
+    data = load_json(QuoteRequestSchema(), body())
+    config = services().editions.config(slug)
+    at = in_zone(data["at"], config) if data["at"] else services().clock()
+    return quote_json(config.quote(data["registration_type"], data["discount_code"], at))
+
+
+def registration_answered(outcome: Outcome) -> Any:
+    """The answer to a registration, given again to a repeated request (same key)."""
+    registration = services().registrations.view(UUID(outcome.ids[0]))
+    document = registration_json(registration)
+    document["manage_token"] = manage_token(outcome)
+    return document, 201, {"Location": f"/api/registrations/{registration.id}"}
+
+
+@api.post("/editions/<slug>/registrations")
+@rate_limited
+@replays(registration_answered)
+def register(slug: str) -> Any:
+    """Register an attendee; the price is quoted and frozen now.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: RegistrationRequestSchema}}}
+    responses:
+      201:
+        description: >-
+          The registration, with `manage_token` (shown only this once) and a Location
+          header.
+      409:
+        description: >-
+          Closed, sold out, code or delegation places used up, or the e-mail is already
+          registered.
+      422: {description: "Invalid or unknown fields, unknown type, delegation or discount code."}
+    """
+    payload = body()
+    data = load_json(RegistrationRequestSchema(), payload)
+    attendee = AttendeeSchema().load_attendee(payload["attendee"])
+    created = services().registrations.register(
+        slug, attendee, data["registration_type"], data["delegation"], data["discount_code"],
+        idempotency=claim(registration_outcome))
+    document = registration_json(created.registration)
+    document["manage_token"] = created.manage_token
+    return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}
+
+
+@api.get("/registrations/<registration_id>")
+def show_registration(registration_id: str) -> Any:
+    """Show a registration: attendee, type, delegation, frozen quote, payments, cancellation.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200: {description: The registration.}
+    """
+    return registration_json(registration_for_caller(registration_id))
+
+
+@api.patch("/registrations/<registration_id>")
+def correct_registration(registration_id: str) -> Any:
+    """Correct the attendee's details; send only the fields that change.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    requestBody: {required: true, content: {application/json: {schema: CorrectionSchema}}}
+    responses:
+      200: {description: The corrected registration.}
+      409: {description: "The registration is cancelled, or the new e-mail is already registered."}
+    """
+    registration = registration_for_caller(registration_id, ("desk",))
+    changes = load_json(CorrectionSchema(), body())
+    return registration_json(services().registrations.correct_details(registration.id, changes))
+
+
+@api.post("/registrations/<registration_id>/substitution")
+def substitute(registration_id: str) -> Any:
+    """Hand the place to another person, at the price already agreed.
+
+    The new attendee gets a new check-in secret; the old e-mail address may register again.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    requestBody: {required: true, content: {application/json: {schema: SubstitutionSchema}}}
+    responses:
+      200: {description: The registration with the new attendee.}
+      409: {description: "The registration is cancelled, or the new e-mail is already registered."}
+    """
+    registration = registration_for_caller(registration_id, ("desk",))
+    payload = body()
+    load_json(SubstitutionSchema(), payload)
+    attendee = AttendeeSchema().load_attendee(payload["attendee"])
+    return registration_json(services().registrations.substitute(registration.id, attendee))
+
+
+@api.post("/registrations/<registration_id>/cancellation")
+def cancel(registration_id: str) -> Any:
+    """Cancel the registration under the cancellation policy in force now.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200:
+        description: >-
+          The cancelled `registration`, and the `refund` owed under the policy (refund
+          percent, amount retained, refund owed, currency). What was paid by card and is
+          owed back is refunded to the card, once; repeating the request after a failed
+          refund completes it.
+      409: {description: This registration is already cancelled (and refunded).}
+      503: {description: "Stripe is unreachable: retry (nothing is refunded twice)."}
+    """
+    registration = registration_for_caller(registration_id, ("finance",))
+    updated = services().cancellations.cancel(registration.id)
+    assert updated.cancellation is not None
+    return {"registration": registration_json(updated),
+            "refund": terms_json(updated.cancellation)}
+
+
+@api.get("/registrations/<registration_id>/history")
+def history(registration_id: str) -> Any:
+    """List what happened to the registration, oldest first: when, by whom, with what.
+    ---
+    security: [{manageToken: []}, {staffToken: []}]
+    responses:
+      200:
+        description: >-
+          `registration`, its id, and `events`, each `{event, version, at, actor, details}`:
+          `actor` is `{kind, id, name, role}` with `kind` one of attendee, staff, stripe,
+          system or unrecorded (events recorded before actors were); `details` depends on
+          `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
+          PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
+          BadgePrinted, CheckedIn), amounts as `{amount, currency}`. The holder of the
+          manage token sees a staff member's role, not their name. No secret is ever shown.
+    """
+    registration = registration_for_caller(registration_id)
+    entries = [entry.to_dict() for entry in services().registrations.history(registration.id)]
+    if current_staff() is None:
+        for entry in entries:
+            if entry["actor"]["kind"] == "staff":
+                entry["actor"] = {**entry["actor"], "id": None, "name": None}
+    return {"registration": str(registration.id), "events": entries}
+
+
+@api.get("/editions/<slug>/attendance")
+@staff_required("admin", "finance", "desk")
+def attendance(slug: str) -> Any:
+    """Count registrations per delegation and registration type, with totals.
+
+    Without `as_of` the answer comes from the read tables; with it, from the event log.
+    ---
+    parameters: [{in: query, schema: AttendanceQuerySchema}]
+    responses:
+      200:
+        description: >-
+          Registered, paid, cancelled, substituted, checked in and attending, per
+          delegation and type.
+    """
+    config = services().editions.config(slug)
+    as_of = parse_as_of(request.args.get("as_of"), config)
+    return services().queries.attendance(config, as_of)

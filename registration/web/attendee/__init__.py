@@ -1,0 +1,10 @@
+"""The pages attendees see: an edition and its registration forms (one person or a
+delegation), and behind the secret manage link their registration, its changes, card
+payment and invoices."""
+
+from registration.web.attendee.checkout import checkout
+from registration.web.attendee.manage import attendee
+from registration.web.attendee.payments import attendee_payments
+from registration.web.attendee.public import public
+
+BLUEPRINTS = (public, attendee, checkout, attendee_payments)

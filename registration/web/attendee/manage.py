@@ -1,0 +1,100 @@
+"""The attendee's secret manage link: see the registration, correct it, hand it on, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, request, url_for
+
+from domain.attendee import Attendee
+from domain.errors import DomainError
+from domain.money import Money
+from registration.services.views import RegistrationView
+from registration.web.attendee.holder import holder_registration, page
+from registration.web.common.forms import Errors, attendee_payload, refusal, validate
+from registration.web.common.http import services
+from registration.web.common.lookups import ledger
+from registration.web.common.pages import protect
+from registration.web.common.schemas import AttendeeSchema, CorrectionSchema
+
+attendee = protect(Blueprint("attendee", __name__, url_prefix="/r"))
+
+
+def payments(registration: RegistrationView) -> list[dict[str, Any]]:
+    """Money received and refunded, from the registration's events."""
+    lines = []
+    for item in services().registrations.history(registration.id):
+        if item.event in {"PaymentReceived", "RefundIssued"}:
+            lines.append({"at": item.at, "refund": item.event == "RefundIssued",
+                          "amount": Money.from_dict(item.details["amount"]),
+                          "method": item.details.get("method", "")})
+    return lines
+
+
+@attendee.get("/<registration_id>/confirmation")
+def confirmation(registration_id: str) -> Any:
+    registration, token = holder_registration(registration_id)
+    link = url_for("attendee.manage", registration_id=registration.id, token=token,
+                   _external=True)
+    return page("attendee/confirmation.html", registration, token, manage_link=link)
+
+
+@attendee.get("/<registration_id>")
+def manage(registration_id: str) -> Any:
+    registration, token = holder_registration(registration_id)
+    return page("attendee/manage.html", registration, token,
+                payments=payments(registration), notice=request.args.get("done"),
+                documents=ledger().billing(str(registration.id), registration.invoices))
+
+
+def back_to_manage(registration: RegistrationView, token: str, done: str) -> Any:
+    return redirect(url_for("attendee.manage", registration_id=registration.id, token=token,
+                            done=done))
+
+
+@attendee.route("/<registration_id>/details", methods=["GET", "POST"])
+def details(registration_id: str) -> Any:
+    registration, token = holder_registration(registration_id)
+    errors: Errors = {}
+    form: Any = registration.attendee.to_dict()
+    if request.method == "POST":
+        form = request.form
+        changes, errors = validate(CorrectionSchema(), attendee_payload(form))
+        if not errors:
+            try:
+                services().registrations.correct_details(registration.id, changes)
+                return back_to_manage(registration, token, "corrected")
+            except DomainError as error:
+                errors = refusal(error)
+    return page("attendee/details.html", registration, token, 422 if errors else 200,
+                form=form, errors=errors)
+
+
+@attendee.route("/<registration_id>/substitute", methods=["GET", "POST"])
+def substitute(registration_id: str) -> Any:
+    registration, token = holder_registration(registration_id)
+    errors: Errors = {}
+    form: Any = {"organisation": registration.attendee.organisation,
+                 "language": registration.attendee.language}
+    if request.method == "POST":
+        form = request.form
+        data, errors = validate(AttendeeSchema(), attendee_payload(form))
+        if not errors:
+            try:
+                services().registrations.substitute(registration.id, Attendee(**data))
+                return back_to_manage(registration, token, "substituted")
+            except DomainError as error:
+                errors = refusal(error)
+    return page("attendee/substitute.html", registration, token,
+                422 if errors else 200, form=form, errors=errors)
+
+
+@attendee.route("/<registration_id>/cancel", methods=["GET", "POST"])
+def cancel(registration_id: str) -> Any:
+    """GET shows what would be refunded now (nothing recorded); POST cancels."""
+    registration, token = holder_registration(registration_id)
+    if request.method == "POST" and not registration.is_cancelled:
+        services().cancellations.cancel(registration.id)  # refunds what the policy owes
+        return back_to_manage(registration, token, "cancelled")
+    terms = services().registrations.refund_preview(registration.id)
+    return page("attendee/cancel.html", registration, token, terms=terms)

@@ -1,0 +1,222 @@
+"""Pages for attendees: the edition, the registration form (one person or a delegation)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
+
+from domain.attendee import Attendee
+from domain.edition_config import EditionConfig
+from domain.errors import DomainError
+from domain.outcome import Outcome
+from domain.pricing import PriceQuote
+from registration.idempotency import Replayed
+from registration.web.common import i18n
+from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
+from registration.web.common.http import services
+from registration.web.common.idempotency import claim, manage_token, registration_outcome
+from registration.web.common.pages import edition_for_page, protect
+from registration.web.common.schemas import RegistrationRequestSchema, StrictSchema
+from registration.web.common.text_fields import Text
+
+public = protect(Blueprint("public", __name__))
+
+
+def offers(config: EditionConfig) -> list[dict[str, Any]]:
+    """Each registration type with today's price (and until when an early bird lasts)."""
+    now = services().clock()
+    language = i18n.current_language()
+    return [{"code": t.code, "name": t.name(language), "quote": config.quote(t.code, None, now),
+             "capacity": t.capacity, "color": t.color} for t in config.registration_types]
+
+
+def form_choices(config: EditionConfig) -> dict[str, Any]:
+    """Delegations to pick from, and tax names for the live quote, in the page's language."""
+    language = i18n.current_language()
+    rates = config.tax_rates(services().clock())
+    return {
+        "delegation_options": [(d.code, d.name(language)) for d in config.delegations],
+        "type_options": [(t.code, t.name(language)) for t in config.registration_types],
+        "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
+                      for r in rates},
+    }
+
+
+def quote_or_none(config: EditionConfig, type_code: str, code: str | None) -> PriceQuote | None:
+    try:
+        return config.quote(type_code, code or None, services().clock())
+    except DomainError:
+        return None
+
+
+def is_open(config: EditionConfig) -> bool:
+    return config.is_open(services().clock())
+
+
+@public.get("/")
+def home() -> Any:
+    slugs = [doc["slug"] for doc in services().queries.edition_documents()]
+    if len(slugs) == 1:
+        return redirect(url_for("public.edition", slug=slugs[0]))
+    configs = [services().editions.config(slug) for slug in slugs]
+    return render_template("public/home.html", configs=configs)
+
+
+@public.get("/e/<slug>")
+def edition(slug: str) -> Any:
+    config = edition_for_page(slug)
+    return render_template("public/edition.html", config=config, offers=offers(config),
+                           open=is_open(config))
+
+
+@public.route("/e/<slug>/register", methods=["GET", "POST"])
+def register(slug: str) -> Any:
+    config = edition_for_page(slug)
+    form = request.form if request.method == "POST" else MultiDict(request.args)
+    errors: Errors = {}
+    if request.method == "POST":
+        errors, created = register_one(config, form)
+        if created:
+            registration, token = created
+            return redirect(url_for("attendee.confirmation", registration_id=registration,
+                                    token=token))
+    type_code = form.get("registration_type") or config.registration_types[0].code
+    quote = quote_or_none(config, type_code, form.get("discount_code"))
+    status = 422 if errors else 200
+    return render_template("public/register.html", config=config, offers=offers(config),
+                           form=form, errors=errors, quote=quote, open=is_open(config),
+                           **form_choices(config)), status
+
+
+def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
+    payload = {
+        "attendee": attendee_payload(form),
+        "registration_type": form.get("registration_type", ""),
+        "delegation": typed(form, "delegation"),
+        "discount_code": typed(form, "discount_code"),
+    }
+    data, errors = validate(RegistrationRequestSchema(), payload)
+    if errors:
+        return errors, None
+    try:
+        created = services().registrations.register(
+            config.slug, Attendee(**data["attendee"]), data["registration_type"],
+            data["delegation"], data["discount_code"],
+            idempotency=claim(registration_outcome))
+    except Replayed as replayed:  # the form posted again: its first answer
+        return {}, first_registration(replayed.outcome)
+    except DomainError as error:
+        return refusal(error), None
+    return {}, (created.registration.id, created.manage_token)
+
+
+def first_registration(outcome: Outcome) -> tuple[UUID, str]:
+    return UUID(outcome.ids[0]), manage_token(outcome)
+
+
+GROUP_ROWS = 6
+
+
+class GroupSchema(StrictSchema):
+    """What the group form asks once for everyone (each person is a registration request)."""
+
+    delegation = Text(required=True)
+    organisation = Text(load_default=None, allow_none=True)
+    discount_code = Text(load_default=None, allow_none=True)
+
+
+def row_count(form: MultiDict[str, str]) -> int:
+    """How many rows the form shows: 1 to 30 (six when the number is missing or garbled)."""
+    try:
+        return min(max(int(form.get("rows") or GROUP_ROWS), 1), 30)
+    except ValueError:
+        return GROUP_ROWS
+
+
+@public.route("/e/<slug>/group", methods=["GET", "POST"])
+def group(slug: str) -> Any:
+    """A delegation lead registers several people of the delegation at once."""
+    config = edition_for_page(slug)
+    form = request.form if request.method == "POST" else MultiDict(request.args)
+    rows = row_count(form)
+    errors: dict[int, Errors] = {}
+    general: Errors = {}
+    if request.method == "POST":
+        general, errors, done = register_group(config, form, rows)
+        if done:
+            return redirect(url_for("public.group_done", slug=slug))
+    return render_template("public/group.html", config=config, offers=offers(config),
+                           form=form, rows=rows, errors=errors, general=general,
+                           registered=session.get("group_registered", []),
+                           open=is_open(config), **form_choices(config)), \
+        422 if errors or general else 200
+
+
+def register_group(
+    config: EditionConfig, form: MultiDict[str, str], rows: int
+) -> tuple[Errors, dict[int, Errors], bool]:
+    """Check every filled row first; then register them, keeping each refusal beside its row."""
+    if typed(form, "delegation") is None:
+        return {"delegation": i18n.gettext("Choose your delegation.")}, {}, False
+    shared, general = validate(GroupSchema(), {
+        key: typed(form, key) for key in ("delegation", "organisation", "discount_code")})
+    if general:
+        return general, {}, False
+    delegation = shared["delegation"]
+    registered = session.get("group_registered", [])
+    done = {r["email"].casefold() for r in registered}
+    people = {}
+    errors: dict[int, Errors] = {}
+    for row in range(rows):
+        prefix = f"p{row}-"
+        if not any(form.get(prefix + k, "").strip() for k in ("first_name", "last_name", "email")):
+            continue
+        if form.get(prefix + "email", "").strip().casefold() in done:
+            continue  # registered by an earlier attempt of this form
+        person = attendee_payload(form, prefix)
+        if shared["organisation"]:
+            person.setdefault("organisation", shared["organisation"])
+        payload = {"attendee": person,
+                   "registration_type": form.get(prefix + "registration_type", ""),
+                   "delegation": delegation,
+                   "discount_code": shared["discount_code"]}
+        data, row_errors = validate(RegistrationRequestSchema(), payload)
+        if row_errors:
+            errors[row] = row_errors
+        else:
+            people[row] = data
+    if not people and not errors and not done:
+        return {"": i18n.gettext("Fill in at least one person.")}, {}, False
+    if errors:
+        return {}, errors, False
+    for row, data in people.items():
+        try:
+            created = services().registrations.register(
+                config.slug, Attendee(**data["attendee"]), data["registration_type"],
+                delegation, data["discount_code"],
+                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
+        except Replayed as replayed:  # the form posted again: this row's first answer
+            rid, token = first_registration(replayed.outcome)
+            if not any(r["id"] == str(rid) for r in registered):
+                holder = services().registrations.view(rid).attendee
+                registered.append({"id": str(rid), "token": token, "name": holder.full_name,
+                                   "email": holder.email})
+            continue
+        except DomainError as error:
+            errors[row] = refusal(error)
+            continue
+        registered.append({"id": str(created.registration.id), "token": created.manage_token,
+                           "name": created.registration.attendee.full_name,
+                           "email": created.registration.attendee.email})
+    session["group_registered"] = registered
+    return {}, errors, not errors
+
+
+@public.get("/e/<slug>/group/done")
+def group_done(slug: str) -> Any:
+    config = edition_for_page(slug)
+    registered = session.pop("group_registered", [])
+    return render_template("public/group_done.html", config=config, registered=registered)

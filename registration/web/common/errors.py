@@ -1,0 +1,67 @@
+"""The one place where refusals become HTTP answers: JSON `{"error": …, "details": …}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import DomainError, InvalidEdition, NotFound, Refused, WrongToken
+from registration.adapters.stripe_gateway import GatewayUnavailable
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def error_response(status: int, message: str, details: Any = None) -> Any:
+    response = jsonify({"error": message, "details": details})
+    response.status_code = status
+    return response
+
+
+def status_of(error: DomainError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, WrongToken):
+        return 403
+    if isinstance(error, Refused):
+        return 409
+    return 422
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Any:
+        return error_response(error.status, error.message, error.details)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        details: Any = {"code": error.code}
+        if isinstance(error, InvalidEdition):
+            details["problems"] = error.problems
+        return error_response(status_of(error), error.message, details)
+
+    @app.errorhandler(GatewayUnavailable)
+    def gateway_unavailable(error: GatewayUnavailable) -> Any:
+        return error_response(error.status, error.message, {"code": "payment_service"})
+
+    @app.errorhandler(ValidationError)
+    def invalid_input(error: ValidationError) -> Any:
+        return error_response(422, "Some fields are missing or invalid.", error.messages)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        response = error_response(error.code or 500, error.description or error.name)
+        response.headers.extend(own_headers(error))
+        return response
+
+
+def own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What an HTTP error says besides its body: Allow on a 405, Retry-After on a 503…"""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() not in {"content-type", "content-length"}]

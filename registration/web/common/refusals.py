@@ -1,0 +1,51 @@
+"""What a domain refusal says on a page, in the page's language, keyed by its stable `code`.
+
+The JSON API keeps the domain's English message; pages show these translations, or the
+domain's message for a code without one (such as the generic `invalid` with its specifics).
+"""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+from domain.text import TextRefused
+from registration.web.common.i18n import N_, gettext
+from registration.web.common.text_fields import translate_refusal
+
+# code -> (the form field it belongs beside, "" for the whole form; what it says)
+REFUSALS = {
+    "duplicate_email": ("email", N_("This e-mail address is already registered for this "
+                                     "edition.")),
+    "code_invalid": ("discount_code", N_("This discount code is unknown, expired or not valid "
+                                         "for this registration type.")),
+    "code_exhausted": ("discount_code", N_("This discount code has been used up.")),
+    "sold_out": ("registration_type", N_("There are no places left for this registration "
+                                         "type.")),
+    "allotment_exhausted": ("delegation", N_("This delegation has no places left.")),
+    "unknown_delegation": ("delegation", N_("Choose a delegation from the list.")),
+    "unknown_registration_type": ("registration_type", N_("Choose a registration type.")),
+    "registration_closed": ("", N_("Registration is not open for this edition.")),
+    "already_cancelled": ("", N_("This registration is cancelled.")),
+    "already_paid": ("", N_("This registration is already paid.")),
+    "already_invoiced": ("", N_("This registration is already billed by an invoice that is "
+                                "still open.")),
+    "invoices_not_offered": ("", N_("This edition does not send invoices on request; please "
+                                    "pay by card.")),
+    "missing_tax_number": ("", N_("A Canadian invoice of $100 or more must show the issuer's "
+                                  "tax numbers.")),
+    "not_creditable": ("", N_("Nothing on this invoice is left to credit.")),
+    "badge_replaced": ("", N_("Badge replaced: the place was handed to someone else.")),
+    "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
+}
+
+
+def refusal_field(error: DomainError) -> str:
+    """The form field the refusal belongs beside ("" for the whole form)."""
+    return REFUSALS.get(error.code, ("", ""))[0]
+
+
+def refusal_message(error: DomainError) -> str:
+    """The refusal in the page's language (the domain's English message if untranslated)."""
+    if isinstance(error, TextRefused):
+        return translate_refusal(error)
+    message = REFUSALS.get(error.code, ("", ""))[1]
+    return gettext(message) if message else error.message

@@ -1,0 +1,85 @@
+"""What the JSON API accepts: marshmallow schemas, so nothing unvalidated reaches an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
+
+from domain.attendee import CORRECTABLE, Attendee
+from registration.web.common.text_fields import EmailAddress, Text
+
+NAME = validate.Length(min=1, max=100)
+PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AttendeeSchema(StrictSchema):
+    """Every text is cleaned (NFC, trimmed) before its length is checked: a blank name fails."""
+
+    first_name = Text(required=True, validate=NAME)
+    last_name = Text(required=True, validate=NAME)
+    email = EmailAddress(required=True, validate=validate.Length(max=254))
+    organisation = Text(required=True, validate=validate.Length(min=1, max=200))
+    job_title = Text(required=True, validate=validate.Length(min=1, max=200))
+    language = Text(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    phone = Text(load_default=None, allow_none=True, validate=PHONE)
+
+    def load_attendee(self, data: Any) -> Attendee:
+        return Attendee(**self.load(data))
+
+
+class CorrectionSchema(AttendeeSchema):
+    """Only the fields being corrected; at least one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)  # so the OpenAPI document requires none
+
+    @validates_schema
+    def at_least_one(self, data: dict, **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError(f"Give at least one of: {', '.join(CORRECTABLE)}.")
+
+
+class RegistrationRequestSchema(StrictSchema):
+    attendee = fields.Nested(AttendeeSchema, required=True)
+    registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
+    delegation = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=50))
+
+
+class QuoteRequestSchema(StrictSchema):
+    registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=50))
+    at = fields.DateTime(load_default=None, allow_none=True,
+                         metadata={"description": "Quote as of this moment (default: now); "
+                                                  "without an offset, in the edition's zone."})
+
+
+class SubstitutionSchema(StrictSchema):
+    attendee = fields.Nested(AttendeeSchema, required=True)
+
+
+class AttendanceQuerySchema(Schema):
+    as_of = Text(load_default=None, metadata={
+        "description": "Answer for this past moment: a date (the end of that day in the "
+                       "edition's zone) or a date-time.", "example": "2019-05-01"})
+
+
+def load_json(schema: Schema, payload: Any) -> dict:
+    if not isinstance(payload, dict):
+        raise ValidationError({"_schema": ["Send a JSON object."]})
+    return schema.load(payload)

@@ -1,0 +1,112 @@
+"""A registration's events as sentences for staff: "Details corrected: job title → Director"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from domain.actor import Actor
+from domain.edition_config import EditionConfig
+from domain.money import Money
+from registration.services.history import HistoryEntry
+from registration.web.common.i18n import N_, amount_with_code, gettext
+from registration.web.common.pages import display_name
+
+FIELD_LABELS = {
+    "first_name": N_("first name"), "last_name": N_("last name"), "email": N_("e-mail"),
+    "organisation": N_("organisation"), "job_title": N_("job title"),
+    "language": N_("language"), "phone": N_("phone"),
+}
+METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N_("cheque")}
+
+
+JOB_NAMES = {"mailer": N_("the mailer"), "rehearsal-clock": N_("the rehearsal clock"),
+             "demo-seed": N_("the demo data"), "command-line": N_("the command line"),
+             "tests": N_("the tests"), "benchmark": N_("a benchmark")}
+ROLE_NAMES = {"admin": N_("Administrator"), "finance": N_("Finance"),
+              "desk": N_("Registration desk")}
+
+
+def _registered(data: dict[str, Any], config: EditionConfig) -> str:
+    values = {"type": display_name(config, "type", data["registration_type"]),
+              "total": amount_with_code(Money.from_dict(data["total"]))}
+    if not data.get("delegation"):
+        return gettext("Registered as %(type)s — %(total)s") % values
+    values["delegation"] = display_name(config, "delegation", data["delegation"])
+    return gettext("Registered as %(type)s for the %(delegation)s delegation — %(total)s") % values
+
+
+def _person(attendee: dict[str, Any]) -> str:
+    return f"{attendee.get('first_name', '')} {attendee.get('last_name', '')}".strip()
+
+
+def _corrected(data: dict[str, Any], config: EditionConfig) -> str:
+    changes = ", ".join(f"{gettext(FIELD_LABELS.get(k, k))} → {v or '—'}"
+                        for k, v in data["changes"].items())
+    return gettext("Details corrected: %(changes)s") % {"changes": changes}
+
+
+def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Place handed from %(previous)s to %(person)s") % {
+        "previous": _person(data["previous"]), "person": _person(data["attendee"])}
+
+
+def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Cancelled: refund owed %(amount)s") % {
+        "amount": amount_with_code(Money.from_dict(data["refund_owed"]))}
+
+
+def _payment(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Payment received: %(amount)s by %(method)s (%(reference)s)") % {
+        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "method": gettext(METHODS.get(data["method"], data["method"])),
+        "reference": data["reference"]}
+
+
+def _payment_failed(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Payment failed: %(message)s") % {"message": data["message"]}
+
+
+def _refund(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Refund issued: %(amount)s (%(reference)s)") % {
+        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "reference": data["reference"]}
+
+
+def _badge(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Badge printed by %(name)s") % {"name": data["printed_by"]}
+
+
+def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Checked in by %(name)s") % {"name": data["by"]}
+
+
+SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
+    "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
+    "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
+    "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
+}
+
+
+def describe(item: HistoryEntry, config: EditionConfig) -> str:
+    """One history entry (from RegistrationService.history) as a sentence."""
+    sentence = SENTENCES.get(item.event)
+    if sentence is None:  # an event added later: its name, in words
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", item.event).capitalize()
+    return sentence(item.details, config)
+
+
+def who(actor: Actor) -> str:
+    """Who did it, as the history page says it."""
+    if actor.kind == "staff":
+        role = ROLE_NAMES.get(actor.role or "", actor.role or "")
+        return gettext("%(name)s (%(role)s)") % {"name": actor.name, "role": gettext(role)}
+    if actor.kind == "attendee":
+        return gettext("the attendee") if actor.id else gettext("the attendee, registering")
+    if actor.kind == "stripe":
+        return gettext("Stripe")
+    if actor.kind == "system":
+        job = gettext(JOB_NAMES.get(actor.id or "", N_("the system")))
+        return f"{job} ({actor.name})" if actor.name else job
+    return gettext("not recorded")
