@@ -52,6 +52,6 @@ def test_dates_and_record_amounts_follow_the_language() -> None:
     with Flask(__name__).test_request_context():
         i18n.set_language("fr", "CA")
         assert i18n.day(date(2019, 4, 15), "day-month") == "15 avril"
-        assert i18n.amount_with_code(Money(Decimal("454.15"), "CAD")) == "454,15 CAD"
+        assert i18n.amount_with_code(Money(Decimal("454.15"), "CAD")) == "454,15\u00a0CAD"
         i18n.set_language("en", "CA")
         assert i18n.day(date(2019, 4, 15), "day-month") == "April 15"

@@ -103,7 +103,7 @@ def money(value: Money | None) -> str:
 def amount_with_code(value: Money) -> str:
     """`454.15 CAD`: for records where the currency code must be explicit."""
     number = format_decimal(value.amount, format="#,##0.00", locale=current_locale())
-    return f"{number} {value.currency}"
+    return f"{number}\u00a0{value.currency}"  # never split across lines
 
 
 def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None) -> str:
