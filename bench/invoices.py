@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from support import attendee, backend, bench_edition, percentile
+from support import as_benchmark, attendee, backend, bench_edition, percentile
 
 from domain.invoice_lines import BillTo
 from domain.registration import Attendee
@@ -92,5 +92,5 @@ def keep_samples(services: Services, ledger: Ledger, folder: Path, number: str,
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100,
+    as_benchmark(main)(int(sys.argv[1]) if len(sys.argv) > 1 else 100,
          Path(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
-from support import backend, backends, bench_edition, registration_request
+from support import as_benchmark, backend, backends, bench_edition, registration_request
 
 from domain.registration import Attendee
 from registration.config import Settings
@@ -40,9 +40,9 @@ def seed(services: Services, count: int) -> None:
 
     services.editions.load(bench_edition(limits=False))
     with ThreadPoolExecutor(WRITERS) as pool:
-        ids = list(pool.map(register, range(count)))
-        list(pool.map(cancel, ids[::10]))
-        list(pool.map(correct, ids[5::10]))
+        ids = list(pool.map(as_benchmark(register), range(count)))
+        list(pool.map(as_benchmark(cancel), ids[::10]))
+        list(pool.map(as_benchmark(correct), ids[5::10]))
 
 
 def measure(name: str, count: int) -> None:
@@ -75,4 +75,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    as_benchmark(main)()

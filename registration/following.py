@@ -165,15 +165,18 @@ class LogFollower:
         if self._failed_at is None:
             return
         self._failed_at = None
-        with self.store.transaction() as cursor:
-            self.store.execute(cursor, "DELETE FROM follower_errors WHERE name = :name",
-                               {"name": self.name})
+        self._forget_failure()
         log.warning("%s follows the log again, from %s", self.name, self.position)
 
     def reset(self) -> None:
         """Forget a recorded failure (a rebuild starts again from the beginning)."""
-        self._failed_at = -RETRY_AFTER
-        self._recovered()
+        self._failed_at = None
+        self._forget_failure()
+
+    def _forget_failure(self) -> None:
+        with self.store.transaction() as cursor:
+            self.store.execute(cursor, "DELETE FROM follower_errors WHERE name = :name",
+                               {"name": self.name})
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Until this follower has applied the log up to `position` (False on timeout)."""

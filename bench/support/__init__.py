@@ -7,6 +7,7 @@ PostgreSQL server (dropped afterwards) for PostgreSQL.
 from __future__ import annotations
 
 import copy
+import functools
 import http.client
 import json
 import os
@@ -14,13 +15,17 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import psycopg
 
+from domain.actor import Actor, acting_as
 from registration.demo import DEMO_SLUG, demo_documents
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 POSTGRES_SERVER = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 CLOCK_START = "2019-03-20T10:00:00-04:00"  # early bird on, registration open
@@ -98,6 +103,18 @@ def post_registration(port: int, n: int, timeout: float = 120) -> tuple[int, byt
     data = response.read()
     connection.close()
     return response.status, data, started, time.perf_counter()
+
+
+def as_benchmark(function: Callable[P, R]) -> Callable[P, R]:
+    """`function`, recording what it does as the benchmark's (in whichever thread it runs:
+    every event records who did it)."""
+
+    @functools.wraps(function)
+    def acting(*args: P.args, **kwargs: P.kwargs) -> R:
+        with acting_as(Actor.system("benchmark")):
+            return function(*args, **kwargs)
+
+    return acting
 
 
 def percentile(values: list[float], share: int) -> float:

@@ -1,0 +1,88 @@
+"""Saving events from many threads on PostgreSQL, and whether a follower of the log sees them all.
+
+The event store inserts under a table lock (our setting) so that notification ids follow
+commit order. eventsourcing's database-function path (`POSTGRES_ENABLE_DB_FUNCTIONS=y`)
+skips that lock: faster, but a follower that has passed id N never sees an N-1 that commits
+later. This measures both on a fresh database each: 16 threads each saving new one-event
+aggregates while one follower reads the log live, moving past the highest id it has seen (as
+any follower does); at the end, how many events the follower never saw.
+`python bench/event_store.py [SAVES_PER_THREAD]` (default 150).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from support import as_benchmark, backend, postgres_available
+
+from domain.capacity import Allocation
+from registration.application import Conference
+from registration.persistence import event_store_env
+
+THREADS = 16
+
+
+class LiveFollower(threading.Thread):
+    def __init__(self, app: Conference) -> None:
+        super().__init__(daemon=True)
+        self.app, self.seen, self.position = app, set[int](), 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.read()
+            time.sleep(0.002)
+        self.read()
+
+    def read(self) -> None:
+        while notifications := self.app.recorder.select_notifications(
+                start=self.position, limit=500, inclusive_of_start=False):
+            self.seen.update(n.id for n in notifications)
+            self.position = notifications[-1].id
+
+
+def measure(database_url: str, functions: bool, per_thread: int) -> None:
+    env = event_store_env(database_url, Path(tempfile.gettempdir()))  # (no SQLite file used)
+    env["POSTGRES_ENABLE_DB_FUNCTIONS"] = "y" if functions else "n"
+    app = Conference(env=env)
+    follower = LiveFollower(app)
+    follower.start()
+
+    @as_benchmark
+    def save(n: int) -> None:
+        for i in range(per_thread):
+            app.save(Allocation(resource=f"bench/{n}/{i}"))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(save, range(THREADS)))
+    seconds = time.perf_counter() - started
+    follower.done.set()
+    follower.join()
+    every = {n.id for n in app.recorder.select_notifications(start=0, limit=10**7)}
+    missed = len(every - follower.seen)
+    path = "database-function path (no table lock)" if functions else "table lock (our setting)"
+    print(f"{path:<40} {len(every):,} saves in {seconds:.1f} s: {len(every) / seconds:,.0f}"
+          f" saves/s; the live follower missed {missed}")
+    app.close()
+
+
+def main() -> None:
+    per_thread = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    if not postgres_available():
+        print("PostgreSQL is not reachable: nothing to measure")
+        return
+    print(f"{THREADS} threads × {per_thread} single-event saves on PostgreSQL, one follower "
+          "reading the log live")
+    for functions in (False, True):
+        with backend("postgres") as settings:
+            measure(settings["DATABASE_URL"], functions, per_thread)
+
+
+if __name__ == "__main__":
+    main()
