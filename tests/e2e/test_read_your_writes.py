@@ -124,6 +124,27 @@ def test_the_page_after_issuing_an_invoice_shows_it_while_the_worker_lags(
     assert "TEST-MONTREAL-0001" in answer.get_data(True)
 
 
+def test_a_page_whose_views_lag_behind_says_it_was_saved_and_reloads_itself_in_french(
+    client: FlaskClient, edition: dict, services: Services, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(freshness, "WAIT_SECONDS", 0.2)
+    rid = register(client, 6).json["id"]
+    sign_in_as_finance(client, services)
+    services.read_models.catch_up()  # the issue page lists the registration
+    token = csrf(client, f"/staff/finance/{SLUG}/invoices/new?delegation=QC&lang=fr")
+    answer = client.post(f"/staff/finance/{SLUG}/invoices/new", data={
+        "csrf_token": token, "delegation": "QC", "registrations": rid,
+        "name": BILL_TO["name"], "language": "fr"}, follow_redirects=True)
+    page = answer.get_data(True)
+    assert answer.status_code == 503
+    assert "Enregistré — en route" in page
+    assert "Votre modification est enregistrée" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    services.read_models.catch_up()  # the worker gets there: the same address shows it
+    shown = client.get(answer.request.path + "?" + answer.request.query_string.decode())
+    assert shown.status_code == 200 and "TEST-MONTREAL-0001" in shown.get_data(True)
+
+
 def catch_up_soon(services: Services) -> None:
     """The worker, a little later, in another thread."""
     threading.Timer(LAG, services.read_models.catch_up).start()
