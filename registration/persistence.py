@@ -46,8 +46,10 @@ def _env(database_url: str | None, sqlite_file: Path) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_LOCK_TIMEOUT": "5",
-        "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_MAX_OVERFLOW": "10",
+        # Connections kept open per store (two stores a process), and how many more a busy
+        # process may open: the Procfile's four processes keep 8 open, not 40.
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": "9",
         "POSTGRES_CONNECT_TIMEOUT": "5",
         # Never the database-function insert path: in eventsourcing 9.5.6 it skips the
         # table lock that keeps notification ids in commit order, and a follower of the
