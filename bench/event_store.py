@@ -77,7 +77,7 @@ def main() -> None:
     if not postgres_available():
         print("PostgreSQL is not reachable: nothing to measure")
         return
-    print(f"{THREADS} threads × {per_thread} single-event saves on PostgreSQL, one follower "
+    print(f"{THREADS} threads x {per_thread} single-event saves on PostgreSQL, one follower "
           "reading the log live")
     for functions in (False, True):
         with backend("postgres") as settings:
