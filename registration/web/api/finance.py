@@ -194,7 +194,7 @@ def export_csv(slug: str) -> Any:
     responses:
       200: {description: The CSV file., content: {text/csv: {}}}
     """
-    return Response(ledger_csv(ledger_rows(slug)), mimetype="text/csv; charset=utf-8", headers={
+    return Response(ledger_csv(ledger_rows(slug)), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-ledger.csv"'})
 
 

@@ -116,7 +116,7 @@ class Budgets:
         spent = self.limiter.current_limit
         if spent is None:
             return 60
-        return max(1, math.ceil(spent.reset_at - time.time()))
+        return max(1, math.ceil(spent.window.reset_time - time.time()))
 
     def spend(self, name: str, cost: int = 1, key: str | None = None) -> None:
         """Spend from `name`'s budget now, or refuse with 429 and Retry-After."""

@@ -1,9 +1,12 @@
 """What one request may send: 1 MiB at most, JSON nested 32 levels deep at most.
 
-Bodies over `MAX_BODY_BYTES` are refused with 413 before they are read (Flask's
-`MAX_CONTENT_LENGTH`: a declared Content-Length is checked at once, a chunked body is cut off
-at the limit, since gunicorn marks its input as terminated). Forms hold at most
-`MAX_FORM_MEMORY_SIZE` per field (Flask's default, 500 kB) — also 413.
+Bodies over `MAX_BODY_BYTES` are refused with 413 before they are read: Flask's
+`MAX_CONTENT_LENGTH` checks a declared Content-Length at once. A chunked body has none, and
+werkzeug then quietly stops reading at the limit (the view would see the first MiB as if it
+were all), so `BoundedBody` reads a chunked body itself, up to one byte past the limit, and
+hands it on with its length: past the limit, Flask refuses it like any other (413, in the
+API's JSON or on the error page). Forms hold at most `MAX_FORM_MEMORY_SIZE` per field
+(Flask's default, 500 kB) — also 413.
 
 JSON is parsed by Python's `json`, which recurses once per level: a body of a thousand
 nested brackets overflows the stack (RecursionError, a 500), and a few hundred levels still
@@ -14,7 +17,9 @@ Flask have no depth option and no maintained library adds one, hence these few l
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
@@ -55,5 +60,33 @@ def loads_bounded(text: str | bytes, **kwargs: Any) -> Any:
     return value
 
 
+class BoundedBody:
+    """WSGI middleware: a chunked body is read here, at most MAX_BODY_BYTES + 1 bytes, and
+    passed on as a body of that length."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = read_at_most(environ["wsgi.input"], MAX_BODY_BYTES + 1)
+            environ["wsgi.input"] = io.BytesIO(body)  # no longer chunked: now of known length
+            environ["CONTENT_LENGTH"] = str(len(body))
+            del environ["HTTP_TRANSFER_ENCODING"]
+        return self.app(environ, start_response)
+
+
+def read_at_most(stream: Any, limit: int) -> bytes:
+    chunks, size = [], 0
+    while size < limit:
+        chunk = stream.read(min(64 * 1024, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def install_request_limits(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.wsgi_app = BoundedBody(app.wsgi_app)  # type: ignore[method-assign]

@@ -91,7 +91,7 @@ def home() -> Any:
 def export(slug: str) -> Any:
     config = edition_for_page(slug)
     rows = ledger().rows(str(edition_id(config.slug)), **ledger_filters(request.args))
-    return Response(ledger_csv(rows), mimetype="text/csv; charset=utf-8", headers={
+    return Response(ledger_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-ledger.csv"'})
 
 
