@@ -266,12 +266,12 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[str, int]]:
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(f"{base}/api/health", timeout=2)
+                requests.get(f"{base}/api/health", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.2)
@@ -430,6 +430,25 @@ def test_every_text_field_of_every_schema_has_a_maximum_length():
                  for name, field in text_fields(field, declared)
                  if not any(bounds(v) for v in field.validators)]
     assert unbounded == []
+
+
+@pytest.mark.parametrize(("path", "body", "headers", "status"), [
+    (f"{API}/quotes", {"registration_type": "delegate", "at": "9999-12-31T23:59:59-23:59"},
+     {}, 422),
+    (f"{API}/quotes", {"registration_type": "delegate", "at": "0001-01-01T00:00:00+23:59"},
+     {}, 422),
+    (f"{API}/quotes", {"registration_type": "delegate"}, {"X-Wait-For-Position": "9" * 5000},
+     200),
+    (f"{API}/quotes", {"registration_type": "delegate"}, {"X-Wait-For-Position": "\u00b2"}, 200),
+])
+def test_far_moments_and_garbled_positions_are_refused_or_ignored_never_a_500(
+        client, edition, path, body, headers, status):
+    assert client.post(path, json=body, headers=headers).status_code == status
+
+
+def test_an_as_of_beyond_the_calendar_is_refused_with_422(client, edition, staff_headers):
+    answer = client.get(f"{API}/attendance?as_of=9999-12-31", headers=staff_headers["admin"])
+    assert answer.status_code == 422 and "as_of" in answer.json["details"]
 
 
 # --- CSV exports ---
