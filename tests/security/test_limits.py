@@ -170,6 +170,18 @@ def test_without_redis_each_process_counts_alone(make_app, services, edition):
     assert api_registration(two, 3).status_code == 201
 
 
+def test_when_redis_does_not_answer_each_process_counts_in_memory(make_app, services, edition):
+    client = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
+                      RATE_LIMIT_REGISTRATIONS="1/minute",
+                      RATE_LIMIT_SIGN_IN="1/minute").test_client()
+    assert api_registration(client, 1).status_code == 201
+    refused_as_too_many(api_registration(client, 2))
+    token = csrf(client, "/staff/sign-in")
+    wrong = {"csrf_token": token, "email": "nobody@example.com", "password": "not it at all"}
+    assert [client.post("/staff/sign-in", data=wrong).status_code for _ in range(2)] == [
+        401, 429]
+
+
 def test_quotes_and_registrations_have_budgets_of_their_own(make_app, services, edition):
     client = make_app(RATE_LIMIT_QUOTES="3/minute",
                       RATE_LIMIT_REGISTRATIONS="1/minute").test_client()
