@@ -42,7 +42,7 @@ from registration.app import create_app
 from registration.services.container import Services
 from registration.web.common.text_fields import bounds
 from tests.conftest import IN_CI, bearer
-from tests.e2e.browser.conftest import browser, new_page  # noqa: F401  (the browser fixture)
+from tests.e2e.browser.conftest import new_page
 from tests.support import editions
 from tests.support.clock import SettableClock
 from tests.support.serving import serving
@@ -602,7 +602,7 @@ def watched(page: Page, violations: list[str]) -> Page:
 
 @pytest.mark.browser
 def test_chromium_reports_no_csp_violation_on_register_manage_checkout_and_staff_pages(
-        browser: Browser, make_app, services: Services, edition, localstripe: str,  # noqa: F811
+        browser: Browser, make_app, services: Services, edition, localstripe: str,
         stripe_settings: dict[str, str], violations: list[str]) -> None:
     app = make_app(**stripe_settings, RATE_LIMIT_ENABLED="false")
     services.staff.create_account("Ada Admin", "ada@example.com", "a long enough password",
