@@ -18,7 +18,17 @@ class Settings:
     # Apply projections in the web process after each command (read-your-writes for a
     # single-process deployment); turn off when a separate worker follows the log.
     sync_projections: bool = True
-    rate_limit_per_minute: int = 120
+    # Public writes per client address (Flask-Limiter strings, `;` between windows), counted
+    # in Redis when REDIS_URL is set (shared by every worker and machine), else in memory.
+    redis_url: str | None = None
+    rate_limit_enabled: bool = True
+    rate_limit_quotes: str = "60/minute;600/hour"
+    rate_limit_registrations: str = "30/minute;120/hour"
+    rate_limit_payments: str = "20/minute;100/hour"
+    rate_limit_sign_in: str = "10/minute;50/hour"
+    rate_limit_key_prefix: str = "registration"
+    # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are trusted).
+    trusted_proxies: int = 0
     clock_start: datetime | None = None
     # Session cookies only over HTTPS (set SESSION_COOKIE_SECURE=true behind TLS).
     secure_cookies: bool = False
@@ -41,7 +51,17 @@ class Settings:
             database_url=values.get("DATABASE_URL") or None,
             secret_key=values.get("SECRET_KEY") or cls.secret_key,
             sync_projections=values.get("SYNC_PROJECTIONS", "true").lower() in {"1", "true", "yes"},
-            rate_limit_per_minute=int(values.get("RATE_LIMIT_PER_MINUTE") or 120),
+            redis_url=values.get("REDIS_URL") or None,
+            rate_limit_enabled=values.get("RATE_LIMIT_ENABLED", "true").lower()
+            in {"1", "true", "yes"},
+            rate_limit_quotes=values.get("RATE_LIMIT_QUOTES") or cls.rate_limit_quotes,
+            rate_limit_registrations=values.get("RATE_LIMIT_REGISTRATIONS")
+            or cls.rate_limit_registrations,
+            rate_limit_payments=values.get("RATE_LIMIT_PAYMENTS") or cls.rate_limit_payments,
+            rate_limit_sign_in=values.get("RATE_LIMIT_SIGN_IN") or cls.rate_limit_sign_in,
+            rate_limit_key_prefix=values.get("RATE_LIMIT_KEY_PREFIX")
+            or cls.rate_limit_key_prefix,
+            trusted_proxies=int(values.get("TRUSTED_PROXIES") or 0),
             clock_start=datetime.fromisoformat(values["CLOCK_START"])
             if values.get("CLOCK_START") else None,
             secure_cookies=values.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},

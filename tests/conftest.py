@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
@@ -32,6 +33,8 @@ from tests.support.localstripe import (  # noqa: F401
     webhook_server,
 )
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 LOOPBACK = ("127.", "::1", "localhost", "/")
@@ -112,7 +115,7 @@ def app(database_url: str | None, tmp_path: Path, clock: SettableClock,
         app_overrides: dict[str, str]) -> Iterator[Flask]:
     application = create_app(
         {"DATABASE_URL": database_url or "", "INSTANCE_PATH": str(tmp_path / "instance"),
-         "RATE_LIMIT_PER_MINUTE": "100000", **app_overrides},
+         "RATE_LIMIT_ENABLED": "false", **app_overrides},
         clock=clock,
     )
     application.config["TESTING"] = True
@@ -147,3 +150,17 @@ def staff_headers(services: Services) -> dict[str, dict[str, str]]:
     """Authorization headers for one staff member of each role."""
     return {role: bearer(services.staff.create(f"test-{role}", role)[1])
             for role in ("admin", "finance", "desk")}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, one per test process: Playwright's sync API cannot run
+    twice in a process, so every folder's browser tests share this one."""
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: run scripts/setup-system.sh")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from registration.adapters.spreadsheet import csv_document
 from registration.projections.ledger import LedgerRow
 from registration.projections.store import ReadModelStore
 
@@ -99,18 +98,18 @@ def tax_columns(rows: list[LedgerRow]) -> list[tuple[str, str]]:
     return list(seen)
 
 
-def ledger_csv(rows: list[LedgerRow]) -> str:
-    """One row per document, each tax (and rate) in its own column, amounts as plain numbers."""
+def ledger_csv(rows: list[LedgerRow]) -> bytes:
+    """One row per document, each tax (and rate) in its own column, amounts as plain numbers
+    (`-395.00`); the file for spreadsheets (see registration.adapters.spreadsheet)."""
     columns = tax_columns(rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*CSV_HEAD, *(f"{code} {rate}%" for code, rate in columns), *CSV_TAIL])
+    header = [*CSV_HEAD, *(f"{code} {rate}%" for code, rate in columns), *CSV_TAIL]
+    lines = []
     for row in rows:
         taxes = {(t["code"], t["rate"]): t["amount"] for t in json.loads(row.taxes)}
-        writer.writerow([
+        lines.append([
             row.number, row.kind, row.refers_to_number or "", row.issued_on, row.due_on,
             row.bill_to, row.delegation or "", row.po_number or "", row.currency, row.subtotal,
             *(taxes.get(column, "0.00") for column in columns),
             row.total, row.paid, row.balance, row.status,
         ])
-    return out.getvalue()
+    return csv_document(header, lines)

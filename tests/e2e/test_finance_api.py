@@ -220,7 +220,7 @@ def test_finance_records_payments_cancels_and_exports_the_ledger(client, staff_h
     assert client.get(f"/api/editions/{quebec}/invoices?status=lost",
                       headers=finance).status_code == 422
     export = client.get(f"/api/editions/{quebec}/invoices.csv", headers=finance)
-    rows = list(csv.DictReader(io.StringIO(export.data.decode())))
+    rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
     assert [(r["number"], r["type"], r["GST 5%"], r["QST 9.975%"], r["total"], r["status"])
             for r in rows] == [
         ("SEUS19-0001", "invoice", "19.75", "39.40", "454.15", "paid"),

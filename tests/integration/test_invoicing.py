@@ -202,7 +202,7 @@ def test_the_ledger_filters_by_delegation_status_and_unpaid_and_exports_csv(serv
     assert numbers(delegation="ON") == ["SEUS19-0002"]
     assert numbers(status="credit_note") == ["SEUS19-0003"]
     assert numbers(unpaid=True) == []
-    lines = ledger_csv(ledger(services).rows(edition)).splitlines()
+    lines = ledger_csv(ledger(services).rows(edition)).decode("utf-8-sig").splitlines()
     assert lines[0] == ("number,type,refers_to,issue_date,due_date,bill_to,delegation,po_number,"
                         "currency,subtotal,GST 5%,QST 9.975%,total,paid,balance,status")
     assert lines[3] == ("SEUS19-0003,credit_note,SEUS19-0001,2019-03-20,2019-03-20,"

@@ -140,7 +140,7 @@ class Topology:
             "INSTANCE_PATH": str(workdir / "instance"),
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
-            "RATE_LIMIT_PER_MINUTE": "1000000",
+            "RATE_LIMIT_ENABLED": "false",
             **({"CLOCK_START": clock_start} if clock_start else {}),
             **(env or {}),
         }

@@ -31,6 +31,7 @@ from registration.web.common.http import body, parse_id, services
 from registration.web.common.idempotency import claim, replays
 from registration.web.common.lookups import invoice_pdf, ledger
 from registration.web.common.lookups import invoice_view as known_invoice
+from registration.web.common.ratelimit import budget
 from registration.web.common.schemas import load_json
 
 finance = Blueprint("finance", __name__, url_prefix="/api")
@@ -84,6 +85,7 @@ def issue(slug: str) -> Any:
 
 
 @finance.post("/registrations/<registration_id>/invoice")
+@budget("payments")
 @replays(created_again)
 def request_invoice(registration_id: str) -> Any:
     """Ask for an invoice for one's own registration, instead of paying by card.

@@ -25,13 +25,16 @@ UNDOCUMENTED = {"docs"}  # the blueprint serving this document and its page
 STAFF = "staffToken"
 HOLDER = "manageToken"
 ERRORS = {
-    "400": "The body is not JSON (send 'Content-Type: application/json').",
+    "400": "The body is not JSON (send 'Content-Type: application/json'), or it nests "
+           "objects and arrays more than 32 levels deep.",
     "401": "No token was sent, or it is not a staff token where staff is required.",
     "403": "The token does not give access to this (wrong manage token, or missing role).",
     "404": "Nothing with this slug or id.",
     "409": "A business rule refuses the request; `details.code` says which.",
     "422": "Some fields are missing, unknown or invalid; `details` lists every problem.",
-    "429": "Too many requests from this address; wait a minute.",
+    "413": "The body is larger than 1 MiB.",
+    "429": "Too many requests from this address for this budget (quotes, registrations, "
+           "payments); wait the seconds `Retry-After` says.",
     "503": "Saved, but the views are still catching up with it: retry after Retry-After.",
 }
 ERROR_SCHEMA = {
@@ -144,7 +147,7 @@ def responses(op: dict[str, Any], rule: Rule, limited: bool) -> dict[str, Any]:
     declared = {str(code): dict(answer) for code, answer in op.get("responses", {}).items()}
     codes = set(declared)
     if "requestBody" in op:
-        codes |= {"400", "422"}
+        codes |= {"400", "413", "422"}
     if op.get("parameters"):
         codes.add("422")
     if op.get("security"):

@@ -17,7 +17,7 @@ from registration.web.common.auth import current_staff
 from registration.web.common.errors import ApiError
 from registration.web.common.http import body, services
 from registration.web.common.idempotency import claim, replays
-from registration.web.common.ratelimit import rate_limited
+from registration.web.common.ratelimit import budget
 from registration.web.common.schemas import StrictSchema, load_json
 from registration.web.common.text_fields import Text
 
@@ -65,7 +65,7 @@ def payment_answered(outcome: Outcome) -> Any:
 
 
 @payments.post("/registrations/<registration_id>/payment")
-@rate_limited
+@budget("payments")
 @replays(payment_answered)
 def open_payment(registration_id: str) -> Any:
     """Open the card payment of the amount due (or return the one already open).
@@ -89,7 +89,7 @@ def open_payment(registration_id: str) -> Any:
 
 
 @payments.post("/editions/<slug>/group-payments")
-@rate_limited
+@budget("payments")
 @replays(payment_answered)
 def open_group_payment(slug: str) -> Any:
     """Open one card payment for several registrations of an edition (a delegation's lead).
@@ -125,7 +125,7 @@ def group_member(registration_id: UUID, token: str | None, slug: str) -> Registr
 
 
 @payments.post("/payments/<reference>/card")
-@rate_limited
+@budget("payments")
 def pay_by_card(reference: str) -> Any:
     """Pay an open payment with a card token from Stripe.js; the server confirms it.
 

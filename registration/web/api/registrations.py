@@ -21,7 +21,7 @@ from registration.web.common.idempotency import (
     registration_outcome,
     replays,
 )
-from registration.web.common.ratelimit import rate_limited
+from registration.web.common.ratelimit import budget
 from registration.web.common.schemas import (
     AttendeeSchema,
     CorrectionSchema,
@@ -90,7 +90,7 @@ def show_edition(slug: str) -> Any:
 
 
 @api.post("/editions/<slug>/quotes")
-@rate_limited
+@budget("quotes")
 def quote(slug: str) -> Any:
     """Quote the price of a registration type, with an optional discount code and moment.
     ---
@@ -116,7 +116,7 @@ def registration_answered(outcome: Outcome) -> Any:
 
 
 @api.post("/editions/<slug>/registrations")
-@rate_limited
+@budget("registrations")
 @replays(registration_answered)
 def register(slug: str) -> Any:
     """Register an attendee; the price is quoted and frozen now.

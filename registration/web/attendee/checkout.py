@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint
 
 from registration.web.attendee.holder import holder_registration, page
+from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
 from registration.web.common.pages import protect
 
@@ -20,5 +21,6 @@ checkout = protect(Blueprint("checkout", __name__))
 def pay(registration_id: str) -> Any:
     registration, token = holder_registration(registration_id)
     gateway = services().payments.gateway
+    use_stripe_js()
     return page("public/checkout.html", registration, token,
                 stripe_js=gateway.js_url, publishable_key=gateway.publishable_key)

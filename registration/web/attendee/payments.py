@@ -17,10 +17,12 @@ from domain.errors import WrongToken
 from registration.services.views import RegistrationView
 from registration.web.attendee.holder import holder_registration
 from registration.web.common import i18n
+from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
 from registration.web.common.lookups import invoice_pdf as pdf_of
 from registration.web.common.lookups import ledger
 from registration.web.common.pages import edition_for_page, protect
+from registration.web.common.ratelimit import budget
 
 attendee_payments = protect(Blueprint("attendee_payments", __name__))
 
@@ -35,6 +37,7 @@ def invoice_pdf(registration_id: str, number: str) -> Any:
 
 
 @attendee_payments.post("/r/<registration_id>/invoice")
+@budget("payments")
 def request_invoice(registration_id: str) -> Any:
     """Send me an invoice: billed to my organisation, in my language (the finance service)."""
     registration, token = holder_registration(registration_id)
@@ -64,6 +67,7 @@ def group_members(config: EditionConfig) -> list[tuple[RegistrationView, str]]:
 
 
 @attendee_payments.post("/e/<slug>/group/pay")
+@budget("payments")
 def group_pay(slug: str) -> Any:
     """Open one card payment for the whole delegation and show the card form."""
     config = edition_for_page(slug)
@@ -72,6 +76,7 @@ def group_pay(slug: str) -> Any:
         return render_template("public/group_pay.html", config=config, checkout=None,
                                members=[])
     checkout = services().payments.checkout([r.id for r, _ in owed])
+    use_stripe_js()
     gateway = services().payments.gateway
     first, token = owed[0]
     return render_template(

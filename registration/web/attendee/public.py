@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from marshmallow.validate import Length
 from werkzeug.datastructures import MultiDict
 
 from domain.attendee import Attendee
@@ -19,6 +20,7 @@ from registration.web.common.forms import Errors, attendee_payload, refusal, typ
 from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
 from registration.web.common.pages import edition_for_page, protect
+from registration.web.common.ratelimit import budget
 from registration.web.common.schemas import RegistrationRequestSchema, StrictSchema
 from registration.web.common.text_fields import Text
 
@@ -73,6 +75,7 @@ def edition(slug: str) -> Any:
 
 
 @public.route("/e/<slug>/register", methods=["GET", "POST"])
+@budget("registrations")
 def register(slug: str) -> Any:
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
@@ -118,25 +121,39 @@ def first_registration(outcome: Outcome) -> tuple[UUID, str]:
 
 
 GROUP_ROWS = 6
+MAX_GROUP_ROWS = 30  # at most the registrations budget per minute, or a full form never passes
 
 
 class GroupSchema(StrictSchema):
     """What the group form asks once for everyone (each person is a registration request)."""
 
-    delegation = Text(required=True)
-    organisation = Text(load_default=None, allow_none=True)
-    discount_code = Text(load_default=None, allow_none=True)
+    delegation = Text(required=True, validate=Length(min=1, max=20))
+    organisation = Text(load_default=None, allow_none=True,
+                        validate=Length(min=1, max=200))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=Length(min=1, max=50))
 
 
 def row_count(form: MultiDict[str, str]) -> int:
     """How many rows the form shows: 1 to 30 (six when the number is missing or garbled)."""
     try:
-        return min(max(int(form.get("rows") or GROUP_ROWS), 1), 30)
+        return min(max(int(form.get("rows") or GROUP_ROWS), 1), MAX_GROUP_ROWS)
     except ValueError:
         return GROUP_ROWS
 
 
+def filled(form: MultiDict[str, str], prefix: str) -> bool:
+    """Whether a row of the group form names someone (empty rows are ignored)."""
+    return any(form.get(prefix + k, "").strip() for k in ("first_name", "last_name", "email"))
+
+
+def people_posted() -> int:
+    """What a group form post costs from the registrations budget: one per person in it."""
+    return max(1, sum(filled(request.form, f"p{row}-") for row in range(row_count(request.form))))
+
+
 @public.route("/e/<slug>/group", methods=["GET", "POST"])
+@budget("registrations", cost=people_posted)
 def group(slug: str) -> Any:
     """A delegation lead registers several people of the delegation at once."""
     config = edition_for_page(slug)
@@ -172,7 +189,7 @@ def register_group(
     errors: dict[int, Errors] = {}
     for row in range(rows):
         prefix = f"p{row}-"
-        if not any(form.get(prefix + k, "").strip() for k in ("first_name", "last_name", "email")):
+        if not filled(form, prefix):
             continue
         if form.get(prefix + "email", "").strip().casefold() in done:
             continue  # registered by an earlier attempt of this form

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Flask, jsonify
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import DomainError, InvalidEdition, NotFound, Refused, WrongToken
 from registration.adapters.stripe_gateway import GatewayUnavailable
+from registration.web.common.request_limits import MAX_BODY_BYTES
 
 
 class ApiError(Exception):
@@ -56,9 +57,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        response = error_response(error.code or 500, error.description or error.name)
+        message = error.description or error.name
+        if isinstance(error, RequestEntityTooLarge):
+            message = too_large()
+        response = error_response(error.code or 500, message)
         response.headers.extend(own_headers(error))
         return response
+
+
+def too_large() -> str:
+    return (f"The request is larger than the {MAX_BODY_BYTES // 1024 // 1024} MiB this service "
+            "accepts.")
 
 
 def own_headers(error: HTTPException) -> list[tuple[str, str]]:

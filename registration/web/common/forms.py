@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,15 @@ MESSAGES = {
     "Not a valid email address.": N_("Enter an e-mail address like name@example.com."),
     "Not a phone number.": N_("Enter a phone number, e.g. +1 514 555 0100."),
 }
+# Marshmallow's length refusals, with their numbers.
+LENGTHS = (
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
+     N_("At most %(max)s characters.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
+     N_("At least %(min)s characters.")),
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     N_("Between %(min)s and %(max)s characters.")),
+)
 
 
 def attendee_payload(form: MultiDict[str, str], prefix: str = "") -> dict[str, str]:
@@ -70,6 +80,10 @@ def translate(message: Any) -> str:
     if isinstance(message, RefusalMessage):
         return translate_refusal(message.refused)
     message = str(message)
+    for pattern, translated in LENGTHS:
+        found = pattern.match(message)
+        if found:
+            return gettext(translated) % found.groupdict()
     return gettext(MESSAGES.get(message, message))
 
 

@@ -14,6 +14,7 @@ request answers 503 with Retry-After, never a 404 or an old figure.
 
 from __future__ import annotations
 
+import re
 from contextvars import Token
 from typing import Any
 
@@ -26,6 +27,7 @@ from registration.web.common.i18n import gettext
 WAIT_SECONDS = 10.0
 POSITION_HEADER = "X-Log-Position"
 WAIT_HEADER = "X-Wait-For-Position"
+POSITION = re.compile(r"[0-9]{1,18}")  # a log position (anything else is ignored, never a 500)
 SESSION_KEY = "log_position"
 
 
@@ -67,7 +69,7 @@ def install_freshness(app: Flask) -> None:
     def remember_what_the_client_saw() -> None:
         g.position_token = written_position.set(0)  # a worker thread serves many requests
         asked = request.headers.get(WAIT_HEADER, "")
-        g.must_see = max(int(asked) if asked.isdigit() else 0,
+        g.must_see = max(int(asked) if POSITION.fullmatch(asked) else 0,
                          int(session.get(SESSION_KEY, 0)) if session else 0)
 
     @app.after_request

@@ -13,6 +13,7 @@ from flask import Response, current_app, request
 from domain.edition_config import EditionConfig
 from registration.services.container import Services
 from registration.web.common.errors import ApiError
+from registration.web.common.schemas import FIRST_YEAR, LAST_YEAR
 
 UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -40,6 +41,12 @@ def in_zone(moment: datetime, config: EditionConfig) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=config.zone)
 
 
+def plausible(moment: datetime) -> None:
+    """A moment the conference's calendar can hold (far years overflow time-zone arithmetic)."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(moment)
+
+
 def parse_as_of(value: str | None, config: EditionConfig) -> datetime | None:
     """`2019-05-01` means the end of that day in the edition's zone; a date-time is exact."""
     if not value:
@@ -47,8 +54,11 @@ def parse_as_of(value: str | None, config: EditionConfig) -> datetime | None:
     try:
         if len(value) == 10:
             day = datetime.fromisoformat(value).date()
-            return datetime.combine(day, time.max, tzinfo=config.zone)
-        return in_zone(datetime.fromisoformat(value), config)
+            moment = datetime.combine(day, time.max, tzinfo=config.zone)
+        else:
+            moment = in_zone(datetime.fromisoformat(value), config)
+        plausible(moment)
+        return moment
     except ValueError:
         raise ApiError(422, f"as_of {value!r} is not a date (2019-05-01) or a date-time.",
                        {"as_of": ["Not a valid date or date-time."]}) from None

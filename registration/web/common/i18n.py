@@ -9,12 +9,12 @@ the edition's languages), then the browser's Accept-Language.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -119,6 +119,11 @@ def moment(value: datetime, zone: tzinfo | None = None) -> str:
     local = value.astimezone(zone) if zone else value
     return (format_date(local, format="medium", locale=current_locale()) + ", "
             + format_time(local, format="short", locale=current_locale()))
+
+
+def duration(seconds: int) -> str:
+    """`45 seconds`, `2 minutes`, `1 heure`: how long to wait, roughly."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=current_locale())
 
 
 def percent(value: Decimal) -> str:

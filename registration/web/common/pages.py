@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Blueprint, Flask, abort, render_template, request, session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
@@ -52,6 +52,12 @@ def error_page(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         status, message = error.code or 500, error.description or error.name
         headers = own_headers(error)
+        if isinstance(error, TooManyRequests):
+            wait = error.retry_after if isinstance(error.retry_after, int) else 60
+            message = i18n.gettext("Too many requests from your address. Please wait "
+                                   "%(wait)s and try again.") % {"wait": i18n.duration(wait)}
+        elif isinstance(error, RequestEntityTooLarge):
+            message = i18n.gettext("What you sent is too large for this site (over 1 MiB).")
     elif isinstance(error, DomainError):
         status, message = status_of(error), refusal_message(error)
     else:  # pragma: no cover - Flask only routes the registered types here

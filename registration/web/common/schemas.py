@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from marshmallow import (
@@ -18,6 +19,12 @@ from registration.web.common.text_fields import EmailAddress, Text
 
 NAME = validate.Length(min=1, max=100)
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
+FIRST_YEAR, LAST_YEAR = 1970, 2199  # far years overflow time-zone arithmetic
+
+
+def plausible_moment(moment: datetime) -> None:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationError(f"Give a moment between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 class StrictSchema(Schema):
@@ -64,7 +71,7 @@ class QuoteRequestSchema(StrictSchema):
     registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
     discount_code = Text(load_default=None, allow_none=True,
                          validate=validate.Length(min=1, max=50))
-    at = fields.DateTime(load_default=None, allow_none=True,
+    at = fields.DateTime(load_default=None, allow_none=True, validate=plausible_moment,
                          metadata={"description": "Quote as of this moment (default: now); "
                                                   "without an offset, in the edition's zone."})
 

@@ -36,7 +36,7 @@ class StaffAccountSchema(StrictSchema):
 
 class SignInSchema(StrictSchema):
     email = Text(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=1000))
 
 
 def safe_next(target: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Debian's headless Chromium driving the app served over HTTP (`live_server`, a thread).
+"""Debian's headless Chromium (the `browser` fixture of tests/conftest.py, one per test
+process, shared with tests elsewhere) driving the app served over HTTP (`live_server`).
 
 Browser tests run on SQLite only (the backends are covered below the pages). Set
 SCREENSHOT_DIR to keep a desktop and a phone-width screenshot of each page visited.
@@ -11,12 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import IN_CI
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -24,18 +21,6 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def database_url() -> None:
     return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: run scripts/setup-system.sh")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser: Browser, base_url: str, locale: str) -> Iterator[Page]:

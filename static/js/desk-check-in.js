@@ -1,0 +1,9 @@
+// The desk's check-in page: keep the cursor in the code field, so the next scan lands there.
+(function () {
+  "use strict";
+  const code = document.getElementById("code");
+  if (!code) return;
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest("a, button, input, select")) code.focus();
+  });
+})();
