@@ -27,6 +27,7 @@ from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
 from registration.services.payments import PaymentService
+from registration.services.preferences import StaffPreferencesService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
 from registration.services.staff import StaffService
@@ -42,6 +43,7 @@ class Services:
     editions: EditionService
     registrations: RegistrationService
     staff: StaffService
+    preferences: StaffPreferencesService  # each staff member's edition and language
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
@@ -73,10 +75,12 @@ class Services:
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
+        editions = EditionService(app)
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
-            editions=EditionService(app), registrations=registrations,
-            staff=StaffService(app), documents=documents,
+            editions=editions, registrations=registrations,
+            staff=StaffService(app), preferences=StaffPreferencesService(app, editions, clock),
+            documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,

@@ -2,8 +2,10 @@
 history, the finance pages and the registration desk's."""
 
 from registration.web.staff.accounts import staff_pages
+from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
 from registration.web.staff.finance import finance_pages
 
 BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages)
+install_staff_language(BLUEPRINTS)

@@ -21,12 +21,15 @@ from registration.web.common.forms import validate
 from registration.web.common.http import pdf_response, services
 from registration.web.common.pages import (
     display_name,
-    edition_for_page,
     protect,
     registration_key,
 )
 from registration.web.common.staff_session import signed_in_staff, staff_page
-from registration.web.staff.context import chosen_edition, registration_for_page
+from registration.web.staff.context import (
+    chosen_edition,
+    edition_for_staff_page,
+    registration_for_page,
+)
 
 desk_pages = protect(Blueprint("desk_pages", __name__, url_prefix="/staff/desk"))
 
@@ -88,14 +91,14 @@ def check_in_attendee(registration_id: str) -> Any:
 @desk_pages.get("/<slug>/badges")
 @staff_page("desk")
 def badges(slug: str) -> Any:
-    config = edition_for_page(slug)
+    config = edition_for_staff_page(slug)
     return render_template("staff/desk/badges.html", config=config, **names(config))
 
 
 @desk_pages.get("/<slug>/badges.pdf")
 @staff_page("desk")
 def badges_pdf(slug: str) -> Any:
-    config = edition_for_page(slug)
+    config = edition_for_staff_page(slug)
     args = request.args
     which = BadgeFilter(args.get("delegation") or None, args.get("registration_type") or None,
                         bool(args.get("not_printed")), bool(args.get("only_paid")))
@@ -140,7 +143,7 @@ def scan(config: EditionConfig, code: str) -> Answer:
 @staff_page("desk")
 def check_in(slug: str) -> Any:
     """One input a USB scanner types into (then Enter); the answer in large colours."""
-    config = edition_for_page(slug)
+    config = edition_for_staff_page(slug)
     answer = None
     if request.method == "POST" and request.form.get("code", "").strip():
         scanned, errors = validate(CheckInRequestSchema(), {"code": request.form["code"]})

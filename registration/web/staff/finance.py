@@ -30,11 +30,11 @@ from registration.web.common.forms import Errors, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.lookups import invoice_pdf, ledger
 from registration.web.common.lookups import invoice_view as known_invoice
-from registration.web.common.pages import edition_for_page, protect, use_edition
+from registration.web.common.pages import protect
 from registration.web.common.refusals import refusal_message
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.staff_session import staff_page
-from registration.web.staff.context import chosen_edition
+from registration.web.staff.context import chosen_edition, edition_for_staff_page, speak_about
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
 BILL_TO_FIELDS = ("name", "contact", "email", "tax_id", "language")
@@ -89,7 +89,7 @@ def home() -> Any:
 @finance_pages.get("/<slug>/ledger.csv")
 @staff_page("finance")
 def export(slug: str) -> Any:
-    config = edition_for_page(slug)
+    config = edition_for_staff_page(slug)
     rows = ledger().rows(str(edition_id(config.slug)), **ledger_filters(request.args))
     return Response(ledger_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-ledger.csv"'})
@@ -107,7 +107,7 @@ def bill_to_payload(form: MultiDict[str, str]) -> dict[str, Any]:
 @staff_page("finance")
 def issue(slug: str) -> Any:
     """Pick a delegation, tick its registrations, fill in the bill-to party, issue."""
-    config = edition_for_page(slug)
+    config = edition_for_staff_page(slug)
     form: MultiDict[str, str] = request.form if request.method == "POST" else request.args
     delegation = form.get("delegation", "")
     errors: Errors = {}
@@ -150,8 +150,7 @@ def invoice_view(number: str) -> InvoiceView:
     if view is None:
         abort(404, description=i18n.gettext("There is no invoice %(number)s.") % {
             "number": number})
-    config = services().editions.config(view.document["edition"]["slug"])
-    use_edition(config)
+    speak_about(services().editions.config(view.document["edition"]["slug"]))
     return view
 
 

@@ -1,0 +1,60 @@
+"""What a staff member last chose on the staff pages: the edition they work on, their language.
+
+Kept apart from the account (`domain.staff`) so that a choice never competes with a
+password change or a token for the same aggregate.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import ConferenceAggregate
+from domain.identifiers import NAMESPACE
+
+STAFF_LANGUAGES = ("en", "fr")
+
+
+class StaffPreferences(ConferenceAggregate):
+    class Started(ConferenceAggregate.Created):
+        staff_id: UUID
+
+    class EditionChosen(ConferenceAggregate.Event):
+        edition: str
+
+    class LanguageChosen(ConferenceAggregate.Event):
+        language: str
+
+    @staticmethod
+    def create_id(staff_id: UUID) -> UUID:
+        return preferences_id(staff_id)
+
+    @event(Started)
+    def __init__(self, staff_id: UUID) -> None:
+        self.staff_id = staff_id
+        self.edition: str | None = None
+        self.language: str | None = None
+
+    def choose_edition(self, slug: str) -> None:
+        """Remember the edition (nothing is recorded when it is already the one chosen)."""
+        if slug != self.edition:
+            self._edition_chosen(slug)
+
+    def choose_language(self, language: str) -> None:
+        if language not in STAFF_LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(STAFF_LANGUAGES)}")
+        if language != self.language:
+            self._language_chosen(language)
+
+    @event(EditionChosen)
+    def _edition_chosen(self, edition: str) -> None:
+        self.edition = edition
+
+    @event(LanguageChosen)
+    def _language_chosen(self, language: str) -> None:
+        self.language = language
+
+
+def preferences_id(staff_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"staff-preferences/{staff_id}")

@@ -1,0 +1,106 @@
+"""Staff pages open on the conference running now, remember the edition each person picks
+(on every device), and speak the person's language whatever the edition's."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from registration.services.container import Services
+from tests.support import editions
+
+PASSWORD = "a long enough password"
+SAVANNAH_2027 = editions.edition(
+    editions.GEORGIA, slug="test-savannah-2027",
+    names={"en": "Alliance Conference Savannah 2027 (test)"},
+    starts_on="2027-06-07", ends_on="2027-06-09", registration_opens="2027-01-15T09:00",
+    registration_closes="2027-06-09T12:00", discount_codes=[],
+    cancellation_policy={"steps": [], "fee": "0.00"})
+
+
+@pytest.fixture
+def two_editions(services: Services, edition: dict[str, Any]) -> None:
+    """Montréal 2019 (registration open on the test clock's day) and Savannah 2027, whose slug
+    sorts last."""
+    services.editions.load(SAVANNAH_2027)
+
+
+def signed_in(app: Flask, services: Services, email: str = "dana@example.com",
+              role: str = "admin") -> FlaskClient:
+    """A new browser (client) in which the member signs in."""
+    if not any(m.email == email for m in services.staff.accounts()):
+        services.staff.create_account(email.split("@")[0].title(), email, PASSWORD, role)
+    client = app.test_client()
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    answer = client.post("/staff/sign-in", data={"csrf_token": token, "email": email,
+                                                 "password": PASSWORD})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
+
+
+def registered_francois(client: FlaskClient) -> None:
+    answer = client.post("/api/editions/test-montreal/registrations", json={
+        "attendee": editions.attendee(1), "registration_type": "delegate", "delegation": "QC"})
+    assert answer.status_code == 201, answer.json
+
+
+def selected(page: str) -> str:
+    found = re.search(r'<option value="([^"]+)" selected>', page)
+    assert found, "no edition chosen on the page"
+    return found.group(1)
+
+
+@pytest.mark.usefixtures("two_editions")
+def test_the_desk_finds_francois_in_the_conference_running_today(
+        app: Flask, services: Services, client: FlaskClient) -> None:
+    registered_francois(client)
+    desk = signed_in(app, services, role="desk")
+    page = desk.get("/staff/desk/?q=francois").get_data(as_text=True)
+    assert selected(page) == "test-montreal"
+    assert "Tremblay1" in page
+    # The switcher names the editions, not their slugs.
+    assert "Alliance Conference Savannah 2027 (test)" in page
+
+
+@pytest.mark.usefixtures("two_editions")
+def test_an_edition_picked_is_remembered_for_the_person_on_every_page_and_device(
+        app: Flask, services: Services) -> None:
+    laptop = signed_in(app, services)
+    assert selected(laptop.get("/staff/").get_data(as_text=True)) == "test-montreal"
+    laptop.get("/staff/?edition=test-savannah-2027")
+    phone = signed_in(app, services)
+    for path in ("/staff/", "/staff/finance/", "/staff/desk/"):
+        assert selected(phone.get(path).get_data(as_text=True)) == "test-savannah-2027", path
+    # Another member still opens on today's edition.
+    other = signed_in(app, services, "sam@example.com")
+    assert selected(other.get("/staff/").get_data(as_text=True)) == "test-montreal"
+
+
+@pytest.mark.usefixtures("two_editions")
+def test_an_unknown_edition_in_the_address_opens_the_usual_one(
+        app: Flask, services: Services) -> None:
+    desk = signed_in(app, services)
+    answer = desk.get("/staff/desk/?edition=nope")
+    assert answer.status_code == 200
+    assert selected(answer.get_data(as_text=True)) == "test-montreal"
+
+
+@pytest.mark.usefixtures("two_editions")
+def test_the_staff_pages_speak_the_persons_language_not_the_editions(
+        app: Flask, services: Services) -> None:
+    laptop = signed_in(app, services)
+    laptop.get("/staff/?lang=fr")
+    # Savannah is an English-only edition: its pages still speak French to this person,
+    # on another device too, with its amounts formatted for the United States.
+    phone = signed_in(app, services)
+    page = phone.get("/staff/?edition=test-savannah-2027").get_data(as_text=True)
+    assert 'lang="fr"' in page and "Tableau de bord" in page
+    english = signed_in(app, services, "sam@example.com")
+    page = english.get("/staff/?edition=test-montreal",
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="en"' in page and "Dashboard" in page
