@@ -1,4 +1,6 @@
-"""CSV files for spreadsheets: UTF-8 with a byte-order mark, and no cell read as a formula.
+"""Files for spreadsheets, CSV and XLSX; no cell read as a formula.
+
+CSV is UTF-8 with a byte-order mark.
 
 Excel and LibreOffice read a cell that starts with `=`, `+`, `-` or `@` as a formula (and
 a tab or carriage return can hide one), so text typed by anyone — an organisation named
@@ -22,8 +24,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 BOM = "\ufeff"
 FORMULA = re.compile(r"^[\s\"']*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]")
@@ -46,3 +53,40 @@ def csv_document(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
     writer.writerow([neutralised(cell) for cell in header])
     writer.writerows([neutralised(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+def xlsx_document(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """An Excel workbook of one sheet: a bold, frozen header; text always stored as text.
+
+    openpyxl stores a string that starts with `=` as a formula, so every text cell is
+    typed as a string explicitly; numbers (int, Decimal) stay numbers.
+    """
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = _sheet_title(title)
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        sheet.append([None] * len(values))
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                cell.value = value
+            else:
+                cell.value = "" if value is None else str(value)
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for column, name in enumerate(header, start=1):
+        widest = max([len(str(name))] + [len(str(c.value or "")) for c in sheet[
+            get_column_letter(column)]])
+        sheet.column_dimensions[get_column_letter(column)].width = min(widest + 2, 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses `[]:*?/\\` in a sheet title and more than 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Sheet"

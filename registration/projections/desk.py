@@ -78,3 +78,18 @@ def badge_rows(store: ReadModelStore, config: EditionConfig, which: BadgeFilter)
         conditions.append("badge_prints = 0")
     rows = store.query(f"SELECT * FROM registrations WHERE {' AND '.join(conditions)}", params)
     return sorted((RegistrationRow.from_mapping(r) for r in rows), key=sort_key)
+
+
+def reading_order(rows: Sequence[RegistrationRow], config: EditionConfig,
+                  language: str) -> list[RegistrationRow]:
+    """As a reader of `language` looks for a name on a list: delegations by their name in
+    that language (people without one last), then last and first names, accents and case
+    aside ("Émond" beside "Emond", before "Fortin"), the exact spelling breaking ties."""
+
+    def delegation_name(code: str) -> str:
+        found = next((d for d in config.delegations if d.code == code), None)
+        return found.name(language) if found is not None else code
+
+    return sorted(rows, key=lambda row: (
+        row.delegation == NO_DELEGATION, searchable(delegation_name(row.delegation)),
+        searchable(row.last_name), searchable(row.first_name), row.last_name, row.first_name))

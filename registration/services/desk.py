@@ -20,7 +20,12 @@ from registration.application import Conference
 from registration.clock import Clock
 from registration.idempotency import Claim
 from registration.projections.attendance import RegistrationRow
-from registration.projections.desk import BadgeFilter, badge_rows, search_attendees
+from registration.projections.desk import (
+    BadgeFilter,
+    badge_rows,
+    reading_order,
+    search_attendees,
+)
 from registration.projections.store import ReadModelStore
 from registration.services.views import RegistrationView, registration_view
 
@@ -29,6 +34,12 @@ from registration.services.views import RegistrationView, registration_view
 class PrintedBadges:
     pdf: bytes
     count: int
+
+
+@dataclass(frozen=True)
+class AttendeeList:
+    config: EditionConfig
+    rows: list[RegistrationRow]
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,13 @@ class DeskService:
 
     def badge_rows(self, slug: str, which: BadgeFilter) -> list[RegistrationRow]:
         return badge_rows(self.store, self.app.edition(slug).config, which)
+
+    def attendee_list(self, slug: str, which: BadgeFilter, language: str) -> AttendeeList:
+        """The places not cancelled that `which` selects, as a reader of `language` looks
+        for a name: for the day's lists, spreadsheets and sign-in sheets."""
+        config = self.app.edition(slug).config
+        return AttendeeList(config, reading_order(badge_rows(self.store, config, which),
+                                                  config, language))
 
     def _record_prints(self, printed: list[Registration], printed_by: str) -> None:
         """Record every print in one save; a retry reloads (and skips a place cancelled since)."""

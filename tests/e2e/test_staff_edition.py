@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from registration.services.container import Services
 from tests.support import editions
+from tests.support.staff_pages import signed_in
 
-PASSWORD = "a long enough password"
 SAVANNAH_2027 = editions.edition(
     editions.GEORGIA, slug="test-savannah-2027",
     names={"en": "Alliance Conference Savannah 2027 (test)"},
@@ -27,20 +27,6 @@ def two_editions(services: Services, edition: dict[str, Any]) -> None:
     """Montréal 2019 (registration open on the test clock's day) and Savannah 2027, whose slug
     sorts last."""
     services.editions.load(SAVANNAH_2027)
-
-
-def signed_in(app: Flask, services: Services, email: str = "dana@example.com",
-              role: str = "admin") -> FlaskClient:
-    """A new browser (client) in which the member signs in."""
-    if not any(m.email == email for m in services.staff.accounts()):
-        services.staff.create_account(email.split("@")[0].title(), email, PASSWORD, role)
-    client = app.test_client()
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    answer = client.post("/staff/sign-in", data={"csrf_token": token, "email": email,
-                                                 "password": PASSWORD})
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
 
 
 def registered_francois(client: FlaskClient) -> None:

@@ -19,7 +19,7 @@ CALLS: dict[str, tuple[Any, ...]] = {
     "current_language": (), "money_of": (Decimal("1"), "CAD"),
     "money": (MONEY,), "amount_with_code": (MONEY,), "day": (date(2019, 6, 2),),
     "moment": (datetime.fromisoformat("2019-06-02T08:30:00-04:00"),),
-    "percent": (Decimal("50"),),
+    "percent": (Decimal("50"),), "status_label": ("paid",), "status_tone": ("paid",),
 }
 
 

@@ -25,6 +25,7 @@ from registration.web.common.http import services
 from registration.web.common.idempotency import new_form_key
 from registration.web.common.refusals import refusal_message
 from registration.web.common.staff_session import signed_in_staff
+from registration.web.common.statuses import status_label, status_tone
 
 CSRF_FIELD = "csrf_token"
 
@@ -94,7 +95,8 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool) -
                       SESSION_COOKIE_SECURE=secure_cookies)
     i18n.install(app, translations_folder)
     app.jinja_env.globals.update(csrf_token=csrf_token, switch_language_url=switch_language_url,
-                                 money_of=Money, new_form_key=new_form_key)
+                                 money_of=Money, new_form_key=new_form_key,
+                                 status_label=status_label, status_tone=status_tone)
     app.context_processor(page_context)
 
 

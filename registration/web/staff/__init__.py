@@ -5,7 +5,8 @@ from registration.web.staff.accounts import staff_pages
 from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
+from registration.web.staff.desk_lists import desk_lists
 from registration.web.staff.finance import finance_pages
 
-BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages)
+BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists)
 install_staff_language(BLUEPRINTS)
