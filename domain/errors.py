@@ -75,6 +75,16 @@ class AlreadyInvoiced(Refused):
     default_message = "This registration is already billed by a live invoice."
 
 
+class ReferenceAlreadyUsed(Refused):
+    code = "reference_used"
+    default_message = "A payment with this reference is already recorded."
+
+
+class MoreThanDue(Refused):
+    code = "more_than_due"
+    default_message = "This is more than what is due."
+
+
 class Conflict(Refused):
     code = "conflict"
     default_message = "This cannot be done in the current state."

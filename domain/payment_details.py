@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 PAYMENT_METHODS = ("bank_transfer", "cheque")  # how money is recorded against an invoice
+DESK_PAYMENT_METHODS = ("card_terminal", "cash")  # how money is taken at the registration desk
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,9 +12,17 @@ from eventsourcing.domain import event
 from domain.attendee import CORRECTABLE, Attendee, Corrections
 from domain.base import ConferenceAggregate
 from domain.billing import billable, may_request_invoice
-from domain.errors import AlreadyCancelled, AlreadyInvoiced, AlreadyPaid, InvoicesNotOffered
+from domain.errors import (
+    AlreadyCancelled,
+    AlreadyInvoiced,
+    AlreadyPaid,
+    Invalid,
+    InvoicesNotOffered,
+    MoreThanDue,
+    ReferenceAlreadyUsed,
+)
 from domain.money import Money
-from domain.payment_details import PaymentDetails
+from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
 from domain.standing import Standing, standing
@@ -200,6 +208,32 @@ class Registration(ConferenceAggregate):
             raise ValueError(f"a payment in {amount.currency} for a {self.total.currency} place")
         self._payment_received(amount, method, reference, details or PaymentDetails())
         return True
+
+    def take_payment_at_desk(self, amount: Money, method: str, reference: str,
+                             received_on: date) -> None:
+        """Money handed over at the desk, on a card terminal or in cash.
+
+        Only for a place not billed by an invoice (its payments go against the invoice),
+        never more than what is due (the desk cannot give change back as a refund), and
+        never twice under one reference: unlike a processor's notice, which may come twice
+        and is then ignored, a reference typed again at the desk is a mistake to point out.
+        """
+        self._check_active()
+        if method not in DESK_PAYMENT_METHODS:
+            raise Invalid(f"A desk payment is one of {', '.join(DESK_PAYMENT_METHODS)}.")
+        if self.invoice_number is not None:
+            raise AlreadyInvoiced(f"This place is billed by invoice {self.invoice_number}: "
+                                  "record the payment against the invoice.")
+        if self.balance_due.is_zero:
+            raise AlreadyPaid()
+        if amount.currency != self.total.currency or not amount.amount > 0:
+            raise Invalid(f"A payment is an amount above zero in {self.total.currency}.")
+        if amount.amount > self.balance_due.amount:
+            raise MoreThanDue(f"Only {self.balance_due} is due.")
+        if reference in self.payment_references:
+            raise ReferenceAlreadyUsed()
+        self._payment_received(amount, method, reference,
+                               PaymentDetails(received_on=received_on.isoformat()))
 
     @event(PaymentReceived)
     def _payment_received(self, amount: Money, method: str, reference: str,

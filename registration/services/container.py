@@ -23,6 +23,7 @@ from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
 from registration.services.desk import DeskService
+from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
@@ -47,6 +48,7 @@ class Services:
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
+    desk_payments: DeskPaymentService  # card terminal and cash at the desk
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
@@ -82,6 +84,7 @@ class Services:
             staff=StaffService(app), preferences=StaffPreferencesService(app, editions, clock),
             documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
+            desk_payments=DeskPaymentService(app, clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
             seal=mail.outbox.seal, clock_note=clock_note,

@@ -12,7 +12,8 @@ not the events' own attributes, which may grow or change version. Each entry:
     DetailsCorrected  changes (the corrected fields and their new values)
     Substituted       previous, attendee (the person before and after)
     Cancelled         refund_percent, retained, refund_owed
-    PaymentReceived   amount, method (card, bank_transfer, cheque), reference, invoice
+    PaymentReceived   amount, method (card, bank_transfer, cheque, card_terminal, cash),
+                      reference, invoice
     PaymentFailed     reference, message
     PaymentRequested  reference, amount
     RefundIssued      amount, reference

@@ -2,10 +2,11 @@
 desk, card payments, and the OpenAPI document with its readable page."""
 
 from registration.web.api.desk import desk
+from registration.web.api.desk_payments import desk_payments
 from registration.web.api.docs import docs
 from registration.web.api.finance import finance
 from registration.web.api.payments import payments
 from registration.web.api.registrations import api
 from registration.web.api.webhooks import webhooks
 
-BLUEPRINTS = (api, desk, docs, finance, payments, webhooks)
+BLUEPRINTS = (api, desk, desk_payments, docs, finance, payments, webhooks)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from domain.edition_config import BADGE_STOCKS
+from domain.payment_details import DESK_PAYMENT_METHODS
+from registration.web.common import i18n
+from registration.web.common.amounts import Amount
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.text_fields import Text
 
@@ -34,3 +39,22 @@ class CheckInRequestSchema(StrictSchema):
 class AttendeeQuerySchema(Schema):
     q = Text(load_default="", validate=validate.Length(max=200), metadata={
         "description": "Words to find in a name, e-mail, organisation or delegation."})
+
+
+class DeskPaymentSchema(StrictSchema):
+    amount = Amount(required=True, metadata={
+        "type": "string", "example": "125.00",
+        "description": "In the place's currency; `125.00`, or as typed in the person's "
+                       "language (`125,00` in French)."})
+    method = Text(required=True, validate=validate.OneOf(DESK_PAYMENT_METHODS), metadata={
+        "description": "`card_terminal` (the desk's card terminal) or `cash`."})
+    reference = Text(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "The terminal's transaction number (required for `card_terminal`); "
+                       "made up for cash when not given. A reference already recorded on "
+                       "the place is refused (409)."})
+
+    @validates_schema
+    def terminal_needs_reference(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("method") == "card_terminal" and not data.get("reference"):
+            raise ValidationError(i18n.gettext(
+                "Type the transaction number the card terminal printed."), "reference")

@@ -26,6 +26,7 @@ from domain.outcome import Outcome
 from registration.idempotency import Claim, Replayed
 from registration.mail.outbox import LinkSeal
 from registration.services.registrations import NewRegistration
+from registration.services.views import RegistrationView
 from registration.web.common.errors import ApiError
 
 HEADER = "Idempotency-Key"
@@ -93,6 +94,11 @@ def registration_outcome(created: NewRegistration) -> Outcome:
     """A registration made: its id, and its manage token sealed (shown once, kept so)."""
     return Outcome("registration", (str(created.registration.id),),
                    (_seal().seal(created.manage_token),))
+
+
+def desk_payment_outcome(registration: RegistrationView) -> Outcome:
+    """A payment taken at the desk: the place it was taken for."""
+    return Outcome("desk_payment", (str(registration.id),))
 
 
 def manage_token(outcome: Outcome) -> str:

@@ -34,6 +34,8 @@ REFUSALS = {
                                   "tax numbers.")),
     "not_creditable": ("", N_("Nothing on this invoice is left to credit.")),
     "badge_replaced": ("", N_("Badge replaced: the place was handed to someone else.")),
+    "reference_used": ("reference", N_("A payment with this reference is already recorded.")),
+    "more_than_due": ("amount", N_("This is more than what is due.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
 }
 

@@ -6,7 +6,9 @@ from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
 from registration.web.staff.desk_lists import desk_lists
+from registration.web.staff.desk_payments import desk_payment_pages
 from registration.web.staff.finance import finance_pages
 
-BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists)
+BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists,
+              desk_payment_pages)
 install_staff_language(BLUEPRINTS)

@@ -18,7 +18,8 @@ FIELD_LABELS = {
     "organisation": N_("organisation"), "job_title": N_("job title"),
     "language": N_("language"), "phone": N_("phone"),
 }
-METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N_("cheque")}
+METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N_("cheque"),
+           "card_terminal": N_("card terminal at the desk"), "cash": N_("cash")}
 
 
 JOB_NAMES = {"mailer": N_("the mailer"), "rehearsal-clock": N_("the rehearsal clock"),

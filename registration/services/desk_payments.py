@@ -1,0 +1,40 @@
+"""Payments taken at the registration desk: a card terminal or cash, recorded on the place."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from domain.edition import Edition
+from domain.money import Money
+from domain.registration import Registration
+from registration.application import Conference
+from registration.clock import Clock
+from registration.idempotency import Claim
+from registration.services.views import RegistrationView, registration_view
+
+
+class DeskPaymentService:
+    def __init__(self, app: Conference, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    def take_payment(self, registration_id: UUID, amount: Decimal, method: str,
+                     reference: str | None, claim: Claim | None = None) -> RegistrationView:
+        """Record money handed over at the desk (see Registration.take_payment_at_desk).
+
+        Cash needs no reference: one is made up (`cash-…`) so that every payment has one.
+        """
+        given = reference or f"{method.replace('_', '-')}-{uuid4().hex[:10]}"
+
+        def decision() -> tuple[list[Aggregate], RegistrationView]:
+            registration = self.app.load(registration_id, Registration, "registration")
+            config = self.app.load(registration.edition_id, Edition, "edition").config
+            today = self.clock().astimezone(config.zone).date()
+            registration.take_payment_at_desk(Money(amount, registration.total.currency),
+                                              method, given, today)
+            return [registration], registration_view(registration, config)
+
+        return self.app.decide(decision, claim)
