@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import stripe
+
+from domain.payment import from_minor_units
+from domain.reconciliation import ProcessorMovement
 
 REAL_STRIPE_API = "https://api.stripe.com"
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
@@ -161,6 +165,30 @@ class StripeGateway:
                        "metadata": {**metadata, "refund_key": idempotency_key}}
         return _refund(self._call("send a refund", lambda: self.client.v1.refunds.create(
             params=params, options={"idempotency_key": idempotency_key})))
+
+    def balance_transactions(self, since: datetime, until: datetime) -> list[ProcessorMovement]:
+        """The account's charges and refunds from `since` to `until`, newest first.
+
+        Stripe lists them newest first; paging stops at the first one before `since`. (No
+        `created` filter is sent: localstripe refuses it; real Stripe would page less.)
+        """
+
+        def read() -> list[ProcessorMovement]:
+            found = []
+            listing = self.client.v1.balance_transactions.list(params={"limit": 100})
+            for item in listing.auto_paging_iter():
+                data = _plain(item)
+                at = datetime.fromtimestamp(int(data["created"]), UTC)
+                if at < since:
+                    break
+                if at < until and data.get("type") in ("charge", "payment", "refund"):
+                    found.append(ProcessorMovement(
+                        id=data["id"], source=str(data["source"]), at=at,
+                        amount=from_minor_units(int(data["amount"]),
+                                                str(data["currency"]).upper())))
+            return found
+
+        return self._call("read the balance", read)
 
     def refunds(self, intent_id: str) -> list[Refund]:
         page = self._call("read refunds", lambda: self.client.v1.refunds.list(

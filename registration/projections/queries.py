@@ -12,6 +12,8 @@ from domain.edition_config import EditionConfig
 from domain.identifiers import edition_id
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
+from registration.projections.journal_queries import Journal, JournalFilter
+from registration.projections.journal_queries import journal as journal_of
 from registration.projections.runner import ReadModels
 
 
@@ -23,6 +25,10 @@ class Queries:
     def edition_documents(self) -> list[dict[str, Any]]:
         rows = self.store.query("SELECT document FROM editions ORDER BY slug")
         return [json.loads(row["document"]) for row in rows]
+
+    def journal(self, config: EditionConfig, which: JournalFilter) -> Journal:
+        """The edition's movements of money that `which` selects, with their totals."""
+        return journal_of(self.store, config, which)
 
     def attendance(self, config: EditionConfig, as_of: datetime | None = None) -> dict[str, Any]:
         """Counts per delegation and registration type, with totals."""

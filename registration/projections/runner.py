@@ -18,6 +18,7 @@ from registration.application import Conference
 from registration.following import LogFollower
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
+from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
 from registration.projections.store import Cursor, ReadModelStore, placeholders
 
@@ -38,7 +39,8 @@ class ReadModels:
         self.app = app
         self.store = store
         # Other read models, each applying the page in the same transaction.
-        self.page_handlers: list[PageHandler] = [LedgerProjection(store)]
+        # The journal reads the ledger's rows: it comes after.
+        self.page_handlers: list[PageHandler] = [LedgerProjection(store), JournalProjection(store)]
         self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
             *attendance.REDUCERS, *attendance.EDITION_EVENTS,
             *(topic for handler in self.page_handlers for topic in handler.topics))))

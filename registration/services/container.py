@@ -29,6 +29,7 @@ from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
 from registration.services.payments import PaymentService
 from registration.services.preferences import StaffPreferencesService
+from registration.services.reconciliation import ReconciliationService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
 from registration.services.staff import StaffService
@@ -52,6 +53,7 @@ class Services:
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
+    reconciliation: ReconciliationService  # the journal against the card processor
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # encrypts secrets kept for later (manage links)
@@ -86,7 +88,8 @@ class Services:
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             desk_payments=DeskPaymentService(app, clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
-            invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
+            invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
+            mail=mail.processor, mail_sender=mail.sender,
             seal=mail.outbox.seal, clock_note=clock_note,
         )
 

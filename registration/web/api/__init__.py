@@ -5,8 +5,9 @@ from registration.web.api.desk import desk
 from registration.web.api.desk_payments import desk_payments
 from registration.web.api.docs import docs
 from registration.web.api.finance import finance
+from registration.web.api.journal import journal
 from registration.web.api.payments import payments
 from registration.web.api.registrations import api
 from registration.web.api.webhooks import webhooks
 
-BLUEPRINTS = (api, desk, desk_payments, docs, finance, payments, webhooks)
+BLUEPRINTS = (api, desk, desk_payments, docs, finance, journal, payments, webhooks)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.invoice_lines import BillTo
 from domain.payment_details import PAYMENT_METHODS
+from registration.projections.journal import KINDS as JOURNAL_KINDS
+from registration.projections.journal import METHODS as JOURNAL_METHODS
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.text_fields import EmailAddress, MultilineText, Text
 
 TEXT = validate.Length(min=1, max=200)
+PERIOD_REVERSED = "The period ends before it starts."
+PERIOD_TOO_LONG = "A period of a year at most."
 
 
 class BillToSchema(StrictSchema):
@@ -67,3 +71,39 @@ class LedgerQuerySchema(StrictSchema):
     delegation = Text(load_default=None)
     status = Text(load_default=None)
     unpaid = fields.Boolean(load_default=False)
+
+
+class JournalQuerySchema(StrictSchema):
+    method = Text(load_default=None, validate=validate.OneOf(JOURNAL_METHODS), metadata={
+        "description": "Only movements made this way."})
+    kind = Text(load_default=None, validate=validate.OneOf(JOURNAL_KINDS), metadata={
+        "description": "Only payments, or only refunds."})
+    since = fields.Date(load_default=None, data_key="from", metadata={
+        "description": "The first day shown, in the edition's time zone."})
+    until = fields.Date(load_default=None, data_key="to", metadata={
+        "description": "The last day shown (included)."})
+
+    @validates_schema
+    def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        check_period(data)
+
+
+def check_period(data: dict[str, Any], at_most_a_year: bool = False) -> None:
+    since, until = data.get("since"), data.get("until")
+    if since is None or until is None:
+        return
+    if since > until:
+        raise ValidationError(PERIOD_REVERSED, "to")
+    if at_most_a_year and (until - since).days > 366:
+        raise ValidationError(PERIOD_TOO_LONG, "to")
+
+
+class PeriodSchema(StrictSchema):
+    since = fields.Date(required=True, data_key="from", metadata={
+        "description": "The first day, in the edition's time zone."})
+    until = fields.Date(required=True, data_key="to", metadata={
+        "description": "The last day (included)."})
+
+    @validates_schema
+    def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        check_period(data, at_most_a_year=True)

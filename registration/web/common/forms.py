@@ -22,6 +22,9 @@ MESSAGES = {
     "Missing data for required field.": N_("Required."),
     "Not a valid email address.": N_("Enter an e-mail address like name@example.com."),
     "Not a phone number.": N_("Enter a phone number, e.g. +1 514 555 0100."),
+    "Not a valid date.": N_("Enter a date like 2019-06-02."),
+    "The period ends before it starts.": N_("The period ends before it starts."),
+    "A period of a year at most.": N_("A period of a year at most."),
 }
 # Marshmallow's length refusals, with their numbers.
 LENGTHS = (

@@ -1,4 +1,4 @@
-"""A registration's status as people read it, on pages, in lists and spreadsheets alike."""
+"""Statuses and payment methods as people read them, on pages, in lists and spreadsheets."""
 
 from __future__ import annotations
 
@@ -23,3 +23,29 @@ def status_label(status: str) -> str:
 def status_tone(status: str) -> str:
     label = LABELS.get(status)
     return label[1] if label else ""
+
+
+METHODS = {
+    "card": N_("Card (online)"),
+    "card_terminal": N_("Card terminal"),
+    "cash": N_("Cash"),
+    "bank_transfer": N_("Bank transfer"),
+    "cheque": N_("Cheque"),
+}
+MOVEMENTS = {"payment": N_("Payment"), "refund": N_("Refund")}
+
+
+def method_label(method: str) -> str:
+    return i18n.gettext(METHODS[method]) if method in METHODS else method
+
+
+def movement_label(kind: str) -> str:
+    return i18n.gettext(MOVEMENTS[kind]) if kind in MOVEMENTS else kind
+
+
+RECORDERS = {"stripe": N_("Stripe"), "attendee": N_("The attendee"), "system": N_("The system")}
+
+
+def recorder_label(recorded_by: str) -> str:
+    """A staff member's name as it is; who else records money, in the page's language."""
+    return i18n.gettext(RECORDERS[recorded_by]) if recorded_by in RECORDERS else recorded_by

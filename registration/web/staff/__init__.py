@@ -8,7 +8,8 @@ from registration.web.staff.desk import desk_pages
 from registration.web.staff.desk_lists import desk_lists
 from registration.web.staff.desk_payments import desk_payment_pages
 from registration.web.staff.finance import finance_pages
+from registration.web.staff.journal import journal_pages
 
 BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists,
-              desk_payment_pages)
+              desk_payment_pages, journal_pages)
 install_staff_language(BLUEPRINTS)

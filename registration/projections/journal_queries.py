@@ -1,0 +1,96 @@
+"""Reads of the journal: an edition's movements for a period, with totals by method and day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.edition_config import EditionConfig
+from domain.identifiers import edition_id
+from domain.money import Money
+from domain.reconciliation import CardMovement
+from registration.projections.journal import JournalRow
+from registration.projections.store import ReadModelStore
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    method: str | None = None
+    kind: str | None = None
+    since: date | None = None  # the first day shown, in the edition's time zone
+    until: date | None = None  # the last day shown (included)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A journal row with the day and time it happened where the edition takes place."""
+
+    row: JournalRow
+    at: datetime
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class Journal:
+    movements: list[Movement]  # oldest first
+    currency: str
+    by_method: dict[str, Decimal] = field(default_factory=dict)
+    by_day: list[tuple[date, Decimal]] = field(default_factory=list)
+    received: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)  # negative
+
+    @property
+    def net(self) -> Decimal:
+        return self.received + self.refunded
+
+
+def journal(store: ReadModelStore, config: EditionConfig, which: JournalFilter) -> Journal:
+    found = store.query("SELECT * FROM journal WHERE edition_id = :edition_id",
+                        {"edition_id": str(edition_id(config.slug))})
+    movements = sorted((Movement(row, datetime.fromisoformat(row.at).astimezone(config.zone))
+                        for row in map(JournalRow.from_mapping, found)),
+                       key=lambda m: (m.at, m.row.entry))
+    return summed([m for m in movements if shown(m, which)], config.currency)
+
+
+def shown(movement: Movement, which: JournalFilter) -> bool:
+    row = movement.row
+    return ((which.method is None or row.method == which.method)
+            and (which.kind is None or row.kind == which.kind)
+            and (which.since is None or movement.day >= which.since)
+            and (which.until is None or movement.day <= which.until))
+
+
+def summed(movements: Sequence[Movement], currency: str) -> Journal:
+    by_method: dict[str, Decimal] = defaultdict(Decimal)
+    by_day: dict[date, Decimal] = defaultdict(Decimal)
+    received = refunded = Decimal(0)
+    for movement in movements:
+        amount = movement.row.money
+        by_method[movement.row.method] += amount
+        by_day[movement.day] += amount
+        if amount >= 0:
+            received += amount
+        else:
+            refunded += amount
+    return Journal(list(movements), currency, dict(sorted(by_method.items())),
+                   sorted(by_day.items()), received, refunded)
+
+
+def card_movements(store: ReadModelStore) -> list[CardMovement]:
+    """Every card payment (by its charge) and card refund of every edition: the journal's
+    side of a reconciliation with the card processor's balance, which is one account's."""
+    found = store.query("SELECT * FROM journal WHERE method = 'card'", {})
+    movements = []
+    for row in map(JournalRow.from_mapping, found):
+        source = row.reference if row.kind == "refund" else row.charge
+        if source:
+            movements.append(CardMovement(source, Money(row.money, row.currency),
+                                          datetime.fromisoformat(row.at), row.reference))
+    return movements
