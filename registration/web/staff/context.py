@@ -26,7 +26,7 @@ def speak_as_staff(territory: str = "CA") -> None:
     asked = request.args.get("lang")
     if asked in i18n.LANGUAGES:
         session["lang"] = asked
-        if member is not None:
+        if member is not None and request.method == "GET":  # a refused form records nothing
             services().preferences.choose_language(member.id, asked)
         language = asked
     else:
@@ -55,7 +55,7 @@ def chosen_edition() -> tuple[EditionConfig | None, list[dict[str, Any]]]:
     slug: str | None
     if asked is not None and asked in slugs:
         slug = asked
-        if member is not None:
+        if member is not None and request.method == "GET":
             services().preferences.choose_edition(member.id, asked)
     elif member is not None:
         slug = services().preferences.opening_edition(member.id, slugs)
