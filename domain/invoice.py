@@ -16,7 +16,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.errors import Invalid, Refused
+from domain.errors import Invalid, MoreThanDue, ReferenceAlreadyUsed, Refused
 from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
@@ -156,9 +156,14 @@ class Invoice(ConferenceAggregate):
     def uncredited(self) -> list[str]:
         return [r for r in self.registration_ids if r not in self.credited_registrations]
 
-    def record_payment(self, amount: Money, method: str, reference: str,
-                       received_on: date) -> bool:
-        """Record money received against this invoice; a known reference changes nothing."""
+    def record_payment(self, amount: Money, method: str, reference: str, received_on: date,
+                       overpayment: bool = False) -> None:
+        """Record money received against this invoice.
+
+        A reference already recorded is refused (a typing slip, or the same transfer twice);
+        more than what is due only when the overpayment is confirmed: the invoice then shows
+        a credit to refund.
+        """
         if self.kind != "invoice":
             raise Refused("A credit note is not paid; record payments against the invoice.")
         if method not in PAYMENT_METHODS:
@@ -166,9 +171,12 @@ class Invoice(ConferenceAggregate):
         if amount.currency != self.currency or amount.amount <= 0:
             raise Invalid(f"A payment must be a positive amount in {self.currency}.")
         if reference in self.payment_references:
-            return False
+            raise ReferenceAlreadyUsed(
+                f"A payment with reference {reference} is already recorded on {self.number}.")
+        if amount.amount > self.balance_due.amount and not overpayment:
+            raise MoreThanDue(f"Only {self.balance_due} is due on {self.number}; confirm the "
+                              "overpayment to record it as a credit to refund.")
         self._payment_recorded(amount, method, reference, received_on.isoformat())
-        return True
 
     @event(PaymentRecorded)
     def _payment_recorded(self, amount: Money, method: str, reference: str,

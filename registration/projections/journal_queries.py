@@ -94,3 +94,11 @@ def card_movements(store: ReadModelStore) -> list[CardMovement]:
             movements.append(CardMovement(source, Money(row.money, row.currency),
                                           datetime.fromisoformat(row.at), row.reference))
     return movements
+
+
+def invoice_movements(store: ReadModelStore, config: EditionConfig,
+                      number: str) -> list[Movement]:
+    """The payments recorded against an invoice, oldest first."""
+    found = store.query("SELECT * FROM journal WHERE invoice = :number", {"number": number})
+    return sorted((Movement(row, datetime.fromisoformat(row.at).astimezone(config.zone))
+                   for row in map(JournalRow.from_mapping, found)), key=lambda m: m.at)

@@ -12,7 +12,12 @@ from domain.edition_config import EditionConfig
 from domain.identifiers import edition_id
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
-from registration.projections.journal_queries import Journal, JournalFilter
+from registration.projections.journal_queries import (
+    Journal,
+    JournalFilter,
+    Movement,
+    invoice_movements,
+)
 from registration.projections.journal_queries import journal as journal_of
 from registration.projections.runner import ReadModels
 
@@ -29,6 +34,9 @@ class Queries:
     def journal(self, config: EditionConfig, which: JournalFilter) -> Journal:
         """The edition's movements of money that `which` selects, with their totals."""
         return journal_of(self.store, config, which)
+
+    def invoice_payments(self, config: EditionConfig, number: str) -> list[Movement]:
+        return invoice_movements(self.store, config, number)
 
     def attendance(self, config: EditionConfig, as_of: datetime | None = None) -> dict[str, Any]:
         """Counts per delegation and registration type, with totals."""

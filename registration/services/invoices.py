@@ -111,18 +111,17 @@ class InvoiceService:
 
     def record_payment(
         self, number: str, amount: Money, method: str, reference: str, received_on: date,
-        idempotency: Claim | None = None,
+        idempotency: Claim | None = None, overpayment: bool = False,
     ) -> InvoiceRef:
         """A bank transfer or cheque against an invoice, shared out to the places it pays.
 
-        Each registration gets the part of the payment that settles it (in line order); a
-        reference already recorded changes nothing.
+        Each registration gets the part of the payment that settles it (in line order);
+        what is left over (a confirmed overpayment) stays on the invoice as a credit.
         """
 
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
-            if not invoice.record_payment(amount, method, reference, received_on):
-                return [], InvoiceRef(number)
+            invoice.record_payment(amount, method, reference, received_on, overpayment)
             remaining = amount
             paid: list[Aggregate] = []
             for registration_id in invoice.uncredited():

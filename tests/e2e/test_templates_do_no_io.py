@@ -20,7 +20,7 @@ CALLS: dict[str, tuple[Any, ...]] = {
     "money": (MONEY,), "amount_with_code": (MONEY,), "day": (date(2019, 6, 2),),
     "moment": (datetime.fromisoformat("2019-06-02T08:30:00-04:00"),),
     "percent": (Decimal("50"),), "status_label": ("paid",), "status_tone": ("paid",),
-    "amount_typed": (MONEY,),
+    "amount_typed": (MONEY,), "amount_example": (),
 }
 
 

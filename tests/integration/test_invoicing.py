@@ -8,7 +8,13 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.errors import AlreadyCancelled, AlreadyInvoiced, NotFound
+from domain.errors import (
+    AlreadyCancelled,
+    AlreadyInvoiced,
+    MoreThanDue,
+    NotFound,
+    ReferenceAlreadyUsed,
+)
 from domain.invoice import Invoice, MissingTaxNumber, NotCreditable, UnknownRegistration
 from domain.invoice_lines import BillTo
 from domain.money import Money
@@ -101,7 +107,9 @@ def test_an_invoice_over_100_dollars_is_refused_without_the_issuers_tax_numbers(
 def test_a_bank_transfer_pays_the_invoice_and_each_place_once(services, quebec):
     places = [register(services, n) for n in range(2)]
     services.invoices.issue(SLUG, [p.id for p in places], BILL_TO)
-    for _ in range(2):  # the same reference twice changes nothing
+    services.invoices.record_payment("SEUS19-0001", cad("600.00"), "bank_transfer",
+                                     "WIRE-7731", date(2019, 4, 2))
+    with pytest.raises(ReferenceAlreadyUsed, match="WIRE-7731"):  # the same transfer again
         services.invoices.record_payment("SEUS19-0001", cad("600.00"), "bank_transfer",
                                          "WIRE-7731", date(2019, 4, 2))
     first, second = (services.registrations.get(p.id) for p in places)
@@ -115,6 +123,20 @@ def test_a_bank_transfer_pays_the_invoice_and_each_place_once(services, quebec):
     view = ledger(services).view("SEUS19-0001")
     assert view is not None and (view.status, view.balance) == ("paid", Decimal("0.00"))
     assert services.registrations.get(places[1].id).status == "paid"
+
+
+def test_an_overpayment_needs_confirming_and_then_shows_as_a_credit_to_refund(
+        services, quebec):
+    place = register(services, 1)
+    services.invoices.issue(SLUG, [place.id], BILL_TO)
+    with pytest.raises(MoreThanDue, match="454.15"):
+        services.invoices.record_payment("SEUS19-0001", cad("999999999.99"), "bank_transfer",
+                                         "WIRE-1", date(2019, 4, 2))
+    services.invoices.record_payment("SEUS19-0001", cad("500.00"), "bank_transfer", "WIRE-1",
+                                     date(2019, 4, 2), overpayment=True)
+    view = ledger(services).view("SEUS19-0001")
+    assert view is not None and (view.status, view.balance) == ("overpaid", Decimal("-45.85"))
+    assert services.registrations.get(place.id).status == "paid"
 
 
 def test_card_payments_on_an_invoiced_place_count_toward_the_invoice(services, quebec):

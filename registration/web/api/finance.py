@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -139,17 +138,19 @@ def pdf(number: str) -> Any:
 @staff_required(*FINANCE)
 @replays(invoice_again)
 def record_payment(number: str) -> Any:
-    """Record a bank transfer or cheque against an invoice; the same reference twice counts once.
+    """Record a bank transfer or cheque against an invoice (a reference once per invoice).
     ---
     requestBody: {required: true, content: {application/json: {schema: InvoicePaymentSchema}}}
     responses:
       200: {description: "The invoice with its new balance."}
-      409: {description: "The document is a credit note."}
+      409: {description: "The document is a credit note, the reference is already recorded
+            on it, or the amount is more than what is due (send `overpayment: true`)."}
     """
     data = load_json(InvoicePaymentSchema(), body())
-    amount = Money(Decimal(data["amount"]), services().invoices.currency(number))
+    amount = Money(data["amount"], services().invoices.currency(number))
     services().invoices.record_payment(number, amount, data["method"], data["reference"],
-                                       data["received_on"], idempotency=claim(document_outcome))
+                                       data["received_on"], idempotency=claim(document_outcome),
+                                       overpayment=data["overpayment"])
     return invoice_json(invoice_view(number))
 
 

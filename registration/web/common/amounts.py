@@ -15,6 +15,7 @@ from registration.web.common import i18n
 
 PLAIN = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 SPACES = re.compile(r"[ \u00a0\u202f]")
+TYPED = re.compile(r"[0-9][0-9 .,\u00a0\u202f]*")  # digits and separators, nothing else
 MOST = Decimal("999999999.99")
 
 
@@ -23,6 +24,8 @@ def parse_amount(text: str, locale: str) -> Decimal:
     text = text.strip()
     if PLAIN.fullmatch(text):
         return Decimal(text)
+    if not TYPED.fullmatch(text):
+        raise ValueError(f"{text!r} is not an amount")
     group = get_group_symbol(locale)
     text = SPACES.sub(group if SPACES.fullmatch(group) else "", text)
     try:

@@ -10,6 +10,7 @@ from domain.invoice_lines import BillTo
 from domain.payment_details import PAYMENT_METHODS
 from registration.projections.journal import KINDS as JOURNAL_KINDS
 from registration.projections.journal import METHODS as JOURNAL_METHODS
+from registration.web.common.amounts import Amount
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.text_fields import EmailAddress, MultilineText, Text
 
@@ -51,14 +52,18 @@ class SelfInvoiceRequestSchema(StrictSchema):
 
 
 class InvoicePaymentSchema(StrictSchema):
-    amount = Text(required=True, validate=validate.Regexp(
-        r"^[0-9]{1,9}(\.[0-9]{1,2})?$", error="An amount like 1258.98."),
-        metadata={"description": "In the invoice's currency.", "example": "1258.98"})
+    amount = Amount(required=True, metadata={
+        "type": "string", "example": "1258.98",
+        "description": "In the invoice's currency: `1258.98`, or as typed in the person's "
+                       "language (`1 258,98` in French)."})
     method = Text(required=True, validate=validate.OneOf(PAYMENT_METHODS))
     reference = Text(required=True, validate=validate.Length(min=1, max=100),
-                     metadata={"description": "The bank or cheque reference; recording it "
-                                              "twice changes nothing."})
+                     metadata={"description": "The bank or cheque reference; one already "
+                                              "recorded on the invoice is refused (409)."})
     received_on = fields.Date(required=True)
+    overpayment = fields.Boolean(load_default=False, metadata={
+        "description": "Confirms an amount above what is due: the rest shows as a credit "
+                       "to refund. Without it, such an amount is refused (409)."})
 
 
 class InvoiceCancellationSchema(StrictSchema):

@@ -20,6 +20,7 @@ from domain.text import TextRefused, clean_text, split_lines
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, ledger_csv
 from registration.web.common import i18n
+from registration.web.common.amounts import amount_typed
 from registration.web.common.finance_schemas import (
     PO_NUMBER,
     BillToSchema,
@@ -34,6 +35,7 @@ from registration.web.common.pages import protect
 from registration.web.common.refusals import refusal_message
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.staff_session import staff_page
+from registration.web.common.statuses import method_label, recorder_label
 from registration.web.staff.context import chosen_edition, edition_for_staff_page, speak_about
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
@@ -157,13 +159,17 @@ def invoice_view(number: str) -> InvoiceView:
 def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
     view = invoice_view(number)
     doc, currency = view.document, view.document["currency"]
+    config = services().editions.config(doc["edition"]["slug"])
     return render_template(
         "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
         currency=currency, money_from=Money.from_dict,
         subtotal=lines_total(doc["lines"], "amount", currency),
         total=lines_total(doc["lines"], "total", currency),
+        payments=services().queries.invoice_payments(config, number),
+        method_label=method_label, recorder_label=recorder_label,
         form=form or {"received_on": services().clock().date().isoformat(),
-                      "amount": str(view.balance) if view.balance > 0 else ""},
+                      "amount": amount_typed(Money(view.balance, currency))
+                      if view.balance > 0 else ""},
         notice=request.args.get("done"),
     ), 422 if errors else 200
 
@@ -180,12 +186,14 @@ def record_payment(number: str) -> Any:
     form = request.form
     payload = {k: typed(form, k) for k in ("amount", "method", "reference")}
     payload["received_on"] = form.get("received_on", "").strip()
+    payload["overpayment"] = "true" if form.get("overpayment") else ""
     data, errors = validate(InvoicePaymentSchema(), {k: v for k, v in payload.items() if v})
     if not errors:
         try:
-            amount = Money(Decimal(data["amount"]), services().invoices.currency(number))
+            amount = Money(data["amount"], services().invoices.currency(number))
             services().invoices.record_payment(
-                number, amount, data["method"], data["reference"], data["received_on"])
+                number, amount, data["method"], data["reference"], data["received_on"],
+                overpayment=data["overpayment"])
             return redirect(url_for("finance_pages.invoice", number=number, done="paid"))
         except DomainError as error:
             errors = refusal(error)
