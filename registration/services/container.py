@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
@@ -22,6 +23,7 @@ from registration.persistence import event_store_env, one_process_at_a_time, rea
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
+from registration.services.activity import Activity
 from registration.services.desk import DeskService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
@@ -29,7 +31,9 @@ from registration.services.invoices import InvoiceService
 from registration.services.payments import PaymentService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
+from registration.services.sealing import Seal
 from registration.services.staff import StaffService
+from registration.services.staff_access import StaffAccess
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ class Services:
     editions: EditionService
     registrations: RegistrationService
     staff: StaffService
+    staff_access: StaffAccess  # page sessions and the second factor
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
@@ -64,6 +69,7 @@ class Services:
             clock, clock_note = cls._clock(app, settings, clock)
             documents = DocumentRenderer()
             mail = build_mail(settings, app, store, documents, clock)
+            activity = Activity(store)
         if settings.sync_projections:
             app.saved_listeners.insert(0, lambda: read_models.catch_up())
         registrations = RegistrationService(app, clock)
@@ -73,10 +79,15 @@ class Services:
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
+        staff = StaffService(app, clock, activity, settings.staff_token_days)
+        staff_access = StaffAccess(
+            app, staff, clock, activity, Seal(settings.secret_key, "staff/second-factor"),
+            idle=timedelta(minutes=settings.staff_session_idle_minutes),
+            lifetime=timedelta(hours=settings.staff_session_max_hours))
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
             editions=EditionService(app), registrations=registrations,
-            staff=StaffService(app), documents=documents,
+            staff=staff, staff_access=staff_access, documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,

@@ -1,9 +1,10 @@
 """The staff pages under /staff: sign-in and accounts, the dashboard with each registration's
 history, the finance pages and the registration desk's."""
 
-from registration.web.staff.accounts import staff_pages
+from registration.web.staff import accounts, own_account  # noqa: F401  (their routes)
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
 from registration.web.staff.finance import finance_pages
+from registration.web.staff.sign_in import staff_pages
 
 BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages)
