@@ -223,7 +223,7 @@ def test_an_expired_token_is_refused_with_401(
 def test_a_revoked_token_is_refused_and_listed_as_revoked(
         app: Flask, client: FlaskClient, services: Services, ada: Any, edition: dict) -> None:
     member, token, _ = services.staff.issue("api-desk", "desk")
-    other, kept, _ = services.staff.issue("api-desk", "desk")
+    _, kept, _ = services.staff.issue("api-desk", "desk")
     url = "/api/editions/test-montreal/attendees"
     client.get(url, headers=bearer(token))
     sign_in(client, "ada@example.com")
