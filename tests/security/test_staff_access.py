@@ -471,3 +471,22 @@ def make_app(app: Flask, clock: SettableClock) -> Iterator[Callable[..., Flask]]
     yield make
     for other in made:
         other.extensions["services"].close()
+
+
+def test_tokens_are_listed_and_revoked_over_the_api_by_admins_only(
+        client: FlaskClient, services: Services) -> None:
+    _, admin = services.staff.create("api-admin", "admin")
+    desk, token, _ = services.staff.issue("api-desk", "desk")
+    mine = client.get("/api/staff/me", headers=bearer(token))
+    assert mine.status_code == 200 and mine.json["tokens"][0]["prefix"] == token[:6]
+    assert token not in mine.text and mine.json["tokens"][0]["expires_at"]
+    assert client.get("/api/staff/members", headers=bearer(token)).status_code == 403
+    listed = client.get("/api/staff/members", headers=bearer(admin)).json["members"]
+    assert [m["name"] for m in listed] == ["api-admin", "api-desk"]
+    url = f"/api/staff/members/{desk.id}/tokens/{token[:6]}"
+    assert client.delete(url, headers=bearer(token)).status_code == 403
+    assert client.delete(url, headers=bearer(admin)).status_code == 204
+    assert client.get("/api/staff/me", headers=bearer(token)).status_code == 401
+    assert client.delete(url, headers=bearer(admin)).status_code == 404
+    assert client.delete("/api/staff/members/nobody/tokens/x",
+                         headers=bearer(admin)).status_code == 404
