@@ -19,6 +19,7 @@ from domain.edition import Edition
 from domain.errors import Conflict, DomainError, NotFound
 from domain.identifiers import edition_id
 from domain.numbering import InvoiceSequence
+from domain.staff import StaffMember
 from domain.transcodings import value_transcodings
 from registration.idempotency import Claim
 
@@ -40,7 +41,7 @@ class Conference(Application[UUID]):
     """
 
     name = "Conference"
-    snapshotting_intervals = {Allocation: 100, InvoiceSequence: 100}
+    snapshotting_intervals = {Allocation: 100, InvoiceSequence: 100, StaffMember: 100}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)

@@ -50,10 +50,60 @@ def load_edition(file: Path) -> None:
 @click.option("--name", required=True, callback=recorded_text,
               help="The staff member's name (unique).")
 @click.option("--role", required=True, type=click.Choice(["admin", "finance", "desk"]))
-def create_staff(name: str, role: str) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days until the token expires (default: STAFF_TOKEN_DAYS, 90).")
+def create_staff(name: str, role: str, days: int | None) -> None:
     """Create a staff member (or issue a new token to one) and print the bearer token."""
-    member, token = services().staff.create(name, role)
+    member, token, expires = services().staff.issue(name, role, days)
     click.echo(f"{member.name} ({member.role}) token: {token}")
+    click.echo(f"expires: {expires.isoformat(timespec='seconds')}")
+
+
+def _member(name: str) -> Any:
+    member = services().staff.by_name(name)
+    if member is None:
+        raise click.ClickException(f"There is no staff member named {name!r}.")
+    return member
+
+
+@staff.command("disable")
+@click.option("--name", required=True, help="The staff member's name.")
+def disable_staff(name: str) -> None:
+    """End every token and session of the member at once; they cannot sign in until enabled."""
+    member = services().staff.set_disabled(_member(name).id, True)
+    click.echo(f"{member.name} is disabled: every token and session has ended.")
+
+
+@staff.command("enable")
+@click.option("--name", required=True, help="The staff member's name.")
+def enable_staff(name: str) -> None:
+    """Let a disabled member sign in again (their old tokens stay revoked)."""
+    member = services().staff.set_disabled(_member(name).id, False)
+    click.echo(f"{member.name} may sign in again (issue a new token with `staff create`).")
+
+
+@staff.command("tokens")
+@click.option("--name", required=True, help="The staff member's name.")
+def list_tokens(name: str) -> None:
+    """The member's bearer tokens: prefix, issued, expires, last used, status."""
+    now = services().clock()
+    for token in services().staff.tokens(_member(name).id):
+        status = "revoked" if token.revoked else "expired" if token.expires_at <= now \
+            else "active"
+        when = [t.isoformat(timespec="seconds") if t else "-"
+                for t in (token.issued_at, token.expires_at, token.last_used)]
+        click.echo(f"{token.prefix or token.token_hash[:6]}…  issued {when[0]}  "
+                   f"expires {when[1]}  last used {when[2]}  {status}")
+
+
+@staff.command("revoke")
+@click.option("--name", required=True, help="The staff member's name.")
+@click.option("--token", "prefix", required=True, help="The token's first characters.")
+def revoke_token(name: str, prefix: str) -> None:
+    """Revoke one of the member's bearer tokens, named by its prefix."""
+    if not services().staff.revoke_token(_member(name).id, prefix):
+        raise click.ClickException(f"{name} has no live token starting {prefix!r}.")
+    click.echo("revoked")
 
 
 @projections.command("run")

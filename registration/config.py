@@ -30,8 +30,13 @@ class Settings:
     # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are trusted).
     trusted_proxies: int = 0
     clock_start: datetime | None = None
-    # Session cookies only over HTTPS (set SESSION_COOKIE_SECURE=true behind TLS).
-    secure_cookies: bool = False
+    # Session cookies only over HTTPS: unset, they are unless the app runs in debug or tests.
+    secure_cookies: bool | None = None
+    # Staff page sessions end after this long unused, and this long after signing in;
+    # bearer tokens expire this many days after they are issued.
+    staff_session_idle_minutes: int = 120
+    staff_session_max_hours: int = 12
+    staff_token_days: int = 90
     # Card payments: localstripe on loopback by default (see docs/payments.md for real Stripe).
     stripe_secret_key: str = "sk_test_local"
     stripe_publishable_key: str = "pk_test_local"
@@ -64,7 +69,12 @@ class Settings:
             trusted_proxies=int(values.get("TRUSTED_PROXIES") or 0),
             clock_start=datetime.fromisoformat(values["CLOCK_START"])
             if values.get("CLOCK_START") else None,
-            secure_cookies=values.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+            secure_cookies=_flag(values.get("SESSION_COOKIE_SECURE")),
+            staff_session_idle_minutes=_positive(values, "STAFF_SESSION_IDLE_MINUTES",
+                                                 cls.staff_session_idle_minutes),
+            staff_session_max_hours=_positive(values, "STAFF_SESSION_MAX_HOURS",
+                                              cls.staff_session_max_hours),
+            staff_token_days=_positive(values, "STAFF_TOKEN_DAYS", cls.staff_token_days),
             stripe_secret_key=values.get("STRIPE_SECRET_KEY") or cls.stripe_secret_key,
             stripe_publishable_key=values.get("STRIPE_PUBLISHABLE_KEY")
             or cls.stripe_publishable_key,
@@ -74,3 +84,23 @@ class Settings:
             mail_from=values.get("MAIL_FROM") or cls.mail_from,
             base_url=values.get("BASE_URL") or cls.base_url,
         )
+
+
+def _flag(value: str | None) -> bool | None:
+    """true/false, or None when unset (the default decides)."""
+    if not value:
+        return None
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive(values: dict, name: str, default: int) -> int:
+    raw = values.get(name)
+    if not raw:
+        return default
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name}={raw!r} must be a whole number of at least 1")
+    return number

@@ -23,7 +23,8 @@ from registration.demo import DEMO_ACCOUNTS, DEMO_ADMIN, seed_demo
 from registration.services.container import Services
 
 HOST = "127.0.0.1"
-DEVELOPMENT_DEFAULTS = {"CLOCK_START": "2019-03-20T10:00:00-04:00", "PORT": "5000"}
+DEVELOPMENT_DEFAULTS = {"CLOCK_START": "2019-03-20T10:00:00-04:00", "PORT": "5000",
+                        "SESSION_COOKIE_SECURE": "false"}  # plain HTTP on loopback
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
@@ -22,6 +23,7 @@ from registration.persistence import event_store_env, one_process_at_a_time, rea
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
+from registration.services.activity import Activity
 from registration.services.desk import DeskService
 from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
@@ -32,7 +34,9 @@ from registration.services.preferences import StaffPreferencesService
 from registration.services.reconciliation import ReconciliationService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
+from registration.services.sealing import Seal
 from registration.services.staff import StaffService
+from registration.services.staff_access import StaffAccess
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ class Services:
     registrations: RegistrationService
     staff: StaffService
     preferences: StaffPreferencesService  # each staff member's edition and language
+    staff_access: StaffAccess  # page sessions and the second factor
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
@@ -70,6 +75,7 @@ class Services:
             clock, clock_note = cls._clock(app, settings, clock)
             documents = DocumentRenderer()
             mail = build_mail(settings, app, store, documents, clock)
+            activity = Activity(store)
         if settings.sync_projections:
             app.saved_listeners.insert(0, lambda: read_models.catch_up())
         registrations = RegistrationService(app, clock)
@@ -79,12 +85,17 @@ class Services:
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
+        staff = StaffService(app, clock, activity, settings.staff_token_days)
+        staff_access = StaffAccess(
+            app, staff, clock, activity, Seal(settings.secret_key, "staff/second-factor"),
+            idle=timedelta(minutes=settings.staff_session_idle_minutes),
+            lifetime=timedelta(hours=settings.staff_session_max_hours))
         editions = EditionService(app)
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
             editions=editions, registrations=registrations,
-            staff=StaffService(app), preferences=StaffPreferencesService(app, editions, clock),
-            documents=documents,
+            staff=staff, staff_access=staff_access,
+            preferences=StaffPreferencesService(app, editions, clock), documents=documents,
             desk=DeskService(app, store, BadgePrinter(documents), clock),
             desk_payments=DeskPaymentService(app, clock),
             payments=payments, cancellations=CancellationService(registrations, payments),

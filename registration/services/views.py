@@ -85,9 +85,28 @@ class StaffView:
     name: str
     role: str
     email: str | None  # to sign in to the pages (None: a bearer token only)
-    credentials: str  # changes whenever the password does: a session from before ends
+    credentials: str  # changes whenever the password does
+    disabled: bool = False
+    second_factor: bool = False  # signs in with a code from an authenticator app
+    must_enrol: bool = False  # their role requires a second factor they do not have yet
 
 
-def staff_view(member: StaffMember) -> StaffView:
+@dataclass(frozen=True)
+class TokenView:
+    """A bearer token as lists show it: never the token, only its first characters."""
+
+    token_hash: str
+    prefix: str | None  # None for a token issued before tokens had prefixes
+    issued_at: datetime | None
+    expires_at: datetime
+    revoked: bool
+    last_used: datetime | None
+
+
+def staff_view(member: StaffMember, second_factor_roles: list[str] | tuple[str, ...] = ()
+               ) -> StaffView:
     return StaffView(id=member.id, name=member.name, role=member.role, email=member.email,
-                     credentials=(member.password_hash or "")[-16:])
+                     credentials=(member.password_hash or "")[-16:], disabled=member.disabled,
+                     second_factor=member.has_second_factor,
+                     must_enrol=member.role in second_factor_roles
+                     and not member.has_second_factor)

@@ -41,3 +41,39 @@ def test_the_demo_account_is_ensured_idempotently_and_its_password_reset(
 def test_bearer_tokens_keep_working_beside_passwords(services: Services) -> None:
     member, token = services.staff.create("api-finance", "finance")
     assert services.staff.authenticate(token) == member
+
+
+def test_sessions_live_in_the_store_and_end_on_sign_out_password_or_disable(
+        services: Services, clock) -> None:
+    member = services.staff.create_account("Dana Desk", "desk@example.com", PASSWORD, "desk")
+    access = services.staff_access
+    laptop, phone = access.open_session(member.id), access.open_session(member.id)
+    assert laptop and phone
+    assert access.session_member(member.id, laptop) == member
+    access.end_session(member.id, laptop)
+    assert access.session_member(member.id, laptop) is None
+    assert access.session_member(member.id, phone) is not None
+
+    desk = access.open_session(member.id)
+    assert services.staff.change_password(member.id, PASSWORD, "a new password!", desk)
+    assert access.session_member(member.id, phone) is None
+    assert access.session_member(member.id, desk) is not None
+
+    services.staff.set_disabled(member.id, True)
+    assert access.session_member(member.id, desk) is None
+    assert access.open_session(member.id) is None
+    assert services.staff.sign_in("desk@example.com", "a new password!") is None
+
+
+def test_tokens_expire_are_listed_and_revoked(services: Services, clock) -> None:
+    member, token, expires = services.staff.issue("api-finance", "finance", days=10)
+    assert services.staff.authenticate(token) == member
+    [listed] = services.staff.tokens(member.id)
+    assert listed.prefix == token[:6] and listed.expires_at == expires
+    assert listed.last_used is not None and not listed.revoked
+    assert services.staff.revoke_token(member.id, token[:6])
+    assert services.staff.authenticate(token) is None
+    _, fresh, expires = services.staff.issue("api-finance", "finance", days=10)
+    clock.set(expires)
+    assert services.staff.authenticate(fresh) is None
+    assert [m.name for m in services.staff.accounts()] == ["api-finance"]

@@ -1,5 +1,5 @@
 """The JSON API under /api (with Stripe's webhook): editions and registrations, finance, the
-desk, card payments, and the OpenAPI document with its readable page."""
+desk, card payments, staff tokens, and the OpenAPI document with its readable page."""
 
 from registration.web.api.desk import desk
 from registration.web.api.desk_payments import desk_payments
@@ -8,6 +8,8 @@ from registration.web.api.finance import finance
 from registration.web.api.journal import journal
 from registration.web.api.payments import payments
 from registration.web.api.registrations import api
+from registration.web.api.staff_tokens import staff_tokens
 from registration.web.api.webhooks import webhooks
 
-BLUEPRINTS = (api, desk, desk_payments, docs, finance, journal, payments, webhooks)
+BLUEPRINTS = (api, desk, desk_payments, docs, finance, journal, payments, staff_tokens,
+              webhooks)

@@ -27,7 +27,8 @@ HOLDER = "manageToken"
 ERRORS = {
     "400": "The body is not JSON (send 'Content-Type: application/json'), or it nests "
            "objects and arrays more than 32 levels deep.",
-    "401": "No token was sent, or it is not a staff token where staff is required.",
+    "401": "No token was sent, or it is not a staff token where staff is required, or the "
+           "staff token has expired or been revoked, or its holder is disabled.",
     "403": "The token does not give access to this (wrong manage token, or missing role).",
     "404": "Nothing with this slug or id.",
     "409": "A business rule refuses the request; `details.code` says which.",
@@ -63,7 +64,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     )
     spec.components.security_scheme(STAFF, {
         "type": "http", "scheme": "bearer",
-        "description": "A staff member's token, printed by `flask staff create`."})
+        "description": "A staff member's token, printed by `flask staff create` with its "
+                       "expiry (STAFF_TOKEN_DAYS, 90 by default); revocable by an admin."})
     spec.components.security_scheme(HOLDER, {
         "type": "http", "scheme": "bearer",
         "description": "The registration's manage token, returned once when registering "

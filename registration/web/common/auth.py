@@ -52,6 +52,9 @@ def staff_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             staff = current_staff()
+            if staff is None and bearer_token():
+                raise ApiError(401, "This token is unknown, expired or revoked, or its holder "
+                               "is disabled: ask an admin for a new one.")
             if staff is None:
                 raise ApiError(401, "Sign in as staff: send 'Authorization: Bearer <token>'.")
             require_role(staff, roles)

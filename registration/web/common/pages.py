@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Blueprint, Flask, abort, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from domain.edition_config import EditionConfig
@@ -90,10 +91,22 @@ def page_context() -> dict[str, Any]:
     }
 
 
-def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool) -> None:
+class SessionCookies(SecureCookieSessionInterface):
+    """The session cookie is Secure unless SESSION_COOKIE_SECURE says otherwise, or (when it
+    is unset) the app runs in debug or under tests, on plain HTTP."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+        configured = app.config["SESSION_COOKIE_SECURE"]
+        if configured is None:
+            return not (app.debug or app.testing)
+        return bool(configured)
+
+
+def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool | None) -> None:
     """Cookies, languages and what every template may call (the blueprints come apart)."""
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=secure_cookies)
+    app.session_interface = SessionCookies()
     i18n.install(app, translations_folder)
     app.jinja_env.globals.update(csrf_token=csrf_token, switch_language_url=switch_language_url,
                                  money_of=Money, new_form_key=new_form_key,

@@ -1,10 +1,12 @@
-"""Staff sign-in and sign-out, and the admin's page for staff accounts."""
+"""The admin's pages for staff accounts: create them, require a second factor by role, and
+for each member reset the password, list and revoke bearer tokens, disable or enable."""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from marshmallow import fields, validate
 
 from domain.actor import ROLES
@@ -13,14 +15,11 @@ from registration.web.common import i18n
 from registration.web.common.forms import Errors
 from registration.web.common.forms import validate as validate_form
 from registration.web.common.http import services
-from registration.web.common.pages import protect
 from registration.web.common.schemas import StrictSchema
-from registration.web.common.staff_session import sign_in as start_session
-from registration.web.common.staff_session import sign_out as end_session
-from registration.web.common.staff_session import signed_in_staff, staff_page
+from registration.web.common.staff_session import staff_page
 from registration.web.common.text_fields import EmailAddress, Text
+from registration.web.staff.sign_in import staff_pages
 
-staff_pages = protect(Blueprint("staff_pages", __name__, url_prefix="/staff"))
 MIN_PASSWORD = 10
 
 
@@ -34,46 +33,8 @@ class StaffAccountSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
 
 
-class SignInSchema(StrictSchema):
-    email = Text(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(max=1000))
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (never `//elsewhere`), else the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.home")
-
-
-@staff_pages.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Any:
-    error = email_error = None
-    if request.method == "POST":
-        if not current_app.extensions["rate_limiter"].allow(f"sign-in/{request.remote_addr}"):
-            abort(429, description=i18n.gettext("Too many attempts; wait a minute."))
-        credentials, errors = validate_form(SignInSchema(), {
-            "email": request.form.get("email", ""), "password": request.form.get("password", "")})
-        member = None if errors else services().staff.sign_in(credentials["email"],
-                                                               credentials["password"])
-        if member is not None:
-            start_session(member)
-            return redirect(safe_next(request.form.get("next")))
-        email_error = errors.get("email")
-        error = None if email_error else i18n.gettext(
-            "That e-mail and password do not match a staff account.")
-    elif signed_in_staff() is not None:
-        return redirect(safe_next(request.args.get("next")))
-    return render_template("staff/sign_in.html", error=error, email_error=email_error,
-                           email=request.form.get("email", ""),
-                           next=request.values.get("next", "")), \
-        422 if email_error else 401 if error else 200
-
-
-@staff_pages.post("/sign-out")
-def sign_out() -> Any:
-    end_session()
-    return redirect(url_for("staff_pages.sign_in"))
+class NewPasswordSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
 
 
 @staff_pages.route("/accounts", methods=["GET", "POST"])
@@ -96,4 +57,73 @@ def accounts() -> Any:
                     "This name or e-mail address already belongs to a staff member.")}
     return render_template("staff/accounts.html", accounts=services().staff.accounts(),
                            roles=ROLES, form=form, errors=errors, created=created,
-                           min_password=MIN_PASSWORD), 422 if errors else 200
+                           min_password=MIN_PASSWORD,
+                           second_factor_roles=services().staff.second_factor_roles(),
+                           notices=get_flashed_messages()), 422 if errors else 200
+
+
+@staff_pages.post("/accounts/second-factor")
+@staff_page("admin")
+def second_factor_policy() -> Any:
+    roles = [r for r in request.form.getlist("role") if r in ROLES]
+    services().staff.require_second_factor(roles)
+    flash(i18n.gettext("Saved: who must sign in with a code."))
+    return redirect(url_for("staff_pages.accounts"))
+
+
+def member_or_404(member_id: str) -> Any:
+    try:
+        member = services().staff.get(UUID(member_id))
+    except ValueError:
+        member = None
+    if member is None:
+        abort(404, description=i18n.gettext("There is no such staff member."))
+    return member
+
+
+@staff_pages.route("/accounts/<member_id>", methods=["GET"])
+@staff_page("admin")
+def member_page(member_id: str, errors: Errors | None = None) -> Any:
+    member = member_or_404(member_id)
+    return render_template("staff/member.html", member=member,
+                           tokens=services().staff.tokens(member.id), errors=errors or {},
+                           min_password=MIN_PASSWORD, now=services().clock(),
+                           notices=get_flashed_messages()), 422 if errors else 200
+
+
+@staff_pages.post("/accounts/<member_id>/password")
+@staff_page("admin")
+def reset_password(member_id: str) -> Any:
+    member = member_or_404(member_id)
+    if member.email is None:
+        abort(409, description=i18n.gettext("This member signs in with tokens only."))
+    data, errors = validate_form(NewPasswordSchema(),
+                                 {"password": request.form.get("password", "")})
+    if errors:
+        return member_page(member_id, errors)
+    services().staff.reset_password(member.id, data["password"])
+    flash(i18n.gettext("New password set: every session of %(name)s has ended.")
+          % {"name": member.name})
+    return redirect(url_for("staff_pages.member_page", member_id=member_id))
+
+
+@staff_pages.post("/accounts/<member_id>/tokens/<prefix>/revoke")
+@staff_page("admin")
+def revoke_token(member_id: str, prefix: str) -> Any:
+    member = member_or_404(member_id)
+    if not services().staff.revoke_token(member.id, prefix[:100]):
+        abort(404, description=i18n.gettext("There is no such token, or it is already revoked."))
+    flash(i18n.gettext("The token was revoked."))
+    return redirect(url_for("staff_pages.member_page", member_id=member_id))
+
+
+@staff_pages.post("/accounts/<member_id>/access")
+@staff_page("admin")
+def set_access(member_id: str) -> Any:
+    member = member_or_404(member_id)
+    disable = request.form.get("action") == "disable"
+    services().staff.set_disabled(member.id, disable)
+    flash(i18n.gettext("%(name)s is disabled: every token and session has ended.")
+          % {"name": member.name} if disable else
+          i18n.gettext("%(name)s may sign in again.") % {"name": member.name})
+    return redirect(url_for("staff_pages.member_page", member_id=member_id))
