@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import DomainError, InvalidEdition, NotFound, Refused, WrongToken
-from registration.adapters.stripe_gateway import GatewayUnavailable
+from registration.adapters.stripe_gateway import CardTokenRefused, GatewayUnavailable
 from registration.web.common.request_limits import MAX_BODY_BYTES
 
 
@@ -50,6 +50,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(GatewayUnavailable)
     def gateway_unavailable(error: GatewayUnavailable) -> Any:
         return error_response(error.status, error.message, {"code": "payment_service"})
+
+    @app.errorhandler(CardTokenRefused)
+    def card_token_refused(error: CardTokenRefused) -> Any:
+        return error_response(422, error.message, {"token": [error.message]})
 
     @app.errorhandler(ValidationError)
     def invalid_input(error: ValidationError) -> Any:

@@ -41,7 +41,8 @@ def check_csrf() -> None:
         return
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
     expected = session.get(CSRF_FIELD)
-    if not expected or not secrets.compare_digest(sent, str(expected)):
+    if not expected or not secrets.compare_digest(
+            sent.encode("utf-8", "surrogatepass"), str(expected).encode()):
         abort(400, description=i18n.gettext(
             "This form has expired or did not come from this site. Go back, reload the page "
             "and try again."))
