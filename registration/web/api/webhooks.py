@@ -33,7 +33,8 @@ def stripe_webhook() -> Any:
         raise ApiError(400, "The webhook body is not UTF-8 text.") from None
     try:
         stripe.WebhookSignature.verify_header(payload, request.headers.get("Stripe-Signature"),
-                                              settings.stripe_webhook_secret)
+                                              settings.stripe_webhook_secret,
+                                              stripe.Webhook.DEFAULT_TOLERANCE)  # 5 minutes
     except stripe.SignatureVerificationError as error:
         raise ApiError(400, f"The Stripe signature does not verify: {error}") from error
     try:
