@@ -61,3 +61,19 @@ def staff_required(*roles: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def holder_or_staff(*roles: str) -> Callable[[F], F]:
+    """A registration's holder (its manage token) or a staff member in `roles` (any staff if
+    none; admins always): `registration_for_caller` enforces it, the OpenAPI document says it."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            g.holder_staff_roles = roles
+            return view(*args, **kwargs)
+
+        wrapper.holder_roles = roles  # type: ignore[attr-defined]  # for the OpenAPI document
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
