@@ -247,12 +247,13 @@ def add_links(paths: dict[str, dict[str, Any]]) -> None:
     for source_path, operations in paths.items():
         for op in operations.values():
             for answer in op["responses"].values():
-                found = links(answer.pop("x-links", {}), source_path, paths)
+                given = answer.pop("x-links", {})
+                found = links(given, source_path, paths)
                 for target, body in answer.pop("x-body-links", {}).items():
                     path, method = by_id[target]
-                    found[f"{method.upper()} {path} (body)"] = {
+                    found[f"{method.upper()} {path} with body"] = {
                         "operationId": target, "requestBody": body,
-                        "parameters": {name: f"$request.path.{name}"
+                        "parameters": {name: given.get(name, f"$request.path.{name}")
                                        for name in PATH_NAME.findall(path)}}
                 if found:
                     answer["links"] = found
