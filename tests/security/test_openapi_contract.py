@@ -116,6 +116,7 @@ def run(schema: Any) -> dict[str, Any]:
     cases: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     failures: Counter[str] = Counter()
+    spent: Counter[str] = Counter()
     errors: list[str] = []
     started = time.monotonic()
     for event in from_schema(schema).execute():
@@ -125,6 +126,7 @@ def run(schema: Any) -> dict[str, Any]:
             for interaction in recorder.interactions.values():
                 if interaction.response is not None:
                     statuses[str(interaction.response.status_code)] += 1
+                    spent[recorder.label] += interaction.response.elapsed
             for checks in recorder.checks.values():
                 for check in checks:
                     if check.failure_info is not None:
@@ -136,7 +138,8 @@ def run(schema: Any) -> dict[str, Any]:
             errors.append(repr(event.exception))
     return {"cases": sum(cases.values()), "cases_by_phase": dict(cases),
             "statuses": dict(sorted(statuses.items())), "failures": dict(failures),
-            "errors": errors, "seconds": round(time.monotonic() - started, 1)}
+            "errors": errors, "seconds": round(time.monotonic() - started, 1),
+            "slowest": {label: round(seconds, 1) for label, seconds in spent.most_common(5)}}
 
 
 @pytest.mark.xdist_group("schemathesis")

@@ -14,13 +14,19 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Blueprint, Flask, abort, render_template, request, session
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
 from registration.web.common import i18n
-from registration.web.common.errors import own_headers, status_of
+from registration.web.common.errors import ERROR_PAGE, own_headers, status_of
 from registration.web.common.http import services
 from registration.web.common.idempotency import new_form_key
 from registration.web.common.refusals import refusal_message
@@ -59,6 +65,11 @@ def error_page(error: Exception) -> Any:
                                    "%(wait)s and try again.") % {"wait": i18n.duration(wait)}
         elif isinstance(error, RequestEntityTooLarge):
             message = i18n.gettext("What you sent is too large for this site (over 1 MiB).")
+        elif isinstance(error, MethodNotAllowed):
+            message = i18n.gettext("This page cannot be used that way (%(method)s).") % {
+                "method": request.method}
+        elif isinstance(error, NotFound) and error.description == NotFound.description:
+            message = i18n.gettext("There is no page at this address.")
     elif isinstance(error, DomainError):
         status, message = status_of(error), refusal_message(error)
     else:  # pragma: no cover - Flask only routes the registered types here
@@ -97,6 +108,7 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool) -
     app.jinja_env.globals.update(csrf_token=csrf_token, switch_language_url=switch_language_url,
                                  money_of=Money, new_form_key=new_form_key)
     app.context_processor(page_context)
+    app.extensions[ERROR_PAGE] = error_page  # for URLs no page blueprint answers
 
 
 def use_edition(config: EditionConfig) -> None:
