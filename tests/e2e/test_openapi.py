@@ -134,3 +134,10 @@ def test_links_lead_from_what_is_created_to_what_acts_on_it(client):
     assert {"finance_show", "finance_record_payment", "finance_cancel"} <= {
         link["operationId"] for link in issued.values()}
     assert all(link["parameters"] for link in [*created.values(), *issued.values()])
+
+
+def test_the_answers_enums_are_the_codes_own_lists():
+    from domain.invoice import KINDS
+    from registration.web.api.answers import INVOICE_KINDS
+
+    assert INVOICE_KINDS == KINDS  # copied: the web may not import an aggregate's module
