@@ -224,6 +224,10 @@ def caller(op: dict[str, Any], view: Callable[..., Any]) -> None:
     if staff_roles is not None:
         op["security"] = [{STAFF: []}]
         op["x-who"] = f"Staff: {staff_in(roles)}."
+    elif getattr(view, "tokens_in_body", False):
+        op["security"] = [{}, {STAFF: []}]  # no header needed: the tokens are in the body
+        op["x-who"] = (f"Anyone naming each registration with its manage token (in the "
+                       f"body), or staff: {staff_in(roles)}.")
     else:
         op["security"] = [{HOLDER: []}, {HOLDER_LINK: []}, {STAFF: []}]
         op["x-who"] = (f"The registration's holder (its manage token), or staff: "

@@ -93,7 +93,7 @@ def open_payment(registration_id: str) -> Any:
 
 
 @payments.post("/editions/<slug>/group-payments")
-@holder_or_staff()
+@holder_or_staff(tokens_in_body=True)
 @budget("payments")
 @replays(payment_answered)
 def open_group_payment(slug: str) -> Any:
