@@ -21,6 +21,8 @@ from domain.text import text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 JURISDICTION = re.compile(r"^(CA|US)-[A-Z]{2}$")
+CURRENCIES = ("CAD", "USD")  # an edition is priced in one of these
+LANGUAGES = ("en", "fr")  # what an edition, an attendee or a document may speak
 KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
@@ -46,11 +48,11 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     if host and not JURISDICTION.match(host):
         r.problem("host", "must be an ISO 3166-2 code such as CA-QC or US-GA")
     currency = r.text(doc, "currency", "")
-    if currency and currency not in {"CAD", "USD"}:
+    if currency and currency not in CURRENCIES:
         r.problem("currency", "must be CAD or USD")
     zone = _zone(r, doc)
     languages = tuple(r.items(doc, "languages", ""))
-    if not languages or not set(languages) <= {"en", "fr"}:
+    if not languages or not set(languages) <= set(LANGUAGES):
         r.problem("languages", 'must list "en" and/or "fr"')
     starts_on, ends_on = r.day(doc, "starts_on", ""), r.day(doc, "ends_on", "")
     if starts_on > ends_on:

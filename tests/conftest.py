@@ -6,8 +6,11 @@ PostgreSQL gets a fresh database per test; with CI=true an unreachable server fa
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -38,6 +41,31 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 LOOPBACK = ("127.", "::1", "localhost", "/")
+# The schemathesis run's figures (tests/security/test_openapi_contract.py), one file per checkout.
+CHECKOUT = hashlib.sha256(str(Path(__file__).parent).encode()).hexdigest()[:8]
+CONTRACT_FIGURES = Path(os.environ.get("SCHEMATHESIS_FIGURES")
+                        or f"/tmp/openapi-contract-{CHECKOUT}.json")
+SESSION_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[SESSION_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The schemathesis run's figures, when it ran in this session (on any worker)."""
+    started = config.stash.get(SESSION_STARTED, time.time())
+    if not CONTRACT_FIGURES.exists() or CONTRACT_FIGURES.stat().st_mtime < started:
+        return
+    figures = json.loads(CONTRACT_FIGURES.read_text())
+    terminalreporter.write_sep("-", "API contract (schemathesis)")
+    terminalreporter.write_line(
+        "{cases} cases on {operations} operations in {seconds} s (seed {seed}): "
+        "{server_errors} server errors, {schema_violations} schema violations, "
+        "{failed} failed checks in all".format(failed=sum(figures["failures"].values()),
+                                              **figures))
+    terminalreporter.write_line(f"by phase {figures['cases_by_phase']}; "
+                                f"statuses {figures['statuses']}; figures in {CONTRACT_FIGURES}")
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,14 @@ class GatewayUnavailable(Exception):
         self.message, self.status = message, status
 
 
+class CardTokenRefused(Exception):
+    """Stripe knows no card by this token (a garbled or made-up one): the client's mistake."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class CardDeclined(Exception):
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
@@ -147,9 +155,17 @@ class StripeGateway:
         customer = self._call("record the card holder", lambda: self.client.v1.customers.create(
             params={"email": email, "metadata": {"payment_intent": intent_id}},
             options={"idempotency_key": f"customer-{intent_id}-{token}"}))
-        card = self._call("check the card", lambda: self.client.v1.customers.payment_sources
-                          .create(customer.id, params={"source": token},
-                                  options={"idempotency_key": f"card-{token}"}))
+
+        def check_card() -> Any:
+            try:
+                return self.client.v1.customers.payment_sources.create(
+                    customer.id, params={"source": token},
+                    options={"idempotency_key": f"card-{token}"})
+            except stripe.InvalidRequestError as error:
+                raise CardTokenRefused("Stripe knows no card by this token: make one with "
+                                       "Stripe.js (stripe.createToken).") from error
+
+        card = self._call("check the card", check_card)
         self._call("attach the card", lambda: self.client.v1.payment_intents.update(
             intent_id, params={"customer": customer.id, "payment_method": card.id}))
         return _intent(self._call("confirm the payment", lambda:

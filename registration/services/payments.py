@@ -160,7 +160,7 @@ class PaymentService:
         """
         order = self.order(reference)
         intent = self.gateway.intent(reference)
-        if not hmac.compare_digest(intent.client_secret, client_secret):
+        if not hmac.compare_digest(utf8(intent.client_secret), utf8(client_secret)):
             raise NotFound(f"No payment {reference} with that client secret.")
         if intent.succeeded or intent.status == "processing":
             return CardOutcome(intent.status)
@@ -189,7 +189,10 @@ class PaymentService:
     def handle_notice(self, notice_id: str, kind: str, obj: Mapping[str, Any]) -> str:
         """Apply one verified webhook event; returns what was done with it."""
         if kind in INTENT_EVENTS:
-            return self.record_intent(self.gateway.intent(str(obj["id"])), notice_id)
+            reference = str(obj["id"])
+            if self.app.find(PaymentOrder.create_id(reference), PaymentOrder) is None:
+                return "not ours"  # nothing to re-read from Stripe
+            return self.record_intent(self.gateway.intent(reference), notice_id)
         if kind == "charge.refunded" and obj.get("payment_intent"):
             return self.record_refunds(str(obj["payment_intent"]), notice_id)
         return "ignored"
@@ -250,6 +253,11 @@ class PaymentService:
     @staticmethod
     def _notice(notice_id: str | None, kind: str) -> list[Aggregate]:
         return [ProcessedNotice(notice_id=notice_id, kind=kind)] if notice_id else []
+
+
+def utf8(text: str) -> bytes:
+    """Bytes to compare in constant time (`compare_digest` refuses non-ASCII text)."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def record_from_intent(registration: Registration, intent: Intent, share: Money) -> bool:

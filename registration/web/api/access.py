@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from flask import g
+
 from domain.actor import ROLES, Actor
 from domain.errors import WrongToken
 from registration.services.views import RegistrationView
@@ -14,15 +16,14 @@ from registration.web.common.errors import ApiError
 from registration.web.common.http import parse_id, services
 
 
-def registration_for_caller(
-    registration_id: str, staff_roles: tuple[str, ...] = ROLES
-) -> RegistrationView:
-    """The registration, if the caller holds its manage token or is staff in `staff_roles`."""
+def registration_for_caller(registration_id: str) -> RegistrationView:
+    """The registration, if the caller holds its manage token or is staff in the roles the
+    view's `holder_or_staff` names (any staff if it names none)."""
     key = parse_id(registration_id)
     staff = current_staff()
     if staff is not None:
         view = services().registrations.view(key)
-        require_role(staff, staff_roles)
+        require_role(staff, g.get("holder_staff_roles", ROLES))
         return view
     token = presented_token()
     try:

@@ -86,8 +86,10 @@ def check_in(slug: str) -> Any:
     ---
     requestBody: {required: true, content: {application/json: {schema: CheckInRequestSchema}}}
     responses:
-      201: {description: "Checked in: who, delegation, type and payment status."}
-      200: {description: "Already checked in (no new check-in): `message` says since when."}
+      201: {description: "Checked in: who, delegation, type and payment status.",
+            content: {application/json: {schema: CheckIn}}}
+      200: {description: "Already checked in (no new check-in): `message` says since when.",
+            content: {application/json: {schema: CheckIn}}}
       404: {description: "The code is not a badge of this edition."}
       409: {description: "The registration is cancelled, or the badge was replaced."}
     """
@@ -104,7 +106,8 @@ def attendees(slug: str) -> Any:
     ---
     parameters: [{in: query, schema: AttendeeQuerySchema}]
     responses:
-      200: {description: "`attendees`: at most 50, by delegation then last name."}
+      200: {description: "`attendees`: at most 50, by delegation then last name.",
+            content: {application/json: {schema: Attendees}}}
     """
     query = AttendeeQuerySchema().load(request.args)
     return {"attendees": [attendee_json(row) for row in services().desk.attendees(

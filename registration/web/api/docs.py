@@ -50,7 +50,9 @@ def endpoint(path: str, method: str, op: dict[str, Any], shared: list[dict[str, 
     body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
     return {
         "method": method.upper(), "path": path, "anchor": op["operationId"],
-        "summary": prose(op.get("summary", "")), "description": prose(op.get("description", "")),
+        "summary": prose(op.get("summary", "")),
+        "description": prose(op.get("description", "").removesuffix(
+            f"Who may call: {who_may_call(op)}").strip()),
         "who": who_may_call(op),
         "parameters": [parameter_row(p) for p in [*shared, *op.get("parameters", [])]],
         "fields": fields(body["schema"], schemas) if body else [],

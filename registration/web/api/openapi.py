@@ -2,9 +2,12 @@
 
 A view's docstring is its documentation: the first line is the summary, the text up to `---`
 the description, and the YAML after `---` the rest of its OpenAPI operation (request body by
-marshmallow schema name, success and specific error responses, `security` for the holder's
-manage token). What the code already says is filled in here: path parameters, the staff roles
-of `staff_required`, and the error responses the endpoints share, all in the one error shape.
+marshmallow schema name, answers by the name of a component of `answers.py`, and
+`x-links: {parameter: expression}` on a response that creates something the operations with
+that path parameter act on). What the code already says is filled in here: path parameters,
+who may call (the roles of `staff_required`, or `holder_or_staff` for a registration's holder),
+the headers the code reads, OpenAPI links, and the error responses the endpoints share, all in
+the one error shape.
 """
 
 from __future__ import annotations
@@ -20,15 +23,20 @@ from apispec.yaml_utils import load_yaml_from_docstring
 from flask import Flask
 from werkzeug.routing import Rule
 
+from domain.actor import ROLES
+from registration.web.api.answers import ANSWERS
+
 PREFIX = "/api/"
 UNDOCUMENTED = {"docs"}  # the blueprint serving this document and its page
 STAFF = "staffToken"
 HOLDER = "manageToken"
+HOLDER_LINK = "manageLink"  # the same token, as `?token=` in the attendee's secret link
 ERRORS = {
     "400": "The body is not JSON (send 'Content-Type: application/json'), or it nests "
            "objects and arrays more than 32 levels deep.",
     "401": "No token was sent, or it is not a staff token where staff is required, or the "
            "staff token has expired or been revoked, or its holder is disabled.",
+    "402": "The card was declined: `error` is Stripe's message.",
     "403": "The token does not give access to this (wrong manage token, or missing role).",
     "404": "Nothing with this slug or id.",
     "409": "A business rule refuses the request; `details.code` says which.",
@@ -36,7 +44,8 @@ ERRORS = {
     "413": "The body is larger than 1 MiB.",
     "429": "Too many requests from this address for this budget (quotes, registrations, "
            "payments); wait the seconds `Retry-After` says.",
-    "503": "Saved, but the views are still catching up with it: retry after Retry-After.",
+    "503": "Saved, but the views are still catching up with it (or a service this needs is "
+           "unreachable): retry after the seconds `Retry-After` says.",
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -51,6 +60,7 @@ ERROR_SCHEMA = {
 }
 CONVERTERS = {"int": {"type": "integer"}, "float": {"type": "number"},
               "uuid": {"type": "string", "format": "uuid"}}
+PATH_NAME = re.compile(r"\{(\w+)\}")
 PATH_VARIABLE = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
 
@@ -65,17 +75,25 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(STAFF, {
         "type": "http", "scheme": "bearer",
         "description": "A staff member's token, printed by `flask staff create` with its "
-                       "expiry (STAFF_TOKEN_DAYS, 90 by default); revocable by an admin."})
+                       "expiry (STAFF_TOKEN_DAYS, 90 by default), revocable by an admin; its "
+                       "role (admin, finance or desk) decides what it may do."})
     spec.components.security_scheme(HOLDER, {
         "type": "http", "scheme": "bearer",
-        "description": "The registration's manage token, returned once when registering "
-                       "(also accepted as `?token=` in the attendee's secret link)."})
+        "description": "The registration's manage token, returned once when registering."})
+    spec.components.security_scheme(HOLDER_LINK, {
+        "type": "apiKey", "in": "query", "name": "token",
+        "description": "The manage token as `?token=`, as in the attendee's secret link."})
     spec.components.schema("Error", ERROR_SCHEMA)
-    for path, rules in api_paths(app):
-        operations = {method.lower(): operation(app.view_functions[rule.endpoint], rule)
-                      for rule in rules for method in sorted(rule.methods or ())
-                      if method not in {"HEAD", "OPTIONS"}}
-        spec.path(path=path, operations=operations, parameters=path_parameters(rules[0]))
+    for name, schema in ANSWERS.items():
+        spec.components.schema(name, schema)
+    grouped = dict(api_paths(app))
+    paths = {path: {method.lower(): operation(app.view_functions[rule.endpoint], rule)
+                    for rule in rules for method in sorted(rule.methods or ())
+                    if method not in {"HEAD", "OPTIONS"}}
+             for path, rules in grouped.items()}
+    add_links(paths)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations, parameters=path_parameters(grouped[path][0]))
     return spec.to_dict()
 
 
@@ -103,10 +121,7 @@ def operation(view: Callable[..., Any], rule: Rule) -> dict[str, Any]:
     if description.strip():
         op["description"] = " ".join(description.split())
     op.update(load_yaml_from_docstring(docstring) or {})
-    roles = getattr(view, "staff_roles", None)
-    if roles is not None:
-        op["security"] = [{STAFF: []}]
-        op["x-roles"] = sorted({*roles, "admin"})
+    caller(op, view)
     op["parameters"] = [*op.get("parameters", []), *header_parameters(view, rule)]
     if not op["parameters"]:
         del op["parameters"]
@@ -132,6 +147,21 @@ WAIT_FOR_POSITION = {
 }
 
 
+RETRY_AFTER = {"description": "Seconds to wait before trying again.",
+               "schema": {"type": "integer", "minimum": 0}}
+LOCATION = {"description": "Where the new resource is.", "schema": {"type": "string"}}
+RESPONSE_HEADERS = {"429": {"Retry-After": RETRY_AFTER}, "503": {"Retry-After": RETRY_AFTER}}
+WRITE_HEADERS = {
+    "X-Log-Position": {
+        "description": "Where this write is in the log (when it recorded something): send "
+                       "it back as `X-Wait-For-Position` to read it.",
+        "schema": {"type": "integer", "minimum": 1}},
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the first outcome given again for a repeated "
+                       "`Idempotency-Key`.", "schema": {"type": "string", "enum": ["true"]}},
+}
+
+
 def header_parameters(view: Callable[..., Any], rule: Rule) -> list[dict[str, Any]]:
     if getattr(view, "idempotent", False):
         return [IDEMPOTENCY_KEY]
@@ -146,8 +176,9 @@ def tag_of(rule: Rule) -> str:
 
 def responses(op: dict[str, Any], rule: Rule, limited: bool) -> dict[str, Any]:
     """The documented responses, with every shared error answer in the one error shape."""
-    declared = {str(code): dict(answer) for code, answer in op.get("responses", {}).items()}
-    codes = set(declared)
+    declared = {str(code): answer_named(dict(answer))
+                for code, answer in op.get("responses", {}).items()}
+    codes = set(declared) | {"503"}  # any request may wait for the views (or for Stripe)
     if "requestBody" in op:
         codes |= {"400", "413", "422"}
     if op.get("parameters"):
@@ -163,14 +194,92 @@ def responses(op: dict[str, Any], rule: Rule, limited: bool) -> dict[str, Any]:
         answer = declared.setdefault(code, {"description": ERRORS.get(code, "")})
         if code >= "400":
             answer.setdefault("content", error)
+        if code in RESPONSE_HEADERS:
+            answer["headers"] = {**RESPONSE_HEADERS[code], **answer.get("headers", {})}
+        if code < "300" and rule.methods and rule.methods & {"POST", "PATCH"}:
+            answer["headers"] = {**answer.get("headers", {}), **WRITE_HEADERS}
     return dict(sorted(declared.items()))
+
+
+def answer_named(answer: dict[str, Any]) -> dict[str, Any]:
+    """`schema: Registration` names a component of answers.py: made a reference."""
+    for media in answer.get("content", {}).values():
+        if isinstance(media.get("schema"), str) and media["schema"] in ANSWERS:
+            media["schema"] = {"$ref": f"#/components/schemas/{media['schema']}"}
+    if answer.get("description", "").startswith("Created") or "Location" in answer.get(
+            "description", ""):
+        answer["headers"] = {**answer.get("headers", {}), "Location": LOCATION}
+    return answer
+
+
+def caller(op: dict[str, Any], view: Callable[..., Any]) -> None:
+    """Who may call, from the view's decorators: `security`, `x-roles` (the staff roles let
+    in, admin always among them) and a sentence in the description."""
+    staff_roles = getattr(view, "staff_roles", None)
+    holder_roles = getattr(view, "holder_roles", None)
+    if staff_roles is None and holder_roles is None:
+        op["security"] = []
+        op["x-who"] = "Anyone."
+        return
+    roles: tuple[str, ...] = staff_roles if staff_roles is not None else holder_roles or ()
+    op["x-roles"] = [role for role in ROLES if not roles or role in roles or role == "admin"]
+    if staff_roles is not None:
+        op["security"] = [{STAFF: []}]
+        op["x-who"] = f"Staff: {staff_in(roles)}."
+    elif getattr(view, "tokens_in_body", False):
+        op["security"] = [{}, {STAFF: []}]  # no header needed: the tokens are in the body
+        op["x-who"] = (f"Anyone naming each registration with its manage token (in the "
+                       f"body), or staff: {staff_in(roles)}.")
+    else:
+        op["security"] = [{HOLDER: []}, {HOLDER_LINK: []}, {STAFF: []}]
+        op["x-who"] = (f"The registration's holder (its manage token), or staff: "
+                       f"{staff_in(roles)}.")
+    op["description"] = f"{op.get('description', '')} Who may call: {op['x-who']}".strip()
+
+
+def staff_in(roles: tuple[str, ...]) -> str:
+    named = [role for role in roles if role != "admin"]
+    if not named:
+        return "any staff member ({})".format(", ".join(ROLES))
+    return "{} (admins may do all)".format(" or ".join(named))
+
+
+def add_links(paths: dict[str, dict[str, Any]]) -> None:
+    """A response's `x-links: {parameter: expression}` becomes an OpenAPI link to every
+    operation taking that path parameter (the source's own path parameters passed along);
+    `x-body-links: {operationId: body}` a link giving that operation (part of) its body."""
+    by_id = {op["operationId"]: (path, method) for path, operations in paths.items()
+             for method, op in operations.items()}
+    for source_path, operations in paths.items():
+        for op in operations.values():
+            for answer in op["responses"].values():
+                given = answer.pop("x-links", {})
+                found = links(given, source_path, paths)
+                for target, body in answer.pop("x-body-links", {}).items():
+                    path, method = by_id[target]
+                    found[f"{method.upper()} {path} with body"] = {
+                        "operationId": target, "requestBody": body,
+                        "parameters": {name: given.get(name, f"$request.path.{name}")
+                                       for name in PATH_NAME.findall(path)}}
+                if found:
+                    answer["links"] = found
+
+
+def links(given: dict[str, str], source_path: str,
+          paths: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    own = set(PATH_NAME.findall(source_path))
+    for path, operations in paths.items():
+        wanted = set(PATH_NAME.findall(path))
+        if not wanted & set(given) or not wanted <= set(given) | own:
+            continue
+        for method, op in operations.items():
+            parameters = {name: given.get(name, f"$request.path.{name}") for name in wanted}
+            found[f"{method.upper()} {path}"] = {
+                "operationId": op["operationId"], "parameters": parameters}
+    return found
 
 
 def who_may_call(op: dict[str, Any]) -> str:
     """In words, for the docs page."""
-    schemes = {name for requirement in op.get("security", []) for name in requirement}
-    if not schemes:
-        return "Anyone"
-    if HOLDER in schemes:
-        return "The registration's holder (manage token) or any staff member"
-    return "Staff: {}".format(", ".join(op.get("x-roles", ["any role"])))
+    return str(op.get("x-who", "Anyone."))

@@ -13,7 +13,7 @@ from domain.outcome import Outcome
 from registration.services.payments import Checkout
 from registration.services.views import RegistrationView
 from registration.web.api.access import registration_for_caller
-from registration.web.common.auth import current_staff
+from registration.web.common.auth import current_staff, holder_or_staff
 from registration.web.common.errors import ApiError
 from registration.web.common.http import body, services
 from registration.web.common.idempotency import claim, replays
@@ -65,6 +65,7 @@ def payment_answered(outcome: Outcome) -> Any:
 
 
 @payments.post("/registrations/<registration_id>/payment")
+@holder_or_staff()
 @budget("payments")
 @replays(payment_answered)
 def open_payment(registration_id: str) -> Any:
@@ -74,9 +75,12 @@ def open_payment(registration_id: str) -> Any:
     sends an amount. Pay it with Stripe.js and the `client_secret`, or through
     `/api/payments/{payment}/card`.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     responses:
       200:
+        content: {application/json: {schema: Checkout}}
+        x-links: {reference: $response.body#/payment}
+        x-body-links:
+          payments_pay_by_card: {client_secret: $response.body#/client_secret}
         description: >-
           The `payment` (a Stripe PaymentIntent id), its `client_secret`, `amount`,
           `currency`, each registration's share, and the Stripe.js URL and publishable key.
@@ -89,6 +93,7 @@ def open_payment(registration_id: str) -> Any:
 
 
 @payments.post("/editions/<slug>/group-payments")
+@holder_or_staff(tokens_in_body=True)
 @budget("payments")
 @replays(payment_answered)
 def open_group_payment(slug: str) -> Any:
@@ -97,10 +102,12 @@ def open_group_payment(slug: str) -> Any:
     Each registration is named with its manage token (or the caller is staff); each records
     its own share when the payment succeeds.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     requestBody: {required: true, content: {application/json: {schema: GroupPaymentSchema}}}
     responses:
-      200: {description: "As for one registration, with every registration's share."}
+      200:
+        description: "As for one registration, with every registration's share."
+        content: {application/json: {schema: Checkout}}
+        x-links: {reference: $response.body#/payment}
       409: {description: "One of them is already paid, or cancelled."}
       503: {description: "Stripe is unreachable: nothing was recorded; try again."}
     """
@@ -136,10 +143,12 @@ def pay_by_card(reference: str) -> Any:
     requestBody: {required: true, content: {application/json: {schema: CardPaymentSchema}}}
     responses:
       200:
+        content: {application/json: {schema: CardOutcome}}
         description: >-
           `status`: `succeeded` or `processing` (the webhook will record it), or
           `requires_action` with the `client_secret` to finish authentication in Stripe.js.
       402: {description: "The card was declined: `error` is Stripe's message."}
+      422: {description: "Invalid fields, or Stripe knows no card by this token."}
       503: {description: "Stripe is unreachable: nothing was charged; try again."}
     """
     data = load_json(CardPaymentSchema(), body())
@@ -157,11 +166,12 @@ def payment_status(registration: RegistrationView) -> dict[str, Any]:
 
 
 @payments.get("/registrations/<registration_id>/payment")
+@holder_or_staff()
 def show_payment(registration_id: str) -> Any:
     """Show where the registration's payment stands (the checkout page polls this).
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     responses:
-      200: {description: "`status`, `balance_due` and the open `payment`, if any."}
+      200: {description: "`status`, `balance_due` and the open `payment`, if any.",
+            content: {application/json: {schema: PaymentStatus}}}
     """
     return payment_status(registration_for_caller(registration_id))

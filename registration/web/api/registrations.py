@@ -13,7 +13,7 @@ from flask import Blueprint, request
 from domain.outcome import Outcome
 from registration.web.api.access import registration_for_caller
 from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
-from registration.web.common.auth import current_staff, staff_required
+from registration.web.common.auth import current_staff, holder_or_staff, staff_required
 from registration.web.common.http import body, in_zone, parse_as_of, services
 from registration.web.common.idempotency import (
     claim,
@@ -38,14 +38,15 @@ api = Blueprint("api", __name__, url_prefix="/api")
 def health() -> Any:
     """Whether the service can work: its database, and how far each follower of the log is.
     ---
-    security: []
     responses:
       200:
+        content: {application/json: {schema: Health}}
         description: >-
           `status` ok; `log_head`, the id of the last recorded event; `followers`, each
           (`read_models`, `mail`) with its `position` in the log, its `lag` in events and
           whether it has `stopped` on an event it cannot apply.
       503:
+        content: {application/json: {schema: Health}}
         description: >-
           The database is unreachable, or a follower has stopped on an error (the event's
           id and the time are given; staff also see the error).
@@ -66,7 +67,10 @@ def list_editions() -> Any:
     """List the editions, each with its registration types at today's prices and delegations.
     ---
     responses:
-      200: {description: "`editions`: a list of editions, each as for one edition."}
+      200:
+        description: "`editions`: a list of editions, each as for one edition."
+        content: {application/json: {schema: Editions}}
+        x-links: {slug: $response.body#/editions/0/slug}
     """
     now = services().clock()
     configs = [services().editions.config(doc["slug"])
@@ -83,6 +87,7 @@ def show_edition(slug: str) -> Any:
     ---
     responses:
       200:
+        content: {application/json: {schema: Edition}}
         description: >-
           The edition, with `registration_open` telling whether one may register now.
     """
@@ -97,6 +102,7 @@ def quote(slug: str) -> Any:
     requestBody: {required: true, content: {application/json: {schema: QuoteRequestSchema}}}
     responses:
       200:
+        content: {application/json: {schema: Quote}}
         description: >-
           The quote: list price, early-bird and code discounts, one line per tax, total.
       422: {description: "Unknown registration type or discount code, or invalid fields."}
@@ -124,6 +130,12 @@ def register(slug: str) -> Any:
     requestBody: {required: true, content: {application/json: {schema: RegistrationRequestSchema}}}
     responses:
       201:
+        content: {application/json: {schema: NewRegistration}}
+        x-links: {registration_id: $response.body#/id}
+        x-body-links:
+          finance_issue: {registrations: [$response.body#/id]}
+          payments_open_group_payment:
+            registrations: [{id: $response.body#/id, token: $response.body#/manage_token}]
         description: >-
           The registration, with `manage_token` (shown only this once) and a Location
           header.
@@ -145,44 +157,50 @@ def register(slug: str) -> Any:
 
 
 @api.get("/registrations/<registration_id>")
+@holder_or_staff()
 def show_registration(registration_id: str) -> Any:
     """Show a registration: attendee, type, delegation, frozen quote, payments, cancellation.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     responses:
-      200: {description: The registration.}
+      200:
+        description: The registration.
+        content: {application/json: {schema: Registration}}
     """
     return registration_json(registration_for_caller(registration_id))
 
 
 @api.patch("/registrations/<registration_id>")
+@holder_or_staff("desk")
 def correct_registration(registration_id: str) -> Any:
     """Correct the attendee's details; send only the fields that change.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     requestBody: {required: true, content: {application/json: {schema: CorrectionSchema}}}
     responses:
-      200: {description: The corrected registration.}
+      200:
+        description: The corrected registration.
+        content: {application/json: {schema: Registration}}
       409: {description: "The registration is cancelled, or the new e-mail is already registered."}
     """
-    registration = registration_for_caller(registration_id, ("desk",))
+    registration = registration_for_caller(registration_id)
     changes = load_json(CorrectionSchema(), body())
     return registration_json(services().registrations.correct_details(registration.id, changes))
 
 
 @api.post("/registrations/<registration_id>/substitution")
+@holder_or_staff("desk")
 def substitute(registration_id: str) -> Any:
     """Hand the place to another person, at the price already agreed.
 
     The new attendee gets a new check-in secret; the old e-mail address may register again.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     requestBody: {required: true, content: {application/json: {schema: SubstitutionSchema}}}
     responses:
-      200: {description: The registration with the new attendee.}
+      200:
+        description: The registration with the new attendee.
+        content: {application/json: {schema: Registration}}
       409: {description: "The registration is cancelled, or the new e-mail is already registered."}
     """
-    registration = registration_for_caller(registration_id, ("desk",))
+    registration = registration_for_caller(registration_id)
     payload = body()
     load_json(SubstitutionSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
@@ -190,12 +208,13 @@ def substitute(registration_id: str) -> Any:
 
 
 @api.post("/registrations/<registration_id>/cancellation")
+@holder_or_staff("finance")
 def cancel(registration_id: str) -> Any:
     """Cancel the registration under the cancellation policy in force now.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     responses:
       200:
+        content: {application/json: {schema: Cancellation}}
         description: >-
           The cancelled `registration`, and the `refund` owed under the policy (refund
           percent, amount retained, refund owed, currency). What was paid by card and is
@@ -204,7 +223,7 @@ def cancel(registration_id: str) -> Any:
       409: {description: This registration is already cancelled (and refunded).}
       503: {description: "Stripe is unreachable: retry (nothing is refunded twice)."}
     """
-    registration = registration_for_caller(registration_id, ("finance",))
+    registration = registration_for_caller(registration_id)
     updated = services().cancellations.cancel(registration.id)
     assert updated.cancellation is not None
     return {"registration": registration_json(updated),
@@ -212,12 +231,13 @@ def cancel(registration_id: str) -> Any:
 
 
 @api.get("/registrations/<registration_id>/history")
+@holder_or_staff()
 def history(registration_id: str) -> Any:
     """List what happened to the registration, oldest first: when, by whom, with what.
     ---
-    security: [{manageToken: []}, {staffToken: []}]
     responses:
       200:
+        content: {application/json: {schema: History}}
         description: >-
           `registration`, its id, and `events`, each `{event, version, at, actor, details}`:
           `actor` is `{kind, id, name, role}` with `kind` one of attendee, staff, stripe,
@@ -237,7 +257,7 @@ def history(registration_id: str) -> Any:
 
 
 @api.get("/editions/<slug>/attendance")
-@staff_required("admin", "finance", "desk")
+@staff_required()
 def attendance(slug: str) -> Any:
     """Count registrations per delegation and registration type, with totals.
 
@@ -246,6 +266,7 @@ def attendance(slug: str) -> Any:
     parameters: [{in: query, schema: AttendanceQuerySchema}]
     responses:
       200:
+        content: {application/json: {schema: Attendance}}
         description: >-
           Registered, paid, cancelled, substituted, checked in and attending, per
           delegation and type.

@@ -64,3 +64,21 @@ def staff_required(*roles: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def holder_or_staff(*roles: str, tokens_in_body: bool = False) -> Callable[[F], F]:
+    """A registration's holder (its manage token) or a staff member in `roles` (any staff if
+    none; admins always): `registration_for_caller` enforces it, the OpenAPI document says it.
+    With `tokens_in_body`, the request names registrations with their tokens in its body."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            g.holder_staff_roles = roles
+            return view(*args, **kwargs)
+
+        wrapper.holder_roles = roles  # type: ignore[attr-defined]  # for the OpenAPI document
+        wrapper.tokens_in_body = tokens_in_body  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

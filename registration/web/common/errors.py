@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import DomainError, InvalidEdition, NotFound, Refused, WrongToken
-from registration.adapters.stripe_gateway import GatewayUnavailable
+from registration.adapters.stripe_gateway import CardTokenRefused, GatewayUnavailable
 from registration.web.common.request_limits import MAX_BODY_BYTES
+
+JSON_PATHS = ("/api/", "/webhooks/")  # everything else is pages (and their static files)
+ERROR_PAGE = "error_page"  # app.extensions: how the pages show an HTTP error, once installed
 
 
 class ApiError(Exception):
@@ -51,12 +54,19 @@ def register_error_handlers(app: Flask) -> None:
     def gateway_unavailable(error: GatewayUnavailable) -> Any:
         return error_response(error.status, error.message, {"code": "payment_service"})
 
+    @app.errorhandler(CardTokenRefused)
+    def card_token_refused(error: CardTokenRefused) -> Any:
+        return error_response(422, error.message, {"token": [error.message]})
+
     @app.errorhandler(ValidationError)
     def invalid_input(error: ValidationError) -> Any:
         return error_response(422, "Some fields are missing or invalid.", error.messages)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        page = current_app.extensions.get(ERROR_PAGE)
+        if page is not None and not request.path.startswith(JSON_PATHS):
+            return page(error)  # a page's URL with no page for it (404, 405): an HTML page
         message = error.description or error.name
         if isinstance(error, RequestEntityTooLarge):
             message = too_large()

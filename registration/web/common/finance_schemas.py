@@ -6,10 +6,12 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from domain.edition_document import LANGUAGES
 from domain.invoice_lines import BillTo
 from domain.payment_details import PAYMENT_METHODS
 from registration.projections.journal import KINDS as JOURNAL_KINDS
 from registration.projections.journal import METHODS as JOURNAL_METHODS
+from registration.projections.ledger_queries import STATUSES
 from registration.web.common.amounts import Amount
 from registration.web.common.schemas import StrictSchema
 from registration.web.common.text_fields import EmailAddress, MultilineText, Text
@@ -27,7 +29,7 @@ class BillToSchema(StrictSchema):
                           metadata={"description": "One line of the address per item."})
     email = EmailAddress(load_default=None, allow_none=True)
     tax_id = Text(load_default=None, allow_none=True, validate=validate.Length(max=50))
-    language = Text(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    language = Text(load_default="en", validate=validate.OneOf(LANGUAGES))
 
     def load_bill_to(self, data: Any) -> BillTo:
         values = self.load(data)
@@ -112,3 +114,8 @@ class PeriodSchema(StrictSchema):
     @validates_schema
     def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
         check_period(data, at_most_a_year=True)
+    delegation = Text(load_default=None, validate=validate.Length(min=1, max=20),
+                      metadata={"description": "Only this delegation's documents."})
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
+    unpaid = fields.Boolean(load_default=False, metadata={
+        "description": "Only documents with a balance due."})

@@ -62,15 +62,22 @@ def wait_for_the_log_head() -> None:
     wait_for_reads()
 
 
+def asked_position() -> int:
+    """What `X-Wait-For-Position` asks for, up to the head of the log: no write was answered
+    with a position beyond it, so waiting for one would only hold the request (then 503)."""
+    asked = request.headers.get(WAIT_HEADER, "")
+    if not POSITION.fullmatch(asked) or int(asked) == 0:
+        return 0
+    return min(int(asked), current_app.extensions["services"].log_head())
+
+
 def install_freshness(app: Flask) -> None:
     app.extensions["services"].read_models.store.before_read = wait_for_reads
 
     @app.before_request
     def remember_what_the_client_saw() -> None:
         g.position_token = written_position.set(0)  # a worker thread serves many requests
-        asked = request.headers.get(WAIT_HEADER, "")
-        g.must_see = max(int(asked) if POSITION.fullmatch(asked) else 0,
-                         int(session.get(SESSION_KEY, 0)) if session else 0)
+        g.must_see = max(asked_position(), int(session.get(SESSION_KEY, 0)) if session else 0)
 
     @app.after_request
     def tell_the_client_where_its_write_is(response: Response) -> Response:

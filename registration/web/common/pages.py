@@ -15,14 +15,20 @@ from uuid import UUID
 
 from flask import Blueprint, Flask, abort, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.money import Money
 from registration.web.common import i18n
 from registration.web.common.amounts import amount_example, amount_typed
-from registration.web.common.errors import own_headers, status_of
+from registration.web.common.errors import ERROR_PAGE, own_headers, status_of
 from registration.web.common.http import services
 from registration.web.common.idempotency import new_form_key
 from registration.web.common.refusals import refusal_message
@@ -44,7 +50,8 @@ def check_csrf() -> None:
         return
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
     expected = session.get(CSRF_FIELD)
-    if not expected or not secrets.compare_digest(sent, str(expected)):
+    if not expected or not secrets.compare_digest(
+            sent.encode("utf-8", "surrogatepass"), str(expected).encode()):
         abort(400, description=i18n.gettext(
             "This form has expired or did not come from this site. Go back, reload the page "
             "and try again."))
@@ -61,6 +68,11 @@ def error_page(error: Exception) -> Any:
                                    "%(wait)s and try again.") % {"wait": i18n.duration(wait)}
         elif isinstance(error, RequestEntityTooLarge):
             message = i18n.gettext("What you sent is too large for this site (over 1 MiB).")
+        elif isinstance(error, MethodNotAllowed):
+            message = i18n.gettext("This page cannot be used that way (%(method)s).") % {
+                "method": request.method}
+        elif isinstance(error, NotFound) and error.description == NotFound.description:
+            message = i18n.gettext("There is no page at this address.")
     elif isinstance(error, DomainError):
         status, message = status_of(error), refusal_message(error)
     else:  # pragma: no cover - Flask only routes the registered types here
@@ -113,6 +125,7 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool | 
                                  status_label=status_label, status_tone=status_tone,
                                  amount_typed=amount_typed, amount_example=amount_example)
     app.context_processor(page_context)
+    app.extensions[ERROR_PAGE] = error_page  # for URLs no page blueprint answers
 
 
 def use_edition(config: EditionConfig) -> None:

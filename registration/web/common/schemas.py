@@ -15,6 +15,7 @@ from marshmallow import (
 )
 
 from domain.attendee import CORRECTABLE, Attendee
+from domain.edition_document import LANGUAGES
 from registration.web.common.text_fields import EmailAddress, Text
 
 NAME = validate.Length(min=1, max=100)
@@ -40,7 +41,7 @@ class AttendeeSchema(StrictSchema):
     email = EmailAddress(required=True, validate=validate.Length(max=254))
     organisation = Text(required=True, validate=validate.Length(min=1, max=200))
     job_title = Text(required=True, validate=validate.Length(min=1, max=200))
-    language = Text(load_default="en", validate=validate.OneOf(["en", "fr"]))
+    language = Text(load_default="en", validate=validate.OneOf(LANGUAGES))
     phone = Text(load_default=None, allow_none=True, validate=PHONE)
 
     def load_attendee(self, data: Any) -> Attendee:

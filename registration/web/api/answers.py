@@ -1,0 +1,181 @@
+"""What the JSON API answers, as JSON Schema components of the OpenAPI document.
+
+A view's docstring names its answer by component (`schema: Registration`); `openapi.py`
+turns the name into a reference. Every closed list of values is an `enum`, taken from the
+constant the code itself checks against, so the document cannot drift from the code.
+The schemathesis run (tests/security/test_openapi_contract.py) checks every answer
+against these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.actor import KINDS as ACTOR_KINDS
+from domain.actor import ROLES
+from domain.edition_document import CURRENCIES, LANGUAGES
+from domain.standing import STATUSES as REGISTRATION_STATUSES
+from registration.projections.ledger_queries import STATUSES as INVOICE_STATUSES
+
+Schema = dict[str, Any]
+# A PaymentIntent's status, as Stripe names them.
+INTENT_STATUSES = ("requires_payment_method", "requires_confirmation", "requires_action",
+                   "processing", "requires_capture", "canceled", "succeeded")
+CARD_OUTCOMES = ("succeeded", "processing", "requires_action")
+CHECK_IN_STATUSES = ("checked_in", "already_checked_in")
+HEALTH = ("ok", "failing")
+INVOICE_KINDS = ("invoice", "credit_note")  # domain.invoice.KINDS (the web imports no aggregate)
+COUNTS = ("registered", "paid", "cancelled", "substituted", "checked_in", "attending")
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema:
+    """An object with exactly these properties, all present but `optional`."""
+    return {"type": "object", "additionalProperties": False, "properties": properties,
+            "required": [name for name in properties if name not in optional]}
+
+
+def nullable(schema: Schema) -> Schema:
+    if "$ref" in schema:
+        return {"allOf": [schema], "nullable": True}
+    return {**schema, "nullable": True}
+
+
+def enum(values: tuple[str, ...] | list[str], description: str = "") -> Schema:
+    schema: Schema = {"type": "string", "enum": list(values)}
+    return {**schema, "description": description} if description else schema
+
+
+def mapping(values: Schema) -> Schema:
+    return {"type": "object", "additionalProperties": values}
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+STRING: Schema = {"type": "string"}
+INTEGER: Schema = {"type": "integer"}
+BOOLEAN: Schema = {"type": "boolean"}
+UUID: Schema = {"type": "string", "format": "uuid"}
+DATE: Schema = {"type": "string", "format": "date"}
+MOMENT: Schema = {"type": "string", "format": "date-time"}
+DECIMAL: Schema = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
+                   "description": "A decimal number as a string, like 454.15."}
+CURRENCY = enum(CURRENCIES)
+LANGUAGE = enum(LANGUAGES)
+NAMES = {**mapping(STRING), "description": "The name in each language (en, fr)."}
+MONEY = obj({"amount": DECIMAL, "currency": CURRENCY})
+
+TAX_LINE = obj({"code": STRING, "name": STRING, "rate": DECIMAL, "base": DECIMAL,
+                "amount": DECIMAL, "registration_number": nullable(STRING)})
+QUOTE = obj({
+    "registration_type": STRING, "tier": STRING, "currency": CURRENCY, "list_price": DECIMAL,
+    "early_bird_applied": BOOLEAN, "early_bird_until": nullable(MOMENT),
+    "early_bird_discount": DECIMAL, "discount_code": nullable(STRING),
+    "code_discount": DECIMAL, "subtotal": DECIMAL, "taxes": array(TAX_LINE),
+    "tax_total": DECIMAL, "total": DECIMAL, "quoted_at": nullable(MOMENT)})
+ATTENDEE = obj({"first_name": STRING, "last_name": STRING, "email": STRING,
+                "organisation": STRING, "job_title": STRING, "language": LANGUAGE,
+                "phone": nullable(STRING)})
+REFUND = obj({"refund_percent": DECIMAL, "retained": DECIMAL, "refund_owed": DECIMAL,
+              "currency": CURRENCY})
+REGISTRATION_PROPERTIES = {
+    "id": UUID, "edition": STRING, "status": enum(REGISTRATION_STATUSES),
+    "registration_type": STRING, "delegation": nullable(STRING),
+    "attendee": ref("RegisteredAttendee"),
+    "quote": ref("Quote"), "paid": DECIMAL, "refunded": DECIMAL, "balance_due": DECIMAL,
+    "substitutions": INTEGER, "cancellation": nullable(ref("CancellationTerms")),
+    "registered_at": nullable(MOMENT), "updated_at": nullable(MOMENT)}
+REGISTRATION = obj(REGISTRATION_PROPERTIES)
+NEW_REGISTRATION = obj({**REGISTRATION_PROPERTIES, "manage_token": {
+    **STRING, "description": "The manage token: shown only in this answer; keep it."}})
+CANCELLED = obj({"registration": ref("Registration"), "refund": ref("CancellationTerms")})
+ACTOR = obj({"kind": enum(ACTOR_KINDS), "id": nullable(STRING), "name": nullable(STRING),
+             "role": nullable(enum(ROLES))})
+HISTORY = obj({"registration": UUID, "events": array(obj({
+    "event": STRING, "version": INTEGER, "at": MOMENT, "actor": ACTOR,
+    "details": {"type": "object", "description": "Depends on `event`."}}))})
+
+TIER = obj({"name": STRING, "price": DECIMAL, "until": nullable(MOMENT),
+            "early_bird": BOOLEAN})
+REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(INTEGER),
+                         "color": nullable(STRING), "current_price": ref("Quote"),
+                         "tiers": array(TIER)})
+DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
+                  "allotment": nullable(INTEGER)})
+EDITION = obj({
+    "slug": STRING, "names": NAMES, "host": STRING, "venue": mapping(STRING),
+    "starts_on": DATE, "ends_on": DATE, "time_zone": STRING, "currency": CURRENCY,
+    "languages": array(LANGUAGE), "registration_opens": nullable(MOMENT),
+    "registration_closes": nullable(MOMENT), "registration_open": BOOLEAN,
+    "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION)})
+EDITIONS = obj({"editions": array(ref("Edition"))})
+
+FIGURES = obj({name: INTEGER for name in COUNTS})
+ATTENDANCE = obj({
+    "edition": STRING, "as_of": nullable(MOMENT), "totals": FIGURES,
+    "by_type": mapping(FIGURES), "delegations": array(obj({
+        "code": nullable(STRING), "name": nullable(STRING), "totals": FIGURES,
+        "by_type": mapping(FIGURES)}))})
+HEALTH_REPORT = obj({
+    "status": enum(HEALTH), "database": STRING, "log_head": nullable(INTEGER),
+    "followers": array(obj({"name": STRING, "position": INTEGER, "lag": INTEGER,
+                            "stopped": BOOLEAN, "error": nullable({"type": "object"})}))})
+
+CHECKOUT = obj({
+    "payment": {**STRING, "description": "The Stripe PaymentIntent id."},
+    "client_secret": STRING, "status": enum(INTENT_STATUSES), "amount": DECIMAL,
+    "currency": CURRENCY, "shares": mapping(DECIMAL), "publishable_key": STRING,
+    "stripe_js": STRING})
+CARD_OUTCOME = obj({"status": enum(CARD_OUTCOMES), "client_secret": nullable(STRING)})
+PAYMENT_STATUS = obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECIMAL,
+                      "payment": nullable(STRING)})
+
+CHECK_IN = obj({
+    "status": enum(CHECK_IN_STATUSES), "message": STRING, "checked_in_at": MOMENT,
+    "registration": UUID,
+    "attendee": obj({"first_name": STRING, "last_name": STRING, "organisation": STRING}),
+    "delegation": nullable(obj({"code": STRING, "name": STRING})),
+    "registration_type": obj({"code": STRING, "name": STRING}),
+    "payment": obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECIMAL,
+                    "currency": CURRENCY})})
+ATTENDEES = obj({"attendees": array(obj({
+    "registration": STRING, "first_name": STRING, "last_name": STRING, "email": STRING,
+    "organisation": STRING, "delegation": nullable(STRING), "registration_type": STRING,
+    "status": enum(REGISTRATION_STATUSES), "badge_prints": INTEGER,
+    "checked_in_at": nullable(STRING)}))})
+
+DOCUMENT_TAX = obj({"code": STRING, "names": NAMES, "rate": DECIMAL, "base": DECIMAL,
+                    "amount": DECIMAL, "registration_number": nullable(STRING)})
+INVOICE = obj({
+    "number": STRING, "kind": enum(INVOICE_KINDS), "refers_to_number": nullable(STRING),
+    "currency": CURRENCY, "languages": array(LANGUAGE), "issued_on": DATE,
+    "due_on": nullable(DATE), "po_number": nullable(STRING), "delegation": nullable(STRING),
+    "reason": nullable(STRING),
+    "issuer": {"type": "object", "description": "Legal name, address, tax numbers."},
+    "bill_to": {"type": "object", "description": "As sent in `bill_to`."},
+    "edition": STRING,
+    "lines": array({"type": "object", "description": "One per place billed or credited."}),
+    "subtotal": DECIMAL, "taxes": array(DOCUMENT_TAX), "total": DECIMAL,
+    "status": enum(INVOICE_STATUSES), "paid": DECIMAL, "credited": DECIMAL,
+    "balance_due": DECIMAL, "credit_notes": array(STRING), "pdf": STRING})
+LEDGER = obj({"edition": STRING, "invoices": array({
+    "type": "object", "required": ["number", "kind", "status", "currency", "total"],
+    "properties": {"number": STRING, "kind": enum(INVOICE_KINDS),
+                   "status": enum(INVOICE_STATUSES), "currency": CURRENCY,
+                   "total": DECIMAL, "paid": DECIMAL, "balance": DECIMAL,
+                   "taxes": array({"type": "object"})}})})
+
+ANSWERS: dict[str, Schema] = {
+    "Quote": QUOTE, "RegisteredAttendee": ATTENDEE, "CancellationTerms": REFUND,
+    "Registration": REGISTRATION, "NewRegistration": NEW_REGISTRATION,
+    "Cancellation": CANCELLED, "History": HISTORY, "RegistrationType": REGISTRATION_TYPE,
+    "Edition": EDITION, "Editions": EDITIONS, "Attendance": ATTENDANCE,
+    "Health": HEALTH_REPORT, "Checkout": CHECKOUT, "CardOutcome": CARD_OUTCOME,
+    "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
+    "Invoice": INVOICE, "Ledger": LEDGER,
+}
