@@ -14,7 +14,10 @@ from typing import Any
 from domain.actor import KINDS as ACTOR_KINDS
 from domain.actor import ROLES
 from domain.edition_document import CURRENCIES, LANGUAGES
+from domain.reconciliation import DIFFERENCES
 from domain.standing import STATUSES as REGISTRATION_STATUSES
+from registration.projections.journal import KINDS as JOURNAL_KINDS
+from registration.projections.journal import METHODS as JOURNAL_METHODS
 from registration.projections.ledger_queries import STATUSES as INVOICE_STATUSES
 
 Schema = dict[str, Any]
@@ -169,6 +172,26 @@ LEDGER = obj({"edition": STRING, "invoices": array({
                    "status": enum(INVOICE_STATUSES), "currency": CURRENCY,
                    "total": DECIMAL, "paid": DECIMAL, "balance": DECIMAL,
                    "taxes": array({"type": "object"})}})})
+MOVEMENT = obj({
+    "entry": STRING, "kind": enum(JOURNAL_KINDS), "method": enum(JOURNAL_METHODS),
+    "at": MOMENT, "day": DATE, "payer": STRING, "reference": STRING, "charge": nullable(STRING),
+    "amount": {**DECIMAL, "description": "Negative for a refund."}, "currency": CURRENCY,
+    "registrations": array(UUID), "invoice": nullable(STRING),
+    "recorded_by": {**STRING, "description": "A staff member's name, or stripe, attendee, "
+                                              "system."}})
+JOURNAL = obj({
+    "edition": STRING, "currency": CURRENCY, "movements": array(ref("Movement")),
+    "received": DECIMAL, "refunded": DECIMAL, "net": DECIMAL,
+    "by_method": mapping(DECIMAL), "by_day": mapping(DECIMAL)})
+RECONCILIATION = obj({
+    "edition": STRING, "from": DATE, "to": DATE, "matched": INTEGER,
+    "differences": array(obj({"kind": enum(DIFFERENCES), "source": STRING,
+                              "journal": nullable(MONEY), "processor": nullable(MONEY)}))})
+STAFF_TOKEN = obj({"prefix": nullable(STRING), "issued_at": nullable(MOMENT),
+                   "expires_at": MOMENT, "last_used": nullable(MOMENT), "revoked": BOOLEAN})
+STAFF_MEMBER = obj({"id": UUID, "name": STRING, "role": enum(ROLES), "disabled": BOOLEAN,
+                    "second_factor": BOOLEAN, "tokens": array(STAFF_TOKEN)})
+STAFF_MEMBERS = obj({"members": array(ref("StaffMember"))})
 
 ANSWERS: dict[str, Schema] = {
     "Quote": QUOTE, "RegisteredAttendee": ATTENDEE, "CancellationTerms": REFUND,
@@ -177,5 +200,6 @@ ANSWERS: dict[str, Schema] = {
     "Edition": EDITION, "Editions": EDITIONS, "Attendance": ATTENDANCE,
     "Health": HEALTH_REPORT, "Checkout": CHECKOUT, "CardOutcome": CARD_OUTCOME,
     "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
-    "Invoice": INVOICE, "Ledger": LEDGER,
+    "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
+    "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
 }

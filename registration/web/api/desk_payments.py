@@ -29,8 +29,10 @@ def take_payment(registration_id: str) -> Any:
     ---
     requestBody: {required: true, content: {application/json: {schema: DeskPaymentSchema}}}
     responses:
-      201: {description: "The registration with its new balance; the payment is in its
-            history, with its method and reference, and a receipt is e-mailed."}
+      201:
+        description: "The registration with its new balance; the payment is in its history,
+          with its method and reference, and a receipt is e-mailed."
+        content: {application/json: {schema: Registration}}
       404: {description: "No registration with this id."}
       409: {description: "The place is cancelled, already paid, billed by an invoice (record
             the payment there), the amount is more than what is due, or the reference is

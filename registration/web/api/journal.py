@@ -33,8 +33,10 @@ def show(slug: str) -> Any:
     ---
     parameters: [{in: query, schema: JournalQuerySchema}]
     responses:
-      200: {description: "`movements` (refunds negative), `received`, `refunded`, `net`,
-            `by_method` and `by_day`, in the edition's currency; days in its time zone."}
+      200:
+        description: "`movements` (refunds negative), `received`, `refunded`, `net`,
+          `by_method` and `by_day`, in the edition's currency; days in its time zone."
+        content: {application/json: {schema: Journal}}
     """
     config = services().editions.config(slug)
     which = JournalFilter(**load_json(JournalQuerySchema(), request.args.to_dict()))
@@ -56,11 +58,12 @@ def reconciliation(slug: str) -> Any:
     ---
     parameters: [{in: query, schema: PeriodSchema}]
     responses:
-      200: {description: "`matched` (how many agree) and `differences`, each with its `kind`
-            (not_in_journal, not_at_processor, amounts_differ), the charge or refund id and
-            both sides' amounts. Days are the edition's; the processor's account is one for
-            every edition."}
-      503: {description: "The card processor could not be reached."}
+      200:
+        description: "`matched` (how many agree) and `differences`, each with its `kind`
+          (not_in_journal, not_at_processor, amounts_differ), the charge or refund id and
+          both sides' amounts. Days are the edition's; the processor's account is one for
+          every edition."
+        content: {application/json: {schema: Reconciliation}}
     """
     config = services().editions.config(slug)
     period = load_json(PeriodSchema(), request.args.to_dict())

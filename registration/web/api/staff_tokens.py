@@ -8,6 +8,7 @@ from uuid import UUID
 from flask import Blueprint
 
 from registration.services.views import StaffView, TokenView
+from registration.web.api.presenters import iso
 from registration.web.common.auth import current_staff, staff_required
 from registration.web.common.errors import ApiError
 from registration.web.common.http import services
@@ -16,8 +17,8 @@ staff_tokens = Blueprint("staff_tokens", __name__, url_prefix="/api")
 
 
 def token_json(token: TokenView) -> dict[str, Any]:
-    return {"prefix": token.prefix, "issued_at": token.issued_at,
-            "expires_at": token.expires_at, "last_used": token.last_used,
+    return {"prefix": token.prefix, "issued_at": iso(token.issued_at),
+            "expires_at": iso(token.expires_at), "last_used": iso(token.last_used),
             "revoked": token.revoked}
 
 
@@ -33,9 +34,11 @@ def me() -> Any:
     """The calling staff member, with their tokens (so a script can see when its expires).
     ---
     responses:
-      200: {description: "`id`, `name`, `role`, `disabled`, `second_factor`, and `tokens`:
-        each with its `prefix` (first characters), `issued_at`, `expires_at`, `last_used`
-        and `revoked`; never the token itself."}
+      200:
+        description: "`id`, `name`, `role`, `disabled`, `second_factor`, and `tokens`: each
+          with its `prefix` (first characters), `issued_at`, `expires_at`, `last_used` and
+          `revoked`; never the token itself."
+        content: {application/json: {schema: StaffMember}}
     """
     member = current_staff()
     assert member is not None  # staff_required ran first
@@ -48,7 +51,9 @@ def members() -> Any:
     """Every staff member with their tokens (prefix, issued, expires, last used, revoked).
     ---
     responses:
-      200: {description: "`members`: by name, each as `GET /api/staff/me` shows it."}
+      200:
+        description: "`members`: by name, each as `GET /api/staff/me` shows it."
+        content: {application/json: {schema: StaffMembers}}
     """
     return {"members": [member_json(m) for m in services().staff.accounts()]}
 

@@ -75,9 +75,11 @@ class InvoiceCancellationSchema(StrictSchema):
 
 
 class LedgerQuerySchema(StrictSchema):
-    delegation = Text(load_default=None)
-    status = Text(load_default=None)
-    unpaid = fields.Boolean(load_default=False)
+    delegation = Text(load_default=None, validate=validate.Length(min=1, max=20),
+                      metadata={"description": "Only this delegation's documents."})
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
+    unpaid = fields.Boolean(load_default=False, metadata={
+        "description": "Only documents with a balance due."})
 
 
 class JournalQuerySchema(StrictSchema):
@@ -114,8 +116,3 @@ class PeriodSchema(StrictSchema):
     @validates_schema
     def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
         check_period(data, at_most_a_year=True)
-    delegation = Text(load_default=None, validate=validate.Length(min=1, max=20),
-                      metadata={"description": "Only this delegation's documents."})
-    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
-    unpaid = fields.Boolean(load_default=False, metadata={
-        "description": "Only documents with a balance due."})
