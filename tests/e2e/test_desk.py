@@ -153,6 +153,32 @@ def test_a_substituted_place_prints_the_new_person_and_the_old_badge_is_refused(
     assert admitted.status_code == 201 and admitted.json["attendee"]["first_name"] == "Zoé"
 
 
+def test_after_a_substitution_the_new_persons_first_scan_is_a_first_scan(
+        client, edition, staff_headers, clock):
+    desk = staff_headers["desk"]
+    registration_id, holder = registered(client)
+    [old_code] = qr_codes(badge_pdf(client, registration_id, desk))
+    clock.set("2019-06-02T10:02:00-04:00")
+    assert scan(client, old_code, desk).status_code == 201
+    colleague = editions.attendee(9, first_name="Zoé", last_name="Côté")
+    assert client.post(f"/api/registrations/{registration_id}/substitution", headers=holder,
+                       json={"attendee": colleague}).status_code == 200
+    [new_code] = qr_codes(badge_pdf(client, registration_id, desk))
+    clock.set("2019-06-02T11:30:00-04:00")
+
+    admitted = scan(client, new_code, desk)
+
+    assert admitted.status_code == 201, admitted.json
+    assert admitted.json["status"] == "checked_in"
+    assert admitted.json["message"] == "Checked in at 11:30."
+    assert scan(client, new_code, desk).json["message"] == "Already checked in at 11:30."
+    history = client.get(f"/api/registrations/{registration_id}/history", headers=holder).json
+    assert [e["event"] for e in history["events"]].count("CheckedIn") == 2
+    found = client.get(f"{EDITION}/attendees", query_string={"q": "Côté"},
+                       headers=desk).json["attendees"]
+    assert found[0]["checked_in_at"].startswith("2019-06-02T11:30")
+
+
 def test_an_unknown_code_or_one_from_another_edition_is_refused(
         client, services, edition, staff_headers):
     desk = staff_headers["desk"]

@@ -79,3 +79,15 @@ def test_a_registration_type_colour_must_be_a_hex_colour():
         parse_edition(document)
     assert refused.value.problems == [
         'registration_types[0].color: must be a colour like "#1f4e79"']
+
+
+def test_after_a_substitution_the_new_person_is_not_checked_in_and_the_history_keeps_both():
+    place = registration()
+    assert place.check_in("Nadia", AT) is True
+    place.substitute(Attendee(**editions.attendee(9, first_name="Zoé")), checkin_secret="other")
+    assert place.checked_in_at is None
+    later = AT.replace(hour=10)
+    assert place.check_in("Paul", later) is True  # a first scan, not "already checked in"
+    assert place.checked_in_at == later
+    check_ins = [e for e in place.collect_events() if isinstance(e, Registration.CheckedIn)]
+    assert [(e.at, e.by) for e in check_ins] == [(AT, "Nadia"), (later, "Paul")]
