@@ -48,6 +48,7 @@ class Badge:
     edition_name: str
     checkin_secret: str
     languages: tuple[str, ...]
+    checkin_code: str | None = None  # the short code printed under the QR (K7M-4QX-9RT)
 
     @property
     def full_name(self) -> str:
@@ -139,4 +140,5 @@ def badge_context(badge: Badge) -> dict[str, Any]:
         "color": badge.color,
         "ink": ink_for(badge.color),
         "qr": qr_svg(badge.checkin_secret),
+        "checkin_code": badge.checkin_code,
     }

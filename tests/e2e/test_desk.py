@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -36,6 +37,12 @@ def badge_pdf(client: FlaskClient, registration_id: str, headers: dict[str, str]
 
 def scan(client: FlaskClient, code: str, headers: dict[str, str]) -> Any:
     return client.post(f"{EDITION}/check-ins", json={"code": code}, headers=headers)
+
+
+def printed_code(pdf: bytes, page: int = 0) -> str:
+    """The short check-in code printed under the badge's QR code."""
+    [code] = re.findall(r"\b[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}\b", page_texts(pdf)[page])
+    return code
 
 
 def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
@@ -177,6 +184,57 @@ def test_after_a_substitution_the_new_persons_first_scan_is_a_first_scan(
     found = client.get(f"{EDITION}/attendees", query_string={"q": "Côté"},
                        headers=desk).json["attendees"]
     assert found[0]["checked_in_at"].startswith("2019-06-02T11:30")
+
+
+def test_the_short_code_under_the_qr_is_the_apis_and_typing_it_checks_the_person_in(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, _ = registered(client)
+    other_id, _ = registered(client, 2)
+    pdf = badge_pdf(client, registration_id, desk)
+    code = printed_code(pdf)
+    assert printed_code(badge_pdf(client, other_id, desk)) != code
+    assert len(qr_codes(pdf)) == 1  # the QR code still reads
+
+    typed = scan(client, code.lower().replace("-", " "), desk)
+
+    assert typed.status_code == 201, typed.json
+    assert typed.json["registration"] == registration_id
+    assert typed.json["checkin_code"] == code
+    [qr] = qr_codes(pdf)
+    again = scan(client, qr, desk)
+    assert again.status_code == 200 and again.json["checkin_code"] == code
+    assert scan(client, code.replace("-", ""), desk).json["status"] == "already_checked_in"
+
+
+def test_a_typed_code_with_letters_no_code_uses_is_unknown_with_a_hint(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, _ = registered(client)
+    code = printed_code(badge_pdf(client, registration_id, desk))
+    mistyped = scan(client, "O" + code[1:], desk)
+    assert mistyped.status_code == 404
+    assert mistyped.json["details"]["code"] == "unknown_checkin_code"
+    assert "never use O, I, L, S, Z, B" in mistyped.json["error"]
+    assert scan(client, "ACD-EFH-JKM", desk).status_code == 404  # well formed, no such badge
+
+
+def test_a_substitution_gives_a_new_short_code_and_refuses_the_old_one(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, holder = registered(client)
+    old = printed_code(badge_pdf(client, registration_id, desk))
+    colleague = editions.attendee(9, first_name="Zoé", last_name="Côté")
+    assert client.post(f"/api/registrations/{registration_id}/substitution", headers=holder,
+                       json={"attendee": colleague}).status_code == 200
+
+    new = printed_code(badge_pdf(client, registration_id, desk))
+
+    assert new != old
+    replaced = scan(client, old, desk)
+    assert replaced.status_code == 409 and replaced.json["details"]["code"] == "badge_replaced"
+    admitted = scan(client, new, desk)
+    assert admitted.status_code == 201 and admitted.json["attendee"]["first_name"] == "Zoé"
 
 
 def test_an_unknown_code_or_one_from_another_edition_is_refused(

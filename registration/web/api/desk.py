@@ -122,6 +122,7 @@ def check_in_json(result: CheckIn) -> dict[str, Any]:
         else f"Already checked in at {at}.",
         "checked_in_at": result.at.isoformat(),
         "registration": str(registration.id),
+        "checkin_code": result.checkin_code,
         "attendee": {"first_name": attendee.first_name, "last_name": attendee.last_name,
                      "organisation": attendee.organisation},
         "delegation": {"code": registration.delegation,
