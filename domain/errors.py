@@ -122,8 +122,10 @@ class UnknownCheckinCode(NotFound):
 class MistypedCheckinCode(UnknownCheckinCode):
     """A typed code with characters no badge code uses: no badge has it (404), with a hint."""
 
-    default_message = ("No badge has this code: badge codes never use O, I, L, S, Z, B, 0, 1, "
-                       "2, 5 or 8. Check the code printed under the QR code.")
+    code = "mistyped_checkin_code"
+
+    default_message = ("Unknown code: badge codes never use O, I, L, S, Z, B, 0, 1, 2, 5 "
+                       "or 8. Check the code printed under the QR code.")
 
 
 class BadgeReplaced(Refused):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,7 +56,8 @@ def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
     assert page_sizes(pdf) == [(4 * INCH, 3 * INCH)]
     text = page_texts(pdf)[0]
     for shown in ("François", "François Tremblay1", "Hydro-Québec", "Québec / Quebec · QC",
-                  "DÉLÉGUÉ · DELEGATE", "DÉLÉGATION · DELEGATION", "Conférence de l'Alliance"):
+                  "PERSONNE DÉLÉGUÉE · DELEGATE", "DÉLÉGATION · DELEGATION",
+                  "Conférence de l'Alliance"):
         assert shown in text
     [code] = qr_codes(pdf)
     assert registration_id not in code and "example.com" not in code
@@ -64,7 +67,7 @@ def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
     assert answer.json["status"] == "checked_in"
     assert answer.json["attendee"]["last_name"] == "Tremblay1"
     assert answer.json["delegation"] == {"code": "QC", "name": "Québec"}
-    assert answer.json["registration_type"] == {"code": "delegate", "name": "Délégué"}
+    assert answer.json["registration_type"] == {"code": "delegate", "name": "Personne déléguée"}
     assert answer.json["payment"]["status"] == "pending_payment"
 
 
@@ -214,9 +217,12 @@ def test_a_typed_code_with_letters_no_code_uses_is_unknown_with_a_hint(
     code = printed_code(badge_pdf(client, registration_id, desk))
     mistyped = scan(client, "O" + code[1:], desk)
     assert mistyped.status_code == 404
-    assert mistyped.json["details"]["code"] == "unknown_checkin_code"
+    assert mistyped.json["details"]["code"] == "mistyped_checkin_code"
     assert "never use O, I, L, S, Z, B" in mistyped.json["error"]
-    assert scan(client, "ACD-EFH-JKM", desk).status_code == 404  # well formed, no such badge
+    assert scan(client, "not-a-badge", desk).json["details"]["code"] == "mistyped_checkin_code"
+    unknown = scan(client, "ACD-EFH-JKM", desk)  # well formed, but no badge has it
+    assert unknown.status_code == 404
+    assert unknown.json["details"]["code"] == "unknown_checkin_code"
 
 
 def test_a_substitution_gives_a_new_short_code_and_refuses_the_old_one(
@@ -245,7 +251,7 @@ def test_an_unknown_code_or_one_from_another_edition_is_refused(
         "attendee": editions.attendee(5), "registration_type": "delegate"})
     [atlanta_code] = qr_codes(badge_pdf(client, answer.json["id"], desk))
 
-    unknown = scan(client, "not-a-badge", desk)
+    unknown = scan(client, "not-a-badge-at-all", desk)
     assert unknown.status_code == 404 and unknown.json["details"]["code"] == \
         "unknown_checkin_code"
     assert scan(client, atlanta_code, desk).status_code == 404
@@ -371,3 +377,48 @@ def test_the_cli_prints_a_delegations_badges_to_a_file(app, client, edition, tmp
     refused = app.test_cli_runner().invoke(args=[
         "badges", "print", "--edition", SLUG, "--delegation", "GA", "-o", str(output)])
     assert refused.exit_code != 0 and "No badges" in refused.output
+
+
+DEMO = json.loads((Path(__file__).parents[2] / "registration/demo/seuscp-2019.json").read_text())
+
+
+@pytest.mark.parametrize("stock", ["4x3", "letter-6"])
+def test_the_demos_long_title_and_longest_type_fit_the_badge_readably(
+        client, services, staff_headers, stock):
+    desk = staff_headers["desk"]
+    government = next(t for t in DEMO["registration_types"] if t["code"] == "government")
+    document = editions.edition(slug="test-long", names=DEMO["names"], discount_codes=[],
+                                registration_types=[
+            {**government, "tiers": [{"name": "regular", "price": "450.00"}]}])
+    services.editions.load(document)
+    answer = client.post("/api/editions/test-long/registrations", json={
+        "attendee": editions.attendee(1, first_name="Marie-Geneviève"),
+        "registration_type": "government", "delegation": "QC"})
+    assert answer.status_code == 201, answer.json
+
+    pdf = badge_pdf(client, answer.json["id"], desk, stock=stock)
+
+    chars, width, height = characters(pdf)
+    assert all(c["x0"] >= 0 and c["x1"] <= width and c["top"] >= 0 and c["bottom"] <= height
+               for c in chars)
+    left, top = (0, 0) if stock == "4x3" else (0.25 * INCH, INCH)  # the first label's corner
+    title = [c for c in chars if c["top"] < top + 30 and c["x0"] < left + 4 * INCH]
+    assert all(left < c["x0"] and c["x1"] < left + 4 * INCH - 10 for c in title)
+    # inside the title's box (10 pt from the top, 17 pt high), at 7 pt or more: not clipped
+    assert all(c["bottom"] <= top + 27 and c["size"] > 6.9 for c in title)
+    drawn = "".join(c["text"] for c in sorted(title, key=lambda c: (round(c["top"]), c["x0"])))
+    assert drawn.replace(" ", "") == DEMO["names"]["fr"].replace(" ", "")
+    band = [c for c in chars if top + 3 * INCH - 30 <= c["top"] <= top + 3 * INCH]
+    band_text = "".join(c["text"] for c in band)
+    assert "REPRÉSENTATIONGOUVERNEMENTALE" in band_text.replace(" ", "")
+    assert "GOVERNMENTOFFICIAL" in band_text.replace(" ", "")
+    assert min(c["size"] for c in band if c["text"].strip()) > 9.9  # 10 pt at least
+    assert all(c["x1"] <= left + 4 * INCH for c in band)
+    code = printed_code(pdf)
+    scanned = scan_in(client, "test-long", code, desk)
+    assert scanned.status_code == 201 and scanned.json["checkin_code"] == code
+    assert len(qr_codes(pdf, dpi=150)) == 1
+
+
+def scan_in(client: FlaskClient, slug: str, code: str, headers: dict[str, str]) -> Any:
+    return client.post(f"/api/editions/{slug}/check-ins", json={"code": code}, headers=headers)
