@@ -5,7 +5,8 @@ widths and given the largest size that fits its box, down to a floor; below the 
 text wraps onto a second line, and beyond two lines it is shortened with an ellipsis. A
 long name can therefore never run off the badge or under the QR code.
 
-The edition's title is fitted the same way onto at most two lines of its box. The type band
+The edition's title is fitted the same way onto at most two lines of its box, cut where
+the two come out even. The type band
 takes one line when the names fit it at a readable size, else two (one language a line for
 a bilingual edition, a long name cut where the lines come out even), each at least
 BAND_FLOOR points.
@@ -40,6 +41,7 @@ BAND_TRACKING = 0.04  # the band's letter-spacing, in em
 BAND_ONE_LINE_FLOOR = 10.0  # smaller than this on one line, the band takes two lines
 BAND_TWO_LINES_LARGEST = 12.0  # two lines of 12 pt at 1.1 fill the 30 pt band
 BAND_FLOOR = 8.0
+TITLE_FLOOR = 7.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def band(names: tuple[str, ...], width: float = BAND_WIDTH) -> Band:
     one = fit(" · ".join(names), width, 14, BAND_ONE_LINE_FLOOR, True, BAND_TRACKING)
     if not one.wrap:
         return Band((one.text,), one.size)
-    lines = names if len(names) == 2 else _halves(" · ".join(names), width)
+    lines = names if len(names) == 2 else _halves(" · ".join(names), bold=True)
     room = width * SAFETY
     size = min(math.floor(min(BAND_TWO_LINES_LARGEST, room / (
         text_width(line, 1, True, BAND_TRACKING) or 1)) * 2) / 2 for line in lines)
@@ -158,14 +160,30 @@ def band(names: tuple[str, ...], width: float = BAND_WIDTH) -> Band:
     return Band(lines, size)
 
 
-def _halves(text: str, width: float) -> tuple[str, ...]:
-    """`text` as two lines broken where the longer of them is shortest."""
-    breaks = [i for i in range(1, len(text)) if text[i - 1] in " -/" and text[i] != " "]
+def _halves(text: str, bold: bool, after: str = " -/") -> tuple[str, ...]:
+    """`text` as two lines broken (after one of `after`) where the longer is shortest.
+
+    A line never starts with a dash or a middle dot.
+    """
+    breaks = [i for i in range(1, len(text))
+              if text[i - 1] in after and text[i] not in " \u2014\u2013·,:"]
     if not breaks:
         return (text,)
-    at = min(breaks, key=lambda i: max(text_width(text[:i].rstrip(" ·"), 1, True),
-                                       text_width(text[i:], 1, True)))
+    at = min(breaks, key=lambda i: max(text_width(text[:i].rstrip(" ·"), 1, bold),
+                                       text_width(text[i:], 1, bold)))
     return text[:at].rstrip(" ·"), text[at:]
+
+
+def fit_title(text: str, width: float = CONTENT_WIDTH) -> Fitted:
+    """The edition's title: one line from 9 pt down to 7 pt, else two even lines at 7 pt."""
+    one = fit(text, width, 9, TITLE_FLOOR)
+    if not one.wrap:
+        return one
+    lines = _halves(text, bold=False, after=" ")
+    if len(lines) == 2 and all(text_width(line, TITLE_FLOOR, False) <= width * SAFETY
+                               for line in lines):
+        return Fitted("\n".join(lines), TITLE_FLOOR, wrap=True)
+    return one
 
 
 def _cut(line: str, room: float, size: float) -> str:
@@ -191,7 +209,7 @@ def badge_context(badge: Badge) -> dict[str, Any]:
         delegation = f"{delegation} · {badge.delegation_code}" if delegation else \
             badge.delegation_code
     return {
-        "edition": fit(badge.edition_name, CONTENT_WIDTH, 9, 7),
+        "edition": fit_title(badge.edition_name),
         "first_name": fit(badge.first_name, CONTENT_WIDTH, 40, 18, bold=True),
         "full_name": fit(badge.full_name, DETAILS_WIDTH, 14, 8.5, bold=True),
         "organisation": fit(badge.organisation, DETAILS_WIDTH, 12, 8),

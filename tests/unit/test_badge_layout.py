@@ -20,6 +20,7 @@ from registration.adapters.badge_layout import (
     badge_context,
     band,
     fit,
+    fit_title,
     ink_for,
     lines_needed,
     text_width,
@@ -152,6 +153,13 @@ def test_a_long_type_in_one_language_is_cut_where_its_two_lines_come_out_even():
 
 def test_a_long_edition_title_takes_two_lines_at_seven_points_and_is_never_cut_off():
     title = "12e Conférence annuelle de l'Alliance SEUS/CP — Mobilité intelligente, Montréal 2019"
-    fitted = fit(title, CONTENT_WIDTH, 9, 7)
-    assert (fitted.text, fitted.size, fitted.wrap) == (title, 7, True)
-    assert fit("Conférence 2019", CONTENT_WIDTH, 9, 7).size == 9
+    fitted = fit_title(title)
+    assert (fitted.size, fitted.wrap) == (7, True)
+    assert fitted.text == ("12e Conférence annuelle de l'Alliance\n"
+                           "SEUS/CP — Mobilité intelligente, Montréal 2019")
+    english = fit_title("12th Annual SEUS/CP Alliance Conference — Smart Mobility, Montréal 2019")
+    assert english.text.split("\n") == ["12th Annual SEUS/CP Alliance Conference —",
+                                        "Smart Mobility, Montréal 2019"]  # no lone "2019"
+    assert fit_title("Conférence 2019").size == 9
+    endless = fit_title("Conférence " * 30)
+    assert endless.wrap and endless.text.endswith("…")
