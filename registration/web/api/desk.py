@@ -82,13 +82,15 @@ def checked_in_again(outcome: Outcome) -> Any:
 @staff_required("desk")
 @replays(checked_in_again)
 def check_in(slug: str) -> Any:
-    """Check an attendee in with the code scanned from their badge.
+    """Check an attendee in with the code scanned from their badge, or typed from under its QR.
     ---
     requestBody: {required: true, content: {application/json: {schema: CheckInRequestSchema}}}
     responses:
-      201: {description: "Checked in: who, delegation, type and payment status."}
+      201: {description: "Checked in: who, delegation, type, payment status, and `checkin_code`
+            (the short code printed under the badge's QR code)."}
       200: {description: "Already checked in (no new check-in): `message` says since when."}
-      404: {description: "The code is not a badge of this edition."}
+      404: {description: "The code is not a badge of this edition (`mistyped_checkin_code`: it
+            has characters no short code uses)."}
       409: {description: "The registration is cancelled, or the badge was replaced."}
     """
     code = load_json(CheckInRequestSchema(), body())["code"]
