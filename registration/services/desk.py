@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
 
 from domain.checkin import (
     CheckinCode,
@@ -178,6 +179,29 @@ class DeskService:
         registration = self._registration(registration_id)
         return CheckIn(registration_view(registration, self._config(registration)), first_scan,
                        grouped(short_code(registration.checkin_secret)))
+
+    def issue_short_codes(self, slug: str) -> tuple[int, list[str]]:
+        """Issue the short-code index of every place registered before short codes existed.
+
+        Returns how many were issued, and the places whose derived code another badge holds
+        (about 2e-9 each: they print no short code, and their QR code still admits).
+        """
+        issued, taken = 0, []
+        for row in self.badge_rows(slug, BadgeFilter()):
+            registration = self._registration(UUID(row.registration_id))
+            code = printable_short_code(self.app, registration.checkin_secret, registration.id)
+            if code is None:
+                taken.append(row.registration_id)
+                continue
+            index = index_to_issue(self.app, code, registration.id)
+            if index is None:
+                continue
+            try:
+                self.app.save(index)
+            except IntegrityError:
+                continue  # a badge printed meanwhile issued it
+            issued += 1
+        return issued, taken
 
     def attendees(self, slug: str, query: str) -> list[RegistrationRow]:
         return search_attendees(self.store, self.app.edition(slug).config, query)

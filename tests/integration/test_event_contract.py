@@ -158,3 +158,25 @@ def test_an_old_registration_gets_its_short_code_with_its_next_badge_and_it_chec
     admitted = services.desk.check_in("seuscp-2019", code.lower(), "Nadia")
     assert admitted.first_scan and admitted.registration.id == rid
     assert admitted.checkin_code == code
+
+
+def test_a_command_issues_the_short_codes_of_old_registrations_for_batch_printing(
+    app, services: Services,
+) -> None:
+    load_v1(services)
+    services.read_models.rebuild()
+    old = [UUID(rid) for rid in FIXTURE["expected"]["registrations"]
+           if not services.registrations.get(UUID(rid)).is_cancelled]
+
+    result = app.test_cli_runner().invoke(args=["badges", "issue-codes", "--edition",
+                                                "seuscp-2019"])
+
+    assert result.exit_code == 0, result.output
+    issued = int(result.output.split()[0])
+    assert issued >= 1 and "another badge's" not in result.output
+    for rid in old:
+        code = grouped(short_code(services.registrations.get(rid).checkin_secret))
+        assert services.desk.check_in("seuscp-2019", code, "Nadia").registration.id == rid
+    again = app.test_cli_runner().invoke(args=["badges", "issue-codes", "--edition",
+                                               "seuscp-2019"])
+    assert again.output.startswith("0 short codes issued")
