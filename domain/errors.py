@@ -129,6 +129,15 @@ class UnknownCheckinCode(NotFound):
     default_message = "This code is not a badge of this edition."
 
 
+class MistypedCheckinCode(UnknownCheckinCode):
+    """A typed code with characters no badge code uses: no badge has it (404), with a hint."""
+
+    code = "mistyped_checkin_code"
+
+    default_message = ("Unknown code: badge codes never use O, I, L, S, Z, B, 0, 1, 2, 5 "
+                       "or 8. Check the code printed under the QR code.")
+
+
 class BadgeReplaced(Refused):
     code = "badge_replaced"
     default_message = "This badge was replaced: the place was handed to someone else."

@@ -176,6 +176,7 @@ class Registration(ConferenceAggregate):
         self.attendee = attendee
         self.checkin_secret = checkin_secret
         self.substitutions += 1
+        self.checked_in_at = None  # the new person has not come in yet (the history keeps both)
 
     def terms_if_cancelled(self, policy: CancellationPolicy,
                            at: datetime) -> CancellationTerms | None:

@@ -58,3 +58,21 @@ def print_badges(slug: str, delegation: str | None, registration_type: str | Non
     output.write_bytes(printed.pdf)
     seconds = time.perf_counter() - started
     click.echo(f"{printed.count} badges written to {output} in {seconds:.1f} s")
+
+
+@badges.command("issue-codes")
+@click.option("--edition", "slug", required=True, help="The edition's slug.")
+def issue_codes(slug: str) -> None:
+    """Make the short codes of places registered before them typeable at the desk.
+
+    A single badge print does it for its place; run this once before printing the badges of
+    such places in batches.
+    """
+    desk = current_app.extensions["services"].desk
+    try:
+        issued, taken = desk.issue_short_codes(slug)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{issued} short codes issued")
+    for registration_id in taken:
+        click.echo(f"{registration_id}: its short code is another badge's; it prints none")

@@ -4,6 +4,12 @@ WeasyPrint has no fit-to-width, so each line is measured here with the font's ow
 widths and given the largest size that fits its box, down to a floor; below the floor the
 text wraps onto a second line, and beyond two lines it is shortened with an ellipsis. A
 long name can therefore never run off the badge or under the QR code.
+
+The edition's title is fitted the same way onto at most two lines of its box, cut where
+the two come out even. The type band
+takes one line when the names fit it at a readable size, else two (one language a line for
+a bilingual edition, a long name cut where the lines come out even), each at least
+BAND_FLOOR points.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ BREAK_AFTER = re.compile(r"(?<=[\s\-/])")  # where a line may break: after a spa
 CONTENT_WIDTH = 4 * 72 - 2 * 13
 DETAILS_WIDTH = CONTENT_WIDTH - 72 - 10  # beside the 1 in QR code and its gap
 BAND_WIDTH = CONTENT_WIDTH - 12
+BAND_TRACKING = 0.04  # the band's letter-spacing, in em
+BAND_ONE_LINE_FLOOR = 10.0  # smaller than this on one line, the band takes two lines
+BAND_TWO_LINES_LARGEST = 12.0  # two lines of 12 pt at 1.1 fill the 30 pt band
+BAND_FLOOR = 8.0
+TITLE_FLOOR = 7.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class Badge:
     edition_name: str
     checkin_secret: str
     languages: tuple[str, ...]
+    checkin_code: str | None = None  # the short code printed under the QR (K7M-4QX-9RT)
 
     @property
     def full_name(self) -> str:
@@ -78,15 +90,32 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     return {}, AVERAGE_ADVANCE
 
 
-def text_width(text: str, size: float, bold: bool) -> float:
+@dataclass(frozen=True)
+class Band:
+    """The registration type band's text: one line, or two, at one size."""
+
+    lines: tuple[str, ...]
+    size: float
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.lines)
+
+    def style(self) -> Markup:
+        return Markup(f"font-size: {self.size:.1f}pt")
+
+
+def text_width(text: str, size: float, bold: bool, tracking: float = 0.0) -> float:
+    """The width of `text` at `size` points; `tracking`: letter-spacing in em."""
     widths, missing = _advances(bold)
-    return sum(widths.get(ord(c), missing) for c in text) * size
+    return (sum(widths.get(ord(c), missing) for c in text) + tracking * len(text)) * size
 
 
-def fit(text: str, width: float, largest: float, smallest: float, bold: bool = False) -> Fitted:
+def fit(text: str, width: float, largest: float, smallest: float, bold: bool = False,
+        tracking: float = 0.0) -> Fitted:
     """The largest size (in half points) at which `text` fits `width`, else two lines."""
     room = width * SAFETY
-    at_one_point = text_width(text, 1, bold) or 1
+    at_one_point = text_width(text, 1, bold, tracking) or 1
     size = math.floor(min(largest, room / at_one_point) * 2) / 2
     if size >= smallest:
         return Fitted(text, size, wrap=False)
@@ -115,6 +144,57 @@ def _shorten(text: str, room: float, size: float, bold: bool) -> str:
     return text.rstrip() + "…"
 
 
+def band(names: tuple[str, ...], width: float = BAND_WIDTH) -> Band:
+    """The type band: one line if it fits at BAND_ONE_LINE_FLOOR or more, else two lines."""
+    names = tuple(name.upper() for name in dict.fromkeys(names))
+    one = fit(" · ".join(names), width, 14, BAND_ONE_LINE_FLOOR, True, BAND_TRACKING)
+    if not one.wrap:
+        return Band((one.text,), one.size)
+    lines = names if len(names) == 2 else _halves(" · ".join(names), bold=True)
+    room = width * SAFETY
+    size = min(math.floor(min(BAND_TWO_LINES_LARGEST, room / (
+        text_width(line, 1, True, BAND_TRACKING) or 1)) * 2) / 2 for line in lines)
+    if size < BAND_FLOOR:
+        size = BAND_FLOOR
+        lines = tuple(_cut(line, room, size) for line in lines)
+    return Band(lines, size)
+
+
+def _halves(text: str, bold: bool, after: str = " -/") -> tuple[str, ...]:
+    """`text` as two lines broken (after one of `after`) where the longer is shortest.
+
+    A line never starts with a dash or a middle dot.
+    """
+    breaks = [i for i in range(1, len(text))
+              if text[i - 1] in after and text[i] not in " \u2014\u2013·,:"]
+    if not breaks:
+        return (text,)
+    at = min(breaks, key=lambda i: max(text_width(text[:i].rstrip(" ·"), 1, bold),
+                                       text_width(text[i:], 1, bold)))
+    return text[:at].rstrip(" ·"), text[at:]
+
+
+def fit_title(text: str, width: float = CONTENT_WIDTH) -> Fitted:
+    """The edition's title: one line from 9 pt down to 7 pt, else two even lines at 7 pt."""
+    one = fit(text, width, 9, TITLE_FLOOR)
+    if not one.wrap:
+        return one
+    lines = _halves(text, bold=False, after=" ")
+    if len(lines) == 2 and all(text_width(line, TITLE_FLOOR, False) <= width * SAFETY
+                               for line in lines):
+        return Fitted("\n".join(lines), TITLE_FLOOR, wrap=True)
+    return one
+
+
+def _cut(line: str, room: float, size: float) -> str:
+    """The line, or as much of it as fits `room` at `size`, with an ellipsis."""
+    if text_width(line, size, True, BAND_TRACKING) <= room:
+        return line
+    while line and text_width(line + "…", size, True, BAND_TRACKING) > room:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
 def ink_for(color: str) -> str:
     """Black or white text, whichever reads better on the band's colour."""
     red, green, blue = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
@@ -129,14 +209,14 @@ def badge_context(badge: Badge) -> dict[str, Any]:
         delegation = f"{delegation} · {badge.delegation_code}" if delegation else \
             badge.delegation_code
     return {
-        "edition": fit(badge.edition_name, CONTENT_WIDTH, 9, 6.5),
+        "edition": fit_title(badge.edition_name),
         "first_name": fit(badge.first_name, CONTENT_WIDTH, 40, 18, bold=True),
         "full_name": fit(badge.full_name, DETAILS_WIDTH, 14, 8.5, bold=True),
         "organisation": fit(badge.organisation, DETAILS_WIDTH, 12, 8),
         "delegation": fit(delegation, DETAILS_WIDTH, 10, 7) if delegation else None,
-        "type": fit(" · ".join(dict.fromkeys(badge.type_names)).upper(), BAND_WIDTH, 14, 8,
-                    bold=True),
+        "type": band(badge.type_names),
         "color": badge.color,
         "ink": ink_for(badge.color),
         "qr": qr_svg(badge.checkin_secret),
+        "checkin_code": badge.checkin_code,
     }

@@ -133,7 +133,7 @@ def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> Regi
 
 def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> RegistrationRow:
     return replace(with_attendee(row, e.attendee.to_dict()),
-                   substitutions=row.substitutions + 1)
+                   substitutions=row.substitutions + 1, checked_in_at=None)
 
 
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:

@@ -8,8 +8,16 @@ from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
 
-from domain.checkin import CheckinCode, checkin_code_id
+from domain.checkin import (
+    CheckinCode,
+    checkin_code_id,
+    grouped,
+    normalised_short_code,
+    short_code,
+    short_code_id,
+)
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import NotFound, UnknownCheckinCode
@@ -27,6 +35,7 @@ from registration.projections.desk import (
     search_attendees,
 )
 from registration.projections.store import ReadModelStore
+from registration.services.checkin_codes import index_to_issue, printable_short_code
 from registration.services.views import RegistrationView, registration_view
 
 
@@ -46,6 +55,7 @@ class AttendeeList:
 class CheckIn:
     registration: RegistrationView
     first_scan: bool
+    checkin_code: str  # the short code printed under the badge's QR code (K7M-4QX-9RT)
 
     @property
     def at(self) -> datetime:
@@ -55,8 +65,13 @@ class CheckIn:
         return registration.checked_in_at.astimezone(registration.edition.zone)
 
 
-def badge_of(registration: Registration, config: EditionConfig) -> Badge:
-    """What the badge shows, in the edition's languages (both, for a bilingual edition)."""
+def badge_of(registration: Registration, config: EditionConfig,
+             code: str | None = "") -> Badge:
+    """What the badge shows, in the edition's languages (both, for a bilingual edition).
+
+    `code`: the short check-in code to print ("": the one its secret derives; None: none).
+    """
+    code = short_code(registration.checkin_secret) if code == "" else code
     languages = tuple(config.languages)
     delegation = config.delegation(registration.delegation) if registration.delegation else None
     kind = config.registration_type(registration.registration_type)
@@ -69,7 +84,7 @@ def badge_of(registration: Registration, config: EditionConfig) -> Badge:
         else (),
         type_names=tuple(kind.name(lang) for lang in languages), color=kind.color,
         edition_name=config.name(languages[0]), checkin_secret=registration.checkin_secret,
-        languages=languages,
+        languages=languages, checkin_code=grouped(code) if code else None,
     )
 
 
@@ -92,8 +107,10 @@ class DeskService:
         registration = self._registration(registration_id)
         registration.check_badge_allowed()
         config = self._config(registration)
-        pdf = self.printer.single(badge_of(registration, config), stock or config.badge_stock)
-        self._record_prints([registration], printed_by)
+        code = printable_short_code(self.app, registration.checkin_secret, registration.id)
+        pdf = self.printer.single(badge_of(registration, config, code),
+                                  stock or config.badge_stock)
+        self._record_prints([registration], printed_by, {registration.id: code} if code else {})
         return pdf
 
     def badges(
@@ -122,8 +139,13 @@ class DeskService:
         return AttendeeList(config, reading_order(badge_rows(self.store, config, which),
                                                   config, language))
 
-    def _record_prints(self, printed: list[Registration], printed_by: str) -> None:
-        """Record every print in one save; a retry reloads (and skips a place cancelled since)."""
+    def _record_prints(self, printed: list[Registration], printed_by: str,
+                       short_codes: dict[UUID, str] | None = None) -> None:
+        """Record every print in one save; a retry reloads (and skips a place cancelled since).
+
+        `short_codes`: the codes printed, by registration; the index of one printed for
+        the first time (a place registered before short codes) is issued in the same save.
+        """
         loaded: dict[UUID, Registration | None] = {r.id: r for r in printed}
 
         def decision() -> tuple[list[Aggregate], None]:
@@ -131,7 +153,9 @@ class DeskService:
             fresh = [r for r in fresh if not r.is_cancelled]
             for registration in fresh:
                 registration.record_badge_print(printed_by)
-            return list(fresh), None
+            indexes = [index_to_issue(self.app, code, registration_id)
+                       for registration_id, code in (short_codes or {}).items()]
+            return [*fresh, *[i for i in indexes if i is not None]], None
 
         self.app.decide(decision)
 
@@ -139,10 +163,7 @@ class DeskService:
                  idempotency: Claim | None = None) -> CheckIn:
         """Admit the holder of the badge whose QR code was scanned; a second scan is a no-op."""
         edition = self.app.edition(slug)
-        index = self.app.find(checkin_code_id(code.strip()), CheckinCode)
-        if index is None:
-            raise UnknownCheckinCode()
-        registration_id = index.admits()
+        registration_id = self._admitted_by(code)
 
         def decision() -> tuple[list[Aggregate], CheckIn]:
             registration = self._registration(registration_id)
@@ -150,9 +171,21 @@ class DeskService:
                 raise UnknownCheckinCode()
             first_scan = registration.check_in(by, self.clock())
             changed: list[Aggregate] = [registration] if first_scan else []
-            return changed, CheckIn(registration_view(registration, edition.config), first_scan)
+            return changed, CheckIn(registration_view(registration, edition.config), first_scan,
+                                    grouped(short_code(registration.checkin_secret)))
 
         return self.app.decide(decision, idempotency)
+
+    def _admitted_by(self, code: str) -> UUID:
+        """The registration a scanned QR code (its secret) or a typed short code admits."""
+        typed = code.strip()
+        index = self.app.find(checkin_code_id(typed), CheckinCode)
+        if index is None:
+            short = normalised_short_code(typed)
+            index = self.app.find(short_code_id(short), CheckinCode) if short else None
+        if index is None:
+            raise UnknownCheckinCode()
+        return index.admits()
 
     def check_in_registration(self, registration_id: UUID, by: str) -> CheckIn:
         """Admit the attendee staff picked on the desk's page, as if their badge were scanned."""
@@ -162,7 +195,31 @@ class DeskService:
     def scan(self, registration_id: UUID, first_scan: bool) -> CheckIn:
         """A check-in as it was answered (for a repeated request)."""
         registration = self._registration(registration_id)
-        return CheckIn(registration_view(registration, self._config(registration)), first_scan)
+        return CheckIn(registration_view(registration, self._config(registration)), first_scan,
+                       grouped(short_code(registration.checkin_secret)))
+
+    def issue_short_codes(self, slug: str) -> tuple[int, list[str]]:
+        """Issue the short-code index of every place registered before short codes existed.
+
+        Returns how many were issued, and the places whose derived code another badge holds
+        (about 2e-9 each: they print no short code, and their QR code still admits).
+        """
+        issued, taken = 0, []
+        for row in self.badge_rows(slug, BadgeFilter()):
+            registration = self._registration(UUID(row.registration_id))
+            code = printable_short_code(self.app, registration.checkin_secret, registration.id)
+            if code is None:
+                taken.append(row.registration_id)
+                continue
+            index = index_to_issue(self.app, code, registration.id)
+            if index is None:
+                continue
+            try:
+                self.app.save(index)
+            except IntegrityError:
+                continue  # a badge printed meanwhile issued it
+            issued += 1
+        return issued, taken
 
     def attendees(self, slug: str, query: str) -> list[RegistrationRow]:
         return search_attendees(self.store, self.app.edition(slug).config, query)

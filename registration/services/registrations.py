@@ -15,7 +15,6 @@ from eventsourcing.domain import Aggregate
 
 from domain.attendee import Attendee
 from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
-from domain.checkin import CheckinCode, checkin_code_id, new_checkin_secret
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import (
@@ -31,6 +30,7 @@ from domain.registration import Registration
 from registration.application import Conference, new_secret, same_secret, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
+from registration.services.checkin_codes import fresh_secret, issued, revoked
 from registration.services.history import HistoryEntry, history_entry
 from registration.services.views import RegistrationView, registration_view
 
@@ -72,15 +72,15 @@ class RegistrationService:
             registration = Registration.register(
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
-                checkin_secret=new_checkin_secret(), holds=[a.resource for a in allocations],
+                checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
             )
             claim = self._claim(edition.id, attendee.email, registration.id)
             for allocation in allocations:
                 allocation.take(registration.id)
-            checkin = CheckinCode.issue(registration.checkin_secret, registration.id)
+            checkin = issued(registration.checkin_secret, registration.id)
             consequences = [aggregate for hook in self.registration_hooks
                             for aggregate in hook(registration, token)]
-            return [registration, claim, checkin, *allocations, *consequences], NewRegistration(
+            return [registration, claim, *checkin, *allocations, *consequences], NewRegistration(
                 registration_view(registration, config), token)
 
         return self.app.decide(decision, idempotency)
@@ -185,12 +185,10 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], Registration]:
             registration = self.get(registration_id)
             claims = self._move_claim(registration, attendee.email)
-            old_code = self.app.find(checkin_code_id(registration.checkin_secret), CheckinCode)
-            registration.substitute(attendee, checkin_secret=new_checkin_secret())
-            if old_code is not None:
-                old_code.revoke("substituted")
-            new_code = CheckinCode.issue(registration.checkin_secret, registration.id)
-            return [registration, *claims, old_code, new_code], registration
+            old_codes = revoked(self.app, registration.checkin_secret, "substituted")
+            registration.substitute(attendee, checkin_secret=fresh_secret(self.app))
+            new_codes = issued(registration.checkin_secret, registration.id)
+            return [registration, *claims, *old_codes, *new_codes], registration
 
         return self._view(self.app.decide(decision))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +41,12 @@ def scan(client: FlaskClient, code: str, headers: dict[str, str]) -> Any:
     return client.post(f"{EDITION}/check-ins", json={"code": code}, headers=headers)
 
 
+def printed_code(pdf: bytes, page: int = 0) -> str:
+    """The short check-in code printed under the badge's QR code."""
+    [code] = re.findall(r"\b[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3}\b", page_texts(pdf)[page])
+    return code
+
+
 def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
         client, edition, staff_headers):
     desk = staff_headers["desk"]
@@ -47,7 +56,8 @@ def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
     assert page_sizes(pdf) == [(4 * INCH, 3 * INCH)]
     text = page_texts(pdf)[0]
     for shown in ("François", "François Tremblay1", "Hydro-Québec", "Québec / Quebec · QC",
-                  "DÉLÉGUÉ · DELEGATE", "DÉLÉGATION · DELEGATION", "Conférence de l'Alliance"):
+                  "PERSONNE DÉLÉGUÉE · DELEGATE", "DÉLÉGATION · DELEGATION",
+                  "Conférence de l'Alliance"):
         assert shown in text
     [code] = qr_codes(pdf)
     assert registration_id not in code and "example.com" not in code
@@ -57,7 +67,7 @@ def test_a_badge_shows_the_attendee_and_its_qr_code_checks_them_in(
     assert answer.json["status"] == "checked_in"
     assert answer.json["attendee"]["last_name"] == "Tremblay1"
     assert answer.json["delegation"] == {"code": "QC", "name": "Québec"}
-    assert answer.json["registration_type"] == {"code": "delegate", "name": "Délégué"}
+    assert answer.json["registration_type"] == {"code": "delegate", "name": "Personne déléguée"}
     assert answer.json["payment"]["status"] == "pending_payment"
 
 
@@ -153,6 +163,86 @@ def test_a_substituted_place_prints_the_new_person_and_the_old_badge_is_refused(
     assert admitted.status_code == 201 and admitted.json["attendee"]["first_name"] == "Zoé"
 
 
+def test_after_a_substitution_the_new_persons_first_scan_is_a_first_scan(
+        client, edition, staff_headers, clock):
+    desk = staff_headers["desk"]
+    registration_id, holder = registered(client)
+    [old_code] = qr_codes(badge_pdf(client, registration_id, desk))
+    clock.set("2019-06-02T10:02:00-04:00")
+    assert scan(client, old_code, desk).status_code == 201
+    colleague = editions.attendee(9, first_name="Zoé", last_name="Côté")
+    assert client.post(f"/api/registrations/{registration_id}/substitution", headers=holder,
+                       json={"attendee": colleague}).status_code == 200
+    [new_code] = qr_codes(badge_pdf(client, registration_id, desk))
+    clock.set("2019-06-02T11:30:00-04:00")
+
+    admitted = scan(client, new_code, desk)
+
+    assert admitted.status_code == 201, admitted.json
+    assert admitted.json["status"] == "checked_in"
+    assert admitted.json["message"] == "Checked in at 11:30."
+    assert scan(client, new_code, desk).json["message"] == "Already checked in at 11:30."
+    history = client.get(f"/api/registrations/{registration_id}/history", headers=holder).json
+    assert [e["event"] for e in history["events"]].count("CheckedIn") == 2
+    found = client.get(f"{EDITION}/attendees", query_string={"q": "Côté"},
+                       headers=desk).json["attendees"]
+    assert found[0]["checked_in_at"].startswith("2019-06-02T11:30")
+
+
+def test_the_short_code_under_the_qr_is_the_apis_and_typing_it_checks_the_person_in(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, _ = registered(client)
+    other_id, _ = registered(client, 2)
+    pdf = badge_pdf(client, registration_id, desk)
+    code = printed_code(pdf)
+    assert printed_code(badge_pdf(client, other_id, desk)) != code
+    assert len(qr_codes(pdf)) == 1  # the QR code still reads
+
+    typed = scan(client, code.lower().replace("-", " "), desk)
+
+    assert typed.status_code == 201, typed.json
+    assert typed.json["registration"] == registration_id
+    assert typed.json["checkin_code"] == code
+    [qr] = qr_codes(pdf)
+    again = scan(client, qr, desk)
+    assert again.status_code == 200 and again.json["checkin_code"] == code
+    assert scan(client, code.replace("-", ""), desk).json["status"] == "already_checked_in"
+
+
+def test_a_typed_code_with_letters_no_code_uses_is_unknown_with_a_hint(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, _ = registered(client)
+    code = printed_code(badge_pdf(client, registration_id, desk))
+    mistyped = scan(client, "O" + code[1:], desk)
+    assert mistyped.status_code == 404
+    assert mistyped.json["details"]["code"] == "mistyped_checkin_code"
+    assert "never use O, I, L, S, Z, B" in mistyped.json["error"]
+    assert scan(client, "not-a-badge", desk).json["details"]["code"] == "mistyped_checkin_code"
+    unknown = scan(client, "ACD-EFH-JKM", desk)  # well formed, but no badge has it
+    assert unknown.status_code == 404
+    assert unknown.json["details"]["code"] == "unknown_checkin_code"
+
+
+def test_a_substitution_gives_a_new_short_code_and_refuses_the_old_one(
+        client, edition, staff_headers):
+    desk = staff_headers["desk"]
+    registration_id, holder = registered(client)
+    old = printed_code(badge_pdf(client, registration_id, desk))
+    colleague = editions.attendee(9, first_name="Zoé", last_name="Côté")
+    assert client.post(f"/api/registrations/{registration_id}/substitution", headers=holder,
+                       json={"attendee": colleague}).status_code == 200
+
+    new = printed_code(badge_pdf(client, registration_id, desk))
+
+    assert new != old
+    replaced = scan(client, old, desk)
+    assert replaced.status_code == 409 and replaced.json["details"]["code"] == "badge_replaced"
+    admitted = scan(client, new, desk)
+    assert admitted.status_code == 201 and admitted.json["attendee"]["first_name"] == "Zoé"
+
+
 def test_an_unknown_code_or_one_from_another_edition_is_refused(
         client, services, edition, staff_headers):
     desk = staff_headers["desk"]
@@ -161,7 +251,7 @@ def test_an_unknown_code_or_one_from_another_edition_is_refused(
         "attendee": editions.attendee(5), "registration_type": "delegate"})
     [atlanta_code] = qr_codes(badge_pdf(client, answer.json["id"], desk))
 
-    unknown = scan(client, "not-a-badge", desk)
+    unknown = scan(client, "not-a-badge-at-all", desk)
     assert unknown.status_code == 404 and unknown.json["details"]["code"] == \
         "unknown_checkin_code"
     assert scan(client, atlanta_code, desk).status_code == 404
@@ -287,3 +377,48 @@ def test_the_cli_prints_a_delegations_badges_to_a_file(app, client, edition, tmp
     refused = app.test_cli_runner().invoke(args=[
         "badges", "print", "--edition", SLUG, "--delegation", "GA", "-o", str(output)])
     assert refused.exit_code != 0 and "No badges" in refused.output
+
+
+DEMO = json.loads((Path(__file__).parents[2] / "registration/demo/seuscp-2019.json").read_text())
+
+
+@pytest.mark.parametrize("stock", ["4x3", "letter-6"])
+def test_the_demos_long_title_and_longest_type_fit_the_badge_readably(
+        client, services, staff_headers, stock):
+    desk = staff_headers["desk"]
+    government = next(t for t in DEMO["registration_types"] if t["code"] == "government")
+    document = editions.edition(slug="test-long", names=DEMO["names"], discount_codes=[],
+                                registration_types=[
+            {**government, "tiers": [{"name": "regular", "price": "450.00"}]}])
+    services.editions.load(document)
+    answer = client.post("/api/editions/test-long/registrations", json={
+        "attendee": editions.attendee(1, first_name="Marie-Geneviève"),
+        "registration_type": "government", "delegation": "QC"})
+    assert answer.status_code == 201, answer.json
+
+    pdf = badge_pdf(client, answer.json["id"], desk, stock=stock)
+
+    chars, width, height = characters(pdf)
+    assert all(c["x0"] >= 0 and c["x1"] <= width and c["top"] >= 0 and c["bottom"] <= height
+               for c in chars)
+    left, top = (0, 0) if stock == "4x3" else (0.25 * INCH, INCH)  # the first label's corner
+    title = [c for c in chars if c["top"] < top + 30 and c["x0"] < left + 4 * INCH]
+    assert all(left < c["x0"] and c["x1"] < left + 4 * INCH - 10 for c in title)
+    # inside the title's box (10 pt from the top, 17 pt high), at 7 pt or more: not clipped
+    assert all(c["bottom"] <= top + 27 and c["size"] > 6.9 for c in title)
+    drawn = "".join(c["text"] for c in sorted(title, key=lambda c: (round(c["top"]), c["x0"])))
+    assert drawn.replace(" ", "") == DEMO["names"]["fr"].replace(" ", "")
+    band = [c for c in chars if top + 3 * INCH - 30 <= c["top"] <= top + 3 * INCH]
+    band_text = "".join(c["text"] for c in band)
+    assert "REPRÉSENTATIONGOUVERNEMENTALE" in band_text.replace(" ", "")
+    assert "GOVERNMENTOFFICIAL" in band_text.replace(" ", "")
+    assert min(c["size"] for c in band if c["text"].strip()) > 9.9  # 10 pt at least
+    assert all(c["x1"] <= left + 4 * INCH for c in band)
+    code = printed_code(pdf)
+    scanned = scan_in(client, "test-long", code, desk)
+    assert scanned.status_code == 201 and scanned.json["checkin_code"] == code
+    assert len(qr_codes(pdf, dpi=150)) == 1
+
+
+def scan_in(client: FlaskClient, slug: str, code: str, headers: dict[str, str]) -> Any:
+    return client.post(f"/api/editions/{slug}/check-ins", json={"code": code}, headers=headers)

@@ -23,9 +23,12 @@ from eventsourcing.utils import resolve_topic
 from domain.actor import Actor, NobodyActing, start_acting, stop_acting
 from domain.base import ConferenceAggregate, payload_hints
 from domain.capacity import Allocation
+from domain.checkin import grouped, short_code
+from domain.errors import NotFound
 from domain.registration import Attendee
 from domain.transcodings import VALUE_OBJECTS
 from registration.services.container import Services
+from tests.support.pdfs import page_texts
 
 FIXTURE = json.loads((Path(__file__).parents[1] / "fixtures/events-v1.json").read_text())
 
@@ -137,3 +140,43 @@ def test_an_event_with_nobody_acting_is_refused_before_it_is_recorded() -> None:
             Allocation(resource="nobody/acting")
     finally:
         stop_acting(nobody)
+
+
+def test_an_old_registration_gets_its_short_code_with_its_next_badge_and_it_checks_in(
+    services: Services,
+) -> None:
+    load_v1(services)
+    rid = UUID(next(rid for rid, f in FIXTURE["expected"]["registrations"].items()
+                    if f["status"] == "confirmed" and not f["checked_in"]))
+    code = grouped(short_code(services.registrations.get(rid).checkin_secret))
+    with pytest.raises(NotFound):  # no index yet: it was registered before short codes
+        services.desk.check_in("seuscp-2019", code, "Nadia")
+
+    pdf = services.desk.badge(rid, "Nadia")
+
+    assert code in page_texts(pdf)[0]
+    admitted = services.desk.check_in("seuscp-2019", code.lower(), "Nadia")
+    assert admitted.first_scan and admitted.registration.id == rid
+    assert admitted.checkin_code == code
+
+
+def test_a_command_issues_the_short_codes_of_old_registrations_for_batch_printing(
+    app, services: Services,
+) -> None:
+    load_v1(services)
+    services.read_models.rebuild()
+    old = [UUID(rid) for rid in FIXTURE["expected"]["registrations"]
+           if not services.registrations.get(UUID(rid)).is_cancelled]
+
+    result = app.test_cli_runner().invoke(args=["badges", "issue-codes", "--edition",
+                                                "seuscp-2019"])
+
+    assert result.exit_code == 0, result.output
+    issued = int(result.output.split()[0])
+    assert issued >= 1 and "another badge's" not in result.output
+    for rid in old:
+        code = grouped(short_code(services.registrations.get(rid).checkin_secret))
+        assert services.desk.check_in("seuscp-2019", code, "Nadia").registration.id == rid
+    again = app.test_cli_runner().invoke(args=["badges", "issue-codes", "--edition",
+                                               "seuscp-2019"])
+    assert again.output.startswith("0 short codes issued")

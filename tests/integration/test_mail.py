@@ -85,7 +85,7 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert message["From"] == "Alliance <registration@example.org>"
     text = text_of(message)
     assert "Bonjour François," in text
-    assert "Délégué" in text and "Québec" in text
+    assert "Personne déléguée" in text and "Québec" in text
     assert "TPS" in text and "TVQ" in text and "Total" in text
     assert "prix de lancement" in text
     assert "Ouvrir mon inscription" in html_of(message)

@@ -18,13 +18,15 @@ QUEBEC: dict[str, Any] = {
     "registration_opens": "2019-01-15T09:00",
     "registration_closes": "2019-06-04T12:00",
     "registration_types": [
-        {"code": "delegate", "names": {"en": "Delegate", "fr": "Délégué"}, "color": "#1f4e79",
+        {"code": "delegate", "names": {"en": "Delegate", "fr": "Personne déléguée"},
+         "color": "#1f4e79",
          "tiers": [
              {"name": "early_bird", "price": "395.00", "until": "2019-04-15T23:59",
               "early_bird": True},
              {"name": "regular", "price": "495.00", "until": "2019-06-01T23:59"},
              {"name": "on_site", "price": "595.00"}]},
-        {"code": "speaker", "names": {"en": "Speaker", "fr": "Conférencier"}, "capacity": 3,
+        {"code": "speaker", "names": {"en": "Speaker", "fr": "Personne conférencière"},
+         "capacity": 3,
          "color": "#b03a2e", "tiers": [{"name": "regular", "price": "0.00"}]},
     ],
     "delegations": [

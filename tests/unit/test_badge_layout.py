@@ -11,10 +11,16 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from registration.adapters.badge_layout import (
+    BAND_FLOOR,
+    BAND_ONE_LINE_FLOOR,
+    BAND_TRACKING,
+    BAND_WIDTH,
     CONTENT_WIDTH,
     Badge,
     badge_context,
+    band,
     fit,
+    fit_title,
     ink_for,
     lines_needed,
     text_width,
@@ -116,3 +122,44 @@ def test_a_batch_is_cut_into_whole_pages_of_at_most_five_hundred_for_every_worke
     assert max(len(p) for p in parts) <= CHUNK_PAGES and len(parts) >= 2
     sheets = chunks([badge(n) for n in range(13)], "letter-6", workers=2)
     assert [len(p) for p in sheets] == [6, 6, 1]
+
+
+GOVERNMENT = ("Représentation gouvernementale", "Government official")  # the demo's longest
+
+
+def test_a_type_band_that_fits_takes_one_line():
+    fitted = band(("Personne déléguée", "Delegate"))
+    assert fitted.lines == ("PERSONNE DÉLÉGUÉE · DELEGATE",)
+    assert fitted.size >= BAND_ONE_LINE_FLOOR
+
+
+def test_a_long_bilingual_type_takes_a_line_per_language_at_a_readable_size():
+    fitted = band(GOVERNMENT)
+    assert fitted.lines == ("REPRÉSENTATION GOUVERNEMENTALE", "GOVERNMENT OFFICIAL")
+    assert fitted.size >= 10
+    assert all(text_width(line, fitted.size, True, BAND_TRACKING) <= BAND_WIDTH
+               for line in fitted.lines)
+
+
+def test_a_long_type_in_one_language_is_cut_where_its_two_lines_come_out_even():
+    fitted = band(("Représentation gouvernementale du Nouveau-Brunswick",))
+    assert len(fitted.lines) == 2 and fitted.size >= 10
+    assert " ".join(fitted.lines) == "REPRÉSENTATION GOUVERNEMENTALE DU NOUVEAU-BRUNSWICK"
+    endless = band(("Représentation " * 12, "Government " * 12))
+    assert endless.size == BAND_FLOOR and all(line.endswith("…") for line in endless.lines)
+    assert all(text_width(line, BAND_FLOOR, True, BAND_TRACKING) <= BAND_WIDTH
+               for line in endless.lines)
+
+
+def test_a_long_edition_title_takes_two_lines_at_seven_points_and_is_never_cut_off():
+    title = "12e Conférence annuelle de l'Alliance SEUS/CP — Mobilité intelligente, Montréal 2019"
+    fitted = fit_title(title)
+    assert (fitted.size, fitted.wrap) == (7, True)
+    assert fitted.text == ("12e Conférence annuelle de l'Alliance\n"
+                           "SEUS/CP — Mobilité intelligente, Montréal 2019")
+    english = fit_title("12th Annual SEUS/CP Alliance Conference — Smart Mobility, Montréal 2019")
+    assert english.text.split("\n") == ["12th Annual SEUS/CP Alliance Conference —",
+                                        "Smart Mobility, Montréal 2019"]  # no lone "2019"
+    assert fit_title("Conférence 2019").size == 9
+    endless = fit_title("Conférence " * 30)
+    assert endless.wrap and endless.text.endswith("…")

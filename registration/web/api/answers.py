@@ -141,6 +141,7 @@ PAYMENT_STATUS = obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECI
 CHECK_IN = obj({
     "status": enum(CHECK_IN_STATUSES), "message": STRING, "checked_in_at": MOMENT,
     "registration": UUID,
+    "checkin_code": {**STRING, "description": "The short code printed under the QR code."},
     "attendee": obj({"first_name": STRING, "last_name": STRING, "organisation": STRING}),
     "delegation": nullable(obj({"code": STRING, "name": STRING})),
     "registration_type": obj({"code": STRING, "name": STRING}),

@@ -82,15 +82,17 @@ def checked_in_again(outcome: Outcome) -> Any:
 @staff_required("desk")
 @replays(checked_in_again)
 def check_in(slug: str) -> Any:
-    """Check an attendee in with the code scanned from their badge.
+    """Check an attendee in with the code scanned from their badge, or typed from under its QR.
     ---
     requestBody: {required: true, content: {application/json: {schema: CheckInRequestSchema}}}
     responses:
-      201: {description: "Checked in: who, delegation, type and payment status.",
+      201: {description: "Checked in: who, delegation, type, payment status, and `checkin_code`
+            (the short code printed under the badge's QR code).",
             content: {application/json: {schema: CheckIn}}}
       200: {description: "Already checked in (no new check-in): `message` says since when.",
             content: {application/json: {schema: CheckIn}}}
-      404: {description: "The code is not a badge of this edition."}
+      404: {description: "The code is not a badge of this edition (`mistyped_checkin_code`: it
+            has characters no short code uses)."}
       409: {description: "The registration is cancelled, or the badge was replaced."}
     """
     code = load_json(CheckInRequestSchema(), body())["code"]
@@ -125,6 +127,7 @@ def check_in_json(result: CheckIn) -> dict[str, Any]:
         else f"Already checked in at {at}.",
         "checked_in_at": result.at.isoformat(),
         "registration": str(registration.id),
+        "checkin_code": result.checkin_code,
         "attendee": {"first_name": attendee.first_name, "last_name": attendee.last_name,
                      "organisation": attendee.organisation},
         "delegation": {"code": registration.delegation,

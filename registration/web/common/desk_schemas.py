@@ -33,7 +33,8 @@ class BadgeBatchQuerySchema(BadgeQuerySchema):
 
 class CheckInRequestSchema(StrictSchema):
     code = Text(required=True, validate=validate.Length(min=1, max=200), metadata={
-        "description": "The text of the badge's QR code, as scanned."})
+        "description": "The text of the badge's QR code, as scanned, or the short code "
+                       "printed under it (K7M-4QX-9RT: case, spaces and dashes do not matter)."})
 
 
 class AttendeeQuerySchema(Schema):

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from domain.edition_config import EditionConfig
-from domain.errors import AlreadyCancelled, BadgeReplaced, NotFound
+from domain.errors import AlreadyCancelled, BadgeReplaced, MistypedCheckinCode, NotFound
 from registration.projections.desk import BadgeFilter
 from registration.services.views import RegistrationView
 from registration.web.common import i18n
@@ -126,8 +126,14 @@ def scan(config: EditionConfig, code: str) -> Answer:
                    if isinstance(error, BadgeReplaced)
                    else i18n.gettext("Cancelled registration: do not admit."))
         return Answer("bad", refused)
+    except MistypedCheckinCode:
+        return Answer("bad", i18n.gettext(
+            "Unknown code: badge codes never use O, I, L, S, Z, B, 0, 1, 2, 5 or 8. Check the "
+            "code printed under the QR code."))
     except NotFound:
-        return Answer("bad", i18n.gettext("Unknown code: not a badge of this conference."))
+        return Answer("bad", i18n.gettext(
+            "Unknown code: no badge of this conference has it. Check the code under the QR "
+            "code, or find the person by name."))
     registration, at = result.registration, f"{result.at:%H:%M}"
     if not result.first_scan:
         return Answer("warn", i18n.gettext("Already checked in at %(time)s") % {"time": at},

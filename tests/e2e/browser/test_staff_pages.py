@@ -105,7 +105,7 @@ def test_an_admin_creates_an_account_and_the_dashboard_shows_the_new_counts(
     page.goto(f"/staff/registrations/{quebec[0]}/history?lang=fr")
     entries = page.locator("[data-history] li")
     expect(entries.nth(0)).to_contain_text(
-        "Inscrit comme Délégué pour la délégation Québec — 454,15 CAD")
+        "Inscription\u00a0: Personne déléguée, délégation Québec — 454,15 CAD")
     expect(entries.nth(1)).to_contain_text("Coordonnées corrigées : fonction → Director")
     snap(page, "history-fr")
     page.goto(f"/staff/registrations/{quebec[1]}/history?lang=en")
