@@ -14,6 +14,7 @@ from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock
 from registration.config import Settings
 from registration.idempotency import Claim
+from registration.links import ManageLinks
 from registration.mail.outbox import LinkSeal
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
@@ -66,7 +67,7 @@ class Services:
             mail = build_mail(settings, app, store, documents, clock)
         if settings.sync_projections:
             app.saved_listeners.insert(0, lambda: read_models.catch_up())
-        registrations = RegistrationService(app, clock)
+        registrations = RegistrationService(app, clock, ManageLinks(settings.secret_key))
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
         registrations.registration_hooks.append(mail.outbox.confirmation)

@@ -9,7 +9,8 @@ translated error page for forms.
 
 Budgets (see `registration/config.py`): `quotes` (cheap and frequent), `registrations`
 (seats, codes and allotments), `payments` (opening a card payment, alone or for a group,
-paying it, asking for an invoice), `sign_in` (staff sign-in posts). Code that decides in the
+paying it, asking for an invoice), `sign_in` (staff sign-in posts), `links` (asking for
+one's manage link again: each sends an e-mail). Code that decides in the
 middle of a view, such as sign-in, calls `spend(...)` or `allows(...)` instead.
 
 Why one `Limiter` per app rather than Flask-Limiter's usual module-level instance: that
@@ -37,7 +38,7 @@ from registration.config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 Cost = int | Callable[[], int]
-BUDGETS = ("quotes", "registrations", "payments", "sign_in")
+BUDGETS = ("quotes", "registrations", "payments", "sign_in", "links")
 EXTENSION = "budgets"
 REDIS_TIMEOUT = 1  # second: a slow Redis must not hold requests (the memory fallback steps in)
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class Budgets:
             "registrations": settings.rate_limit_registrations,
             "payments": settings.rate_limit_payments,
             "sign_in": settings.rate_limit_sign_in,
+            "links": settings.rate_limit_links,
         }
         self.items: dict[str, list[RateLimitItem]] = {}
         for name, limits in self.limits.items():
