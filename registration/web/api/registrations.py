@@ -11,6 +11,7 @@ from uuid import UUID
 from flask import Blueprint, request
 
 from domain.outcome import Outcome
+from registration.services.history import for_holder
 from registration.web.api.access import registration_for_caller
 from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
 from registration.web.common.auth import current_staff, staff_required
@@ -260,16 +261,18 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn), amounts as `{amount, currency}`. The holder of the
-          manage token sees a staff member's role, not their name. No secret is ever shown.
+          BadgePrinted, CheckedIn, ManageLinkRenewed), amounts as `{amount, currency}`. The
+          holder of the manage token sees only what concerns them: staff and the system as
+          `{kind: staff}` with no id, name or role ("the organiser"); no earlier holder's
+          details (`previous`, and people recorded before the last substitution, are null);
+          no staff names (`printed_by`, `by`) and no Stripe ids but the references of money
+          received and refunded. No secret is ever shown.
     """
     registration = registration_for_caller(registration_id)
-    entries = [entry.to_dict() for entry in services().registrations.history(registration.id)]
+    entries = services().registrations.history(registration.id)
     if current_staff() is None:
-        for entry in entries:
-            if entry["actor"]["kind"] == "staff":
-                entry["actor"] = {**entry["actor"], "id": None, "name": None}
-    return {"registration": str(registration.id), "events": entries}
+        entries = for_holder(entries)
+    return {"registration": str(registration.id), "events": [e.to_dict() for e in entries]}
 
 
 @api.get("/editions/<slug>/attendance")

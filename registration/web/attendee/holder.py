@@ -14,10 +14,10 @@ from typing import Any, NoReturn
 from urllib.parse import urlencode
 from uuid import UUID
 
-from flask import abort, redirect, render_template, request, session
+from flask import abort, g, redirect, render_template, request, session, url_for
 
 from domain.actor import Actor
-from domain.errors import WrongToken
+from domain.errors import DomainError, WrongToken
 from registration.services.views import RegistrationView
 from registration.web.common import i18n
 from registration.web.common.acting import act_as
@@ -45,7 +45,17 @@ def drop_grant(registration_id: UUID) -> None:
         session[GRANTS] = grants
 
 
-def refuse_link() -> NoReturn:
+def offer_new_link(key: UUID) -> None:
+    """The error page offers "send me my link again" for the registration's edition."""
+    try:
+        g.send_link_url = url_for("public.send_link",
+                                  slug=services().registrations.view(key).edition.slug)
+    except DomainError:  # no such registration: the page says so (404)
+        g.send_link_url = None
+
+
+def refuse_link(key: UUID) -> NoReturn:
+    offer_new_link(key)
     abort(403, description=i18n.gettext(
         "This link no longer opens this registration: a newer link has replaced it. Use the "
         "latest link you received by e-mail, or ask for your link again."))
@@ -57,7 +67,7 @@ def exchange_token(key: UUID, token: str) -> None:
         generation = services().registrations.link_generation(key, token)
     except WrongToken:
         drop_grant(key)
-        refuse_link()
+        refuse_link(key)
     grant(key, generation)
 
 
@@ -77,13 +87,14 @@ def holder_registration(registration_id: str) -> RegistrationView:
             abort(redirect(without_token(), 303))
     generation = granted(key)
     if generation is None:
+        offer_new_link(key)
         abort(403, description=i18n.gettext(
             "Open your registration with the personal link from your e-mail."))
     try:
         registration = services().registrations.for_grant(key, generation)
     except WrongToken:
         drop_grant(key)
-        refuse_link()
+        refuse_link(key)
     act_as(Actor.attendee(registration.id))
     use_edition(registration.edition)
     return registration

@@ -251,8 +251,8 @@ def group_done(slug: str) -> Any:
     return render_template("public/group_done.html", config=config, registered=registered)
 
 
-LINK_SENT = ("If a registration for this edition uses this address, we have just e-mailed "
-             "its personal link to it. Any link sent before no longer works.")
+LINK_SENT = i18n.N_("If a registration for this edition uses this address, we have just "
+                    "e-mailed its personal link to it. Any link sent before no longer works.")
 
 
 @public.route("/e/<slug>/my-link", methods=["GET", "POST"])

@@ -82,10 +82,17 @@ def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Checked in by %(name)s") % {"name": data["by"]}
 
 
+def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
+    if data.get("reason") == "substituted":
+        return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
+    return gettext("Manage link sent again on request (the earlier one ended)")
+
+
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
+    "ManageLinkRenewed": _link_renewed,
 }
 
 
