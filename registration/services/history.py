@@ -24,8 +24,9 @@ not the events' own attributes, which may grow or change version. Each entry:
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
 
-The holder of the manage link reads `for_holder(entries)`: only what they may see. Staff
-and the system act as "the organiser" (no name, id or role); a previous holder's details
+The holder of the manage link reads `for_holder(entries)`: only what they may see. A staff
+member is "the organiser" (their role, no name or id), a system job loses its detail (an
+operator's login), Stripe its event id; a previous holder's details
 are gone (`previous` and earlier people are null: "the previous holder"); staff names
 (`printed_by`, `by`) are dropped; of Stripe's ids only the references of money received
 and refunded remain (as on their receipts).
@@ -94,7 +95,6 @@ def history_entry(event: Any) -> HistoryEntry:
                         details=describe(event) if describe else {})
 
 
-ORGANISER = Actor("staff")  # the organiser, as the holder sees any staff member
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
                   "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
@@ -119,9 +119,12 @@ def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:
 
 
 def holder_sees(actor: Actor) -> Actor:
-    """Who did it, as the holder sees it: no staff member's, job's or Stripe event's id."""
-    if actor.kind in {"staff", "system"}:
-        return ORGANISER
+    """Who did it, as the holder sees it: a staff member is the organiser (their role, no
+    name or id); a job without its detail (an operator's login); Stripe without its ids."""
+    if actor.kind == "staff":
+        return Actor("staff", role=actor.role)
+    if actor.kind == "system":
+        return Actor("system", actor.id)
     if actor.kind == "stripe":
         return Actor("stripe")
     return actor

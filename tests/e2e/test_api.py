@@ -254,7 +254,9 @@ def test_history_lists_the_events_in_order_with_their_times(client, edition, clo
         "Registered", "DetailsCorrected", "Substituted", "ManageLinkRenewed", "Cancelled"]
     assert [e["at"][:10] for e in events] == [
         "2019-03-20", "2019-04-01", "2019-04-01", "2019-04-01", "2019-04-02"]
-    assert events[1]["details"] == {"changes": {"job_title": "Director"}}
+    assert events[1]["details"] == {"changes": None}  # the previous holder's, hidden
+    assert events[2]["details"]["previous"] is None  # nor the previous holder's details
+    assert events[2]["details"]["attendee"]["email"] == editions.attendee(2)["email"]
     assert "checkin_secret" not in str(history) and "manage_token" not in str(history)
     holder_actor = {"kind": "attendee", "id": registration, "name": None, "role": None}
     assert [e["actor"] for e in events] == [

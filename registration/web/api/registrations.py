@@ -262,8 +262,9 @@ def history(registration_id: str) -> Any:
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
           BadgePrinted, CheckedIn, ManageLinkRenewed), amounts as `{amount, currency}`. The
-          holder of the manage token sees only what concerns them: staff and the system as
-          `{kind: staff}` with no id, name or role ("the organiser"); no earlier holder's
+          holder of the manage token sees only what concerns them: a staff member as
+          `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`
+          nor Stripe's event id; no earlier holder's
           details (`previous`, and people recorded before the last substitution, are null);
           no staff names (`printed_by`, `by`) and no Stripe ids but the references of money
           received and refunded. No secret is ever shown.
