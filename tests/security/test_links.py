@@ -164,7 +164,8 @@ def test_a_session_opened_with_the_old_link_ends_with_the_substitution(handed_on
     for url in (f"/r/{rid}", f"/r/{rid}/details", f"/r/{rid}/cancel", f"/pay/{rid}",
                 f"/pay/{rid}/payment"):
         assert session.get(url).status_code == 403, url
-    refused = session.post(f"/r/{rid}/cancel", data={"csrf_token": csrf(session, f"/e/{SLUG}/my-link")})
+    form = {"csrf_token": csrf(session, f"/e/{SLUG}/my-link")}
+    refused = session.post(f"/r/{rid}/cancel", data=form)
     assert refused.status_code == 403
 
 
@@ -363,7 +364,7 @@ def test_the_holders_history_shows_the_organiser_and_not_the_previous_holder(
         assert secret not in text, secret
     actors = [e["actor"] for e in seen["events"]]
     assert {"kind": "staff", "id": None, "name": None, "role": "desk"} in actors
-    handed = [e for e in seen["events"] if e["event"] == "Substituted"][0]
+    handed = next(e for e in seen["events"] if e["event"] == "Substituted")
     assert handed["details"]["previous"] is None
     assert handed["details"]["attendee"]["email"] == "person2@example.com"
     staff_view = json.dumps(client.get(f"/api/registrations/{rid}/history",
