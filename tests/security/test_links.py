@@ -146,6 +146,7 @@ def test_the_old_link_is_refused_by_the_pages_after_a_substitution(app, handed_o
     assert answer.status_code == 403
     page = answer.get_data(as_text=True)
     assert "un lien plus récent" in page and "demandez à recevoir votre lien" in page
+    assert token not in page  # not even in the language switch
     assert f"/e/{SLUG}/my-link" in page  # and offers to send the link again
     assert stranger.get(f"/r/{rid}").status_code == 403
 

@@ -34,7 +34,7 @@ ERRORS = {
     "422": "Some fields are missing, unknown or invalid; `details` lists every problem.",
     "413": "The body is larger than 1 MiB.",
     "429": "Too many requests from this address for this budget (quotes, registrations, "
-           "payments); wait the seconds `Retry-After` says.",
+           "payments, links); wait the seconds `Retry-After` says.",
     "503": "Saved, but the views are still catching up with it: retry after Retry-After.",
 }
 ERROR_SCHEMA = {
@@ -67,7 +67,9 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(HOLDER, {
         "type": "http", "scheme": "bearer",
         "description": "The registration's manage token, returned once when registering "
-                       "(also accepted as `?token=` in the attendee's secret link)."})
+                       "and in the manage link e-mailed to the holder; a substitution or "
+                       "`POST /api/editions/{slug}/manage-links` replaces it (the earlier "
+                       "one is refused with 403)."})
     spec.components.schema("Error", ERROR_SCHEMA)
     for path, rules in api_paths(app):
         operations = {method.lower(): operation(app.view_functions[rule.endpoint], rule)
