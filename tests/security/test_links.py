@@ -368,6 +368,13 @@ def test_the_holders_history_shows_the_organiser_and_not_the_previous_holder(
     handed = next(e for e in seen["events"] if e["event"] == "Substituted")
     assert handed["details"]["previous"] is None
     assert handed["details"]["attendee"]["email"] == "person2@example.com"
+    holder_session = opened(app, f"/r/{rid}?token={new_token}")
+    page = holder_session.get(f"/r/{rid}?lang=en").get_data(as_text=True)
+    history = page.split("data-history", 1)[1]
+    assert "the organiser" in history and "the previous holder" in history
+    assert "Badge printed" in history and "Mary Smith" in history
+    for secret in ("Staff desk", "person1@example.com", "Tremblay1", "François"):
+        assert secret not in page, secret
     staff_view = json.dumps(client.get(f"/api/registrations/{rid}/history",
                                        headers=staff_headers["admin"]).json, ensure_ascii=False)
     assert "Staff desk" in staff_view and "person1@example.com" in staff_view

@@ -9,15 +9,25 @@ from flask import Blueprint, redirect, request, url_for
 from domain.attendee import Attendee
 from domain.errors import DomainError
 from domain.money import Money
+from registration.services.history import for_holder
 from registration.services.views import RegistrationView
 from registration.web.attendee.holder import drop_grant, holder_registration, page
 from registration.web.common.forms import Errors, attendee_payload, refusal, validate
+from registration.web.common.history_text import describe, who
 from registration.web.common.http import services
 from registration.web.common.lookups import ledger
 from registration.web.common.pages import protect
 from registration.web.common.schemas import AttendeeSchema, CorrectionSchema
 
 attendee = protect(Blueprint("attendee", __name__, url_prefix="/r"))
+
+
+def history(registration: RegistrationView) -> list[dict[str, Any]]:
+    """What happened, as the holder may read it (see services.history.for_holder)."""
+    config = registration.edition
+    return [{"event": item.event, "at": item.at, "text": describe(item, config),
+             "by": who(item.actor)}
+            for item in for_holder(services().registrations.history(registration.id))]
 
 
 def payments(registration: RegistrationView) -> list[dict[str, Any]]:
@@ -42,6 +52,7 @@ def manage(registration_id: str) -> Any:
     registration = holder_registration(registration_id)
     return page("attendee/manage.html", registration,
                 payments=payments(registration), notice=request.args.get("done"),
+                history=history(registration),
                 documents=ledger().billing(str(registration.id), registration.invoices))
 
 
