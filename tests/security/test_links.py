@@ -258,6 +258,21 @@ def test_asking_for_links_is_rate_limited(client, edition) -> None:
     assert answers[2].headers["Retry-After"]
 
 
+@pytest.mark.parametrize("app_overrides", [{"RATE_LIMIT_ENABLED": "true",
+                                            "RATE_LIMIT_LINKS": "2/minute"}])
+def test_one_address_gets_few_links_whoever_asks_and_the_answer_does_not_say_so(
+        client, services, edition, inbox) -> None:
+    rid, _ = register(client, 1)
+    answers = [client.post(f"{API}/manage-links", json={"email": "person1@example.com"},
+                           environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}) for n in range(4)]
+    assert [a.status_code for a in answers] == [202] * 4  # every caller: the same answer
+    assert len({json.dumps(a.json) for a in answers}) == 1
+    settled(services)
+    assert services.registrations.get(UUID(rid)).link_generation == 2
+    links = [m for m in inbox.to("person1@example.com") if "lien" in m["Subject"]]
+    assert len(links) == 2  # the per-address budget, whoever asked
+
+
 def stored_states(services: Services) -> list[bytes]:
     """Every stored event's state, as the database holds it."""
     recorder = services.app.recorder

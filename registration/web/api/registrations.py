@@ -23,7 +23,7 @@ from registration.web.common.idempotency import (
     registration_outcome,
     replays,
 )
-from registration.web.common.ratelimit import budget
+from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
     AttendeeSchema,
     CorrectionSchema,
@@ -146,7 +146,9 @@ def send_link_again(slug: str) -> Any:
       429: {description: "Too many requests from this address: wait `Retry-After` seconds."}
     """
     data = load_json(LinkRequestSchema(), body())
-    services().registrations.send_link_again(slug, data["email"])
+    services().editions.config(slug)  # 404 for an unknown edition, whatever the address
+    if link_mail_allowed(data["email"]):
+        services().registrations.send_link_again(slug, data["email"])
     return {"message": LINK_SENT}, 202
 
 

@@ -21,7 +21,7 @@ from registration.web.common.forms import Errors, attendee_payload, refusal, typ
 from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
 from registration.web.common.pages import edition_for_page, protect
-from registration.web.common.ratelimit import budget
+from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
     LinkRequestSchema,
     RegistrationRequestSchema,
@@ -267,7 +267,8 @@ def send_link(slug: str) -> Any:
     if request.method == "POST":
         data, errors = validate(LinkRequestSchema(), {"email": form.get("email", "")})
         if not errors:
-            services().registrations.send_link_again(config.slug, data["email"])
+            if link_mail_allowed(data["email"]):
+                services().registrations.send_link_again(config.slug, data["email"])
             sent = True
     return render_template("public/send_link.html", config=config, form=form, errors=errors,
                            sent=sent, sent_message=i18n.gettext(LINK_SENT) if sent else None), \

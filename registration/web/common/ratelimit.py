@@ -20,6 +20,7 @@ apps in one process (two of them sharing Redis, to prove the count is shared).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -176,3 +177,12 @@ def install_budgets(app: Flask, settings: Settings) -> Budgets:
 def spend(name: str, cost: int = 1, key: str | None = None) -> None:
     """Spend from the current app's `name` budget, or refuse with 429 (see Budgets.spend)."""
     current_app.extensions[EXTENSION].spend(name, cost, key)
+
+
+def link_mail_allowed(email: str) -> bool:
+    """Whether one more manage link may be mailed to `email` now: the `links` budget counted
+    per address too (hashed), so nobody can flood a person's inbox, or keep ending their
+    link, from many client addresses. A spent budget is not told to the caller (the answer
+    stays the same whatever the address)."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    return bool(current_app.extensions[EXTENSION].allows("links", f"email:{digest}"))
