@@ -51,7 +51,7 @@ class Services:
     invoices: InvoiceService
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
-    seal: LinkSeal | None = None  # encrypts secrets kept for later (manage links)
+    seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
     clock_note: str | None = None  # the rehearsal clock continued after recorded events
 
     @classmethod

@@ -467,3 +467,28 @@ def test_a_browser_opens_the_link_hands_the_place_on_and_the_old_link_is_refused
         shoot(page, f"{language}-5-old-link-refused")
     finally:
         context.close()
+
+
+def test_a_link_given_before_links_were_derived_works_until_it_is_renewed(
+        client, services, edition, inbox) -> None:
+    """Registrations made before hold a random token of which only the hash is stored."""
+    from domain.registration import Registration
+    from registration.application import new_secret, secret_hash
+
+    rid, _ = register(client, 1)
+    made = services.registrations.get(UUID(rid))
+    legacy_token = new_secret()
+    legacy = Registration.register(
+        edition_id=made.edition_id, attendee=made.attendee,
+        registration_type=made.registration_type, delegation=made.delegation,
+        quote=made.quote, manage_token_hash=secret_hash(legacy_token),
+        checkin_secret=new_secret(), holds=[])
+    services.app.save(legacy)
+    url = f"/api/registrations/{legacy.id}"
+    assert client.get(url, headers=bearer(legacy_token)).status_code == 200
+    renewed = services.registrations.get(legacy.id)
+    renewed.renew_manage_link("resent")
+    services.app.save(renewed)
+    assert client.get(url, headers=bearer(legacy_token)).status_code == 403
+    fresh = services.registrations.current_token(legacy.id, 1)
+    assert fresh is not None and client.get(url, headers=bearer(fresh)).status_code == 200
