@@ -27,7 +27,7 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask
 from flask.testing import FlaskClient
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from registration.app import create_app
 from registration.config import DEVELOPMENT_SECRET_KEY, Settings, UnsafeSettings
@@ -465,6 +465,13 @@ def test_a_browser_opens_the_link_hands_the_place_on_and_the_old_link_is_refused
             "un lien plus récent"
         assert expected in page.content()
         shoot(page, f"{language}-5-old-link-refused")
+        page.get_by_role("link", name="Send me my link again" if language == "en"
+                         else "M'envoyer mon lien de nouveau").click()
+        shoot(page, f"{language}-6-send-link")
+        page.fill("#email", "person2@example.com")
+        page.locator("form button[type=submit]").click()
+        expect(page.locator(".notice.ok")).to_be_visible()
+        shoot(page, f"{language}-7-send-link-done")
     finally:
         context.close()
 
