@@ -18,7 +18,9 @@ from eventsourcing.domain import event
 from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
-KINDS = ("confirmation", "receipt", "invoice")
+# "link": a new manage link for the holder; "handed_on": the notice (without a link) to
+# whoever handed their place on.
+KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
@@ -39,7 +41,7 @@ class Mail(ConferenceAggregate):
         kind: str
         registration_id: UUID
         about: str  # the payment reference or invoice number ("" for a confirmation)
-        sealed_link: str | None  # the manage token, encrypted (see registration.mail.outbox)
+        sealed_link: str | None  # only in mails queued before links were derived: None now
 
     class Attempted(ConferenceAggregate.Event):
         attempt: int

@@ -27,6 +27,8 @@ from domain.policy import CancellationPolicy, CancellationTerms, cancellation_te
 from domain.pricing import PriceQuote
 from domain.standing import Standing, standing
 
+LINK_RENEWAL_REASONS = ("substituted", "resent")
+
 
 class Registration(ConferenceAggregate):
     class Registered(ConferenceAggregate.Created):
@@ -83,6 +85,12 @@ class Registration(ConferenceAggregate):
         at: datetime
         by: str
 
+    class ManageLinkRenewed(ConferenceAggregate.Event):
+        """A new manage link was issued; every earlier one (and its sessions) ends."""
+
+        generation: int  # the link's number: its token is derived from it, never stored
+        reason: str  # one of LINK_RENEWAL_REASONS
+
     @event(Registered)
     def __init__(
         self, edition_id: UUID, attendee: Attendee, registration_type: str,
@@ -110,14 +118,17 @@ class Registration(ConferenceAggregate):
         self.failure_references: list[str] = []
         self.badge_prints = 0
         self.checked_in_at: datetime | None = None
+        self.link_generation = 0  # the manage link in force (0: the one given at registration)
 
     @classmethod
     def register(
         cls, *, edition_id: UUID, attendee: Attendee, registration_type: str,
         delegation: str | None, quote: PriceQuote, manage_token_hash: str, checkin_secret: str,
-        holds: list[str],
+        holds: list[str], id: UUID | None = None,
     ) -> Registration:
-        return cls(
+        """`id` may be chosen first (the manage token is derived from it)."""
+        return cls._create(
+            cls.Registered, id=id,
             edition_id=edition_id, attendee=attendee, registration_type=registration_type,
             delegation=delegation, quote=quote, manage_token_hash=manage_token_hash,
             checkin_secret=checkin_secret, holds=holds,
@@ -170,6 +181,18 @@ class Registration(ConferenceAggregate):
     def substitute(self, attendee: Attendee, checkin_secret: str) -> None:
         self._check_active()
         self._substituted(self.attendee, attendee, checkin_secret)
+        self.renew_manage_link("substituted")
+
+    def renew_manage_link(self, reason: str) -> int:
+        """End the manage link in force and issue the next one; returns its generation."""
+        if reason not in LINK_RENEWAL_REASONS:
+            raise ValueError(f"a link is renewed when {' or '.join(LINK_RENEWAL_REASONS)}")
+        self._manage_link_renewed(self.link_generation + 1, reason)
+        return self.link_generation
+
+    @event(ManageLinkRenewed)
+    def _manage_link_renewed(self, generation: int, reason: str) -> None:
+        self.link_generation = generation
 
     @event(Substituted)
     def _substituted(self, previous: Attendee, attendee: Attendee, checkin_secret: str) -> None:

@@ -44,6 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     )
     app.json = JSONProvider(app)
     settings = Settings.from_env(Path(app.instance_path), overrides)
+    settings.check_safe()  # before anything is opened: no production run with the dev key
     app.config.update(SECRET_KEY=settings.secret_key, SETTINGS=settings)
     services = Services.build(settings, clock)
     if settings.sync_projections:  # otherwise the worker process follows the log

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class UnsafeSettings(RuntimeError):
+    """Settings a production process must not start with (the message says what to set)."""
+
+
+def default_environment() -> str:
+    """`production` under gunicorn (the Procfile's web server), else `development`."""
+    return "production" if "gunicorn" in sys.modules else "development"
+
 
 @dataclass(frozen=True)
 class Settings:
     instance_path: Path
     database_url: str | None = None
-    secret_key: str = "dev-only-not-secret"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    # APP_ENV: development, testing or production (anything else counts as production). A
+    # production process refuses to start with the development SECRET_KEY.
+    environment: str = "development"
     # Apply projections in the web process after each command (read-your-writes for a
     # single-process deployment); turn off when a separate worker follows the log.
     sync_projections: bool = True
@@ -26,6 +42,7 @@ class Settings:
     rate_limit_registrations: str = "30/minute;120/hour"
     rate_limit_payments: str = "20/minute;100/hour"
     rate_limit_sign_in: str = "10/minute;50/hour"
+    rate_limit_links: str = "5/minute;20/hour"  # "send me my link again" (each one e-mails)
     rate_limit_key_prefix: str = "registration"
     # How many reverse proxies stand in front (their X-Forwarded-For/-Proto are trusted).
     trusted_proxies: int = 0
@@ -55,6 +72,7 @@ class Settings:
             instance_path=Path(values.get("INSTANCE_PATH") or instance_path),
             database_url=values.get("DATABASE_URL") or None,
             secret_key=values.get("SECRET_KEY") or cls.secret_key,
+            environment=(values.get("APP_ENV") or default_environment()).strip().lower(),
             sync_projections=values.get("SYNC_PROJECTIONS", "true").lower() in {"1", "true", "yes"},
             redis_url=values.get("REDIS_URL") or None,
             rate_limit_enabled=values.get("RATE_LIMIT_ENABLED", "true").lower()
@@ -64,6 +82,7 @@ class Settings:
             or cls.rate_limit_registrations,
             rate_limit_payments=values.get("RATE_LIMIT_PAYMENTS") or cls.rate_limit_payments,
             rate_limit_sign_in=values.get("RATE_LIMIT_SIGN_IN") or cls.rate_limit_sign_in,
+            rate_limit_links=values.get("RATE_LIMIT_LINKS") or cls.rate_limit_links,
             rate_limit_key_prefix=values.get("RATE_LIMIT_KEY_PREFIX")
             or cls.rate_limit_key_prefix,
             trusted_proxies=int(values.get("TRUSTED_PROXIES") or 0),
@@ -84,6 +103,25 @@ class Settings:
             mail_from=values.get("MAIL_FROM") or cls.mail_from,
             base_url=values.get("BASE_URL") or cls.base_url,
         )
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment not in {"development", "testing"}
+
+    def check_safe(self) -> None:
+        """Refuse to run a production process with the development secret key: it signs
+        sessions and derives every manage link, so anyone could forge them."""
+        if not self.is_production:
+            return
+        problem = ("the development value" if self.secret_key == DEVELOPMENT_SECRET_KEY
+                   else "shorter than 32 characters" if len(self.secret_key) < 32 else None)
+        if problem:
+            raise UnsafeSettings(
+                f"SECRET_KEY is {problem} and APP_ENV is {self.environment!r}: set "
+                "SECRET_KEY to a long random value (python -c 'import secrets; "
+                "print(secrets.token_hex(32))'), or APP_ENV="
+                "development on a development machine. It signs sessions and derives the "
+                "attendees' manage links.")
 
 
 def _flag(value: str | None) -> bool | None:

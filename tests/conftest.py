@@ -40,6 +40,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# The apps built in this process run in testing mode (the development SECRET_KEY allowed);
+# processes a test starts as production (tests/support/topology.py) set their own key.
+os.environ.setdefault("APP_ENV", "testing")
 LOOPBACK = ("127.", "::1", "localhost", "/")
 # The schemathesis run's figures (tests/security/test_openapi_contract.py), one file per checkout.
 CHECKOUT = hashlib.sha256(str(Path(__file__).parent).encode()).hexdigest()[:8]

@@ -28,6 +28,7 @@ from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.application import Conference
+from registration.links import ManageLinks
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import Ledger
 from registration.web.common.i18n import LANGUAGES, load_catalogs
@@ -46,9 +47,10 @@ def territory(config: EditionConfig) -> str:
 
 class MailComposer:
     def __init__(self, app: Conference, seal: LinkSeal, documents: DocumentRenderer,
-                 ledger: Ledger, base_url: str, sender: str,
+                 ledger: Ledger, base_url: str, sender: str, links: ManageLinks,
                  translations: Path = TEMPLATES.parent / "translations") -> None:
         self.app, self.seal, self.documents, self.ledger = app, seal, documents, ledger
+        self.links = links
         self.base_url = base_url.rstrip("/")
         self.sender = sender
         catalogs = load_catalogs(translations)
@@ -71,10 +73,14 @@ class MailComposer:
                             LANGUAGES else "en", territory(config))
         context = self._context(envelope, registration, config)
         attachments: list[tuple[str, bytes]] = []
-        if mail.kind == "confirmation":
-            assert mail.sealed_link is not None
-            query = urlencode({"token": self.seal.unseal(mail.sealed_link)})
-            context["manage_link"] = f"{self.base_url}/r/{registration.id}?{query}"
+        if mail.kind in {"confirmation", "link"}:
+            context["manage_link"] = self._manage_link(mail, registration)
+        elif mail.kind == "handed_on":
+            previous, holder = self._handed_on(registration, int(mail.about))
+            envelope = Envelope(previous.email, previous.language if previous.language in
+                                LANGUAGES else "en", envelope.territory)
+            context = {**self._context(envelope, registration, config), "previous": previous,
+                       "holder_name": holder.full_name}
         elif mail.kind == "receipt":
             context["payment"] = self._payment(registration, mail.about)
             attachments.append((f"receipt-{mail.about}.pdf", self._receipt_pdf(envelope, context)))
@@ -88,6 +94,21 @@ class MailComposer:
             context = {**self._context(envelope, registration, config), "number": mail.about}
             attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
         return self._message(envelope, mail.kind, context, attachments)
+
+    def _manage_link(self, mail: Mail, registration: Registration) -> str:
+        """The link in force, derived now (a mail queued before derivation holds it sealed)."""
+        if mail.sealed_link is not None and registration.link_generation == 0:
+            token = self.seal.unseal(mail.sealed_link)
+        else:
+            token = self.links.current(registration)
+        return f"{self.base_url}/r/{registration.id}?{urlencode({'token': token})}"
+
+    def _handed_on(self, registration: Registration, version: int) -> tuple[Any, Any]:
+        """Who handed the place on, and to whom, as the substitution recorded them."""
+        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
+            if isinstance(recorded, Registration.Substituted):
+                return recorded.previous, recorded.attendee
+        raise LookupError(f"no substitution at version {version} of {registration.id}")
 
     def _context(self, envelope: Envelope, registration: Registration,
                  config: EditionConfig) -> dict[str, Any]:

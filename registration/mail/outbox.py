@@ -1,15 +1,15 @@
-"""Which e-mails are owed, and how the confirmation gets its manage link.
+"""Which e-mails are owed, and how they get their manage link.
 
-The manage token is shown once and only its hash is stored, so the confirmation cannot be
-rebuilt from the events later. The registration's own decision therefore queues the
-confirmation `Mail` in the same atomic save, holding the token *sealed* (Fernet: AES and
-an HMAC, with a key derived from SECRET_KEY). Whoever can unseal it already holds
-SECRET_KEY, which signs staff sessions: the sealed link gives them nothing more. A mail
-that cannot be sent stays queued and is retried with the same link, and the link the
-person received on the page keeps working (we never issue a second one).
+No manage link is stored anywhere: the mailer derives the link in force when it sends
+(registration.links: HMAC of SECRET_KEY, the registration's id and its link generation).
+The registration's own decision queues the confirmation `Mail` in the same atomic save.
+Mails queued before links were derived hold the token *sealed* (Fernet, with a key derived
+from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
-Receipts and invoices need no secret: the mail processor queues them from the events
-(`PaymentReceived`, `Invoice.Issued`) it follows.
+The mail processor queues the rest from the events it follows: receipts and invoices
+(`PaymentReceived`, `Invoice.Issued`), the new link after a renewal (`ManageLinkRenewed`,
+to the holder in force), and the notice without a link to whoever handed their place on
+(`Substituted`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from domain.invoice import Invoice
 from domain.mail import Mail
 from domain.registration import Registration
 
-TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued)
+TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
+                               Registration.ManageLinkRenewed, Registration.Substituted)
 
 
 class LinkSeal:
@@ -46,15 +47,20 @@ class Outbox:
         self.seal = seal
 
     def confirmation(self, registration: Registration, manage_token: str) -> list[Aggregate]:
-        """Decided with each registration, saved with it (see RegistrationService)."""
-        return [Mail.queue("confirmation", registration.id,
-                           sealed_link=self.seal.seal(manage_token))]
+        """Decided with each registration, saved with it (see RegistrationService); the
+        link is derived when the mail is sent, never kept."""
+        return [Mail.queue("confirmation", registration.id)]
 
 
 def owed_for(domain_event: Any) -> Mail | None:
     """The mail a followed event calls for, if any."""
     if isinstance(domain_event, Registration.PaymentReceived):
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
+    if isinstance(domain_event, Registration.ManageLinkRenewed):
+        return Mail.queue("link", domain_event.originator_id, about=str(domain_event.generation))
+    if isinstance(domain_event, Registration.Substituted):
+        return Mail.queue("handed_on", domain_event.originator_id,
+                          about=str(domain_event.originator_version))
     if isinstance(domain_event, Invoice.Issued):
         if domain_event.kind != "invoice" or not domain_event.bill_to.email:
             return None

@@ -10,6 +10,7 @@ from registration.adapters.documents import DocumentRenderer
 from registration.adapters.mail import SmtpTransport
 from registration.application import Conference
 from registration.config import Settings
+from registration.links import ManageLinks
 from registration.mail.messages import MailComposer
 from registration.mail.outbox import LinkSeal, Outbox
 from registration.mail.processor import MailProcessor
@@ -29,7 +30,7 @@ def build_mail(settings: Settings, app: Conference, store: ReadModelStore,
                documents: DocumentRenderer, clock: Callable[[], datetime]) -> MailParts:
     seal = LinkSeal(settings.secret_key)
     composer = MailComposer(app, seal, documents, Ledger(store), settings.base_url,
-                            settings.mail_from)
+                            settings.mail_from, ManageLinks(settings.secret_key))
     transport = SmtpTransport(settings.smtp_url) if settings.smtp_url else None
     processor = MailProcessor(app, store, composer, transport, clock)
     sender = None

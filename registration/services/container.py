@@ -15,6 +15,7 @@ from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock
 from registration.config import Settings
 from registration.idempotency import Claim
+from registration.links import ManageLinks
 from registration.mail.outbox import LinkSeal
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
@@ -61,7 +62,7 @@ class Services:
     reconciliation: ReconciliationService  # the journal against the card processor
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
-    seal: LinkSeal | None = None  # encrypts secrets kept for later (manage links)
+    seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
     clock_note: str | None = None  # the rehearsal clock continued after recorded events
 
     @classmethod
@@ -78,7 +79,7 @@ class Services:
             activity = Activity(store)
         if settings.sync_projections:
             app.saved_listeners.insert(0, lambda: read_models.catch_up())
-        registrations = RegistrationService(app, clock)
+        registrations = RegistrationService(app, clock, ManageLinks(settings.secret_key))
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
         registrations.registration_hooks.append(mail.outbox.confirmation)

@@ -21,8 +21,16 @@ not the events' own attributes, which may grow or change version. Each entry:
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
     CheckedIn         at, by
+    ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
+
+The holder of the manage link reads `for_holder(entries)`: only what they may see. A staff
+member is "the organiser" (their role, no name or id), a system job loses its detail (an
+operator's login), Stripe its event id; a previous holder's details
+are gone (`previous` and earlier people are null: "the previous holder"); staff names
+(`printed_by`, `by`) are dropped; of Stripe's ids only the references of money received
+and refunded remain (as on their receipts).
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "invoice_number": e.invoice_number, "total": money(e.total)},
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
     Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by},
+    Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
 }
 
 
@@ -85,3 +94,38 @@ def history_entry(event: Any) -> HistoryEntry:
     return HistoryEntry(event=type(event).__name__, version=event.originator_version,
                         at=event.timestamp, actor=event.actor,
                         details=describe(event) if describe else {})
+
+
+HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
+                  "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
+PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
+          "Substituted": ("previous", "attendee")}
+
+
+def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The history as the manage link's holder may read it (see the module's docstring)."""
+    last_handover = max((i for i, e in enumerate(entries) if e.event == "Substituted"),
+                        default=-1)
+    shown = []
+    for index, entry in enumerate(entries):
+        details = {k: v for k, v in entry.details.items()
+                   if k not in HIDDEN_DETAILS.get(entry.event, ())}
+        if index <= last_handover:  # about an earlier holder: nobody's details
+            details.update({k: None for k in PEOPLE.get(entry.event, ()) if k in details})
+            if index == last_handover:
+                details["attendee"] = entry.details["attendee"]  # the holder themself
+        shown.append(HistoryEntry(entry.event, entry.version, entry.at,
+                                  holder_sees(entry.actor), details))
+    return shown
+
+
+def holder_sees(actor: Actor) -> Actor:
+    """Who did it, as the holder sees it: a staff member is the organiser (their role, no
+    name or id); a job without its detail (an operator's login); Stripe without its ids."""
+    if actor.kind == "staff":
+        return Actor("staff", role=actor.role)
+    if actor.kind == "system":
+        return Actor("system", actor.id)
+    if actor.kind == "stripe":
+        return Actor("stripe")
+    return actor

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
@@ -27,9 +27,10 @@ from domain.errors import (
 )
 from domain.policy import CancellationTerms
 from domain.registration import Registration
-from registration.application import Conference, new_secret, same_secret, secret_hash
+from registration.application import Conference, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
+from registration.links import ManageLinks
 from registration.services.checkin_codes import fresh_secret, issued, revoked
 from registration.services.history import HistoryEntry, history_entry
 from registration.services.views import RegistrationView, registration_view
@@ -41,13 +42,15 @@ RegistrationHook = Callable[[Registration, str], list[Aggregate]]
 @dataclass(frozen=True)
 class NewRegistration:
     registration: RegistrationView
-    manage_token: str  # shown once: only its hash is kept
+    manage_token: str  # derived from SECRET_KEY, never stored (see registration.links)
 
 
 class RegistrationService:
-    def __init__(self, app: Conference, clock: Clock | None = None) -> None:
+    def __init__(self, app: Conference, clock: Clock | None = None,
+                 links: ManageLinks | None = None) -> None:
         self.app = app
         self.clock = clock or make_clock()
+        self.links = links or ManageLinks("dev-only-not-secret")
         # Decided with each cancellation, saved with it: e.g. the credit note for an invoice.
         self.cancellation_hooks: list[CancellationHook] = []
         # Decided with each registration, given its manage token: e.g. the confirmation mail.
@@ -67,9 +70,11 @@ class RegistrationService:
             if delegation is not None:
                 config.delegation(delegation)
             quote = config.quote(registration_type, code, moment)
-            token = new_secret()
+            registration_id = uuid4()
+            token = self.links.token(registration_id, 0)
             allocations = self._allocations(config, edition.id, registration_type, delegation, code)
             registration = Registration.register(
+                id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
@@ -149,17 +154,53 @@ class RegistrationService:
         return self._view(self.get(registration_id))
 
     def for_holder(self, registration_id: UUID, token: str) -> RegistrationView:
-        """The registration, for the holder of its manage token (else WrongToken)."""
+        """The registration, for the holder of its manage link in force (else WrongToken)."""
         registration = self.get(registration_id)
-        if not same_secret(token, registration.manage_token_hash):
+        if not self.links.opens(registration, token):
             raise WrongToken()
         return self._view(registration)
+
+    def link_generation(self, registration_id: UUID, token: str) -> int:
+        """The generation of the link `token` opens (else WrongToken): a page session's grant."""
+        registration = self.get(registration_id)
+        if not self.links.opens(registration, token):
+            raise WrongToken()
+        return registration.link_generation
+
+    def for_grant(self, registration_id: UUID, generation: int) -> RegistrationView:
+        """The registration, for a session granted by its link `generation` (else WrongToken:
+        the link was renewed or handed on since)."""
+        registration = self.get(registration_id)
+        if registration.link_generation != generation:
+            raise WrongToken()
+        return self._view(registration)
+
+    def current_token(self, registration_id: UUID, generation: int = 0) -> str | None:
+        """The manage token, while link `generation` is still in force (else None)."""
+        registration = self.get(registration_id)
+        if registration.link_generation != generation:
+            return None
+        return self.links.current(registration)
 
     def held_by(self, registration_ids: Sequence[UUID], token: str | None) -> UUID | None:
         """The one of these registrations whose manage token is `token`, if any."""
         registrations = [self.get(registration_id) for registration_id in registration_ids]
-        return next((r.id for r in registrations if same_secret(token, r.manage_token_hash)),
-                    None)
+        return next((r.id for r in registrations if self.links.opens(r, token)), None)
+
+    def send_link_again(self, slug: str, email: str) -> bool:
+        """Issue a fresh manage link to the registration holding `email`, ending the one in
+        force; the mailer sends it. False (nothing recorded) when no registration holds it."""
+
+        def decision() -> tuple[list[Aggregate], bool]:
+            edition = self.app.edition(slug)
+            claim = self.app.find(claim_id(email_key(edition.id, email)), EmailClaim)
+            if claim is None or claim.holder is None:
+                return [], False
+            registration = self.get(claim.holder)
+            registration.renew_manage_link("resent")
+            return [registration], True
+
+        return self.app.decide(decision)
 
     def refund_preview(self, registration_id: UUID) -> CancellationTerms | None:
         """What cancelling now would keep and owe back, recording nothing (None: cancelled)."""

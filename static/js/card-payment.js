@@ -8,7 +8,9 @@
   const data = form.dataset;
   const message = document.getElementById("message");
   const button = document.getElementById("pay");
-  const auth = {"Authorization": "Bearer " + data.token};
+  // The page's session opens the registration (its manage link was exchanged for it): the
+  // script sends only the page's CSRF token, never a manage token.
+  const auth = data.csrf ? {"X-CSRF-Token": data.csrf} : {};
   const stripe = Stripe(data.key);
   const card = stripe.elements({locale: document.documentElement.lang}).create("card");
   card.mount("#card");

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import pytest
 from flask.testing import FlaskClient
@@ -20,6 +21,15 @@ EDITION = f"/api/editions/{SLUG}"
 def register(client: FlaskClient, n: int = 1, **body: Any) -> Any:
     payload = {"attendee": editions.attendee(n), "registration_type": "delegate", **body}
     return client.post(f"{EDITION}/registrations", json=payload)
+
+
+def holder_of(services: Services, registration: str) -> dict[str, str]:
+    """The headers of whoever holds the registration's link in force (after a substitution,
+    the new holder, who got it by e-mail)."""
+    token = services.registrations.current_token(UUID(registration),
+                                                 services.registrations.get(
+                                                     UUID(registration)).link_generation)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def registered(client: FlaskClient, n: int = 1, **body: Any) -> tuple[str, dict[str, str]]:
@@ -200,6 +210,9 @@ def test_a_colleague_takes_the_place_at_the_same_price(client, edition, services
     assert answer.status_code == 200
     assert answer.json["attendee"]["email"] == colleague["email"]
     assert answer.json["substitutions"] == 1 and answer.json["quote"] == before["quote"]
+    assert "manage_token" not in answer.json  # the new holder gets their link by e-mail
+    holder = holder_of(services, registration)
+    assert services.mail_sender is None or services.mail_sender.wait_idle()  # mails queued
     with nothing_recorded(services):
         refusal(client.post(f"/api/registrations/{registration}/substitution",
                             json={"attendee": {"first_name": "X"}}, headers=holder), 422)
@@ -225,27 +238,30 @@ def test_cancelling_returns_the_refund_owed_and_cannot_be_repeated(
                              json={"job_title": "Late"}, headers=holder), 409)
 
 
-def test_history_lists_the_events_in_order_with_their_times(client, edition, clock):
+def test_history_lists_the_events_in_order_with_their_times(client, edition, clock, services):
     registration, holder = registered(client, 1)
     url = f"/api/registrations/{registration}"
     clock.set("2019-04-01T09:00:00-04:00")
     client.patch(url, json={"job_title": "Director"}, headers=holder)
     client.post(f"{url}/substitution", json={"attendee": editions.attendee(2)}, headers=holder)
+    holder = holder_of(services, registration)  # the new holder's link
     clock.set("2019-04-02T09:00:00-04:00")
     client.post(f"{url}/cancellation", headers=holder)
     history = client.get(f"{url}/history", headers=holder).json
     assert history["registration"] == registration
     events = history["events"]
     assert [e["event"] for e in events] == [
-        "Registered", "DetailsCorrected", "Substituted", "Cancelled"]
+        "Registered", "DetailsCorrected", "Substituted", "ManageLinkRenewed", "Cancelled"]
     assert [e["at"][:10] for e in events] == [
-        "2019-03-20", "2019-04-01", "2019-04-01", "2019-04-02"]
-    assert events[1]["details"] == {"changes": {"job_title": "Director"}}
+        "2019-03-20", "2019-04-01", "2019-04-01", "2019-04-01", "2019-04-02"]
+    assert events[1]["details"] == {"changes": None}  # the previous holder's, hidden
+    assert events[2]["details"]["previous"] is None  # nor the previous holder's details
+    assert events[2]["details"]["attendee"]["email"] == editions.attendee(2)["email"]
     assert "checkin_secret" not in str(history) and "manage_token" not in str(history)
     holder_actor = {"kind": "attendee", "id": registration, "name": None, "role": None}
     assert [e["actor"] for e in events] == [
         {"kind": "attendee", "id": None, "name": None, "role": None},  # registering
-        holder_actor, holder_actor, holder_actor]
+        holder_actor, holder_actor, holder_actor, holder_actor]
 
 
 def test_attendance_needs_a_staff_token(client, edition, staff_headers, services):

@@ -266,10 +266,13 @@ def test_each_print_is_recorded_with_who_printed_it_and_reprints_are_counted(
     badge_pdf(client, registration_id, desk)
     badge_pdf(client, registration_id, desk)
 
-    events = client.get(f"/api/registrations/{registration_id}/history", headers=holder
+    events = client.get(f"/api/registrations/{registration_id}/history", headers=desk
                         ).json["events"]
     prints = [e for e in events if e["event"] == "BadgePrinted"]
     assert [e["details"]["printed_by"] for e in prints] == ["test-desk", "test-desk"]
+    seen = client.get(f"/api/registrations/{registration_id}/history", headers=holder).json
+    assert [e["details"] for e in seen["events"] if e["event"] == "BadgePrinted"] == [{}, {}]
+    assert "test-desk" not in str(seen)  # the attendee sees the organiser, not who
     found = client.get(f"{EDITION}/attendees", query_string={"q": "Tremblay1"},
                        headers=desk).json["attendees"]
     assert found[0]["badge_prints"] == 2

@@ -192,7 +192,8 @@ def test_an_edition_can_decline_invoices_on_request_and_nothing_is_issued(client
     assert response.status_code == 409
     assert response.json["details"]["code"] == "invoices_not_offered"
     assert services.app.recorder.max_notification_id() == before
-    page = client.get(f"/r/{mine['id']}?token={mine['manage_token']}&lang=en")
+    page = client.get(f"/r/{mine['id']}?token={mine['manage_token']}&lang=en",
+                      follow_redirects=True)
     assert page.status_code == 200 and "Send me an invoice" not in page.get_data(as_text=True)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from registration.services.container import Services
@@ -72,14 +74,20 @@ def test_a_refusal_on_a_french_page_is_shown_in_french(
 
 
 def test_the_manage_page_opens_only_with_its_secret_token(
-        client: FlaskClient, edition: dict) -> None:
+        app: Flask, client: FlaskClient, services: Services, edition: dict) -> None:
     token = csrf(client, f"/e/{SLUG}/register")
     location = client.post(f"/e/{SLUG}/register", data=form(token)).headers["Location"]
-    registration_id, secret = re.search(r"/r/([^/]+)/confirmation\?token=(.+)", location).groups()  # type: ignore[union-attr]
-    assert client.get(f"/r/{registration_id}?token={secret}").status_code == 200
-    assert client.get(f"/r/{registration_id}?token=guess").status_code == 403
-    assert client.get(f"/r/{registration_id}").status_code == 403
-    assert client.get("/r/not-an-id?token=x").status_code == 404
+    registration_id = re.search(r"/r/([^/?]+)/confirmation$", location).group(1)  # type: ignore[union-attr]
+    assert client.get(location).status_code == 200  # the session that registered holds it
+    secret = services.registrations.current_token(UUID(registration_id))
+    stranger = app.test_client()
+    opened = stranger.get(f"/r/{registration_id}?token={secret}")
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/r/{registration_id}"
+    assert stranger.get(f"/r/{registration_id}").status_code == 200
+    other = app.test_client()
+    assert other.get(f"/r/{registration_id}?token=guess").status_code == 403
+    assert other.get(f"/r/{registration_id}").status_code == 403
+    assert other.get("/r/not-an-id?token=x").status_code == 404
 
 
 def test_staff_pages_need_a_session_and_the_role(

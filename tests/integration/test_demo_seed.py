@@ -51,7 +51,8 @@ def test_events_carry_the_moments_of_the_story_and_the_clock_is_given_back(servi
     row = next(r for r in registrations(services) if r.email == substituted_email)
     history = services.registrations.history(UUID(row.registration_id))
     assert [(e.event, e.at) for e in history] == [
-        ("Registered", moment("2019-02-25 14:05")), ("Substituted", moment("2019-03-18 11:00"))]
+        ("Registered", moment("2019-02-25 14:05")), ("Substituted", moment("2019-03-18 11:00")),
+        ("ManageLinkRenewed", moment("2019-03-18 11:00"))]  # the new holder's link
     assert now() >= datetime.fromisoformat("2019-03-20T10:00:00-04:00")
     assert now() == clock.current
 

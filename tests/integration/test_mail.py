@@ -91,7 +91,7 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert "Ouvrir mon inscription" in html_of(message)
     link = manage_link(message)
     assert link == f"/r/{created['id']}?token={created['manage_token']}"
-    assert client.get(link).status_code == 200
+    assert client.get(link, follow_redirects=True).status_code == 200
 
 
 def test_an_english_registrant_gets_the_confirmation_in_english(
@@ -104,7 +104,7 @@ def test_an_english_registrant_gets_the_confirmation_in_english(
     text = text_of(message)
     assert "Hello Mary," in text and "Delegate" in text and "Quebec" in text
     assert "early-bird price" in text
-    assert client.get(manage_link(message)).status_code == 200
+    assert client.get(manage_link(message), follow_redirects=True).status_code == 200
 
 
 def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out_later(
@@ -121,7 +121,7 @@ def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out
         assert services.mail.drain() == 1
         assert services.mail.drain() == 0
     [message] = inbox.messages
-    assert client.get(manage_link(message)).status_code == 200
+    assert client.get(manage_link(message), follow_redirects=True).status_code == 200
     assert services.mail.pending() == []
 
 

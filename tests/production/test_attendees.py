@@ -97,7 +97,13 @@ def test_a_colleague_takes_the_place_at_the_same_price_and_the_desk_finds_them(s
 
     assert handed_on["attendee"]["email"] == colleague["email"]
     assert handed_on["substitutions"] == 1 and handed_on["quote"] == created["quote"]
-    shown = answered(stack.get(f"/api/registrations/{created['id']}", holder), 200)
+    assert stack.get(f"/api/registrations/{created['id']}", holder).status_code == 403
+    # The mailer process derives the colleague's new link (the old one ended at once).
+    [new_link] = mail_to(stack, colleague["email"], "Votre lien personnel")
+    token = re.search(r"token=(\S+)", text_of(new_link))
+    assert token, text_of(new_link)
+    shown = answered(stack.get(f"/api/registrations/{created['id']}",
+                               {"Authorization": f"Bearer {token.group(1)}"}), 200)
     assert shown["attendee"]["last_name"] == f"Tremblay{colleague_tag}"
     settles(lambda: ([a["registration"] for a in found(stack, colleague_tag)],
                      found(stack, tag)), ([created["id"]], []))

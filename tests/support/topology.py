@@ -130,6 +130,7 @@ class Topology:
             "DATABASE_URL": database_url,
             "SYNC_PROJECTIONS": "false",
             "SECRET_KEY": secrets.token_hex(32),
+            "APP_ENV": "production",  # refuses the development SECRET_KEY (registration.config)
             "STRIPE_API_BASE": stripe_api_base,
             "STRIPE_SECRET_KEY": "sk_test_local",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_local",

@@ -193,6 +193,7 @@ STAFF_TOKEN = obj({"prefix": nullable(STRING), "issued_at": nullable(MOMENT),
 STAFF_MEMBER = obj({"id": UUID, "name": STRING, "role": enum(ROLES), "disabled": BOOLEAN,
                     "second_factor": BOOLEAN, "tokens": array(STAFF_TOKEN)})
 STAFF_MEMBERS = obj({"members": array(ref("StaffMember"))})
+LINK_SENT = obj({"message": STRING})
 
 ANSWERS: dict[str, Schema] = {
     "Quote": QUOTE, "RegisteredAttendee": ATTENDEE, "CancellationTerms": REFUND,
@@ -203,4 +204,5 @@ ANSWERS: dict[str, Schema] = {
     "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
+    "LinkSent": LINK_SENT,
 }

@@ -43,7 +43,7 @@ ERRORS = {
     "422": "Some fields are missing, unknown or invalid; `details` lists every problem.",
     "413": "The body is larger than 1 MiB.",
     "429": "Too many requests from this address for this budget (quotes, registrations, "
-           "payments); wait the seconds `Retry-After` says.",
+           "payments, links); wait the seconds `Retry-After` says.",
     "503": "Saved, but the views are still catching up with it (or a service this needs is "
            "unreachable): retry after the seconds `Retry-After` says.",
 }
@@ -79,7 +79,10 @@ def openapi_document(app: Flask) -> dict[str, Any]:
                        "role (admin, finance or desk) decides what it may do."})
     spec.components.security_scheme(HOLDER, {
         "type": "http", "scheme": "bearer",
-        "description": "The registration's manage token, returned once when registering."})
+        "description": "The registration's manage token, returned once when registering "
+                       "and in the manage link e-mailed to the holder; a substitution or "
+                       "`POST /api/editions/{slug}/manage-links` replaces it (the earlier "
+                       "one is refused with 403)."})
     spec.components.security_scheme(HOLDER_LINK, {
         "type": "apiKey", "in": "query", "name": "token",
         "description": "The manage token as `?token=`, as in the attendee's secret link."})

@@ -11,9 +11,11 @@ from uuid import UUID
 from flask import Blueprint, request
 
 from domain.outcome import Outcome
+from registration.services.history import for_holder
 from registration.web.api.access import registration_for_caller
 from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
 from registration.web.common.auth import current_staff, holder_or_staff, staff_required
+from registration.web.common.errors import ApiError
 from registration.web.common.http import body, in_zone, parse_as_of, services
 from registration.web.common.idempotency import (
     claim,
@@ -21,10 +23,11 @@ from registration.web.common.idempotency import (
     registration_outcome,
     replays,
 )
-from registration.web.common.ratelimit import budget
+from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
     AttendeeSchema,
     CorrectionSchema,
+    LinkRequestSchema,
     QuoteRequestSchema,
     RegistrationRequestSchema,
     SubstitutionSchema,
@@ -114,11 +117,47 @@ def quote(slug: str) -> Any:
 
 
 def registration_answered(outcome: Outcome) -> Any:
-    """The answer to a registration, given again to a repeated request (same key)."""
+    """The answer to a registration, given again to a repeated request (same key), while
+    the link it gave is in force: once renewed or handed on, the replay is refused (it would
+    otherwise open the registration to whoever still has the key)."""
+    token = manage_token(outcome)
+    if token is None:
+        raise ApiError(409, "This request was answered before, and the manage link it gave "
+                            "has since been replaced: the holder received the new one by "
+                            "e-mail.")
     registration = services().registrations.view(UUID(outcome.ids[0]))
     document = registration_json(registration)
-    document["manage_token"] = manage_token(outcome)
+    document["manage_token"] = token
     return document, 201, {"Location": f"/api/registrations/{registration.id}"}
+
+
+LINK_SENT = ("If a registration for this edition uses this address, its personal manage "
+             "link has just been e-mailed to it. Any link sent before no longer works.")
+
+
+@api.post("/editions/<slug>/manage-links")
+@budget("links")
+def send_link_again(slug: str) -> Any:
+    """Send me my link again: e-mail a fresh manage link to the registration's address.
+
+    The previous link stops working at once (pages opened with it too). The answer is the
+    same whether or not a registration of the edition uses the address, so it tells nobody
+    who is registered; the link itself goes only by e-mail.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: LinkRequestSchema}}}
+    responses:
+      202:
+        description: "`message`: the same neutral answer, matched or not."
+        content: {application/json: {schema: LinkSent}}
+      404: {description: "No such edition."}
+      422: {description: "Not an e-mail address."}
+      429: {description: "Too many requests from this address: wait `Retry-After` seconds."}
+    """
+    data = load_json(LinkRequestSchema(), body())
+    services().editions.config(slug)  # 404 for an unknown edition, whatever the address
+    if link_mail_allowed(data["email"]):
+        services().registrations.send_link_again(slug, data["email"])
+    return {"message": LINK_SENT}, 202
 
 
 @api.post("/editions/<slug>/registrations")
@@ -191,7 +230,9 @@ def correct_registration(registration_id: str) -> Any:
 def substitute(registration_id: str) -> Any:
     """Hand the place to another person, at the price already agreed.
 
-    The new attendee gets a new check-in secret; the old e-mail address may register again.
+    The new attendee gets a new check-in secret and a new manage link, sent to them by
+    e-mail (never in this answer); the caller's manage token stops working at once, and the
+    previous holder gets a notice without a link. The old e-mail address may register again.
     ---
     requestBody: {required: true, content: {application/json: {schema: SubstitutionSchema}}}
     responses:
@@ -244,16 +285,19 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn), amounts as `{amount, currency}`. The holder of the
-          manage token sees a staff member's role, not their name. No secret is ever shown.
+          BadgePrinted, CheckedIn, ManageLinkRenewed), amounts as `{amount, currency}`. The
+          holder of the manage token sees only what concerns them: a staff member as
+          `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`
+          nor Stripe's event id; no earlier holder's
+          details (`previous`, and people recorded before the last substitution, are null);
+          no staff names (`printed_by`, `by`) and no Stripe ids but the references of money
+          received and refunded. No secret is ever shown.
     """
     registration = registration_for_caller(registration_id)
-    entries = [entry.to_dict() for entry in services().registrations.history(registration.id)]
+    entries = services().registrations.history(registration.id)
     if current_staff() is None:
-        for entry in entries:
-            if entry["actor"]["kind"] == "staff":
-                entry["actor"] = {**entry["actor"], "id": None, "name": None}
-    return {"registration": str(registration.id), "events": entries}
+        entries = for_holder(entries)
+    return {"registration": str(registration.id), "events": [e.to_dict() for e in entries]}
 
 
 @api.get("/editions/<slug>/attendance")

@@ -9,15 +9,25 @@ from flask import Blueprint, redirect, request, url_for
 from domain.attendee import Attendee
 from domain.errors import DomainError
 from domain.money import Money
+from registration.services.history import for_holder
 from registration.services.views import RegistrationView
-from registration.web.attendee.holder import holder_registration, page
+from registration.web.attendee.holder import drop_grant, holder_registration, page
 from registration.web.common.forms import Errors, attendee_payload, refusal, validate
+from registration.web.common.history_text import describe, who
 from registration.web.common.http import services
 from registration.web.common.lookups import ledger
 from registration.web.common.pages import protect
 from registration.web.common.schemas import AttendeeSchema, CorrectionSchema
 
 attendee = protect(Blueprint("attendee", __name__, url_prefix="/r"))
+
+
+def history(registration: RegistrationView) -> list[dict[str, Any]]:
+    """What happened, as the holder may read it (see services.history.for_holder)."""
+    config = registration.edition
+    return [{"event": item.event, "at": item.at, "text": describe(item, config),
+             "by": who(item.actor)}
+            for item in for_holder(services().registrations.history(registration.id))]
 
 
 def payments(registration: RegistrationView) -> list[dict[str, Any]]:
@@ -33,28 +43,26 @@ def payments(registration: RegistrationView) -> list[dict[str, Any]]:
 
 @attendee.get("/<registration_id>/confirmation")
 def confirmation(registration_id: str) -> Any:
-    registration, token = holder_registration(registration_id)
-    link = url_for("attendee.manage", registration_id=registration.id, token=token,
-                   _external=True)
-    return page("attendee/confirmation.html", registration, token, manage_link=link)
+    registration = holder_registration(registration_id)
+    return page("attendee/confirmation.html", registration)
 
 
 @attendee.get("/<registration_id>")
 def manage(registration_id: str) -> Any:
-    registration, token = holder_registration(registration_id)
-    return page("attendee/manage.html", registration, token,
+    registration = holder_registration(registration_id)
+    return page("attendee/manage.html", registration,
                 payments=payments(registration), notice=request.args.get("done"),
+                history=history(registration),
                 documents=ledger().billing(str(registration.id), registration.invoices))
 
 
-def back_to_manage(registration: RegistrationView, token: str, done: str) -> Any:
-    return redirect(url_for("attendee.manage", registration_id=registration.id, token=token,
-                            done=done))
+def back_to_manage(registration: RegistrationView, done: str) -> Any:
+    return redirect(url_for("attendee.manage", registration_id=registration.id, done=done))
 
 
 @attendee.route("/<registration_id>/details", methods=["GET", "POST"])
 def details(registration_id: str) -> Any:
-    registration, token = holder_registration(registration_id)
+    registration = holder_registration(registration_id)
     errors: Errors = {}
     form: Any = registration.attendee.to_dict()
     if request.method == "POST":
@@ -63,16 +71,16 @@ def details(registration_id: str) -> Any:
         if not errors:
             try:
                 services().registrations.correct_details(registration.id, changes)
-                return back_to_manage(registration, token, "corrected")
+                return back_to_manage(registration, "corrected")
             except DomainError as error:
                 errors = refusal(error)
-    return page("attendee/details.html", registration, token, 422 if errors else 200,
+    return page("attendee/details.html", registration, 422 if errors else 200,
                 form=form, errors=errors)
 
 
 @attendee.route("/<registration_id>/substitute", methods=["GET", "POST"])
 def substitute(registration_id: str) -> Any:
-    registration, token = holder_registration(registration_id)
+    registration = holder_registration(registration_id)
     errors: Errors = {}
     form: Any = {"organisation": registration.attendee.organisation,
                  "language": registration.attendee.language}
@@ -81,20 +89,22 @@ def substitute(registration_id: str) -> Any:
         data, errors = validate(AttendeeSchema(), attendee_payload(form))
         if not errors:
             try:
-                services().registrations.substitute(registration.id, Attendee(**data))
-                return back_to_manage(registration, token, "substituted")
+                handed = services().registrations.substitute(registration.id, Attendee(**data))
+                drop_grant(registration.id)  # this session's link has ended
+                return page("attendee/handed_on.html", handed)
             except DomainError as error:
                 errors = refusal(error)
-    return page("attendee/substitute.html", registration, token,
+    return page("attendee/substitute.html", registration,
                 422 if errors else 200, form=form, errors=errors)
 
 
 @attendee.route("/<registration_id>/cancel", methods=["GET", "POST"])
 def cancel(registration_id: str) -> Any:
     """GET shows what would be refunded now (nothing recorded); POST cancels."""
-    registration, token = holder_registration(registration_id)
+    registration = holder_registration(registration_id)
     if request.method == "POST" and not registration.is_cancelled:
         services().cancellations.cancel(registration.id)  # refunds what the policy owes
-        return back_to_manage(registration, token, "cancelled")
+        return back_to_manage(registration, "cancelled")
     terms = services().registrations.refund_preview(registration.id)
-    return page("attendee/cancel.html", registration, token, terms=terms)
+    return page("attendee/cancel.html", registration, terms=terms)
+

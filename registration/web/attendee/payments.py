@@ -1,8 +1,9 @@
 """The attendee's side of invoices and group payment.
 
-With the manage link: download the invoices and credit notes billing one's place, or ask
-for an invoice instead of paying by card. After registering a delegation: pay for everyone
-at once with one card payment.
+With the manage link (this session's grant): download the invoices and credit notes billing
+one's place, or ask for an invoice instead of paying by card. After registering a
+delegation: pay for everyone at once with one card payment (the group form granted this
+session each registration).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from domain.edition_config import EditionConfig
 from domain.errors import WrongToken
 from registration.services.views import RegistrationView
-from registration.web.attendee.holder import holder_registration
+from registration.web.attendee.holder import granted, holder_registration
 from registration.web.common import i18n
 from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
@@ -29,7 +30,7 @@ attendee_payments = protect(Blueprint("attendee_payments", __name__))
 
 @attendee_payments.get("/r/<registration_id>/invoices/<number>.pdf")
 def invoice_pdf(registration_id: str, number: str) -> Any:
-    registration, _ = holder_registration(registration_id)
+    registration = holder_registration(registration_id)
     for view in ledger().billing(str(registration.id), registration.invoices):
         if view.document["number"] == number:
             return pdf_of(view)
@@ -40,27 +41,30 @@ def invoice_pdf(registration_id: str, number: str) -> Any:
 @budget("payments")
 def request_invoice(registration_id: str) -> Any:
     """Send me an invoice: billed to my organisation, in my language (the finance service)."""
-    registration, token = holder_registration(registration_id)
+    registration = holder_registration(registration_id)
     services().invoices.issue_for_holder(registration.id, None)
-    return redirect(url_for("attendee.manage", registration_id=registration.id, token=token,
+    return redirect(url_for("attendee.manage", registration_id=registration.id,
                             done="invoiced"))
 
 
-def group_members(config: EditionConfig) -> list[tuple[RegistrationView, str]]:
-    """The registrations posted with their manage tokens (each token must open its own)."""
+def group_members(config: EditionConfig) -> list[RegistrationView]:
+    """The registrations posted, each one this session holds (the group form granted them)."""
     members = []
-    for key, token in zip(request.form.getlist("id"), request.form.getlist("token"),
-                          strict=False):
+    for key in request.form.getlist("id"):
         try:
-            registration = services().registrations.for_holder(UUID(key), token)
+            registration_id = UUID(key)
         except ValueError:
             abort(404)
+        generation = granted(registration_id)
+        try:
+            registration = None if generation is None else \
+                services().registrations.for_grant(registration_id, generation)
         except WrongToken:
             registration = None
         if registration is None or registration.edition.slug != config.slug:
             abort(403, description=i18n.gettext(
                 "These links do not open these registrations."))
-        members.append((registration, token))
+        members.append(registration)
     if not members:
         abort(400, description=i18n.gettext("Nobody to pay for."))
     return members
@@ -71,16 +75,15 @@ def group_members(config: EditionConfig) -> list[tuple[RegistrationView, str]]:
 def group_pay(slug: str) -> Any:
     """Open one card payment for the whole delegation and show the card form."""
     config = edition_for_page(slug)
-    owed = [(r, token) for r, token in group_members(config) if not r.balance_due.is_zero]
+    owed = [r for r in group_members(config) if not r.balance_due.is_zero]
     if not owed:
         return render_template("public/group_pay.html", config=config, checkout=None,
                                members=[])
-    checkout = services().payments.checkout([r.id for r, _ in owed])
+    checkout = services().payments.checkout([r.id for r in owed])
     use_stripe_js()
     gateway = services().payments.gateway
-    first, token = owed[0]
     return render_template(
         "public/group_pay.html", config=config, checkout=checkout,
-        members=[r for r, _ in owed], stripe_js=gateway.js_url,
+        members=owed, stripe_js=gateway.js_url,
         publishable_key=gateway.publishable_key,
-        poll={"url": f"/api/registrations/{first.id}/payment", "token": token})
+        poll=url_for("checkout.payment_status", registration_id=owed[0].id))

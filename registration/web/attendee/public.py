@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from marshmallow.validate import Length
 from werkzeug.datastructures import MultiDict
 
@@ -15,13 +15,18 @@ from domain.errors import DomainError
 from domain.outcome import Outcome
 from domain.pricing import PriceQuote
 from registration.idempotency import Replayed
+from registration.web.attendee.holder import grant
 from registration.web.common import i18n
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
 from registration.web.common.pages import edition_for_page, protect
-from registration.web.common.ratelimit import budget
-from registration.web.common.schemas import RegistrationRequestSchema, StrictSchema
+from registration.web.common.ratelimit import budget, link_mail_allowed
+from registration.web.common.schemas import (
+    LinkRequestSchema,
+    RegistrationRequestSchema,
+    StrictSchema,
+)
 from registration.web.common.text_fields import Text
 
 public = protect(Blueprint("public", __name__))
@@ -83,9 +88,7 @@ def register(slug: str) -> Any:
     if request.method == "POST":
         errors, created = register_one(config, form)
         if created:
-            registration, token = created
-            return redirect(url_for("attendee.confirmation", registration_id=registration,
-                                    token=token))
+            return redirect(url_for("attendee.confirmation", registration_id=created))
     type_code = form.get("registration_type") or config.registration_types[0].code
     quote = quote_or_none(config, type_code, form.get("discount_code"))
     status = 422 if errors else 200
@@ -113,11 +116,19 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
         return refusal(error), None
-    return {}, (created.registration.id, created.manage_token)
+    grant(created.registration.id, 0)
+    return {}, created.registration.id
 
 
-def first_registration(outcome: Outcome) -> tuple[UUID, str]:
-    return UUID(outcome.ids[0]), manage_token(outcome)
+def first_registration(outcome: Outcome) -> UUID:
+    """The registration a repeated form made; this session holds it again while the link
+    that registration gave is still in force (else 403: ask for the link again)."""
+    registration_id = UUID(outcome.ids[0])
+    if manage_token(outcome) is None:
+        abort(403, description=i18n.gettext(
+            "This registration's first link has since been replaced. Ask for your link again."))
+    grant(registration_id, 0)
+    return registration_id
 
 
 GROUP_ROWS = 6
@@ -216,16 +227,17 @@ def register_group(
                 delegation, data["discount_code"],
                 idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
         except Replayed as replayed:  # the form posted again: this row's first answer
-            rid, token = first_registration(replayed.outcome)
+            rid = first_registration(replayed.outcome)
             if not any(r["id"] == str(rid) for r in registered):
                 holder = services().registrations.view(rid).attendee
-                registered.append({"id": str(rid), "token": token, "name": holder.full_name,
+                registered.append({"id": str(rid), "name": holder.full_name,
                                    "email": holder.email})
             continue
         except DomainError as error:
             errors[row] = refusal(error)
             continue
-        registered.append({"id": str(created.registration.id), "token": created.manage_token,
+        grant(created.registration.id, 0)
+        registered.append({"id": str(created.registration.id),
                            "name": created.registration.attendee.full_name,
                            "email": created.registration.attendee.email})
     session["group_registered"] = registered
@@ -237,3 +249,27 @@ def group_done(slug: str) -> Any:
     config = edition_for_page(slug)
     registered = session.pop("group_registered", [])
     return render_template("public/group_done.html", config=config, registered=registered)
+
+
+LINK_SENT = i18n.N_("If a registration for this edition uses this address, we have just "
+                    "e-mailed its personal link to it. Any link sent before no longer works.")
+
+
+@public.route("/e/<slug>/my-link", methods=["GET", "POST"])
+@budget("links")
+def send_link(slug: str) -> Any:
+    """"Send me my link again": a fresh manage link by e-mail, ending the previous one. The
+    answer is the same whether or not a registration uses the address."""
+    config = edition_for_page(slug)
+    form: Any = request.form if request.method == "POST" else {}
+    errors: Errors = {}
+    sent = False
+    if request.method == "POST":
+        data, errors = validate(LinkRequestSchema(), {"email": form.get("email", "")})
+        if not errors:
+            if link_mail_allowed(data["email"]):
+                services().registrations.send_link_again(config.slug, data["email"])
+            sent = True
+    return render_template("public/send_link.html", config=config, form=form, errors=errors,
+                           sent=sent, sent_message=i18n.gettext(LINK_SENT) if sent else None), \
+        422 if errors else 200

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from uuid import UUID
 
 from flask import current_app, make_response, request
 
@@ -91,9 +92,8 @@ def replays(answer: Callable[[Outcome], Any]) -> Callable[[F], F]:
 
 
 def registration_outcome(created: NewRegistration) -> Outcome:
-    """A registration made: its id, and its manage token sealed (shown once, kept so)."""
-    return Outcome("registration", (str(created.registration.id),),
-                   (_seal().seal(created.manage_token),))
+    """A registration made: its id (the manage token is derived again, never kept)."""
+    return Outcome("registration", (str(created.registration.id),))
 
 
 def desk_payment_outcome(registration: RegistrationView) -> Outcome:
@@ -101,8 +101,15 @@ def desk_payment_outcome(registration: RegistrationView) -> Outcome:
     return Outcome("desk_payment", (str(registration.id),))
 
 
-def manage_token(outcome: Outcome) -> str:
-    return _seal().unseal(outcome.sealed[0])
+def manage_token(outcome: Outcome) -> str | None:
+    """The manage token the first answer gave, while that link is still in force (None once
+    it was renewed or handed on: a replay must not open the registration to its new holder's
+    link). Answers recorded before links were derived hold it sealed."""
+    registration_id = UUID(outcome.ids[0])
+    token = current_app.extensions["services"].registrations.current_token(registration_id)
+    if token is not None and outcome.sealed:
+        return _seal().unseal(outcome.sealed[0])
+    return token
 
 
 def _seal() -> LinkSeal:

@@ -89,7 +89,8 @@ def protect(blueprint: Blueprint) -> Blueprint:
 
 
 def switch_language_url(language: str) -> str:
-    args = request.args.to_dict()
+    """This page in `language` (never repeating a manage token the address may carry)."""
+    args = {k: v for k, v in request.args.items() if k != "token"}
     args["lang"] = language
     return f"{request.path}?{urlencode(args)}"
 

@@ -9,7 +9,8 @@ translated error page for forms.
 
 Budgets (see `registration/config.py`): `quotes` (cheap and frequent), `registrations`
 (seats, codes and allotments), `payments` (opening a card payment, alone or for a group,
-paying it, asking for an invoice), `sign_in` (staff sign-in posts). Code that decides in the
+paying it, asking for an invoice), `sign_in` (staff sign-in posts), `links` (asking for
+one's manage link again: each sends an e-mail). Code that decides in the
 middle of a view, such as sign-in, calls `spend(...)` or `allows(...)` instead.
 
 Why one `Limiter` per app rather than Flask-Limiter's usual module-level instance: that
@@ -19,6 +20,7 @@ apps in one process (two of them sharing Redis, to prove the count is shared).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -37,7 +39,7 @@ from registration.config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 Cost = int | Callable[[], int]
-BUDGETS = ("quotes", "registrations", "payments", "sign_in")
+BUDGETS = ("quotes", "registrations", "payments", "sign_in", "links")
 EXTENSION = "budgets"
 REDIS_TIMEOUT = 1  # second: a slow Redis must not hold requests (the memory fallback steps in)
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class Budgets:
             "registrations": settings.rate_limit_registrations,
             "payments": settings.rate_limit_payments,
             "sign_in": settings.rate_limit_sign_in,
+            "links": settings.rate_limit_links,
         }
         self.items: dict[str, list[RateLimitItem]] = {}
         for name, limits in self.limits.items():
@@ -174,3 +177,12 @@ def install_budgets(app: Flask, settings: Settings) -> Budgets:
 def spend(name: str, cost: int = 1, key: str | None = None) -> None:
     """Spend from the current app's `name` budget, or refuse with 429 (see Budgets.spend)."""
     current_app.extensions[EXTENSION].spend(name, cost, key)
+
+
+def link_mail_allowed(email: str) -> bool:
+    """Whether one more manage link may be mailed to `email` now: the `links` budget counted
+    per address too (hashed), so nobody can flood a person's inbox, or keep ending their
+    link, from many client addresses. A spent budget is not told to the caller (the answer
+    stays the same whatever the address)."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    return bool(current_app.extensions[EXTENSION].allows("links", f"email:{digest}"))

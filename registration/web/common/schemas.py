@@ -68,6 +68,13 @@ class RegistrationRequestSchema(StrictSchema):
                          validate=validate.Length(min=1, max=50))
 
 
+class LinkRequestSchema(StrictSchema):
+    """"Send me my link again": the address the registration uses."""
+
+    email = EmailAddress(required=True, metadata={
+        "description": "The e-mail address of the registration (its current holder's)."})
+
+
 class QuoteRequestSchema(StrictSchema):
     registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
     discount_code = Text(load_default=None, allow_none=True,

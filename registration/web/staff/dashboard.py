@@ -9,12 +9,12 @@ from flask import Blueprint, render_template, request
 from domain.edition_config import EditionConfig
 from registration.web.common import i18n
 from registration.web.common.errors import ApiError
+from registration.web.common.history_text import describe, who
 from registration.web.common.http import parse_as_of, services
 from registration.web.common.pages import protect
 from registration.web.common.staff_session import staff_page
 from registration.web.staff.charts import attendance_chart
 from registration.web.staff.context import chosen_edition, registration_for_page
-from registration.web.staff.history import describe, who
 
 dashboard = protect(Blueprint("dashboard", __name__, url_prefix="/staff"))
 RECENT = 12

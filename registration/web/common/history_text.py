@@ -1,4 +1,9 @@
-"""A registration's events as sentences for staff: "Details corrected: job title → Director"."""
+"""A registration's events as sentences: "Details corrected: job title → Director".
+
+Staff read every entry; the holder reads the entries `services.history.for_holder` left
+them, where earlier holders, staff names and Stripe ids are gone ("the previous holder",
+"the organiser").
+"""
 
 from __future__ import annotations
 
@@ -43,14 +48,18 @@ def _person(attendee: dict[str, Any]) -> str:
 
 
 def _corrected(data: dict[str, Any], config: EditionConfig) -> str:
+    if data["changes"] is None:
+        return gettext("Details of the previous holder corrected")
     changes = ", ".join(f"{gettext(FIELD_LABELS.get(k, k))} → {v or '—'}"
                         for k, v in data["changes"].items())
     return gettext("Details corrected: %(changes)s") % {"changes": changes}
 
 
 def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
+    earlier = gettext("the previous holder")
     return gettext("Place handed from %(previous)s to %(person)s") % {
-        "previous": _person(data["previous"]), "person": _person(data["attendee"])}
+        "previous": _person(data["previous"]) if data["previous"] else earlier,
+        "person": _person(data["attendee"]) if data["attendee"] else earlier}
 
 
 def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
@@ -76,17 +85,28 @@ def _refund(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _badge(data: dict[str, Any], config: EditionConfig) -> str:
+    if "printed_by" not in data:
+        return gettext("Badge printed")
     return gettext("Badge printed by %(name)s") % {"name": data["printed_by"]}
 
 
 def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
+    if "by" not in data:
+        return gettext("Checked in")
     return gettext("Checked in by %(name)s") % {"name": data["by"]}
+
+
+def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
+    if data.get("reason") == "substituted":
+        return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
+    return gettext("Manage link sent again on request (the earlier one ended)")
 
 
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
+    "ManageLinkRenewed": _link_renewed,
 }
 
 
@@ -100,6 +120,8 @@ def describe(item: HistoryEntry, config: EditionConfig) -> str:
 
 def who(actor: Actor) -> str:
     """Who did it, as the history page says it."""
+    if actor.kind == "staff" and actor.name is None:  # as the holder sees staff
+        return gettext("the organiser")
     if actor.kind == "staff":
         role = ROLE_NAMES.get(actor.role or "", actor.role or "")
         return gettext("%(name)s (%(role)s)") % {"name": actor.name, "role": gettext(role)}
