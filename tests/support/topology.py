@@ -131,6 +131,8 @@ class Topology:
             "SYNC_PROJECTIONS": "false",
             "SECRET_KEY": secrets.token_hex(32),
             "APP_ENV": "production",  # refuses the development SECRET_KEY (registration.config)
+            # Served over plain HTTP on loopback: a Secure cookie would never come back.
+            "SESSION_COOKIE_SECURE": "false",
             "STRIPE_API_BASE": stripe_api_base,
             "STRIPE_SECRET_KEY": "sk_test_local",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_local",
