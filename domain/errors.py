@@ -122,3 +122,8 @@ class UnknownCheckinCode(NotFound):
 class BadgeReplaced(Refused):
     code = "badge_replaced"
     default_message = "This badge was replaced: the place was handed to someone else."
+
+
+class NothingToPrint(Invalid):
+    code = "no_badges_to_print"
+    default_message = "No badge to print with these filters."

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from registration.adapters.badge_printer import BadgePrinter
+from registration.adapters.batch_store import BatchStore
+from registration.adapters.job_queue import EmbeddedConsumer, embedded_consumer, make_queue
 from registration.adapters.documents import DocumentRenderer
 from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
@@ -22,6 +25,7 @@ from registration.persistence import event_store_env, one_process_at_a_time, rea
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
+from registration.services.badge_batches import BadgeBatchService
 from registration.services.desk import DeskService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
@@ -47,6 +51,7 @@ class Services:
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
+    batches: BadgeBatchService  # badge batches as background jobs
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
@@ -54,6 +59,7 @@ class Services:
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # encrypts secrets kept for later (manage links)
     clock_note: str | None = None  # the rehearsal clock continued after recorded events
+    job_threads: EmbeddedConsumer | None = None  # render threads here (JOBS_EMBEDDED)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -76,12 +82,17 @@ class Services:
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
         editions = EditionService(app)
+        desk = DeskService(app, store, BadgePrinter(documents), clock)
+        queue = make_queue(settings.jobs_queue, settings.instance_path, settings.redis_url)
+        batches = BadgeBatchService(desk, BatchStore(store, settings.instance_path), queue,
+                                    lambda: services_of_this_process(settings).batches)
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
             editions=editions, registrations=registrations,
             staff=StaffService(app), preferences=StaffPreferencesService(app, editions, clock),
             documents=documents,
-            desk=DeskService(app, store, BadgePrinter(documents), clock),
+            desk=desk, batches=batches,
+            job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, mail=mail.processor, mail_sender=mail.sender,
             seal=mail.outbox.seal, clock_note=clock_note,
@@ -114,8 +125,20 @@ class Services:
         claim.check(self.app.find)
 
     def close(self) -> None:
+        if self.job_threads is not None:
+            self.job_threads.close()
         if self.mail_sender is not None:
             self.mail_sender.stop()
-        self.desk.printer.close()
         self.app.close()
         self.read_models.store.datastore.close()
+
+
+_BUILT_IN: dict[int, Services] = {}
+
+
+def services_of_this_process(settings: Settings) -> Services:
+    """A render worker's own services, built on its first job (never the parent's, forked)."""
+    pid = os.getpid()
+    if pid not in _BUILT_IN:
+        _BUILT_IN[pid] = Services.build(settings)
+    return _BUILT_IN[pid]

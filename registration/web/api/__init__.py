@@ -1,6 +1,7 @@
 """The JSON API under /api (with Stripe's webhook): editions and registrations, finance, the
 desk, card payments, and the OpenAPI document with its readable page."""
 
+from registration.web.api.badge_batches import badge_batches
 from registration.web.api.desk import desk
 from registration.web.api.docs import docs
 from registration.web.api.finance import finance
@@ -8,4 +9,4 @@ from registration.web.api.payments import payments
 from registration.web.api.registrations import api
 from registration.web.api.webhooks import webhooks
 
-BLUEPRINTS = (api, desk, docs, finance, payments, webhooks)
+BLUEPRINTS = (api, desk, badge_batches, docs, finance, payments, webhooks)

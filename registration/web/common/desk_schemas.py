@@ -34,3 +34,7 @@ class CheckInRequestSchema(StrictSchema):
 class AttendeeQuerySchema(Schema):
     q = Text(load_default="", validate=validate.Length(max=200), metadata={
         "description": "Words to find in a name, e-mail, organisation or delegation."})
+
+
+class BadgeBatchRequestSchema(BadgeBatchQuerySchema):
+    """The badges a background batch prints (every field optional: all of the edition's)."""
