@@ -23,7 +23,9 @@ from registration.demo import DEMO_ACCOUNTS, DEMO_ADMIN, seed_demo
 from registration.services.container import Services
 
 HOST = "127.0.0.1"
-DEVELOPMENT_DEFAULTS = {"CLOCK_START": "2019-03-20T10:00:00-04:00", "PORT": "5000"}
+# Badge batches render in threads of this process (the Procfile runs a `jobs` process).
+DEVELOPMENT_DEFAULTS = {"CLOCK_START": "2019-03-20T10:00:00-04:00", "PORT": "5000",
+                        "JOBS_EMBEDDED": "true"}
 
 
 def main() -> None:
@@ -44,6 +46,7 @@ def main() -> None:
     try:
         run_simple(HOST, int(os.environ["PORT"]), app, threaded=True, use_reloader=False)
     finally:
+        services.close()  # the render threads stop with the server
         if stripe is not None:
             localstripe_dev.stop(stripe)
 
@@ -66,6 +69,7 @@ def banner(url: str, token: str, services: Services, settings: Settings) -> str:
         + "  ".join(f"{email} / {password}" for _, email, password, _ in DEMO_ACCOUNTS),
         f"  Payments:  Stripe at {settings.stripe_api_base} (test card 4242 4242 4242 4242)",
         f"  Database:  {where(settings)}",
+        "  Jobs:      badge batches render in threads of this process (JOBS_EMBEDDED)",
         f"  Clock:     {clock}",
         *(f"             {line}" for line in edition_lines(services, now)),
         f"  Staff token ({DEMO_ADMIN}, admin, new for this run):",
