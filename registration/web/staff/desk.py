@@ -175,7 +175,7 @@ def batch_view(batch: Batch) -> dict[str, Any]:
     """The batch's state in a sentence, in the page's language."""
     counts = {"done": batch.done, "total": batch.total}
     labels = {
-        "queued": i18n.gettext("Waiting for a render worker…"),
+        "queued": i18n.gettext("In the queue: a render worker will take it in a moment…"),
         "rendering": i18n.gettext("%(done)s of %(total)s badges rendered…") % counts,
         "done": i18n.ngettext("%(total)s badge ready to print.", "%(total)s badges ready to "
                               "print.", batch.total) % counts,
