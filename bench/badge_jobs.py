@@ -59,7 +59,8 @@ def run_batch(services: Services, client: object, headers: dict[str, str], jobs:
     assert batch.status == "done", batch
     pdf = services.batches.document(batch.id)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"batch of {batch.total} ({label}; load average {load} on {os.cpu_count()} cores): POST answered 202 in {asked * 1000:.0f} ms; "
+    print(f"batch of {batch.total} ({label}; load average {load} on {os.cpu_count()} cores): "
+          f"POST answered 202 in {asked * 1000:.0f} ms; "
           f"done in {seconds:.2f} s ({seconds * 1000 / batch.total:.1f} ms/badge), "
           f"{len(pdf) / 1e6:.1f} MB PDF; peak memory of the jobs process and its 2 render "
           f"workers {memory.peak / 1024:.0f} MB ({memory.own / 1024:.0f} MB + "

@@ -10,8 +10,8 @@ from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from registration.adapters.badge_printer import BadgePrinter
 from registration.adapters.batch_store import BatchStore
-from registration.adapters.job_queue import EmbeddedConsumer, embedded_consumer, make_queue
 from registration.adapters.documents import DocumentRenderer
+from registration.adapters.job_queue import EmbeddedConsumer, embedded_consumer, make_queue
 from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock

@@ -24,12 +24,13 @@ def database_url() -> None:
     return None
 
 WORDS = {
-    "en": {"ready": "1 badge ready to print.", "refresh": ">Refresh<", "open": "Open the badges PDF",
+    "en": {"ready": "1 badge ready to print.", "refresh": ">Refresh<",
+           "open": "Open the badges PDF",
            "none": "No badge to print with these filters", "cancelled": "Cancelled: nothing",
            "failed": "could not be rendered"},
     "fr": {"ready": "1 badge prêt à imprimer.", "refresh": ">Actualiser<",
            "open": "Ouvrir le PDF des badges", "none": "Aucun badge à imprimer avec ces filtres",
-           "cancelled": "Annulé\u00a0: aucune", "failed": "n’ont pas pu être produits"},
+           "cancelled": "Annulé\u00a0: aucune", "failed": "n'ont pas pu être produits"},
 }
 
 

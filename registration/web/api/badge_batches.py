@@ -14,8 +14,8 @@ from domain.actor import current_actor
 from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
 from registration.services.badge_batches import RENDER_FAILED, BatchNotReady
-from registration.web.common.desk_schemas import BadgeBatchRequestSchema
 from registration.web.common.auth import staff_required
+from registration.web.common.desk_schemas import BadgeBatchRequestSchema
 from registration.web.common.errors import ApiError
 from registration.web.common.http import pdf_response, services
 from registration.web.common.schemas import load_json

@@ -13,13 +13,13 @@ from registration.projections.desk import BadgeFilter
 from registration.services.badge_batches import AT_ONCE_UP_TO
 from registration.services.desk import CheckIn
 from registration.web.common.auth import current_staff, staff_required
-from registration.web.common.errors import ApiError
 from registration.web.common.desk_schemas import (
     AttendeeQuerySchema,
     BadgeBatchQuerySchema,
     BadgeQuerySchema,
     CheckInRequestSchema,
 )
+from registration.web.common.errors import ApiError
 from registration.web.common.http import body, parse_id, pdf_response, services
 from registration.web.common.idempotency import claim, replays
 from registration.web.common.schemas import load_json

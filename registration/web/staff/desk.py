@@ -11,18 +11,18 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from domain.edition_config import EditionConfig
 from domain.actor import current_actor
+from domain.edition_config import EditionConfig
 from domain.errors import AlreadyCancelled, BadgeReplaced, NotFound, NothingToPrint
 from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
 from registration.services.badge_batches import NOTHING_LEFT, RENDER_FAILED, BatchNotReady
 from registration.services.views import RegistrationView
 from registration.web.common import i18n
-from registration.web.common.i18n import N_
 from registration.web.common.desk_schemas import AttendeeQuerySchema, CheckInRequestSchema
 from registration.web.common.forms import validate
 from registration.web.common.http import pdf_response, services
+from registration.web.common.i18n import N_
 from registration.web.common.pages import (
     display_name,
     protect,
