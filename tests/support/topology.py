@@ -7,7 +7,8 @@ with its output in a log file, against the database it is given and with
 the read models, only the `mailer` sends e-mail and only the `jobs` process renders badge
 batches (its render workers take them from the queue, in Redis when `REDIS_URL` is given).
 `flask --app wsgi …` commands (editions, staff) run with the same environment. Stopping
-sends SIGTERM to every process group, then SIGKILL to what is still there a few seconds later, so nothing is left behind.
+sends SIGTERM to every process group, then SIGKILL to what is still there a few seconds
+later, so nothing is left behind.
 
 Shared by the production tests (tests/production) and the benchmark bench/production.py;
 nothing here depends on pytest.
