@@ -1,10 +1,11 @@
 """The production topology for the scenarios of this package, started once for them all.
 
 Exactly the Procfile's processes (gunicorn with its workers, the projections worker, the
-mailer, the jobs process rendering badge batches from a Redis queue) run as subprocesses
-on a fresh PostgreSQL database with `SYNC_PROJECTIONS=false`, paying through the session's
+mailer, the jobs process rendering badge batches from a Redis queue) run as subprocesses on
+a fresh PostgreSQL database with `SYNC_PROJECTIONS=false`, paying through the session's
 localstripe and mailing to an SMTP server in this process. The editions are loaded and the
-staff tokens created with the `flask --app wsgi` commands. When a scenario fails, the tail of each process's log is added to its report.
+staff tokens created with the `flask --app wsgi` commands. When a scenario fails, the tail
+of each process's log is added to its report.
 """
 
 from __future__ import annotations
