@@ -52,7 +52,9 @@ def queue(slug: str) -> Any:
     requestBody: {required: true, content: {application/json: {schema: BadgeBatchRequestSchema}}}
     responses:
       202: {description: "Queued: `Location` is the batch (`id`, `status`, `done`, `total`,
-            `download`). The prints are recorded, as you, when it is done."}
+            `download`). The prints are recorded, as you, when it is done.",
+            headers: {Location: {description: "The batch: GET /api/badge-batches/{id}.",
+                                 schema: {type: string}}}}
       404: {description: "No edition with this slug."}
       422: {description: "No badge matches the filters (`no_badges_to_print`), an unknown
             delegation or registration type, or an invalid filter."}
