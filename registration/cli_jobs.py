@@ -28,6 +28,7 @@ def run_jobs(workers: int) -> None:
     services = current_app.extensions["services"]
     settings: Settings = current_app.config["SETTINGS"]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # not a line per page
     click.echo(f"Rendering jobs from {where(settings)} with {workers} worker process(es); "
                "Ctrl-C stops.")
     queue = services.batches.queue

@@ -16,13 +16,13 @@ pytestmark = [pytest.mark.production, pytest.mark.postgres]
 COUNT = 20
 
 
-def ended(stack: Stack, location: str, timeout: float = 90.0) -> dict[str, Any]:
+def ended(stack: Stack, location: str, timeout: float = 180.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         batch = answered(stack.get(location, stack.staff["desk"]), 200)
         if batch["status"] not in {"queued", "rendering"}:
             return batch
-        assert time.monotonic() < deadline, batch
+        assert time.monotonic() < deadline, f"still {batch['status']}: {batch}"
         time.sleep(0.25)
 
 
