@@ -30,7 +30,7 @@ WORDS = {
            "failed": "could not be rendered"},
     "fr": {"ready": "1 badge prêt à imprimer.", "refresh": ">Actualiser<",
            "open": "Ouvrir le PDF des badges", "none": "Aucun badge à imprimer avec ces filtres",
-           "cancelled": "Annulé\u00a0: aucune", "failed": "n'ont pas pu être produits"},
+           "cancelled": "Annulé\u00a0: aucune", "failed": "pas pu être produits"},
 }
 
 

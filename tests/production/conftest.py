@@ -11,6 +11,7 @@ of each process's log is added to its report.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,7 +38,9 @@ def stack(postgres_server: str, localstripe: str,
             fresh_database(postgres_server) as database_url:
         topology = Topology(database_url, workdir, stripe_api_base=localstripe,
                             smtp_url=f"smtp://127.0.0.1:{smtp_port}", clock_start=CLOCK_START,
-                            env={"REDIS_URL": REDIS_URL, "JOBS_QUEUE": f"jobs-{workdir.name}"})
+                            env={"REDIS_URL": REDIS_URL,
+                                 # Unique: no other consumer on this Redis may take its jobs.
+                                 "JOBS_QUEUE": f"jobs-{uuid.uuid4().hex}"})
         # The first command creates the schema before the processes start (a release
         # phase): started together on an empty database they race to create it, and the
         # losers crash (test_topology.py shows it).
