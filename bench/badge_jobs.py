@@ -7,7 +7,8 @@ API (POST, answered 202 at once), rendered in parts by the two render workers, m
 the prints recorded. Figures: how long the POST took, the wall time from the POST until the
 batch is done (first run: the render workers build their services; second run: warm), the
 PDF's size, and the peak memory (PSS, shared pages counted once) of the jobs process and its
-render workers, sampled every 100 ms from /proc.
+render workers, sampled every 100 ms from /proc, and the CPU time they used (on a busy
+machine the wall time grows, the CPU time much less).
 `python bench/badge_jobs.py [N]`.
 """
 
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from badges import PeakMemory, descendants, seed
+from badges import PeakMemory, cpu_seconds, descendants, seed
 from support import as_benchmark, backend
 
 from registration.app import create_app
@@ -47,6 +48,10 @@ def start_jobs(settings: dict[str, str], folder: Path) -> subprocess.Popen[bytes
 
 def run_batch(services: Services, client: object, headers: dict[str, str], jobs: int,
               label: str) -> None:
+    def cpu() -> float:  # the jobs process and its render workers, user + system
+        return sum(cpu_seconds(p) for p in (jobs, *descendants(jobs)))
+
+    cpu_before = cpu()
     with PeakMemory(jobs) as memory:
         started = time.perf_counter()
         answer = client.post(f"/api/editions/{DEMO_SLUG}/badge-batches",  # type: ignore[attr-defined]
@@ -57,6 +62,7 @@ def run_batch(services: Services, client: object, headers: dict[str, str], jobs:
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     assert batch.status == "done", batch
+    used = cpu() - cpu_before
     pdf = services.batches.document(batch.id)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"batch of {batch.total} ({label}; load average {load} on {os.cpu_count()} cores): "
@@ -64,7 +70,8 @@ def run_batch(services: Services, client: object, headers: dict[str, str], jobs:
           f"done in {seconds:.2f} s ({seconds * 1000 / batch.total:.1f} ms/badge), "
           f"{len(pdf) / 1e6:.1f} MB PDF; peak memory of the jobs process and its 2 render "
           f"workers {memory.peak / 1024:.0f} MB ({memory.own / 1024:.0f} MB + "
-          f"{memory.workers / 1024:.0f} MB)")
+          f"{memory.workers / 1024:.0f} MB); CPU {used:.1f} s in the render workers "
+          f"({used * 1000 / batch.total:.1f} ms/badge)")
 
 
 def main() -> None:
