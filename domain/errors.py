@@ -141,3 +141,8 @@ class MistypedCheckinCode(UnknownCheckinCode):
 class BadgeReplaced(Refused):
     code = "badge_replaced"
     default_message = "This badge was replaced: the place was handed to someone else."
+
+
+class NothingToPrint(Invalid):
+    code = "no_badges_to_print"
+    default_message = "No badge to print with these filters."

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from domain.actor import Actor, acting_as
 from domain.errors import InvalidEdition
 from registration.cli_badges import badges, recorded_text
+from registration.cli_jobs import jobs
 from registration.cli_mail import mail
 from registration.polling import poll_until_interrupted
 from registration.services.container import Services
@@ -161,7 +162,7 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (editions, staff, projections, seed, badges, mail):
+    for command in (editions, staff, projections, seed, badges, mail, jobs):
         acting_from_the_command_line(command)
         app.cli.add_command(command)
 

@@ -63,6 +63,11 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "Registration <registration@localhost>"
     base_url: str = "http://127.0.0.1:5000"  # the links in e-mails start with it
+    # Background jobs (badge batches): huey's queue of this name, in Redis when REDIS_URL is
+    # set, else in a SQLite file under the instance folder. JOBS_EMBEDDED runs render threads
+    # in the web process (make run, tests) instead of the Procfile's `jobs` process.
+    jobs_queue: str = "registration-jobs"
+    jobs_embedded: bool = False
 
     @classmethod
     def from_env(cls, instance_path: Path, overrides: dict | None = None) -> Settings:
@@ -102,6 +107,8 @@ class Settings:
             smtp_url=values.get("SMTP_URL") or None,
             mail_from=values.get("MAIL_FROM") or cls.mail_from,
             base_url=values.get("BASE_URL") or cls.base_url,
+            jobs_queue=values.get("JOBS_QUEUE") or cls.jobs_queue,
+            jobs_embedded=values.get("JOBS_EMBEDDED", "").lower() in {"1", "true", "yes"},
         )
 
     @property

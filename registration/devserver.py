@@ -23,8 +23,10 @@ from registration.demo import DEMO_ACCOUNTS, DEMO_ADMIN, seed_demo
 from registration.services.container import Services
 
 HOST = "127.0.0.1"
+# Plain HTTP on loopback; badge batches render in threads of this process (the Procfile runs
+# a `jobs` process).
 DEVELOPMENT_DEFAULTS = {"CLOCK_START": "2019-03-20T10:00:00-04:00", "PORT": "5000",
-                        "SESSION_COOKIE_SECURE": "false"}  # plain HTTP on loopback
+                        "SESSION_COOKIE_SECURE": "false", "JOBS_EMBEDDED": "true"}
 
 
 def main() -> None:
@@ -45,6 +47,7 @@ def main() -> None:
     try:
         run_simple(HOST, int(os.environ["PORT"]), app, threaded=True, use_reloader=False)
     finally:
+        services.close()  # the render threads stop with the server
         if stripe is not None:
             localstripe_dev.stop(stripe)
 
@@ -67,6 +70,7 @@ def banner(url: str, token: str, services: Services, settings: Settings) -> str:
         + "  ".join(f"{email} / {password}" for _, email, password, _ in DEMO_ACCOUNTS),
         f"  Payments:  Stripe at {settings.stripe_api_base} (test card 4242 4242 4242 4242)",
         f"  Database:  {where(settings)}",
+        "  Jobs:      badge batches render in threads of this process (JOBS_EMBEDDED)",
         f"  Clock:     {clock}",
         *(f"             {line}" for line in edition_lines(services, now)),
         f"  Staff token ({DEMO_ADMIN}, admin, new for this run):",

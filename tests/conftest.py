@@ -146,7 +146,7 @@ def app(database_url: str | None, tmp_path: Path, clock: SettableClock,
         app_overrides: dict[str, str]) -> Iterator[Flask]:
     application = create_app(
         {"DATABASE_URL": database_url or "", "INSTANCE_PATH": str(tmp_path / "instance"),
-         "RATE_LIMIT_ENABLED": "false", **app_overrides},
+         "RATE_LIMIT_ENABLED": "false", "JOBS_EMBEDDED": "true", **app_overrides},
         clock=clock,
     )
     application.config["TESTING"] = True

@@ -1,23 +1,15 @@
-"""Badges to PDF: one badge in this process; a batch in chunks on every core, merged.
+"""Badges to PDF in this process: one badge, or a batch in parts merged into one document.
 
 A WeasyPrint document is held in memory while it is laid out (~0.25 MB a page), so a batch
-is cut into chunks of at most CHUNK_PAGES pages and merged with pypdf. This process renders
-chunks itself while worker processes (one per other core, each importing WeasyPrint once
-and keeping its own renderer) render the others: every core works, and one process fewer
-is started and held in memory. Workers are spawned, never forked from the web process with
-its threads and database sockets.
+is rendered in parts of at most PART_BADGES badges and merged with pypdf. Big batches from
+the desk are background jobs (registration.services.badge_batches) whose parts the render
+workers share; this printer serves a single badge, a small batch, and the command line.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from functools import lru_cache
 
 from pypdf import PdfWriter
 
@@ -30,10 +22,7 @@ STYLESHEETS = {
     "letter-6": ("documents/badge.css", "documents/badge-sheet.css"),
 }
 PER_PAGE = {"4x3": 1, "letter-6": 6}
-CHUNK_PAGES = 500
-IN_PROCESS_UP_TO = 24  # smaller batches are quicker here than the round trip to a worker
-CHUNKS_PER_PROCESS = 12  # small chunks even out the end of a batch; each costs ~10 ms more
-QUEUED_PER_WORKER = 2  # one chunk waiting, so a worker never idles until this process looks
+PART_BADGES = 60  # whole letter sheets of six; a cancelled job stops after at most one part
 
 
 def render_badges(renderer: DocumentRenderer, stock: str, badges: Sequence[Badge]) -> bytes:
@@ -45,26 +34,13 @@ def render_badges(renderer: DocumentRenderer, stock: str, badges: Sequence[Badge
     return renderer.pdf(TEMPLATE, context, STYLESHEETS[stock])
 
 
-@lru_cache(maxsize=1)
-def worker_renderer() -> DocumentRenderer:
-    """A worker process's own renderer, made for its first chunk and kept."""
-    return DocumentRenderer()
-
-
-def render_in_worker(stock: str, badges: Sequence[Badge]) -> bytes:
-    return render_badges(worker_renderer(), stock, badges)
-
-
-def chunks(badges: Sequence[Badge], stock: str, workers: int) -> list[Sequence[Badge]]:
-    """Whole pages, at most CHUNK_PAGES each, and enough chunks to keep every worker busy."""
-    per_page = PER_PAGE[stock]
-    pages = math.ceil(len(badges) / per_page)
-    count = max(math.ceil(pages / CHUNK_PAGES), min(pages, workers * CHUNKS_PER_PROCESS))
-    size = math.ceil(pages / count) * per_page
+def parts(badges: Sequence[Badge], size: int = PART_BADGES) -> list[Sequence[Badge]]:
     return [badges[i:i + size] for i in range(0, len(badges), size)]
 
 
 def merge(documents: Sequence[bytes]) -> bytes:
+    if len(documents) == 1:
+        return documents[0]
     writer = PdfWriter()
     for document in documents:
         writer.append(io.BytesIO(document))
@@ -74,75 +50,23 @@ def merge(documents: Sequence[bytes]) -> bytes:
 
 
 class BadgePrinter:
-    """Renders badges; a batch shares its chunks with worker processes started on first use."""
+    """Renders badges in this process with one renderer (fonts and stylesheets loaded once)."""
 
-    def __init__(self, renderer: DocumentRenderer | None = None, workers: int | None = None,
-                 in_process_up_to: int = IN_PROCESS_UP_TO) -> None:
+    def __init__(self, renderer: DocumentRenderer | None = None) -> None:
         self.renderer = renderer or DocumentRenderer()
-        self.workers = workers or os.cpu_count() or 1  # this process included
-        self.in_process_up_to = in_process_up_to
-        self._pool: ProcessPoolExecutor | None = None
-        self.chunks_by_workers = 0  # in the last batch (the rest were rendered here)
 
     def single(self, badge: Badge, stock: str) -> bytes:
         return render_badges(self.renderer, stock, [badge])
 
+    def part(self, badges: Sequence[Badge], stock: str) -> bytes:
+        return render_badges(self.renderer, stock, badges)
+
     def batch(self, badges: Sequence[Badge], stock: str,
               progress: Callable[[int], None] | None = None) -> bytes:
-        """One document for all `badges`; `progress` hears how many are done, chunk by chunk."""
-        report = progress or (lambda done: None)
-        if len(badges) <= self.in_process_up_to or self.workers == 1:
-            document = render_badges(self.renderer, stock, badges)
-            report(len(badges))
-            return document
-        parts = chunks(badges, stock, self.workers)
-        return merge(self._render_shared(parts, stock, report))
-
-    def _render_shared(self, parts: list[Sequence[Badge]], stock: str,
-                       report: Callable[[int], None]) -> list[bytes]:
-        """Workers take chunks from the front, this process from the back, until all are done.
-
-        Each worker has one chunk queued behind the one it renders, so it never waits for
-        this process to look up. When nothing is left to hand out, this process renders the
-        queued chunks itself rather than wait for them (whichever copy is done first counts);
-        until a worker has delivered once (a cold pool takes seconds to import WeasyPrint),
-        it renders the worker's chunks too.
-        """
-        documents: dict[int, bytes] = {}
-        waiting = deque(range(len(parts)))
-        running: dict[Future[bytes], int] = {}
-        self.chunks_by_workers = 0
-        busy_workers = self.workers - 1
-
-        def finish(index: int, document: bytes) -> None:
-            documents[index] = document
-            report(len(parts[index]))
-
-        while waiting or running:
-            for future in [f for f in running if f.done()]:
-                finish(running.pop(future), future.result())
-                self.chunks_by_workers += 1
-            while waiting and len(running) < QUEUED_PER_WORKER * busy_workers:
-                index = waiting.popleft()
-                running[self.pool().submit(render_in_worker, stock, parts[index])] = index
-            if waiting:
-                index = waiting.pop()
-            elif len(running) > busy_workers or (running and not self.chunks_by_workers):
-                index = running.pop(list(running)[-1])  # the newest: the least likely started
-            else:
-                if running:
-                    wait(running, return_when=FIRST_COMPLETED)
-                continue
-            finish(index, render_badges(self.renderer, stock, parts[index]))
-        return [documents[i] for i in range(len(parts))]
-
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers - 1, mp_context=multiprocessing.get_context("spawn"))
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """One document for all `badges`; `progress` hears how many are done, part by part."""
+        documents = []
+        for part in parts(badges):
+            documents.append(self.part(part, stock))
+            if progress is not None:
+                progress(len(part))
+        return merge(documents)

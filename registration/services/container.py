@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from registration.adapters.badge_printer import BadgePrinter
+from registration.adapters.batch_store import BatchStore
 from registration.adapters.documents import DocumentRenderer
+from registration.adapters.job_queue import EmbeddedConsumer, embedded_consumer, make_queue
 from registration.adapters.stripe_gateway import StripeGateway
 from registration.application import Conference
 from registration.clock import Clock, make_clock, rehearsal_clock
@@ -25,6 +28,7 @@ from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
 from registration.services.activity import Activity
+from registration.services.badge_batches import BadgeBatchService
 from registration.services.desk import DeskService
 from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
@@ -56,6 +60,7 @@ class Services:
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
     desk_payments: DeskPaymentService  # card terminal and cash at the desk
+    batches: BadgeBatchService  # badge batches as background jobs
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
@@ -64,6 +69,7 @@ class Services:
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
     clock_note: str | None = None  # the rehearsal clock continued after recorded events
+    job_threads: EmbeddedConsumer | None = None  # render threads here (JOBS_EMBEDDED)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -92,13 +98,17 @@ class Services:
             idle=timedelta(minutes=settings.staff_session_idle_minutes),
             lifetime=timedelta(hours=settings.staff_session_max_hours))
         editions = EditionService(app)
+        desk = DeskService(app, store, BadgePrinter(documents), clock)
+        queue = make_queue(settings.jobs_queue, settings.instance_path, settings.redis_url)
+        batches = BadgeBatchService(desk, BatchStore(store, settings.instance_path), queue,
+                                    lambda: services_of_this_process(settings).batches)
         return cls(
             clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,
-            desk=DeskService(app, store, BadgePrinter(documents), clock),
-            desk_payments=DeskPaymentService(app, clock),
+            desk=desk, batches=batches, desk_payments=DeskPaymentService(app, clock),
+            job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
             invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
             mail=mail.processor, mail_sender=mail.sender,
@@ -132,8 +142,20 @@ class Services:
         claim.check(self.app.find)
 
     def close(self) -> None:
+        if self.job_threads is not None:
+            self.job_threads.close()
         if self.mail_sender is not None:
             self.mail_sender.stop()
-        self.desk.printer.close()
         self.app.close()
         self.read_models.store.datastore.close()
+
+
+_BUILT_IN: dict[int, Services] = {}
+
+
+def services_of_this_process(settings: Settings) -> Services:
+    """A render worker's own services, built on its first job (never the parent's, forked)."""
+    pid = os.getpid()
+    if pid not in _BUILT_IN:
+        _BUILT_IN[pid] = Services.build(settings)
+    return _BUILT_IN[pid]

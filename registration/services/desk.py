@@ -20,7 +20,7 @@ from domain.checkin import (
 )
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
-from domain.errors import NotFound, UnknownCheckinCode
+from domain.errors import NothingToPrint, UnknownCheckinCode
 from domain.registration import Registration
 from registration.adapters.badge_layout import Badge
 from registration.adapters.badge_printer import BadgePrinter
@@ -117,17 +117,28 @@ class DeskService:
         self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> PrintedBadges:
-        """One document with the badges `which` selects, by delegation then last name."""
+        """One document with the badges `which` selects, by delegation then last name,
+        rendered here (the command line, and small batches answered at once)."""
+        config, registrations = self.printable(slug, which)
+        pdf = self.printer.batch([badge_of(r, config) for r in registrations],
+                                 stock or config.badge_stock, progress)
+        self._record_prints(registrations, printed_by)
+        return PrintedBadges(pdf, len(registrations))
+
+    def printable(self, slug: str, which: BadgeFilter) -> tuple[EditionConfig,
+                                                                list[Registration]]:
+        """The registrations `which` selects, in printing order; NothingToPrint if none."""
         config = self.app.edition(slug).config
         registrations = [self._registration(UUID(row.registration_id))
                          for row in self.badge_rows(slug, which)]
         registrations = [r for r in registrations if not r.is_cancelled]
         if not registrations:
-            raise NotFound("No badges to print with these filters.")
-        pdf = self.printer.batch([badge_of(r, config) for r in registrations],
-                                 stock or config.badge_stock, progress)
-        self._record_prints(registrations, printed_by)
-        return PrintedBadges(pdf, len(registrations))
+            raise NothingToPrint()
+        return config, registrations
+
+    def record_prints(self, registration_ids: list[UUID], printed_by: str) -> None:
+        """Record a batch's prints (a background job's, when it is done)."""
+        self._record_prints([self._registration(i) for i in registration_ids], printed_by)
 
     def badge_rows(self, slug: str, which: BadgeFilter) -> list[RegistrationRow]:
         return badge_rows(self.store, self.app.edition(slug).config, which)

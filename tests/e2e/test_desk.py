@@ -140,7 +140,7 @@ def test_a_cancelled_registration_gets_no_badge_and_its_code_is_refused(
     assert scanned.status_code == 409 and "cancelled" in scanned.json["error"]
     assert services.app.recorder.max_notification_id() == before
     batch = client.get(f"{EDITION}/badges.pdf", headers=desk)
-    assert batch.status_code == 404
+    assert batch.status_code == 422 and batch.json["details"]["code"] == "no_badges_to_print"
 
 
 def test_a_substituted_place_prints_the_new_person_and_the_old_badge_is_refused(
@@ -296,7 +296,8 @@ def test_a_batch_is_one_document_sorted_by_delegation_then_last_name(
     assert quebec.headers["X-Badge-Count"] == "3"
     not_printed = client.get(f"{EDITION}/badges.pdf", query_string={"not_printed": "true"},
                              headers=desk)
-    assert not_printed.status_code == 404  # everyone's badge was printed above
+    assert not_printed.status_code == 422  # everyone's badge was printed above
+    assert not_printed.json["error"] == "No badge to print with these filters."
 
 
 def test_batch_filters_by_type_and_payment_and_rejects_unknown_codes(
@@ -380,7 +381,7 @@ def test_the_cli_prints_a_delegations_badges_to_a_file(app, client, edition, tmp
     assert "Tremblay1" in page_texts(output.read_bytes())[0]
     refused = app.test_cli_runner().invoke(args=[
         "badges", "print", "--edition", SLUG, "--delegation", "GA", "-o", str(output)])
-    assert refused.exit_code != 0 and "No badges" in refused.output
+    assert refused.exit_code != 0 and "No badge to print" in refused.output
 
 
 DEMO = json.loads((Path(__file__).parents[2] / "registration/demo/seuscp-2019.json").read_text())

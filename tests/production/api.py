@@ -51,6 +51,10 @@ class Stack:
         return requests.get(f"{self.topology.base_url}{path}", headers=headers, params=params,
                             timeout=TIMEOUT)
 
+    def delete(self, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+        return requests.delete(f"{self.topology.base_url}{path}", headers=headers,
+                               timeout=TIMEOUT)
+
     def post(self, path: str, json: Any = None,
              headers: dict[str, str] | None = None) -> requests.Response:
         return requests.post(f"{self.topology.base_url}{path}", json=json, headers=headers,

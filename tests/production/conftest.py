@@ -1,14 +1,17 @@
 """The production topology for the scenarios of this package, started once for them all.
 
 Exactly the Procfile's processes (gunicorn with its workers, the projections worker, the
-mailer) run as subprocesses on a fresh PostgreSQL database with `SYNC_PROJECTIONS=false`,
-paying through the session's localstripe and mailing to an SMTP server in this process. The
-editions are loaded and the staff tokens created with the `flask --app wsgi` commands. When a
-scenario fails, the tail of each process's log is added to its report.
+mailer, the jobs process rendering badge batches from a Redis queue) run as subprocesses on
+a fresh PostgreSQL database with `SYNC_PROJECTIONS=false`, paying through the session's
+localstripe and mailing to an SMTP server in this process. The editions are loaded and the
+staff tokens created with the `flask --app wsgi` commands. When a scenario fails, the tail
+of each process's log is added to its report.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +22,9 @@ from tests.production.api import CLOCK_START, Stack
 from tests.support import invoicing
 from tests.support.smtp import Inbox, free_port, smtp_server
 from tests.support.topology import Topology, fresh_database
+
+# Badge batches are queued in Redis here, as in production (rate limits stay off).
+REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/0")
 
 ROLES = ("admin", "finance", "desk")
 
@@ -31,7 +37,10 @@ def stack(postgres_server: str, localstripe: str,
     with smtp_server(smtp_port, Inbox()) as inbox, \
             fresh_database(postgres_server) as database_url:
         topology = Topology(database_url, workdir, stripe_api_base=localstripe,
-                            smtp_url=f"smtp://127.0.0.1:{smtp_port}", clock_start=CLOCK_START)
+                            smtp_url=f"smtp://127.0.0.1:{smtp_port}", clock_start=CLOCK_START,
+                            env={"REDIS_URL": REDIS_URL,
+                                 # Unique: no other consumer on this Redis may take its jobs.
+                                 "JOBS_QUEUE": f"jobs-{uuid.uuid4().hex}"})
         # The first command creates the schema before the processes start (a release
         # phase): started together on an empty database they race to create it, and the
         # losers crash (test_topology.py shows it).

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from typing import Any
 
 import requests
@@ -59,7 +60,8 @@ def test_clients_retrying_with_their_key_after_a_worker_is_killed_each_get_one_p
                 return
             workers = stack.topology.web_workers()
             if workers:
-                os.kill(workers[0], signal.SIGKILL)
+                with suppress(ProcessLookupError):  # gone since it was listed
+                    os.kill(workers[0], signal.SIGKILL)
 
     killer = threading.Thread(target=kill_workers)
     killer.start()

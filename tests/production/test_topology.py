@@ -43,7 +43,7 @@ def test_the_procfiles_processes_all_start_together_on_a_database_just_created(
                             smtp_url="smtp://127.0.0.1:9", clock_start=CLOCK_START)
         try:
             topology.launch()
-            sessions = 4  # two gunicorn workers, the worker and the mailer
+            sessions = 5  # two gunicorn workers, the worker, the mailer and the jobs process
             deadline = time.monotonic() + 60
             while waiting_on_a_lock(database_url) < sessions and time.monotonic() < deadline:
                 topology.check_alive()

@@ -4,9 +4,11 @@
 shell, as Heroku-style runners do (so `${PORT:-5000}` expands), each in its own process group
 with its output in a log file, against the database it is given and with
 `SYNC_PROJECTIONS=false`: the web processes record events, only the `worker` process updates
-the read models and only the `mailer` sends e-mail. `flask --app wsgi …` commands (editions,
-staff) run with the same environment. Stopping sends SIGTERM to every process group, then
-SIGKILL to what is still there a few seconds later, so nothing is left behind.
+the read models, only the `mailer` sends e-mail and only the `jobs` process renders badge
+batches (its render workers take them from the queue, in Redis when `REDIS_URL` is given).
+`flask --app wsgi …` commands (editions, staff) run with the same environment. Stopping
+sends SIGTERM to every process group, then SIGKILL to what is still there a few seconds
+later, so nothing is left behind.
 
 Shared by the production tests (tests/production) and the benchmark bench/production.py;
 nothing here depends on pytest.
@@ -238,7 +240,12 @@ class Topology:
 
     def web_workers(self) -> list[int]:
         """The process ids of gunicorn's workers (the children of the `web` process)."""
-        master = next(r.process.pid for r in self.running if r.kind.name == WEB)
+        return self.children(WEB)
+
+    def children(self, name: str) -> list[int]:
+        """The process ids of the children of process type `name` (the `jobs` process's
+        render workers, gunicorn's workers)."""
+        master = next(r.process.pid for r in self.running if r.kind.name == name)
         children = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             with suppress(OSError, IndexError, ValueError):

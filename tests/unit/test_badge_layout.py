@@ -25,7 +25,7 @@ from registration.adapters.badge_layout import (
     lines_needed,
     text_width,
 )
-from registration.adapters.badge_printer import CHUNK_PAGES, chunks
+from registration.adapters.badge_printer import PART_BADGES, parts
 from registration.adapters.qr_code import QR_MASK, qr_svg
 
 
@@ -115,13 +115,12 @@ def test_a_bilingual_badge_names_the_delegation_and_type_in_both_languages():
     assert same["delegation"].text == "Ontario · ON"
 
 
-def test_a_batch_is_cut_into_whole_pages_of_at_most_five_hundred_for_every_worker():
+def test_a_batch_is_cut_into_parts_of_whole_letter_sheets_for_the_render_workers():
     many = [badge(n) for n in range(1203)]
-    parts = chunks(many, "4x3", workers=2)
-    assert [b for part in parts for b in part] == many
-    assert max(len(p) for p in parts) <= CHUNK_PAGES and len(parts) >= 2
-    sheets = chunks([badge(n) for n in range(13)], "letter-6", workers=2)
-    assert [len(p) for p in sheets] == [6, 6, 1]
+    cut = parts(many)
+    assert [b for part in cut for b in part] == many
+    assert [len(p) for p in cut] == [PART_BADGES] * 20 + [3]
+    assert PART_BADGES % 6 == 0  # a letter sheet of six is never split between two parts
 
 
 GOVERNMENT = ("Représentation gouvernementale", "Government official")  # the demo's longest

@@ -1,6 +1,7 @@
 """The JSON API under /api (with Stripe's webhook): editions and registrations, finance, the
 desk, card payments, staff tokens, and the OpenAPI document with its readable page."""
 
+from registration.web.api.badge_batches import badge_batches
 from registration.web.api.desk import desk
 from registration.web.api.desk_payments import desk_payments
 from registration.web.api.docs import docs
@@ -11,5 +12,5 @@ from registration.web.api.registrations import api
 from registration.web.api.staff_tokens import staff_tokens
 from registration.web.api.webhooks import webhooks
 
-BLUEPRINTS = (api, desk, desk_payments, docs, finance, journal, payments, staff_tokens,
-              webhooks)
+BLUEPRINTS = (api, badge_batches, desk, desk_payments, docs, finance, journal, payments,
+              staff_tokens, webhooks)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from domain.outcome import Outcome
 from registration.projections.attendance import RegistrationRow
 from registration.projections.desk import BadgeFilter
+from registration.services.badge_batches import AT_ONCE_UP_TO
 from registration.services.desk import CheckIn
 from registration.web.common.auth import current_staff, staff_required
 from registration.web.common.desk_schemas import (
@@ -18,6 +19,7 @@ from registration.web.common.desk_schemas import (
     BadgeQuerySchema,
     CheckInRequestSchema,
 )
+from registration.web.common.errors import ApiError
 from registration.web.common.http import body, parse_id, pdf_response, services
 from registration.web.common.idempotency import claim, replays
 from registration.web.common.schemas import load_json
@@ -49,18 +51,27 @@ def badge(registration_id: str) -> Any:
 @desk.get("/editions/<slug>/badges.pdf")
 @staff_required("desk")
 def badges(slug: str) -> Any:
-    """Print a batch of badges as one PDF, by delegation then last name.
+    """Print a small batch of badges (at most 50) as one PDF, by delegation then last name.
     ---
     parameters: [{in: query, schema: BadgeBatchQuerySchema}]
     responses:
       200: {description: "The badges (`X-Badge-Count` says how many).",
             content: {application/pdf: {}}}
-      404: {description: "No edition with this slug, or no badge matches the filters."}
-      422: {description: "Unknown delegation or registration type, or an invalid filter."}
+      404: {description: "No edition with this slug."}
+      422: {description: "No badge matches the filters (`no_badges_to_print`); more than
+            50 badges (`batch_too_large`: queue them with POST
+            /api/editions/{slug}/badge-batches); an unknown delegation or registration
+            type, or an invalid filter."}
     """
     query = BadgeBatchQuerySchema().load(request.args)
     which = BadgeFilter(query["delegation"], query["registration_type"], query["not_printed"],
                         query["only_paid"])
+    count = len(services().desk.badge_rows(slug, which))
+    if count > AT_ONCE_UP_TO:
+        queue = url_for("badge_batches.queue", slug=slug)
+        raise ApiError(422, f"{count} badges: more than {AT_ONCE_UP_TO} are printed as a "
+                       f"background job; POST {queue} with these filters.",
+                       {"code": "batch_too_large", "count": count, "queue": queue})
     printed = services().desk.badges(slug, which, staff_name(), query["stock"])
     response = pdf_response(printed.pdf, f"badges-{slug}-{query['delegation'] or 'all'}")
     response.headers["X-Badge-Count"] = str(printed.count)

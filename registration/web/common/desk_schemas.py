@@ -59,3 +59,7 @@ class DeskPaymentSchema(StrictSchema):
         if data.get("method") == "card_terminal" and not data.get("reference"):
             raise ValidationError(i18n.gettext(
                 "Type the transaction number the card terminal printed."), "reference")
+
+
+class BadgeBatchRequestSchema(BadgeBatchQuerySchema):
+    """The badges a background batch prints (every field optional: all of the edition's)."""

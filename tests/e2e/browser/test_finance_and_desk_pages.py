@@ -166,8 +166,7 @@ def test_the_desk_finds_francois_prints_a_badge_and_checks_in_by_qr_code(
     snap(page, "desk-check-in-red")
 
     page.get_by_role("link", name="Print badges").click()
-    snap(page, "desk-badges")
-    assert is_pdf(page, page.locator("[data-delegation-badges=QC]").get_attribute("href") or "")
+    snap(page, "desk-badges")  # printing a batch: test_badge_batch_pages.py
     page.goto("/staff/")
     expect(page.locator("[data-count=checked_in]")).to_have_text("2")
 
