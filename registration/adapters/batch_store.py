@@ -28,6 +28,7 @@ from registration.projections.store import PostgresReadModels, ReadModelStore
 KEEP_FOR = timedelta(days=1)
 FINAL = -1  # the part number of the finished document
 RUNNING = ("queued", "rendering")
+STATUSES = (*RUNNING, "done", "failed", "cancelled")
 BATCH_TABLE = """CREATE TABLE IF NOT EXISTS badge_batches (
     batch_id TEXT PRIMARY KEY, edition TEXT NOT NULL, filters TEXT NOT NULL,
     stock TEXT, actor TEXT NOT NULL, status TEXT NOT NULL, total INTEGER NOT NULL,

@@ -16,6 +16,7 @@ from domain.actor import ROLES
 from domain.edition_document import CURRENCIES, LANGUAGES
 from domain.reconciliation import DIFFERENCES
 from domain.standing import STATUSES as REGISTRATION_STATUSES
+from registration.adapters.batch_store import STATUSES as BATCH_STATUSES
 from registration.projections.journal import KINDS as JOURNAL_KINDS
 from registration.projections.journal import METHODS as JOURNAL_METHODS
 from registration.projections.ledger_queries import STATUSES as INVOICE_STATUSES
@@ -194,6 +195,12 @@ STAFF_MEMBER = obj({"id": UUID, "name": STRING, "role": enum(ROLES), "disabled":
                     "second_factor": BOOLEAN, "tokens": array(STAFF_TOKEN)})
 STAFF_MEMBERS = obj({"members": array(ref("StaffMember"))})
 LINK_SENT = obj({"message": STRING})
+BADGE_BATCH = obj({
+    "id": STRING, "edition": STRING,
+    "status": enum(BATCH_STATUSES),
+    "done": INTEGER, "total": INTEGER, "filters": {"type": "object"}, "stock": nullable(STRING),
+    "asked_at": STRING, "finished_at": nullable(STRING), "download": nullable(STRING),
+    "error": nullable(obj({"code": STRING, "message": STRING}))})
 
 ANSWERS: dict[str, Schema] = {
     "Quote": QUOTE, "RegisteredAttendee": ATTENDEE, "CancellationTerms": REFUND,
@@ -204,5 +211,5 @@ ANSWERS: dict[str, Schema] = {
     "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
-    "LinkSent": LINK_SENT,
+    "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH,
 }

@@ -54,7 +54,8 @@ def queue(slug: str) -> Any:
       202: {description: "Queued: `Location` is the batch (`id`, `status`, `done`, `total`,
             `download`). The prints are recorded, as you, when it is done.",
             headers: {Location: {description: "The batch: GET /api/badge-batches/{id}.",
-                                 schema: {type: string}}}}
+                                 schema: {type: string}}},
+            content: {application/json: {schema: BadgeBatch}}}
       404: {description: "No edition with this slug."}
       422: {description: "No badge matches the filters (`no_badges_to_print`), an unknown
             delegation or registration type, or an invalid filter."}
@@ -84,7 +85,7 @@ def status(batch_id: str) -> Any:
     failed (`error`) or cancelled.
     ---
     responses:
-      200: {description: "The batch."}
+      200: {description: "The batch.", content: {application/json: {schema: BadgeBatch}}}
       404: {description: "No such batch (batches are kept for a day)."}
     """
     return batch_json(find(batch_id))
@@ -96,7 +97,8 @@ def cancel(batch_id: str) -> Any:
     """Cancel a batch still queued or rendering (nothing is recorded as printed).
     ---
     responses:
-      200: {description: "The batch, cancelled (or as it ended, if it had already)."}
+      200: {description: "The batch, cancelled (or as it ended, if it had already).",
+            content: {application/json: {schema: BadgeBatch}}}
       404: {description: "No such batch."}
     """
     return batch_json(services().batches.cancel(find(batch_id).id))
