@@ -18,7 +18,7 @@ from domain.actor import Actor
 from domain.invoice import Invoice
 from domain.money import round_cents
 from domain.registration import Registration
-from registration.projections.store import Cursor, ReadModelStore
+from registration.projections.store import Cursor, ReadModelStore, upsert_statement
 
 KINDS = ("payment", "refund")
 METHODS = ("card", "card_terminal", "cash", "bank_transfer", "cheque")
@@ -151,9 +151,5 @@ class JournalProjection:
         return list(self.store.execute(cursor, sql, params, fetch=True))
 
     def _save(self, cursor: Cursor, rows: list[JournalRow]) -> None:
-        columns = [f.name for f in fields(JournalRow)]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
-        statement = (f"INSERT INTO journal ({', '.join(columns)}) "
-                     f"VALUES ({', '.join(':' + c for c in columns)}) "
-                     f"ON CONFLICT (entry) DO UPDATE SET {updates}")
+        statement = upsert_statement("journal", [f.name for f in fields(JournalRow)])
         self.store.execute_many(cursor, statement, (row.as_dict() for row in rows))

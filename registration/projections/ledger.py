@@ -18,7 +18,7 @@ from domain.invoice import Invoice
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money, round_cents
 from domain.registration import Registration
-from registration.projections.store import Cursor, ReadModelStore
+from registration.projections.store import Cursor, ReadModelStore, upsert_statement
 
 LEDGER_TABLES = ("ledger", "ledger_links")
 
@@ -183,10 +183,5 @@ class LedgerProjection:
         return LedgerRow.from_mapping(found[0]) if found else None
 
     def _save(self, cursor: Cursor, rows: Iterable[LedgerRow]) -> None:
-        columns = [f.name for f in fields(LedgerRow)]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
-        statement = (f"INSERT INTO ledger ({', '.join(columns)}) "
-                     f"VALUES ({', '.join(':' + c for c in columns)}) "
-                     f"ON CONFLICT (number) DO UPDATE SET {updates}")
-        for row in rows:
-            self.store.execute(cursor, statement, row.as_dict())
+        statement = upsert_statement("ledger", [f.name for f in fields(LedgerRow)])
+        self.store.execute_many(cursor, statement, (row.as_dict() for row in rows))

@@ -20,7 +20,12 @@ from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
 from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
-from registration.projections.store import Cursor, ReadModelStore, placeholders
+from registration.projections.store import (
+    Cursor,
+    ReadModelStore,
+    placeholders,
+    upsert_statement,
+)
 
 PAGE_SIZE = 500
 
@@ -90,11 +95,7 @@ class ReadModels:
         return {row["registration_id"]: RegistrationRow.from_mapping(row) for row in rows}
 
     def _save_rows(self, cursor: Cursor, rows: Iterable[RegistrationRow]) -> None:
-        columns = ", ".join(ROW_COLUMNS)
-        values = ", ".join(f":{c}" for c in ROW_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS[1:])
-        statement = (f"INSERT INTO registrations ({columns}) VALUES ({values}) "
-                     f"ON CONFLICT (registration_id) DO UPDATE SET {updates}")
+        statement = upsert_statement("registrations", ROW_COLUMNS)
         self.store.execute_many(cursor, statement, (row.as_dict() for row in rows))
 
     def _move_counters(self, cursor: Cursor, moves: dict[tuple[str, str, str], Counter]) -> None:

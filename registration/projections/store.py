@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -187,3 +187,11 @@ def placeholders(prefix: str, values: Iterable[Any]) -> tuple[str, dict[str, Any
     """`:p0, :p1, …` and their values, for an IN (…) list."""
     params = {f"{prefix}{i}": value for i, value in enumerate(values)}
     return ", ".join(f":{name}" for name in params), params
+
+
+def upsert_statement(table: str, columns: Sequence[str]) -> str:
+    """Insert a row, or replace every column but the first (the key) of the one it names."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) "
+            f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}")

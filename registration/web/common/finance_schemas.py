@@ -82,37 +82,36 @@ class LedgerQuerySchema(StrictSchema):
         "description": "Only documents with a balance due."})
 
 
-class JournalQuerySchema(StrictSchema):
+def period_field(required: bool, key: str, description: str) -> fields.Date:
+    """A day of a period (`from` or `to`), in the edition's time zone."""
+    if required:
+        return fields.Date(required=True, data_key=key, metadata={"description": description})
+    return fields.Date(load_default=None, data_key=key, metadata={"description": description})
+
+
+class PeriodSchema(StrictSchema):
+    """Both days of a period, a year at most."""
+
+    since = period_field(True, "from", "The first day, in the edition's time zone.")
+    until = period_field(True, "to", "The last day (included).")
+    at_most_a_year = True
+
+    @validates_schema
+    def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        since, until = data.get("since"), data.get("until")
+        if since is None or until is None:
+            return
+        if since > until:
+            raise ValidationError(PERIOD_REVERSED, "to")
+        if self.at_most_a_year and (until - since).days > 366:
+            raise ValidationError(PERIOD_TOO_LONG, "to")
+
+
+class JournalQuerySchema(PeriodSchema):
     method = Text(load_default=None, validate=validate.OneOf(JOURNAL_METHODS), metadata={
         "description": "Only movements made this way."})
     kind = Text(load_default=None, validate=validate.OneOf(JOURNAL_KINDS), metadata={
         "description": "Only payments, or only refunds."})
-    since = fields.Date(load_default=None, data_key="from", metadata={
-        "description": "The first day shown, in the edition's time zone."})
-    until = fields.Date(load_default=None, data_key="to", metadata={
-        "description": "The last day shown (included)."})
-
-    @validates_schema
-    def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
-        check_period(data)
-
-
-def check_period(data: dict[str, Any], at_most_a_year: bool = False) -> None:
-    since, until = data.get("since"), data.get("until")
-    if since is None or until is None:
-        return
-    if since > until:
-        raise ValidationError(PERIOD_REVERSED, "to")
-    if at_most_a_year and (until - since).days > 366:
-        raise ValidationError(PERIOD_TOO_LONG, "to")
-
-
-class PeriodSchema(StrictSchema):
-    since = fields.Date(required=True, data_key="from", metadata={
-        "description": "The first day, in the edition's time zone."})
-    until = fields.Date(required=True, data_key="to", metadata={
-        "description": "The last day (included)."})
-
-    @validates_schema
-    def period_in_order(self, data: dict[str, Any], **_: Any) -> None:
-        check_period(data, at_most_a_year=True)
+    since = period_field(False, "from", "The first day shown (none: from the first).")
+    until = period_field(False, "to", "The last day shown, included (none: to the last).")
+    at_most_a_year = False
