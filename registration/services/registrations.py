@@ -14,7 +14,15 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.attendee import Attendee
-from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
+from domain.capacity import (
+    Allocation,
+    Availability,
+    EmailClaim,
+    availability,
+    claim_id,
+    email_key,
+    resource_key,
+)
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import (
@@ -25,6 +33,7 @@ from domain.errors import (
     SoldOut,
     WrongToken,
 )
+from domain.identifiers import edition_id
 from domain.policy import CancellationTerms
 from domain.registration import Registration
 from registration.application import Conference, secret_hash
@@ -123,6 +132,17 @@ class RegistrationService:
                 raise refusal
             allocations.append(allocation)
         return allocations
+
+    def availability(self, config: EditionConfig) -> Availability:
+        """Places left per limited type and delegation, read from the Allocation aggregates
+        that decide registrations (not from a read model), so a page agrees with what
+        registering would decide at that moment. Each is at most a snapshot and 99 events
+        (Conference.snapshotting_intervals); only limited resources are read."""
+        def taken(resource: str) -> int:
+            allocation = self.app.find(Allocation.create_id(resource), Allocation)
+            return allocation.taken if allocation is not None else 0
+
+        return availability(config, edition_id(config.slug), taken)
 
     def _claim(self, edition_id: UUID, email: str, registration_id: UUID) -> EmailClaim:
         key = email_key(edition_id, email)

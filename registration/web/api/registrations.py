@@ -78,7 +78,8 @@ def list_editions() -> Any:
     now = services().clock()
     configs = [services().editions.config(doc["slug"])
                for doc in services().queries.edition_documents()]
-    return {"editions": [edition_json(c, now) for c in configs]}
+    return {"editions": [edition_json(c, now, services().registrations.availability(c))
+                         for c in configs]}
 
 
 @api.get("/editions/<slug>")
@@ -86,7 +87,8 @@ def show_edition(slug: str) -> Any:
     """Show one edition: dates, venue, registration types with current prices, delegations.
 
     Each type's `current_price` is a full quote as of now: early bird when it applies, taxes
-    of the host jurisdiction, one line per tax.
+    of the host jurisdiction, one line per tax. Each type and delegation has `places_left`:
+    what registering would find left now (0: sold out or full; null: unlimited).
     ---
     responses:
       200:
@@ -94,7 +96,8 @@ def show_edition(slug: str) -> Any:
         description: >-
           The edition, with `registration_open` telling whether one may register now.
     """
-    return edition_json(services().editions.config(slug), services().clock())
+    config = services().editions.config(slug)
+    return edition_json(config, services().clock(), services().registrations.availability(config))
 
 
 @api.post("/editions/<slug>/quotes")
