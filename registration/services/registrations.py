@@ -14,15 +14,8 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain.attendee import Attendee
-from domain.capacity import (
-    Allocation,
-    Availability,
-    EmailClaim,
-    availability,
-    claim_id,
-    email_key,
-    resource_key,
-)
+from domain.availability import Availability, availability, resource_key
+from domain.capacity import Allocation, EmailClaim, claim_id, email_key
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import (

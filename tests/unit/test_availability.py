@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from domain.capacity import Allocation, availability, places_left, resource_key
+from domain.availability import availability, places_left, resource_key
+from domain.capacity import Allocation
 from domain.edition_document import parse_edition
 from tests.support import editions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.capacity import Availability
+from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.policy import CancellationTerms
 from domain.pricing import PriceQuote

@@ -10,7 +10,7 @@ from marshmallow.validate import Length
 from werkzeug.datastructures import MultiDict
 
 from domain.attendee import Attendee
-from domain.capacity import Availability
+from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.outcome import Outcome
