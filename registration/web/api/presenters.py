@@ -8,7 +8,7 @@ from typing import Any
 from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.policy import CancellationTerms
-from domain.pricing import PriceQuote
+from domain.pricing import PriceQuote, RegistrationType
 from registration.services.views import RegistrationView
 
 
@@ -69,8 +69,10 @@ def registration_json(registration: RegistrationView) -> dict[str, Any]:
     }
 
 
-def edition_json(config: EditionConfig, now: datetime, left: Availability) -> dict[str, Any]:
-    """The edition, with the places `left` per type and delegation (None: unlimited)."""
+def edition_json(config: EditionConfig, now: datetime, left: Availability,
+                 types: tuple[RegistrationType, ...]) -> dict[str, Any]:
+    """The edition, with the places `left` per type and delegation (None: unlimited), and
+    of its registration types those offered (`types`: invitation-only ones need a code)."""
     return {
         "slug": config.slug,
         "names": dict(config.names),
@@ -93,7 +95,7 @@ def edition_json(config: EditionConfig, now: datetime, left: Availability) -> di
                            "until": iso(tier.until), "early_bird": tier.early_bird}
                           for tier in t.tiers],
             }
-            for t in config.registration_types
+            for t in types
         ],
         "delegations": [
             {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment,
