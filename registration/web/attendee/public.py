@@ -33,17 +33,20 @@ from registration.web.common.text_fields import Text
 public = protect(Blueprint("public", __name__))
 
 
-def offers(config: EditionConfig, left: Availability) -> list[dict[str, Any]]:
-    """Each registration type with today's price (and until when an early bird lasts), and
-    the places `left` (None: unlimited; 0: sold out)."""
+def offers(config: EditionConfig, left: Availability,
+           access_code: str | None = None) -> list[dict[str, Any]]:
+    """Each registration type offered (invitation-only ones need an `access_code` that opens
+    them) with today's price (and until when an early bird lasts), and the places `left`
+    (None: unlimited; 0: sold out)."""
     now = services().clock()
     language = i18n.current_language()
     return [{"code": t.code, "name": t.name(language), "quote": config.quote(t.code, None, now),
              "capacity": t.capacity, "color": t.color, "places_left": left.type_left(t.code),
-             "sold_out": left.type_sold_out(t.code)} for t in config.registration_types]
+             "sold_out": left.type_sold_out(t.code)} for t in config.offered_types(access_code)]
 
 
-def form_choices(config: EditionConfig, left: Availability) -> dict[str, Any]:
+def form_choices(config: EditionConfig, left: Availability,
+                 access_code: str | None = None) -> dict[str, Any]:
     """Delegations and types to pick from (a full one shown as such, not selectable), and
     tax names for the live quote, in the page's language."""
     language = i18n.current_language()
@@ -56,8 +59,8 @@ def form_choices(config: EditionConfig, left: Availability) -> dict[str, Any]:
         "type_options": [
             (t.code, full_label(t.name(language), left.type_left(t.code),
                                 i18n.gettext("sold out")))
-            for t in config.registration_types],
-        "first_type": first_available(config, left),
+            for t in config.offered_types(access_code)],
+        "first_type": first_available(config, left, access_code),
         "unavailable": {d.code for d in config.delegations if left.delegation_full(d.code)}
         | {t.code for t in config.registration_types if left.type_sold_out(t.code)},
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
@@ -78,9 +81,10 @@ def places_left_text(n: int) -> str:
     return i18n.ngettext("%(num)d place left", "%(num)d places left", n) % {"num": n}
 
 
-def first_available(config: EditionConfig, left: Availability) -> str:
-    """The type a form starts on: the first one not sold out (else the first)."""
-    codes = [t.code for t in config.registration_types]
+def first_available(config: EditionConfig, left: Availability,
+                    access_code: str | None = None) -> str:
+    """The type a form starts on: the first offered one not sold out (else the first)."""
+    codes = [t.code for t in config.offered_types(access_code)]
     return next((c for c in codes if not left.type_sold_out(c)), codes[0])
 
 
@@ -123,12 +127,15 @@ def register(slug: str) -> Any:
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
     left = services().registrations.availability(config)
-    type_code = form.get("registration_type") or first_available(config, left)
+    access_code = typed(form, "access_code")
+    type_code = form.get("registration_type") or first_available(config, left, access_code)
     quote = quote_or_none(config, type_code, form.get("discount_code"))
     status = 422 if errors else 200
-    return render_template("public/register.html", config=config, offers=offers(config, left),
-                           form=form, errors=errors, quote=quote, open=is_open(config),
-                           chosen=type_code, **form_choices(config, left)), status
+    return render_template("public/register.html", config=config,
+                           offers=offers(config, left, access_code), form=form, errors=errors,
+                           quote=quote, open=is_open(config), chosen=type_code,
+                           by_invitation=any(t.by_invitation for t in config.registration_types),
+                           **form_choices(config, left, access_code)), status
 
 
 def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
@@ -137,6 +144,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         "registration_type": form.get("registration_type", ""),
         "delegation": typed(form, "delegation"),
         "discount_code": typed(form, "discount_code"),
+        "access_code": typed(form, "access_code"),
     }
     data, errors = validate(RegistrationRequestSchema(), payload)
     if errors:
@@ -145,7 +153,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         created = services().registrations.register(
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
-            idempotency=claim(registration_outcome))
+            idempotency=claim(registration_outcome), access_code=data["access_code"])
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
@@ -245,7 +253,7 @@ def register_group(
         payload = {"attendee": person,
                    "registration_type": form.get(prefix + "registration_type", ""),
                    "delegation": delegation,
-                   "discount_code": shared["discount_code"]}
+                   "discount_code": shared["discount_code"], "access_code": None}
         data, row_errors = validate(RegistrationRequestSchema(), payload)
         if row_errors:
             errors[row] = row_errors
