@@ -83,8 +83,11 @@ def places_left_text(n: int) -> str:
 
 def first_available(config: EditionConfig, left: Availability,
                     access_code: str | None = None) -> str:
-    """The type a form starts on: the first offered one not sold out (else the first)."""
-    codes = [t.code for t in config.offered_types(access_code)]
+    """The type a form starts on: the first offered one not sold out (else the first), a type
+    the access code opens first."""
+    offered = config.offered_types(access_code)
+    invited = [t.code for t in offered if t.by_invitation]  # what the code was given for
+    codes = invited + [t.code for t in offered if not t.by_invitation]
     return next((c for c in codes if not left.type_sold_out(c)), codes[0])
 
 

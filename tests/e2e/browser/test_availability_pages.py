@@ -3,6 +3,8 @@ cannot be chosen, in English and French, at desktop and phone width."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -42,3 +44,19 @@ def test_a_sold_out_type_and_a_full_delegation_cannot_be_chosen(
     expect(page.locator("#delegation option[value=GA]")).to_be_disabled()
     expect(page.locator("#delegation option[value=GA]")).to_have_text(full)
     snap(page, f"register-sold-out-{language}")
+
+
+def test_an_invited_speaker_sees_their_type_once_the_access_code_is_entered(
+        french_page: Page, services: Any, edition: dict) -> None:
+    types = [{**t, "access": "code"} if t["code"] == "speaker" else t
+             for t in editions.QUEBEC["registration_types"]]
+    services.editions.load(editions.edition(registration_types=types, access_codes=[
+        {"code": "SPK-ANNE", "registration_types": ["speaker"]}]))
+    page = french_page
+    page.goto(f"/e/{SLUG}/register")
+    expect(page.locator("label.choice[data-type=speaker]")).to_have_count(0)
+    page.fill("#access_code", "spk-anne")
+    page.get_by_role("button", name="Afficher mon type d'inscription").click()
+    expect(page.locator("label.choice[data-type=speaker]")).to_have_count(1)
+    expect(page.locator("label.choice[data-type=speaker] input")).to_be_checked()
+    snap(page, "register-access-code-fr")
