@@ -13,6 +13,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from domain.availability import places_left
 from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
@@ -39,7 +40,10 @@ class Allocation(ConferenceAggregate):
         self.taken = 0
 
     def has_room(self, limit: int) -> bool:
-        return self.taken < limit
+        return places_left(limit, self.taken) != 0
+
+    def places_left(self, limit: int | None) -> int | None:
+        return places_left(limit, self.taken)
 
     @event(Taken)
     def take(self, registration_id: UUID) -> None:
@@ -48,10 +52,6 @@ class Allocation(ConferenceAggregate):
     @event(Returned)
     def give_back(self, registration_id: UUID) -> None:
         self.taken -= 1
-
-
-def resource_key(edition_id: UUID, kind: str, code: str) -> str:
-    return f"{edition_id}/{kind}/{code.casefold()}"
 
 
 class EmailClaim(ConferenceAggregate):

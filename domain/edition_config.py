@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.access import AccessCode, check_access, offered
 from domain.errors import (
     CodeInvalid,
     RegistrationClosed,
@@ -49,6 +50,7 @@ class EditionConfig:
     delegations: tuple[Delegation, ...]
     cancellation_policy: CancellationPolicy
     discount_codes: tuple[DiscountCode, ...] = ()
+    access_codes: tuple[AccessCode, ...] = ()
     taxes: tuple[TaxRate, ...] | None = None
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
     badge_stock: str = BADGE_STOCKS[0]
@@ -83,6 +85,16 @@ class EditionConfig:
             if discount.code.casefold() == code.strip().casefold():
                 return discount
         raise CodeInvalid(f"The discount code {code!r} does not exist.")
+
+    def check_access(self, type_code: str, code: str | None,
+                     delegation: str | None = None) -> AccessCode | None:
+        """The access code an invitation-only type needs (None: an open type)."""
+        return check_access(self.registration_type(type_code), self.access_codes, code,
+                            delegation)
+
+    def offered_types(self, code: str | None = None) -> tuple[RegistrationType, ...]:
+        """The types a visitor sees: open ones, and those their access code opens."""
+        return offered(self.registration_types, self.access_codes, code)
 
     def is_open(self, at: datetime) -> bool:
         """May one register at `at`: from the opening to the closing moment, both included."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.access import ACCESS, AccessCode
 from domain.documents import DocumentReader, join
 from domain.edition_config import BADGE_STOCKS, Delegation, EditionConfig
 from domain.errors import (
@@ -27,7 +28,7 @@ KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
-    "invoicing",
+    "invoicing", "access_codes",
 }
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -72,6 +73,11 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     codes = tuple(_discount_code(r, c, join("discount_codes", i), zone, {t.code for t in types})
                   for i, c in enumerate(r.items(doc, "discount_codes", "", required=False)))
     r.unique([c.code.casefold() for c in codes], "discount_codes", "discount code")
+    access_codes = tuple(
+        _access_code(r, c, join("access_codes", i), {t.code for t in types if t.by_invitation},
+                     {d.code for d in delegations})
+        for i, c in enumerate(r.items(doc, "access_codes", "", required=False)))
+    r.unique([c.code.casefold() for c in access_codes], "access_codes", "access code")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
     taxes = _taxes(r, doc)
     badge_stock = _badge_stock(r, doc)
@@ -88,7 +94,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         starts_on=starts_on, ends_on=ends_on, time_zone=str(doc["time_zone"]),
         currency=currency, languages=languages, registration_opens=opens,
         registration_closes=closes, registration_types=types, delegations=delegations,
-        cancellation_policy=policy, discount_codes=codes, taxes=taxes,
+        cancellation_policy=policy, discount_codes=codes, access_codes=access_codes, taxes=taxes,
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing,
     )
@@ -152,9 +158,12 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
     color = str(doc.get("color") or "#1f4e79") if isinstance(doc, Mapping) else "#1f4e79"
     if not COLOR.match(color):
         r.problem(join(path, "color"), 'must be a colour like "#1f4e79"')
+    access = r.text(doc, "access", path, required=False) or "open"
+    if access not in ACCESS:
+        r.problem(join(path, "access"), 'must be "open" or "code" (by invitation)')
     return RegistrationType(
         code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
-        capacity=r.integer(doc, "capacity", path), color=color,
+        capacity=r.integer(doc, "capacity", path), color=color, access=access,
     )
 
 
@@ -185,6 +194,24 @@ def _discount_code(
         valid_until=r.moment(doc, "valid_until", path, zone, required=False),
         registration_types=applies_to,
     )
+
+
+def _access_code(r: DocumentReader, doc: Any, path: str, invitation_types: set[str],
+                 delegations: set[str]) -> AccessCode:
+    opens = frozenset(r.items(doc, "registration_types", path))
+    if not opens:
+        r.problem(join(path, "registration_types"), "must list the types the code opens")
+    for code in sorted(opens - invitation_types):
+        r.problem(join(path, "registration_types"),
+                  f'{code!r} is not a registration type with "access": "code"')
+    delegation = r.text(doc, "delegation", path, required=False) or None
+    if delegation is not None and delegation not in delegations:
+        r.problem(join(path, "delegation"), f"unknown delegation {delegation!r}")
+    max_uses = r.integer(doc, "max_uses", path) if isinstance(doc, Mapping) and \
+        "max_uses" in doc else 1
+    return AccessCode(
+        code=r.text(doc, "code", path), registration_types=opens, max_uses=max_uses,
+        delegation=delegation, given_to=r.text(doc, "given_to", path, required=False) or None)
 
 
 def _policy(r: DocumentReader, doc: Any, zone: ZoneInfo) -> CancellationPolicy:

@@ -50,6 +50,21 @@ class CodeExhausted(Refused):
     default_message = "This discount code has been used as many times as it may be."
 
 
+class AccessCodeRequired(Refused):
+    code = "access_code_required"
+    default_message = "This registration type is by invitation: an access code is needed."
+
+
+class AccessCodeInvalid(Invalid):
+    code = "access_code_invalid"
+    default_message = "This access code is unknown or not valid for this registration."
+
+
+class AccessCodeExhausted(Refused):
+    code = "access_code_exhausted"
+    default_message = "This access code has been used as many times as it may be."
+
+
 class DuplicateEmail(Refused):
     code = "duplicate_email"
     default_message = "Someone is already registered with this e-mail address."

@@ -33,6 +33,11 @@ class RegistrationType:
     tiers: tuple[PriceTier, ...]
     capacity: int | None = None
     color: str = "#1f4e79"
+    access: str = "open"  # "open", or "code": hidden and refused without an access code
+
+    @property
+    def by_invitation(self) -> bool:
+        return self.access == "code"
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.code

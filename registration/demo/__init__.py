@@ -111,10 +111,14 @@ def timeline() -> list[tuple[datetime, Step]]:
     return sorted(steps, key=lambda step: step[0])
 
 
+# The demo's invited speakers use the programme committee's code (speakers are by invitation).
+SPEAKER_CODE = "SPK-PROGRAM-2019"
+
+
 def _register(sample: Sample, services: Services, ids: dict[str, UUID], at: datetime) -> None:
     created = services.registrations.register(
         DEMO_SLUG, sample.attendee(), sample.registration_type, sample.delegation, sample.code,
-        at=at)
+        at=at, access_code=SPEAKER_CODE if sample.registration_type == "speaker" else None)
     ids[sample.email] = created.registration.id
 
 

@@ -13,11 +13,14 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.access import AccessCode
 from domain.attendee import Attendee
-from domain.capacity import Allocation, EmailClaim, claim_id, email_key, resource_key
+from domain.availability import Availability, availability, resource_key
+from domain.capacity import Allocation, EmailClaim, claim_id, email_key
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import (
+    AccessCodeExhausted,
     AllotmentExhausted,
     CodeExhausted,
     DuplicateEmail,
@@ -25,6 +28,7 @@ from domain.errors import (
     SoldOut,
     WrongToken,
 )
+from domain.identifiers import edition_id
 from domain.policy import CancellationTerms
 from domain.registration import Registration
 from registration.application import Conference, secret_hash
@@ -59,7 +63,7 @@ class RegistrationService:
     def register(
         self, slug: str, attendee: Attendee, registration_type: str,
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
-        idempotency: Claim | None = None,
+        idempotency: Claim | None = None, access_code: str | None = None,
     ) -> NewRegistration:
         moment = at or self.clock()
 
@@ -70,9 +74,11 @@ class RegistrationService:
             if delegation is not None:
                 config.delegation(delegation)
             quote = config.quote(registration_type, code, moment)
+            access = config.check_access(registration_type, access_code, delegation)
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
-            allocations = self._allocations(config, edition.id, registration_type, delegation, code)
+            allocations = self._allocations(config, edition.id, registration_type, delegation, code,
+                                            access)
             registration = Registration.register(
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
@@ -92,7 +98,7 @@ class RegistrationService:
 
     def _allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
-        delegation: str | None, code: str | None,
+        delegation: str | None, code: str | None, access: AccessCode | None = None,
     ) -> list[Allocation]:
         """The limited resources this registration takes, each checked for room."""
         limits: list[tuple[str, int | None, Refused]] = [(
@@ -113,6 +119,12 @@ class RegistrationService:
                 discount.max_uses,
                 CodeExhausted(f"The discount code {discount.code} has been used up."),
             ))
+        if access is not None:
+            limits.append((
+                resource_key(edition_id, "access", access.code),
+                access.max_uses,
+                AccessCodeExhausted(f"The access code {access.code} has been used up."),
+            ))
         allocations = []
         for resource, limit, refusal in limits:
             if limit is None:
@@ -123,6 +135,17 @@ class RegistrationService:
                 raise refusal
             allocations.append(allocation)
         return allocations
+
+    def availability(self, config: EditionConfig) -> Availability:
+        """Places left per limited type and delegation, read from the Allocation aggregates
+        that decide registrations (not from a read model), so a page agrees with what
+        registering would decide at that moment. Each is at most a snapshot and 99 events
+        (Conference.snapshotting_intervals); only limited resources are read."""
+        def taken(resource: str) -> int:
+            allocation = self.app.find(Allocation.create_id(resource), Allocation)
+            return allocation.taken if allocation is not None else 0
+
+        return availability(config, edition_id(config.slug), taken)
 
     def _claim(self, edition_id: UUID, email: str, registration_id: UUID) -> EmailClaim:
         key = email_key(edition_id, email)

@@ -111,3 +111,17 @@ def test_a_delegation_allotment_holds_under_a_race(server, services, edition):
     one_winner(race(server, registration_type="delegate", delegation="GA"),
                "allotment_exhausted")
     assert registered(services, delegation="GA") == 2
+
+
+def test_an_access_code_is_not_used_more_often_than_allowed_under_a_race(server, services):
+    """The speaker type by invitation; its code SPK-TEAM opens it twice (one use left)."""
+    types = [{**t, "access": "code", "capacity": None} if t["code"] == "speaker" else t
+             for t in editions.QUEBEC["registration_types"]]
+    services.editions.load(editions.edition(
+        registration_types=types,
+        access_codes=[{"code": "SPK-TEAM", "registration_types": ["speaker"], "max_uses": 2}]))
+    services.registrations.register(SLUG, Attendee(**editions.attendee(1)), "speaker",
+                                    access_code="SPK-TEAM")
+    one_winner(race(server, registration_type="speaker", access_code="spk-team"),
+               "access_code_exhausted")
+    assert registered(services, registration_type="speaker") == 2

@@ -106,11 +106,15 @@ HISTORY = obj({"registration": UUID, "events": array(obj({
 
 TIER = obj({"name": STRING, "price": DECIMAL, "until": nullable(MOMENT),
             "early_bird": BOOLEAN})
+PLACES_LEFT = {**nullable(INTEGER), "description": (
+    "Places left now (0: sold out, or the delegation is full), as registering decides; "
+    "null when unlimited.")}
 REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(INTEGER),
+                         "places_left": PLACES_LEFT,
                          "color": nullable(STRING), "current_price": ref("Quote"),
                          "tiers": array(TIER)})
 DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
-                  "allotment": nullable(INTEGER)})
+                  "allotment": nullable(INTEGER), "places_left": PLACES_LEFT})
 EDITION = obj({
     "slug": STRING, "names": NAMES, "host": STRING, "venue": mapping(STRING),
     "starts_on": DATE, "ends_on": DATE, "time_zone": STRING, "currency": CURRENCY,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.policy import CancellationTerms
-from domain.pricing import PriceQuote
+from domain.pricing import PriceQuote, RegistrationType
 from registration.services.views import RegistrationView
 
 
@@ -68,7 +69,10 @@ def registration_json(registration: RegistrationView) -> dict[str, Any]:
     }
 
 
-def edition_json(config: EditionConfig, now: datetime) -> dict[str, Any]:
+def edition_json(config: EditionConfig, now: datetime, left: Availability,
+                 types: tuple[RegistrationType, ...]) -> dict[str, Any]:
+    """The edition, with the places `left` per type and delegation (None: unlimited), and
+    of its registration types those offered (`types`: invitation-only ones need a code)."""
     return {
         "slug": config.slug,
         "names": dict(config.names),
@@ -85,16 +89,17 @@ def edition_json(config: EditionConfig, now: datetime) -> dict[str, Any]:
         "registration_types": [
             {
                 "code": t.code, "names": dict(t.names), "capacity": t.capacity,
-                "color": t.color,
+                "places_left": left.type_left(t.code), "color": t.color,
                 "current_price": quote_json(config.quote(t.code, None, now)),
                 "tiers": [{"name": tier.name, "price": str(tier.price),
                            "until": iso(tier.until), "early_bird": tier.early_bird}
                           for tier in t.tiers],
             }
-            for t in config.registration_types
+            for t in types
         ],
         "delegations": [
-            {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment}
+            {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment,
+             "places_left": left.delegation_left(d.code)}
             for d in config.delegations
         ],
     }

@@ -27,6 +27,7 @@ from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
     AttendeeSchema,
     CorrectionSchema,
+    EditionQuerySchema,
     LinkRequestSchema,
     QuoteRequestSchema,
     RegistrationRequestSchema,
@@ -78,7 +79,9 @@ def list_editions() -> Any:
     now = services().clock()
     configs = [services().editions.config(doc["slug"])
                for doc in services().queries.edition_documents()]
-    return {"editions": [edition_json(c, now) for c in configs]}
+    return {"editions": [edition_json(c, now, services().registrations.availability(c),
+                                      c.offered_types())
+                         for c in configs]}
 
 
 @api.get("/editions/<slug>")
@@ -86,15 +89,21 @@ def show_edition(slug: str) -> Any:
     """Show one edition: dates, venue, registration types with current prices, delegations.
 
     Each type's `current_price` is a full quote as of now: early bird when it applies, taxes
-    of the host jurisdiction, one line per tax.
+    of the host jurisdiction, one line per tax. Each type and delegation has `places_left`:
+    what registering would find left now (0: sold out or full; null: unlimited).
+    Invitation-only types are listed only with an `access_code` that opens them.
     ---
+    parameters: [{in: query, schema: EditionQuerySchema}]
     responses:
       200:
         content: {application/json: {schema: Edition}}
         description: >-
           The edition, with `registration_open` telling whether one may register now.
     """
-    return edition_json(services().editions.config(slug), services().clock())
+    config = services().editions.config(slug)
+    access_code = load_json(EditionQuerySchema(), request.args.to_dict())["access_code"]
+    return edition_json(config, services().clock(), services().registrations.availability(config),
+                        config.offered_types(access_code))
 
 
 @api.post("/editions/<slug>/quotes")
@@ -180,16 +189,20 @@ def register(slug: str) -> Any:
           header.
       409:
         description: >-
-          Closed, sold out, code or delegation places used up, or the e-mail is already
-          registered.
-      422: {description: "Invalid or unknown fields, unknown type, delegation or discount code."}
+          Closed, sold out, code or delegation places used up, the e-mail is already
+          registered, an invitation-only type without `access_code`
+          (`access_code_required`) or its access code used up (`access_code_exhausted`).
+      422:
+        description: >-
+          Invalid or unknown fields, unknown type, delegation or discount code, or an access
+          code that does not open the type (`access_code_invalid`).
     """
     payload = body()
     data = load_json(RegistrationRequestSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
     created = services().registrations.register(
         slug, attendee, data["registration_type"], data["delegation"], data["discount_code"],
-        idempotency=claim(registration_outcome))
+        idempotency=claim(registration_outcome), access_code=data["access_code"])
     document = registration_json(created.registration)
     document["manage_token"] = created.manage_token
     return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}

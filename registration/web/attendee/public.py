@@ -10,6 +10,7 @@ from marshmallow.validate import Length
 from werkzeug.datastructures import MultiDict
 
 from domain.attendee import Attendee
+from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.outcome import Outcome
@@ -32,24 +33,62 @@ from registration.web.common.text_fields import Text
 public = protect(Blueprint("public", __name__))
 
 
-def offers(config: EditionConfig) -> list[dict[str, Any]]:
-    """Each registration type with today's price (and until when an early bird lasts)."""
+def offers(config: EditionConfig, left: Availability,
+           access_code: str | None = None) -> list[dict[str, Any]]:
+    """Each registration type offered (invitation-only ones need an `access_code` that opens
+    them) with today's price (and until when an early bird lasts), and the places `left`
+    (None: unlimited; 0: sold out)."""
     now = services().clock()
     language = i18n.current_language()
     return [{"code": t.code, "name": t.name(language), "quote": config.quote(t.code, None, now),
-             "capacity": t.capacity, "color": t.color} for t in config.registration_types]
+             "capacity": t.capacity, "color": t.color, "places_left": left.type_left(t.code),
+             "sold_out": left.type_sold_out(t.code)} for t in config.offered_types(access_code)]
 
 
-def form_choices(config: EditionConfig) -> dict[str, Any]:
-    """Delegations to pick from, and tax names for the live quote, in the page's language."""
+def form_choices(config: EditionConfig, left: Availability,
+                 access_code: str | None = None) -> dict[str, Any]:
+    """Delegations and types to pick from (a full one shown as such, not selectable), and
+    tax names for the live quote, in the page's language."""
     language = i18n.current_language()
     rates = config.tax_rates(services().clock())
     return {
-        "delegation_options": [(d.code, d.name(language)) for d in config.delegations],
-        "type_options": [(t.code, t.name(language)) for t in config.registration_types],
+        "delegation_options": [
+            (d.code, full_label(d.name(language), left.delegation_left(d.code),
+                                i18n.gettext("full")))
+            for d in config.delegations],
+        "type_options": [
+            (t.code, full_label(t.name(language), left.type_left(t.code),
+                                i18n.gettext("sold out")))
+            for t in config.offered_types(access_code)],
+        "first_type": first_available(config, left, access_code),
+        "unavailable": {d.code for d in config.delegations if left.delegation_full(d.code)}
+        | {t.code for t in config.registration_types if left.type_sold_out(t.code)},
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
     }
+
+
+def full_label(name: str, places_left: int | None, none_left: str) -> str:
+    """An option's text: its name, and what is left when it is limited."""
+    if places_left is None:
+        return name
+    if places_left == 0:
+        return f"{name} ({none_left})"
+    return f"{name} ({places_left_text(places_left)})"
+
+
+def places_left_text(n: int) -> str:
+    return i18n.ngettext("%(num)d place left", "%(num)d places left", n) % {"num": n}
+
+
+def first_available(config: EditionConfig, left: Availability,
+                    access_code: str | None = None) -> str:
+    """The type a form starts on: the first offered one not sold out (else the first), a type
+    the access code opens first."""
+    offered = config.offered_types(access_code)
+    invited = [t.code for t in offered if t.by_invitation]  # what the code was given for
+    codes = invited + [t.code for t in offered if not t.by_invitation]
+    return next((c for c in codes if not left.type_sold_out(c)), codes[0])
 
 
 def quote_or_none(config: EditionConfig, type_code: str, code: str | None) -> PriceQuote | None:
@@ -75,8 +114,9 @@ def home() -> Any:
 @public.get("/e/<slug>")
 def edition(slug: str) -> Any:
     config = edition_for_page(slug)
-    return render_template("public/edition.html", config=config, offers=offers(config),
-                           open=is_open(config))
+    left = services().registrations.availability(config)
+    return render_template("public/edition.html", config=config, offers=offers(config, left),
+                           left=left, open=is_open(config))
 
 
 @public.route("/e/<slug>/register", methods=["GET", "POST"])
@@ -89,12 +129,16 @@ def register(slug: str) -> Any:
         errors, created = register_one(config, form)
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
-    type_code = form.get("registration_type") or config.registration_types[0].code
+    left = services().registrations.availability(config)
+    access_code = typed(form, "access_code")
+    type_code = form.get("registration_type") or first_available(config, left, access_code)
     quote = quote_or_none(config, type_code, form.get("discount_code"))
     status = 422 if errors else 200
-    return render_template("public/register.html", config=config, offers=offers(config),
-                           form=form, errors=errors, quote=quote, open=is_open(config),
-                           **form_choices(config)), status
+    return render_template("public/register.html", config=config,
+                           offers=offers(config, left, access_code), form=form, errors=errors,
+                           quote=quote, open=is_open(config), chosen=type_code,
+                           by_invitation=any(t.by_invitation for t in config.registration_types),
+                           **form_choices(config, left, access_code)), status
 
 
 def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
@@ -103,6 +147,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         "registration_type": form.get("registration_type", ""),
         "delegation": typed(form, "delegation"),
         "discount_code": typed(form, "discount_code"),
+        "access_code": typed(form, "access_code"),
     }
     data, errors = validate(RegistrationRequestSchema(), payload)
     if errors:
@@ -111,7 +156,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         created = services().registrations.register(
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
-            idempotency=claim(registration_outcome))
+            idempotency=claim(registration_outcome), access_code=data["access_code"])
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
@@ -176,10 +221,11 @@ def group(slug: str) -> Any:
         general, errors, done = register_group(config, form, rows)
         if done:
             return redirect(url_for("public.group_done", slug=slug))
-    return render_template("public/group.html", config=config, offers=offers(config),
+    left = services().registrations.availability(config)
+    return render_template("public/group.html", config=config, offers=offers(config, left),
                            form=form, rows=rows, errors=errors, general=general,
                            registered=session.get("group_registered", []),
-                           open=is_open(config), **form_choices(config)), \
+                           open=is_open(config), **form_choices(config, left)), \
         422 if errors or general else 200
 
 
@@ -210,7 +256,7 @@ def register_group(
         payload = {"attendee": person,
                    "registration_type": form.get(prefix + "registration_type", ""),
                    "delegation": delegation,
-                   "discount_code": shared["discount_code"]}
+                   "discount_code": shared["discount_code"], "access_code": None}
         data, row_errors = validate(RegistrationRequestSchema(), payload)
         if row_errors:
             errors[row] = row_errors

@@ -20,6 +20,12 @@ REFUSALS = {
     "code_exhausted": ("discount_code", N_("This discount code has been used up.")),
     "sold_out": ("registration_type", N_("There are no places left for this registration "
                                          "type.")),
+    "access_code_required": ("access_code", N_("This registration type is by invitation: "
+                                               "enter the access code you received.")),
+    "access_code_invalid": ("access_code", N_("This access code is unknown or does not open "
+                                              "this registration type.")),
+    "access_code_exhausted": ("access_code", N_("This access code has already been used as "
+                                                "many times as it may be.")),
     "allotment_exhausted": ("delegation", N_("This delegation has no places left.")),
     "unknown_delegation": ("delegation", N_("Choose a delegation from the list.")),
     "unknown_registration_type": ("registration_type", N_("Choose a registration type.")),

@@ -66,6 +66,14 @@ class RegistrationRequestSchema(StrictSchema):
     delegation = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
     discount_code = Text(load_default=None, allow_none=True,
                          validate=validate.Length(min=1, max=50))
+    access_code = Text(load_default=None, allow_none=True, validate=validate.Length(
+        min=1, max=50), metadata={"description": "The access code of an invitation-only "
+                                                 "registration type (needed for it)."})
+
+
+class EditionQuerySchema(StrictSchema):
+    access_code = Text(load_default=None, validate=validate.Length(min=1, max=50), metadata={
+        "description": "An access code: the invitation-only types it opens are listed too."})
 
 
 class LinkRequestSchema(StrictSchema):

@@ -1,0 +1,60 @@
+"""Invitation-only types through the API: hidden without the code, refused without it,
+each code used at most as often as the document allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from registration.services.container import Services
+from tests.e2e.test_api import EDITION, SLUG, nothing_recorded, refusal, register, registered
+from tests.support import editions
+
+
+def by_invitation(services: Services) -> None:
+    types = [{**t, "access": "code"} if t["code"] == "speaker" else t
+             for t in editions.QUEBEC["registration_types"]]
+    services.editions.load(editions.edition(registration_types=types, access_codes=[
+        {"code": "SPK-ANNE", "registration_types": ["speaker"], "given_to": "Anne Roy"},
+        {"code": "SPK-GA", "registration_types": ["speaker"], "delegation": "GA",
+         "max_uses": 2}]))
+
+
+def types_listed(client: FlaskClient, query: str = "") -> list[str]:
+    return [t["code"] for t in client.get(f"{EDITION}{query}").json["registration_types"]]
+
+
+def test_an_invitation_only_type_is_hidden_and_refused_without_its_code(
+        client: FlaskClient, services: Services, edition: dict) -> None:
+    by_invitation(services)
+    assert types_listed(client) == ["delegate"]
+    assert types_listed(client, "?access_code=nope") == ["delegate"]
+    assert types_listed(client, "?access_code=spk-anne") == ["delegate", "speaker"]
+    with nothing_recorded(services):
+        required = refusal(register(client, 1, registration_type="speaker"), 409)
+        assert required["details"] == {"code": "access_code_required"}
+        assert "invitation" in required["error"]
+        wrong = refusal(register(client, 1, registration_type="speaker",
+                                 access_code="SPK-BOB"), 422)
+        assert wrong["details"] == {"code": "access_code_invalid"}
+        elsewhere = refusal(register(client, 1, registration_type="speaker",
+                                     delegation="QC", access_code="SPK-GA"), 422)
+        assert elsewhere["details"] == {"code": "access_code_invalid"}
+    registered(client, 1, registration_type="speaker", access_code="spk-anne")
+    used: Any = refusal(register(client, 2, registration_type="speaker",
+                                 access_code="SPK-ANNE"), 409)
+    assert used["details"] == {"code": "access_code_exhausted"}
+    registered(client, 3, registration_type="speaker", delegation="GA", access_code="SPK-GA")
+    # an open type needs no code, and a code given with it is not counted
+    registered(client, 4, access_code="SPK-ANNE")
+
+
+def test_the_register_page_shows_the_type_only_with_the_code_in_both_languages(
+        client: FlaskClient, services: Services, edition: dict) -> None:
+    by_invitation(services)
+    page = client.get(f"/e/{SLUG}/register?lang=fr").get_data(as_text=True)
+    assert 'data-type="speaker"' not in page and "Votre code d'accès" in page
+    page = client.get(f"/e/{SLUG}/register?lang=en&access_code=SPK-ANNE").get_data(True)
+    assert 'data-type="speaker"' in page
+    assert 'name="access_code" value="SPK-ANNE"' in page
