@@ -4,6 +4,6 @@
   const code = document.getElementById("code");
   if (!code) return;
   document.addEventListener("click", function (e) {
-    if (!e.target.closest("a, button, input, select")) code.focus();
+    if (!e.target.closest("a, button, input, select, video")) code.focus();
   });
 })();

@@ -27,6 +27,7 @@ from registration.services.views import RegistrationView
 from registration.web.common import i18n
 from registration.web.common.desk_schemas import AttendeeQuerySchema, CheckInRequestSchema
 from registration.web.common.forms import validate
+from registration.web.common.headers import use_camera
 from registration.web.common.http import pdf_response, services
 from registration.web.common.i18n import N_
 from registration.web.common.pages import (
@@ -241,6 +242,7 @@ def scan(config: EditionConfig, code: str) -> Answer:
 def check_in(slug: str) -> Any:
     """One input a USB scanner types into (then Enter); the answer in large colours."""
     config = edition_for_staff_page(slug)
+    use_camera()
     answer = None
     if request.method == "POST" and request.form.get("code", "").strip():
         scanned, errors = validate(CheckInRequestSchema(), {"code": request.form["code"]})
