@@ -17,17 +17,20 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
+from domain.attendee import Attendee
 from domain.checkin import grouped, short_code
 from registration.services.container import Services
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.browser.conftest import DESKTOP, snap
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
+from tests.support import editions
 from tests.support.fake_camera import qr_y4m
 
 pytestmark = pytest.mark.browser
 CHECK_IN = f"/staff/desk/{SLUG}/check-in"
+PRINT_ON_SCAN = f"/staff/desk/{SLUG}/print-on-scan"
 STAND_IN_DETECTOR = """
 if (!("BarcodeDetector" in window)) {
   window.BarcodeDetector = class {
@@ -119,3 +122,48 @@ def test_without_barcode_detector_there_is_no_camera_button_and_typing_still_che
 
     expect(page.locator("[data-answer]")).to_contain_text("Arrivée enregistrée")
     expect(page.locator("[data-camera-start]")).to_be_hidden()
+
+
+def opened(answer: Response) -> None:
+    """The scan opened François Tremblay4's badge in Chromium's PDF viewer (whose page
+    Playwright then gives as the body: the PDF's content is checked in tests/e2e)."""
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"] == 'inline; filename="badge-Tremblay4.pdf"'
+
+
+def test_print_on_scan_reads_the_attendees_e_ticket_and_opens_their_badge_without_check_in(
+        browser: Browser, live_server: str, page: Page, french_page: Page, services: Services,
+        edition: dict, tmp_path: Path) -> None:
+    services.staff.create_account("Dana Desk", "desk@example.com", PASSWORD, "desk")
+    person = Attendee(**editions.attendee(4))
+    created = services.registrations.register(SLUG, person, "delegate", "QC")
+    registration_id = created.registration.id
+    secret = services.registrations.get(registration_id).checkin_secret
+    for attendee, language in ((french_page, "fr"), (page, "en")):
+        attendee.goto(f"/r/{registration_id}?token={created.manage_token}&lang={language}")
+        ticket = attendee.locator("[data-e-ticket]")
+        expect(ticket).to_be_visible()
+        expect(ticket.locator("svg")).to_be_visible()
+        expect(ticket.locator("[data-ticket-code]")).to_have_text(grouped(short_code(secret)))
+        snap(attendee, f"manage-e-ticket-{language}")
+    typed_code = page.locator("[data-ticket-code]").inner_text()
+
+    sign_in(page, "desk@example.com")
+    page.goto(PRINT_ON_SCAN + "?lang=fr")
+    expect(page.locator("h1")).to_have_text("Impression au scan")
+    snap(page, "desk-print-on-scan-fr")
+    with page.expect_response(lambda r: r.request.method == "POST") as typed:
+        page.keyboard.type(typed_code)
+        page.keyboard.press("Enter")
+    opened(typed.value)
+
+    video = qr_y4m(secret, tmp_path / "e-ticket.y4m")
+    for desk in filming(browser, video, live_server, "en-CA"):
+        sign_in(desk, "desk@example.com")
+        desk.goto(PRINT_ON_SCAN + "?lang=en")
+        snap(desk, "desk-print-on-scan-en")
+        with desk.expect_response(lambda r: r.request.method == "POST") as filmed:
+            desk.get_by_role("button", name="Scan with the camera").click()
+        opened(filmed.value)
+    history = [e.event for e in services.registrations.history(registration_id)]
+    assert history.count("BadgePrinted") == 2 and "CheckedIn" not in history
