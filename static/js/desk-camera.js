@@ -76,6 +76,7 @@
     detector = detector || new window.BarcodeDetector({formats: ["qr_code"]});
     window.sessionStorage.setItem(KEEP_ON, "1");
     video.srcObject = stream;
+    code.blur();  // a phone's keyboard would cover the picture and the answer
     panel.hidden = false;
     start.hidden = true;
     try { await video.play(); } catch (e) { /* muted inline video plays on its own */ }
