@@ -80,7 +80,7 @@ class ETicket:
     """What the attendee shows at the desk: the badge's QR code and the short code under it."""
 
     qr: Markup  # inline SVG
-    code: str | None  # K7M-4QX-9RT; None in the rare case another badge holds it
+    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see e_ticket)
 
 
 def badge_of(registration: Registration, config: EditionConfig,
@@ -143,13 +143,17 @@ class DeskService:
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
         """The holder's e-ticket (None once the place is cancelled): the same check-in
-        secret as their badge's QR code, so the desk scans either."""
+        secret as their badge's QR code, so the desk scans either. The short code shows once
+        its index is issued (a place registered before short codes: at its first badge print
+        or `badges issue-codes`), so a typed e-ticket code is never refused."""
         registration = self._registration(registration_id)
         if registration.is_cancelled:
             return None
         secret = registration.checkin_secret
-        code = printable_short_code(self.app, secret, registration.id)
-        return ETicket(qr_svg(secret), grouped(code) if code else None)
+        code = short_code(secret)
+        index = self.app.find(short_code_id(code), CheckinCode)
+        typable = index is not None and index.registration_id == registration.id
+        return ETicket(qr_svg(secret), grouped(code) if typable else None)
 
     def badges(
         self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,
