@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
+from markupsafe import Markup
 
 from domain.checkin import (
     CheckinCode,
@@ -24,6 +25,7 @@ from domain.errors import NothingToPrint, UnknownCheckinCode
 from domain.registration import Registration
 from registration.adapters.badge_layout import Badge
 from registration.adapters.badge_printer import BadgePrinter
+from registration.adapters.qr_code import qr_svg
 from registration.application import Conference
 from registration.clock import Clock
 from registration.idempotency import Claim
@@ -63,6 +65,22 @@ class CheckIn:
         registration = self.registration
         assert registration.checked_in_at is not None
         return registration.checked_in_at.astimezone(registration.edition.zone)
+
+
+@dataclass(frozen=True)
+class ScannedBadge:
+    """A badge printed on scan: whose it is, and its PDF (the print recorded)."""
+
+    registration: RegistrationView
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class ETicket:
+    """What the attendee shows at the desk: the badge's QR code and the short code under it."""
+
+    qr: Markup  # inline SVG
+    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see e_ticket)
 
 
 def badge_of(registration: Registration, config: EditionConfig,
@@ -112,6 +130,30 @@ class DeskService:
                                   stock or config.badge_stock)
         self._record_prints([registration], printed_by, {registration.id: code} if code else {})
         return pdf
+
+    def badge_on_scan(self, slug: str, code: str, printed_by: str) -> ScannedBadge:
+        """The badge of whoever's QR code or short code was scanned, printed and recorded
+        (reprints counted): the print-on-scan screen. It never checks the person in."""
+        edition = self.app.edition(slug)
+        registration = self._registration(self._admitted_by(code))
+        if registration.edition_id != edition.id:
+            raise UnknownCheckinCode()
+        pdf = self.badge(registration.id, printed_by)
+        return ScannedBadge(registration_view(registration, edition.config), pdf)
+
+    def e_ticket(self, registration_id: UUID) -> ETicket | None:
+        """The holder's e-ticket (None once the place is cancelled): the same check-in
+        secret as their badge's QR code, so the desk scans either. The short code shows once
+        its index is issued (a place registered before short codes: at its first badge print
+        or `badges issue-codes`), so a typed e-ticket code is never refused."""
+        registration = self._registration(registration_id)
+        if registration.is_cancelled:
+            return None
+        secret = registration.checkin_secret
+        code = short_code(secret)
+        index = self.app.find(short_code_id(code), CheckinCode)
+        typable = index is not None and index.registration_id == registration.id
+        return ETicket(qr_svg(secret), grouped(code) if typable else None)
 
     def badges(
         self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,

@@ -4,6 +4,7 @@
   const code = document.getElementById("code");
   if (!code) return;
   document.addEventListener("click", function (e) {
-    if (!e.target.closest("a, button, input, select")) code.focus();
+    if (document.querySelector("[data-camera]:not([hidden])")) return;  // scanning by camera
+    if (!e.target.closest("a, button, input, select, video")) code.focus();
   });
 })();

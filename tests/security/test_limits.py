@@ -564,6 +564,23 @@ def test_only_the_card_payment_page_lets_stripe_js_in(client, services, edition)
     assert stripe not in manage.headers["Content-Security-Policy"]
 
 
+def test_only_the_desk_scan_screens_may_use_the_camera_and_no_page_the_microphone(
+        client, services, edition):
+    password = "a long enough password"
+    services.staff.create_account("Dana", "dana@example.com", password, "desk")
+    client.post("/staff/sign-in", data={"csrf_token": csrf(client, "/staff/sign-in"),
+                                        "email": "dana@example.com", "password": password})
+    check_in = client.get(f"/staff/desk/{SLUG}/check-in")
+    assert check_in.status_code == 200
+    assert check_in.headers["Permissions-Policy"] == \
+        "camera=(self), microphone=(), geolocation=()"
+    assert assert_secured(check_in) == assert_secured(client.get("/staff/desk/"))  # same CSP
+    for path in ("/staff/desk/", f"/e/{SLUG}/register", "/api/editions", "/static/js/page.js"):
+        answer = client.get(path)
+        assert answer.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+        answer.close()
+
+
 def test_real_stripe_gets_what_stripes_guide_lists(make_app):
     from registration.web.common.headers import policy, stripe_sources
     written = policy(stripe_sources("https://api.stripe.com"))

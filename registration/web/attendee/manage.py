@@ -52,7 +52,7 @@ def manage(registration_id: str) -> Any:
     registration = holder_registration(registration_id)
     return page("attendee/manage.html", registration,
                 payments=payments(registration), notice=request.args.get("done"),
-                history=history(registration),
+                history=history(registration), ticket=services().desk.e_ticket(registration.id),
                 documents=ledger().billing(str(registration.id), registration.invoices))
 
 

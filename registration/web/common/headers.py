@@ -8,6 +8,10 @@
   colour registration types from the edition's data with `style` attributes, and a style cannot
   run code. No page may be framed (`frame-ancestors 'none'`, and `X-Frame-Options` for older
   browsers), forms post only here, no plugins, no `<base>`.
+- `Permissions-Policy`: no page may use the camera, the microphone or the location, except
+  the desk's scan screens (`use_camera()`: check-in and print on scan), which may use the
+  camera themselves (`camera=(self)`; never a frame). The camera's picture is shown through
+  `video.srcObject`, which the CSP does not govern: no `blob:` or `media-src` is needed.
 - `Referrer-Policy: same-origin`: the manage link carries its token in the URL, so no other
   site (Stripe.js included) is ever told the address of a page.
 - `X-Content-Type-Options: nosniff`: a browser never runs a download as something else.
@@ -34,6 +38,8 @@ REAL_STRIPE = {
     "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"),
     "connect-src": ("https://api.stripe.com",),
 }
+NO_DEVICES = "camera=(), microphone=(), geolocation=()"
+CAMERA = "camera=(self), microphone=(), geolocation=()"
 BASE_POLICY = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
@@ -72,6 +78,11 @@ def use_stripe_js() -> None:
     g.uses_stripe_js = True
 
 
+def use_camera() -> None:
+    """This page scans badges with the device's camera (the desk's scan screens)."""
+    g.uses_camera = True
+
+
 def install_security_headers(app: Flask, settings: Settings) -> None:
     plain = policy()
     with_stripe = policy(stripe_sources(settings.stripe_api_base))
@@ -80,6 +91,7 @@ def install_security_headers(app: Flask, settings: Settings) -> None:
     def secure(response: Response) -> Response:
         headers = response.headers
         headers["Content-Security-Policy"] = with_stripe if g.get("uses_stripe_js") else plain
+        headers["Permissions-Policy"] = CAMERA if g.get("uses_camera") else NO_DEVICES
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
         headers["X-Content-Type-Options"] = "nosniff"
