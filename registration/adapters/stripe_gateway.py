@@ -104,10 +104,15 @@ class StripeGateway:
                  timeout: float = 5.0) -> None:
         self.api_base = api_base.rstrip("/")
         self.publishable_key = publishable_key
+        self.http = stripe.RequestsClient(timeout=timeout)
         self.client = stripe.StripeClient(
             secret_key, base_addresses={"api": self.api_base}, max_network_retries=0,
-            http_client=stripe.RequestsClient(timeout=timeout),
+            http_client=self.http,
         )
+
+    def close(self) -> None:
+        """Close the connections kept open to the processor."""
+        self.http.close()
 
     @property
     def js_url(self) -> str:

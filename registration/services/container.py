@@ -146,6 +146,7 @@ class Services:
             self.job_threads.close()
         if self.mail_sender is not None:
             self.mail_sender.stop()
+        self.payments.gateway.close()
         self.app.close()
         self.read_models.store.datastore.close()
 
