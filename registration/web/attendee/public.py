@@ -22,6 +22,7 @@ from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
 from registration.web.common.pages import edition_for_page, protect
 from registration.web.common.ratelimit import budget, link_mail_allowed
+from registration.web.common.refusals import REFUSALS, refusal_message
 from registration.web.common.schemas import (
     LinkRequestSchema,
     RegistrationRequestSchema,
@@ -49,14 +50,26 @@ def form_choices(config: EditionConfig) -> dict[str, Any]:
         "type_options": [(t.code, t.name(language)) for t in config.registration_types],
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
+        "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
     }
 
 
-def quote_or_none(config: EditionConfig, type_code: str, code: str | None) -> PriceQuote | None:
+# What the live price panel may be refused for (it then empties and says why).
+QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
+                  "registration_closed")
+QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
+                        "and the discount code.")
+
+
+def quote_or_refusal(
+    config: EditionConfig, type_code: str, code: str | None
+) -> tuple[PriceQuote | None, str | None]:
+    """Today's quote, or why there is none (in the page's language)."""
     try:
-        return config.quote(type_code, code or None, services().clock())
-    except DomainError:
-        return None
+        return config.quote(type_code, code or None, services().clock()), None
+    except DomainError as error:
+        return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
+            i18n.gettext(QUOTE_REFUSED)
 
 
 def is_open(config: EditionConfig) -> bool:
@@ -90,10 +103,11 @@ def register(slug: str) -> Any:
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
     type_code = form.get("registration_type") or config.registration_types[0].code
-    quote = quote_or_none(config, type_code, form.get("discount_code"))
+    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"))
     status = 422 if errors else 200
     return render_template("public/register.html", config=config, offers=offers(config),
-                           form=form, errors=errors, quote=quote, open=is_open(config),
+                           form=form, errors=errors, quote=quote, quote_refused=quote_refused,
+                           open=is_open(config),
                            **form_choices(config)), status
 
 
