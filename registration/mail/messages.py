@@ -28,6 +28,7 @@ from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.application import Conference
+from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import Ledger
@@ -115,7 +116,12 @@ class MailComposer:
         language = envelope.language
         delegation = (config.delegation(registration.delegation).name(language)
                       if registration.delegation else None)
-        return {"registration": registration, "edition_name": config.name(language),
+        name = config.name(language)
+        french = language == "fr"  # "à la 12e Conférence…", "pour la 12e Conférence…"
+        return {"registration": registration, "edition_name": name,
+                "edition_to": to_name(name) if french else name,
+                "edition_the": with_article(name) if french else name,
+                "colon": "\u00a0:" if french else ":",
                 "type_name": config.registration_type(registration.registration_type)
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
                 "language": language, "zone": config.zone}
@@ -145,8 +151,13 @@ class MailComposer:
             "money": lambda value: format_currency(value.amount, value.currency, locale=locale),
             "percent": lambda value: format_decimal(value, format="#,##0.###",
                                                     locale=locale) + "\u00a0%",
-            "day": lambda value: format_date(value, format="long", locale=locale),
+            "day": lambda value: self._day(value, envelope.language, locale),
         }
+
+    @staticmethod
+    def _day(value: Any, language: str, locale: str) -> str:
+        text = format_date(value, format="long", locale=locale)
+        return first_of_month(text) if language == "fr" else text
 
     def _message(self, envelope: Envelope, kind: str, context: Mapping[str, Any],
                  attachments: list[tuple[str, bytes]]) -> EmailMessage:

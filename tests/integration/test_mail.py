@@ -81,7 +81,8 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     settled(services)
 
     [message] = inbox.to("person1@example.com")
-    assert message["Subject"] == "Vous êtes inscrit à Conférence de l'Alliance (essai)"
+    assert message["Subject"] == \
+        "Votre inscription à la Conférence de l'Alliance (essai) est confirmée"
     assert message["From"] == "Alliance <registration@example.org>"
     text = text_of(message)
     assert "Bonjour François," in text
@@ -163,7 +164,7 @@ def test_a_payment_sends_a_receipt_with_the_pdf_attached(
     services.app.decide(decision)
     settled(services)
     _confirmation, receipt = inbox.messages
-    assert receipt["Subject"] == "Votre reçu pour Conférence de l'Alliance (essai)"
+    assert receipt["Subject"] == "Votre reçu pour la Conférence de l'Alliance (essai)"
     assert "100,00" in text_of(receipt) and "CHQ-77" in text_of(receipt)
     [attachment] = receipt.iter_attachments()
     assert attachment.get_filename() == "receipt-CHQ-77.pdf"

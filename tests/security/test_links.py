@@ -205,7 +205,7 @@ def test_asking_for_the_link_again_mails_a_fresh_one_and_ends_the_previous_one(
     assert "son lien personnel à cette adresse" in answer.get_data(as_text=True)
     settled(services)
     [mail] = [m for m in inbox.to("person1@example.com") if "lien personnel" in m["Subject"]]
-    assert mail["Subject"] == "Votre lien personnel pour Conférence de l'Alliance (essai)"
+    assert mail["Subject"] == "Votre lien personnel pour la Conférence de l'Alliance (essai)"
     assert "Bonjour François," in text_of(mail)
     fresh = link_in(mail)
     assert client.get(f"/api/registrations/{rid}", headers=bearer(token)).status_code == 403

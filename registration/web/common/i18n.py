@@ -14,7 +14,13 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton, format_time, format_timedelta
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -22,6 +28,7 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 
 from domain.money import Money
+from registration.french import first_of_month
 
 LANGUAGES = ("en", "fr")
 DEFAULT = "en"
@@ -110,15 +117,33 @@ def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None)
     if isinstance(value, datetime):
         value = value.astimezone(zone).date() if zone else value.date()
     if style == "day-month":
-        return format_skeleton("MMMMd", value, locale=current_locale())
-    return format_date(value, format=style, locale=current_locale())
+        text = format_skeleton("MMMMd", value, locale=current_locale())
+    else:
+        text = format_date(value, format=style, locale=current_locale())
+    return first_of_month(text) if current_language() == "fr" else text
+
+
+def dates(start: date, end: date) -> str:
+    """A span of days: `June 2 - 4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`)."""
+    if current_language() != "fr":
+        return format_interval(start, end, skeleton="yMMMMd", locale=current_locale())
+    if start == end:
+        return "le " + day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        begins = str(start.day)
+    elif start.year == end.year:
+        begins = day(start, "day-month")
+    else:
+        begins = day(start)
+    return first_of_month(f"du {begins} au {day(end)}")
 
 
 def moment(value: datetime, zone: tzinfo | None = None) -> str:
     """`Apr 2, 2019, 9:00 AM` / `2 avr. 2019, 09 h 00`: to the minute, in the edition's zone."""
     local = value.astimezone(zone) if zone else value
-    return (format_date(local, format="medium", locale=current_locale()) + ", "
+    text = (format_date(local, format="medium", locale=current_locale()) + ", "
             + format_time(local, format="short", locale=current_locale()))
+    return first_of_month(text) if current_language() == "fr" else text
 
 
 def duration(seconds: int) -> str:
@@ -141,5 +166,5 @@ def install(app: Flask, folder: Path) -> None:
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext)
     app.jinja_env.filters.update(money=money, amount_with_code=amount_with_code, day=day,
-                                 moment=moment, percent=percent)
+                                 dates=dates, moment=moment, percent=percent)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)

@@ -56,7 +56,7 @@ def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_be
     page.fill("#email", "francois@example.com")
     page.get_by_role("button", name="S'inscrire").click()
 
-    expect(page.locator("h1")).to_have_text("Vous êtes inscrit")
+    expect(page.locator("h1")).to_have_text("Inscription confirmée")
     expect(page.locator("main")).to_contain_text("francois@example.com")  # the link goes there
     assert "token" not in page.url and "token=" not in page.content()
     snap(page, "confirmation-fr")
