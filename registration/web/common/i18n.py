@@ -16,7 +16,6 @@ from pathlib import Path
 
 from babel.dates import (
     format_date,
-    format_interval,
     format_skeleton,
     format_time,
     format_timedelta,
@@ -124,13 +123,16 @@ def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None)
 
 
 def dates(start: date, end: date) -> str:
-    """A span of days: `June 2 - 4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`)."""
-    if current_language() != "fr":
-        return format_interval(start, end, skeleton="yMMMMd", locale=current_locale())
+    """A span of days: `June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`)."""
     if start == end:
-        return "le " + day(start)
+        return day(start) if current_language() != "fr" else "le " + day(start)
+    if current_language() != "fr":
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{day(start, 'day-month')}\u2013{end.day}, {end.year}"
+        begins = day(start, "day-month") if start.year == end.year else day(start)
+        return f"{begins} \u2013 {day(end)}"
     if (start.year, start.month) == (end.year, end.month):
-        begins = str(start.day)
+        begins = "1er" if start.day == 1 else str(start.day)
     elif start.year == end.year:
         begins = day(start, "day-month")
     else:
