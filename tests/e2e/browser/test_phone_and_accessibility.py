@@ -34,6 +34,7 @@ LANGUAGES = ("en", "fr")
 # Sideways scrolling, and text nodes laid out a few characters per line: each text node
 # of four characters or more is measured line by line (a Range's client rects, grouped by
 # their top); more than three lines averaging three characters or fewer is a squeezed text.
+# And nothing may stick out past its card or the window's right edge.
 LAYOUT = """() => {
   const squeezed = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -48,8 +49,16 @@ LAYOUT = """() => {
       squeezed.push(node.parentElement.tagName + ": " + text.slice(0, 40));
     }
   }
+  // What sticks out past its card, or the window, without making it scroll (a long pill).
+  const beyond = [...document.body.querySelectorAll("*")].filter(e => {
+    const r = e.getBoundingClientRect();
+    const card = e.parentElement && e.parentElement.closest(".card");
+    const edge = card ? card.getBoundingClientRect().right : window.innerWidth;
+    return r.width > 0 && r.right > edge + 1;
+  }).map(e => e.tagName + "." + e.className + ": " + e.textContent.trim().slice(0, 30));
   const scroller = document.scrollingElement;
-  return {overflow: scroller.scrollWidth - window.innerWidth, squeezed: squeezed};
+  return {overflow: scroller.scrollWidth - window.innerWidth, squeezed: squeezed,
+          beyond: beyond.slice(0, 5)};
 }"""
 
 
@@ -109,7 +118,7 @@ def test_every_attendee_page_fits_a_phone_and_passes_axe(
         page.set_viewport_size(PHONE)
         page.goto(with_language(url, language))
         layout = page.evaluate(LAYOUT)
-        if layout["overflow"] > 0 or layout["squeezed"]:
+        if layout["overflow"] > 0 or layout["squeezed"] or layout["beyond"]:
             problems[f"{url} layout"] = layout
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
