@@ -180,7 +180,7 @@ def test_the_new_holder_gets_a_new_link_and_the_previous_one_a_notice_without_a_
         app, services, handed_on, inbox) -> None:
     rid = handed_on["id"]
     [notice] = [m for m in inbox.to("person1@example.com") if "cédée" in m["Subject"]]
-    assert notice["Subject"] == "Votre place à Conférence de l'Alliance (essai) a été cédée"
+    assert notice["Subject"] == "Votre place à la Conférence de l'Alliance (essai) a été cédée"
     assert "Bonjour François," in text_of(notice) and "Mary Smith" in text_of(notice)
     for body in (text_of(notice), html_of(notice)):
         assert "/r/" not in body and "token" not in body and "person2@" not in body
