@@ -90,6 +90,13 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert "TPS" in text and "TVQ" in text and "Total" in text
     assert "prix de lancement" in text
     assert "Ouvrir mon inscription" in html_of(message)
+    assert "Dates\u00a0: du 2 au 4 juin 2019" in text and "Palais des congrès" in text
+    [ics] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    assert ics.get_filename() == "event.ics"
+    event = ics.get_content()
+    assert "DTSTART;VALUE=DATE:20190602" in event and "DTEND;VALUE=DATE:20190605" in event
+    assert "SUMMARY:Conférence de l'Alliance (essai)" in event
     link = manage_link(message)
     assert link == f"/r/{created['id']}?token={created['manage_token']}"
     assert client.get(link, follow_redirects=True).status_code == 200

@@ -123,21 +123,35 @@ def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None)
 
 
 def dates(start: date, end: date) -> str:
-    """A span of days: `June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`)."""
+    """A span of days in the page's language (see span_of_days)."""
+    return span_of_days(start, end, current_language(), current_locale())
+
+
+def span_of_days(start: date, end: date, language: str, locale: str) -> str:
+    """`June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`), for pages and e-mails."""
+
+    def long(value: date) -> str:
+        text = format_date(value, format="long", locale=locale)
+        return first_of_month(text) if language == "fr" else text
+
+    def day_month(value: date) -> str:
+        text = format_skeleton("MMMMd", value, locale=locale)
+        return first_of_month(text) if language == "fr" else text
+
     if start == end:
-        return day(start) if current_language() != "fr" else "le " + day(start)
-    if current_language() != "fr":
+        return long(start) if language != "fr" else "le " + long(start)
+    if language != "fr":
         if (start.year, start.month) == (end.year, end.month):
-            return f"{day(start, 'day-month')}\u2013{end.day}, {end.year}"
-        begins = day(start, "day-month") if start.year == end.year else day(start)
-        return f"{begins} \u2013 {day(end)}"
+            return f"{day_month(start)}\u2013{end.day}, {end.year}"
+        begins = day_month(start) if start.year == end.year else long(start)
+        return f"{begins} \u2013 {long(end)}"
     if (start.year, start.month) == (end.year, end.month):
         begins = "1er" if start.day == 1 else str(start.day)
     elif start.year == end.year:
-        begins = day(start, "day-month")
+        begins = day_month(start)
     else:
-        begins = day(start)
-    return first_of_month(f"du {begins} au {day(end)}")
+        begins = long(start)
+    return f"du {begins} au {long(end)}"
 
 
 def moment(value: datetime, zone: tzinfo | None = None) -> str:
