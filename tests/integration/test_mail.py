@@ -218,3 +218,19 @@ def test_a_registration_never_waits_for_the_smtp_server(
         inbox.gate.set()
         settled(services)
         assert [m["To"] for m in inbox.messages] == ["person1@example.com"]
+
+
+def test_the_confirmation_gives_the_organisers_contact_when_the_edition_has_one(
+        client, services, inbox) -> None:
+    services.editions.load({**editions.edition(), "contact": {
+        "email": "info@example.org", "phone": "+1 514 555 0100"}})
+    register(client, language="en", first_name="Mary")
+    settled(services)
+
+    [message] = inbox.messages
+    text = text_of(message)
+    assert "Dates: June 2\u20134, 2019" in text and "Venue: Palais des congrès" in text
+    assert "Contact the organisers: info@example.org · +1 514 555 0100" in text
+    [ics] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    assert "ORGANIZER;CN=" in ics.get_content() and "mailto:info@example.org" in ics.get_content()
