@@ -77,9 +77,9 @@ class MailComposer:
         attachments: list[tuple[str, bytes]] = []
         if mail.kind in {"confirmation", "link"}:
             context["manage_link"] = self._manage_link(mail, registration)
-        if mail.kind == "confirmation":
-            attachments.append(("event.ics", edition_ics(config, envelope.language,
-                                                         registration.id)))
+            if mail.kind == "confirmation":
+                attachments.append(("event.ics", edition_ics(config, envelope.language,
+                                                             registration.id)))
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
