@@ -1,7 +1,7 @@
 # Build / CI entry points. Every target is idempotent.
 #   make venv   create .venv and install the project with the dev extra
 #   make run    development server on http://127.0.0.1:5000 (seeded demo data)
-#   make test   system packages + PostgreSQL + Redis + pytest on 2 workers  (PYTEST_ARGS="-k foo -x",
+#   make test   system packages + npm test tools (axe-core) + PostgreSQL + Redis + pytest on 2 workers  (PYTEST_ARGS="-k foo -x",
 #               PYTEST_WORKERS=1 for one process)
 #   make lint   ruff, mypy, import-linter
 #   make bench  run every bench/*.py
@@ -42,6 +42,7 @@ run: venv
 
 test: venv
 	bash scripts/setup-system.sh
+	bash scripts/setup-node.sh
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-redis.sh
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

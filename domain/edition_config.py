@@ -55,6 +55,7 @@ class EditionConfig:
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
     badge_stock: str = BADGE_STOCKS[0]
     invoicing: InvoicingTerms | None = None
+    contact: Mapping[str, str] = field(default_factory=dict)  # the organisers: email, phone
 
     @property
     def zone(self) -> ZoneInfo:

@@ -28,8 +28,9 @@ KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
-    "invoicing", "access_codes",
+    "invoicing", "access_codes", "contact",
 }
+CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -86,6 +87,13 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     if not isinstance(venue, Mapping) or not venue.get("name"):
         r.problem("venue", "must give at least the venue's name")
         venue = {}
+    contact = doc.get("contact") or {}
+    if not isinstance(contact, Mapping) or set(contact) - set(CONTACT_KEYS) or any(
+            not isinstance(v, str) or not v.strip() for v in contact.values()):
+        r.problem("contact", "may give only `email` and `phone`, as text")
+        contact = {}
+    elif "email" in contact and "@" not in contact["email"]:
+        r.problem("contact.email", "must be an e-mail address")
     if r.problems:
         raise InvalidEdition("The edition document has problems.", r.problems)
     assert opens and closes
@@ -96,7 +104,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         registration_closes=closes, registration_types=types, delegations=delegations,
         cancellation_policy=policy, discount_codes=codes, access_codes=access_codes, taxes=taxes,
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
-        invoicing=invoicing,
+        invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
     )
 
 

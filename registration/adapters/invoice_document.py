@@ -18,6 +18,7 @@ from babel.numbers import format_currency, format_decimal
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
 from registration.adapters.documents import DocumentRenderer
+from registration.french import first_of_month, of_name
 from registration.projections.ledger_queries import InvoiceView
 
 TEMPLATE = "documents/invoice.html"
@@ -56,7 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
         "retained": "Frais d'annulation retenus (demeurent facturés)",
         "delegation": "Délégation", "issuer": "Émise par", "status_paid": "Payée",
         "status_cancelled": "Annulée",
-        "pay_by": "Payable par virement ou par chèque à l'ordre de {issuer}, en indiquant le "
+        "pay_by": "Payable par virement ou par chèque à l'ordre {of_issuer}, en indiquant le "
                   "numéro de facture.",
         "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
                           "{number}.",
@@ -86,7 +87,8 @@ class Formats:
         return f"{number}\u00a0%" if self.locale.startswith("fr") else f"{number}%"
 
     def day(self, iso: str) -> str:
-        return format_date(date.fromisoformat(iso), format="long", locale=self.locale)
+        return first_of_month(format_date(date.fromisoformat(iso), format="long",
+                                          locale=self.locale))
 
 
 def _pick(names: dict[str, str], language: str) -> str:
@@ -105,6 +107,7 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
     return {
         "t": labels, "t2": alternate, "language": language, "doc": doc, "f": f,
         "colon": "\u00a0:" if language == "fr" else ":",
+        "of_issuer": of_name(doc["issuer"]["legal_name"]),
         "is_credit_note": doc["kind"] == "credit_note",
         "edition_name": _pick(doc["edition"]["names"], language),
         "terms": labels["net_days"].format(days=days) if days else labels["on_receipt"],

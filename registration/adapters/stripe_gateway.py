@@ -125,8 +125,9 @@ class StripeGateway:
         try:
             return request()
         except stripe.CardError as error:
+            decline = getattr(getattr(error, "error", None), "decline_code", None)
             raise CardDeclined(error.user_message or "The card was declined.",
-                               error.code) from error
+                               decline or error.code) from error
         except (stripe.APIConnectionError, stripe.RateLimitError) as error:
             raise GatewayUnavailable(
                 f"The card payment service is not reachable ({what}); nothing was charged "

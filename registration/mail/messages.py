@@ -28,10 +28,12 @@ from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.application import Conference
+from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
+from registration.mail.calendar import edition_ics, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import Ledger
-from registration.web.common.i18n import LANGUAGES, load_catalogs
+from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class MailComposer:
         attachments: list[tuple[str, bytes]] = []
         if mail.kind in {"confirmation", "link"}:
             context["manage_link"] = self._manage_link(mail, registration)
+            if mail.kind == "confirmation":
+                attachments.append(("event.ics", edition_ics(config, envelope.language,
+                                                             registration.id)))
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -115,7 +120,15 @@ class MailComposer:
         language = envelope.language
         delegation = (config.delegation(registration.delegation).name(language)
                       if registration.delegation else None)
-        return {"registration": registration, "edition_name": config.name(language),
+        name = config.name(language)
+        french = language == "fr"  # "à la 12e Conférence…", "pour la 12e Conférence…"
+        return {"registration": registration, "edition_name": name,
+                "edition_to": to_name(name) if french else name,
+                "edition_the": with_article(name) if french else name,
+                "colon": "\u00a0:" if french else ":",
+                "edition_dates": span_of_days(config.starts_on, config.ends_on, language,
+                                              f"{language}_{envelope.territory}"),
+                "venue": venue_line(config), "contact": config.contact,
                 "type_name": config.registration_type(registration.registration_type)
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
                 "language": language, "zone": config.zone}
@@ -145,8 +158,13 @@ class MailComposer:
             "money": lambda value: format_currency(value.amount, value.currency, locale=locale),
             "percent": lambda value: format_decimal(value, format="#,##0.###",
                                                     locale=locale) + "\u00a0%",
-            "day": lambda value: format_date(value, format="long", locale=locale),
+            "day": lambda value: self._day(value, envelope.language, locale),
         }
+
+    @staticmethod
+    def _day(value: Any, language: str, locale: str) -> str:
+        text = format_date(value, format="long", locale=locale)
+        return first_of_month(text) if language == "fr" else text
 
     def _message(self, envelope: Envelope, kind: str, context: Mapping[str, Any],
                  attachments: list[tuple[str, bytes]]) -> EmailMessage:
@@ -162,7 +180,12 @@ class MailComposer:
         message.add_alternative(env.get_template(f"{kind}.html").render(**values),
                                 subtype="html")
         for filename, content in attachments:
-            message.add_attachment(content, maintype="application", subtype="pdf",
-                                   filename=filename)
+            if filename.endswith(".ics"):
+                message.add_attachment(content.decode("utf-8"), subtype="calendar",
+                                       charset="utf-8", filename=filename,
+                                       params={"method": "PUBLISH"})
+            else:
+                message.add_attachment(content, maintype="application", subtype="pdf",
+                                       filename=filename)
         return message
 

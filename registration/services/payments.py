@@ -52,6 +52,7 @@ class CardOutcome:
     status: str  # "succeeded", "processing", "requires_action", "declined"
     message: str | None = None
     client_secret: str | None = None
+    reason: str | None = None  # Stripe's decline code ("insufficient_funds") or error code
 
 
 class PaymentService:
@@ -173,7 +174,7 @@ class PaymentService:
             attempt = self.gateway.intent(reference).failure or {}
             self._record_failure(order, attempt.get("charge") or f"{reference}:{token}",
                                  declined.message)
-            return CardOutcome("declined", declined.message)
+            return CardOutcome("declined", declined.message, reason=declined.code)
         if intent.status == "requires_action":
             return CardOutcome("requires_action", client_secret=intent.client_secret)
         return CardOutcome(intent.status)

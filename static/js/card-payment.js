@@ -1,7 +1,8 @@
 // Paying by card (one registration or a delegation): Stripe.js turns the card into a token, the
 // server confirms the payment, and the page polls until Stripe's webhook has recorded it.
 // The form's data- attributes carry the payment (or the URL that opens one), the polling link,
-// and the page's own messages, already translated; Stripe's decline text is shown as sent.
+// and the page's own messages, already translated; a decline is said in the page's language
+// from Stripe's decline code (data-declines), never with Stripe's English text.
 (function () {
   const form = document.getElementById("payment-form");
   if (!form) return;
@@ -10,6 +11,10 @@
   const button = document.getElementById("pay");
   // The page's session opens the registration (its manage link was exchanged for it): the
   // script sends only the page's CSRF token, never a manage token.
+  const declines = JSON.parse(data.declines || "{}");
+  function declined(reason, fallback) {
+    return declines[reason] || fallback || declines[""] || data.failed;
+  }
   const auth = data.csrf ? {"X-CSRF-Token": data.csrf} : {};
   const stripe = Stripe(data.key);
   const card = stripe.elements({locale: document.documentElement.lang}).create("card");
@@ -60,19 +65,20 @@
 
   async function pay() {
     const made = await stripe.createToken(card);
-    if (made.error) { say(made.error.message || data.failed, true); return; }
+    if (made.error) { say(declined(made.error.decline_code || made.error.code, made.error.message), true); return; }
     const answer = await api("/api/payments/" + payment.payment + "/card", {
       method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({client_secret: payment.client_secret, token: made.token.id}),
     });
     if (!answer.ok) {
-      say(answer.status === 402 && answer.body.error ? answer.body.error : data.failed, true);
+      const details = answer.body.details || {};
+      say(answer.status === 402 ? declined(details.reason) : data.failed, true);
       if (answer.status === 402) await open();
       return;
     }
     if (answer.body.status === "requires_action") {
       const result = await stripe.confirmCardPayment(answer.body.client_secret);
-      if (result.error) { say(result.error.message || data.failed, true); return; }
+      if (result.error) { say(declined(result.error.decline_code || result.error.code, result.error.message), true); return; }
     }
     await waitUntilPaid();
   }

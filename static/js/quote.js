@@ -9,6 +9,7 @@
   var codeError = form.querySelector("[data-code-error]");
   var d = labels.dataset;
   var taxes = JSON.parse(d.taxes || "{}");
+  var refusals = JSON.parse(d.refusals || "{}");
   var pending = 0;
 
   function money(amount, currency) {
@@ -45,6 +46,20 @@
     box.replaceChildren(table);
   }
 
+  // A refused quote empties the panel and says why: a stale price must not stay on show.
+  function refused(body) {
+    var code = body && body.details && body.details.code;
+    return refusals[code] || d.refused;
+  }
+
+  function empty(why) {
+    var p = document.createElement("p");
+    p.className = "notice bad";
+    p.setAttribute("data-quote-refused", "");
+    p.textContent = why;
+    box.replaceChildren(p);
+  }
+
   function update() {
     var type = form.querySelector("input[name=registration_type]:checked");
     var code = form.querySelector("input[name=discount_code]").value.trim();
@@ -58,10 +73,11 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (mine !== pending) { return; }
+      var why = result.ok ? "" : refused(result.body);
       codeError.hidden = result.ok || !code;
-      codeError.textContent = result.ok ? "" : d.invalidCode;
-      if (result.ok) { show(result.body); }
-    }).catch(function () { /* keep the last quote; the server re-quotes on submit */ });
+      codeError.textContent = result.ok || !code ? "" : why;
+      if (result.ok) { show(result.body); } else { empty(why); }
+    }).catch(function () { empty(d.unavailable); });
   }
 
   form.addEventListener("change", function (event) {

@@ -21,6 +21,7 @@ CALLS: dict[str, tuple[Any, ...]] = {
     "moment": (datetime.fromisoformat("2019-06-02T08:30:00-04:00"),),
     "percent": (Decimal("50"),), "status_label": ("paid",), "status_tone": ("paid",),
     "amount_typed": (MONEY,), "amount_example": (),
+    "dates": (date(2019, 6, 2), date(2019, 6, 4)), "decline_messages": (),
 }
 
 

@@ -81,7 +81,8 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     settled(services)
 
     [message] = inbox.to("person1@example.com")
-    assert message["Subject"] == "Vous êtes inscrit à Conférence de l'Alliance (essai)"
+    assert message["Subject"] == \
+        "Votre inscription à la Conférence de l'Alliance (essai) est confirmée"
     assert message["From"] == "Alliance <registration@example.org>"
     text = text_of(message)
     assert "Bonjour François," in text
@@ -89,6 +90,13 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert "TPS" in text and "TVQ" in text and "Total" in text
     assert "prix de lancement" in text
     assert "Ouvrir mon inscription" in html_of(message)
+    assert "Dates\u00a0: du 2 au 4 juin 2019" in text and "Palais des congrès" in text
+    [ics] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    assert ics.get_filename() == "event.ics"
+    event = ics.get_content()
+    assert "DTSTART;VALUE=DATE:20190602" in event and "DTEND;VALUE=DATE:20190605" in event
+    assert "SUMMARY:Conférence de l'Alliance (essai)" in event
     link = manage_link(message)
     assert link == f"/r/{created['id']}?token={created['manage_token']}"
     assert client.get(link, follow_redirects=True).status_code == 200
@@ -163,7 +171,7 @@ def test_a_payment_sends_a_receipt_with_the_pdf_attached(
     services.app.decide(decision)
     settled(services)
     _confirmation, receipt = inbox.messages
-    assert receipt["Subject"] == "Votre reçu pour Conférence de l'Alliance (essai)"
+    assert receipt["Subject"] == "Votre reçu pour la Conférence de l'Alliance (essai)"
     assert "100,00" in text_of(receipt) and "CHQ-77" in text_of(receipt)
     [attachment] = receipt.iter_attachments()
     assert attachment.get_filename() == "receipt-CHQ-77.pdf"
@@ -210,3 +218,19 @@ def test_a_registration_never_waits_for_the_smtp_server(
         inbox.gate.set()
         settled(services)
         assert [m["To"] for m in inbox.messages] == ["person1@example.com"]
+
+
+def test_the_confirmation_gives_the_organisers_contact_when_the_edition_has_one(
+        client, services, inbox) -> None:
+    services.editions.load({**editions.edition(), "contact": {
+        "email": "info@example.org", "phone": "+1 514 555 0100"}})
+    register(client, language="en", first_name="Mary")
+    settled(services)
+
+    [message] = inbox.messages
+    text = text_of(message)
+    assert "Dates: June 2\u20134, 2019" in text and "Venue: Palais des congrès" in text
+    assert "Contact the organisers: info@example.org · +1 514 555 0100" in text
+    [ics] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    assert "ORGANIZER;CN=" in ics.get_content() and "mailto:info@example.org" in ics.get_content()

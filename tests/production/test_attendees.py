@@ -36,7 +36,7 @@ def test_a_registration_is_answered_at_once_and_its_confirmation_link_opens_it(s
     shown = answered(stack.get(f"/api/registrations/{created['id']}", holder), 200)
     assert shown["quote"] == created["quote"] and shown["attendee"]["email"] == f"{tag}@example.com"
 
-    [confirmation] = mail_to(stack, f"{tag}@example.com", "Vous êtes inscrit")
+    [confirmation] = mail_to(stack, f"{tag}@example.com", "Votre inscription à")
     link = re.search(rf"{re.escape(stack.topology.base_url)}(/r/\S+)", text_of(confirmation))
     assert link, text_of(confirmation)
     page = requests.get(f"{stack.topology.base_url}{link.group(1)}", timeout=TIMEOUT)

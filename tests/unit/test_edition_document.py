@@ -109,3 +109,15 @@ def test_names_and_codes_of_an_edition_are_read_in_nfc_and_trimmed():
     config = parse_edition(document)
     assert config.names["fr"] == "Conférence de l'Alliance"
     assert config.delegation("QC").name("fr") == "Québec"
+
+
+def test_the_organisers_contact_is_optional_and_only_an_email_and_a_phone():
+    assert parse_edition(editions.edition()).contact == {}
+    contact = {"email": "info@example.org", "phone": "+1 514 555 0100"}
+    assert parse_edition({**editions.edition(), "contact": contact}).contact == contact
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition({**editions.edition(), "contact": {"email": "nope", "fax": "1"}})
+    assert "contact" in str(refused.value.problems)
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition({**editions.edition(), "contact": {"email": "nope"}})
+    assert "contact.email" in str(refused.value.problems)

@@ -147,7 +147,7 @@ def pay_by_card(reference: str) -> Any:
         description: >-
           `status`: `succeeded` or `processing` (the webhook will record it), or
           `requires_action` with the `client_secret` to finish authentication in Stripe.js.
-      402: {description: "The card was declined: `error` is Stripe's message."}
+      402: {description: "Declined: `error` is Stripe's message, `details.reason` its code."}
       422: {description: "Invalid fields, or Stripe knows no card by this token."}
       503: {description: "Stripe is unreachable: nothing was charged; try again."}
     """
@@ -155,7 +155,7 @@ def pay_by_card(reference: str) -> Any:
     outcome = services().payments.pay_with_card(reference, data["client_secret"], data["token"])
     if outcome.status == "declined":
         raise ApiError(402, outcome.message or "The card was declined.",
-                       {"code": "card_declined"})
+                       {"code": "card_declined", "reason": outcome.reason})
     return {"status": outcome.status, "client_secret": outcome.client_secret}
 
 

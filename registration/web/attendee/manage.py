@@ -17,7 +17,7 @@ from registration.web.common.history_text import describe, who
 from registration.web.common.http import services
 from registration.web.common.lookups import ledger
 from registration.web.common.pages import protect
-from registration.web.common.schemas import AttendeeSchema, CorrectionSchema
+from registration.web.common.schemas import AttendeeSchema
 
 attendee = protect(Blueprint("attendee", __name__, url_prefix="/r"))
 
@@ -67,13 +67,19 @@ def details(registration_id: str) -> Any:
     form: Any = registration.attendee.to_dict()
     if request.method == "POST":
         form = request.form
-        changes, errors = validate(CorrectionSchema(), attendee_payload(form))
-        if not errors:
+        # The page shows every field: an emptied required one is refused beside it (422),
+        # as the API refuses it, instead of being left as it was.
+        data, errors = validate(AttendeeSchema(), attendee_payload(form))
+        current = registration.attendee.to_dict()
+        changes = {key: value for key, value in data.items() if value != current.get(key)}
+        if not errors and changes:
             try:
                 services().registrations.correct_details(registration.id, changes)
                 return back_to_manage(registration, "corrected")
             except DomainError as error:
                 errors = refusal(error)
+        elif not errors:
+            return back_to_manage(registration, "corrected")
     return page("attendee/details.html", registration, 422 if errors else 200,
                 form=form, errors=errors)
 

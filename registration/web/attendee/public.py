@@ -23,6 +23,7 @@ from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
 from registration.web.common.pages import edition_for_page, protect
 from registration.web.common.ratelimit import budget, link_mail_allowed
+from registration.web.common.refusals import REFUSALS, refusal_message
 from registration.web.common.schemas import (
     LinkRequestSchema,
     RegistrationRequestSchema,
@@ -65,6 +66,7 @@ def form_choices(config: EditionConfig, left: Availability,
         | {t.code for t in config.registration_types if left.type_sold_out(t.code)},
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
+        "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
     }
 
 
@@ -91,11 +93,22 @@ def first_available(config: EditionConfig, left: Availability,
     return next((c for c in codes if not left.type_sold_out(c)), codes[0])
 
 
-def quote_or_none(config: EditionConfig, type_code: str, code: str | None) -> PriceQuote | None:
+# What the live price panel may be refused for (it then empties and says why).
+QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
+                  "registration_closed")
+QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
+                        "and the discount code.")
+
+
+def quote_or_refusal(
+    config: EditionConfig, type_code: str, code: str | None
+) -> tuple[PriceQuote | None, str | None]:
+    """Today's quote, or why there is none (in the page's language)."""
     try:
-        return config.quote(type_code, code or None, services().clock())
-    except DomainError:
-        return None
+        return config.quote(type_code, code or None, services().clock()), None
+    except DomainError as error:
+        return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
+            i18n.gettext(QUOTE_REFUSED)
 
 
 def is_open(config: EditionConfig) -> bool:
@@ -132,11 +145,12 @@ def register(slug: str) -> Any:
     left = services().registrations.availability(config)
     access_code = typed(form, "access_code")
     type_code = form.get("registration_type") or first_available(config, left, access_code)
-    quote = quote_or_none(config, type_code, form.get("discount_code"))
+    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"))
     status = 422 if errors else 200
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
-                           quote=quote, open=is_open(config), chosen=type_code,
+                           quote=quote, quote_refused=quote_refused, open=is_open(config),
+                           chosen=type_code,
                            by_invitation=any(t.by_invitation for t in config.registration_types),
                            **form_choices(config, left, access_code)), status
 

@@ -15,6 +15,7 @@ from domain.actor import Actor
 from domain.edition_config import EditionConfig
 from domain.money import Money
 from registration.services.history import HistoryEntry
+from registration.web.common.declines import decline_message
 from registration.web.common.i18n import N_, amount_with_code, gettext
 from registration.web.common.pages import display_name
 
@@ -75,7 +76,8 @@ def _payment(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _payment_failed(data: dict[str, Any], config: EditionConfig) -> str:
-    return gettext("Payment failed: %(message)s") % {"message": data["message"]}
+    return gettext("Payment failed: %(message)s") % {
+        "message": decline_message(data.get("reason"), data.get("message"))}
 
 
 def _refund(data: dict[str, Any], config: EditionConfig) -> str:
@@ -96,6 +98,23 @@ def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Checked in by %(name)s") % {"name": data["by"]}
 
 
+def _payment_requested(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Card payment opened: %(amount)s") % {
+        "amount": amount_with_code(Money.from_dict(data["amount"]))}
+
+
+def _invoiced(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Invoice %(number)s issued: %(amount)s") % {
+        "number": data["invoice_number"],
+        "amount": amount_with_code(Money.from_dict(data["amount"]))}
+
+
+def _invoice_cancelled(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Invoice %(number)s cancelled by a credit note: %(amount)s") % {
+        "number": data["invoice_number"],
+        "amount": amount_with_code(Money.from_dict(data["total"]))}
+
+
 def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     if data.get("reason") == "substituted":
         return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
@@ -106,14 +125,20 @@ SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
-    "ManageLinkRenewed": _link_renewed,
+    "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
+    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled,
 }
+
+
+UNNAMED = N_("Change recorded")
 
 
 def describe(item: HistoryEntry, config: EditionConfig) -> str:
     """One history entry (from RegistrationService.history) as a sentence."""
     sentence = SENTENCES.get(item.event)
-    if sentence is None:  # an event added later: its name, in words
+    if sentence is None:  # an event added later: its name, in words (English pages only)
+        if gettext(UNNAMED) != UNNAMED:
+            return gettext(UNNAMED)
         return re.sub(r"(?<!^)(?=[A-Z])", " ", item.event).capitalize()
     return sentence(item.details, config)
 

@@ -14,7 +14,12 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton, format_time, format_timedelta
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -22,6 +27,7 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 
 from domain.money import Money
+from registration.french import first_of_month
 
 LANGUAGES = ("en", "fr")
 DEFAULT = "en"
@@ -110,15 +116,50 @@ def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None)
     if isinstance(value, datetime):
         value = value.astimezone(zone).date() if zone else value.date()
     if style == "day-month":
-        return format_skeleton("MMMMd", value, locale=current_locale())
-    return format_date(value, format=style, locale=current_locale())
+        text = format_skeleton("MMMMd", value, locale=current_locale())
+    else:
+        text = format_date(value, format=style, locale=current_locale())
+    return first_of_month(text) if current_language() == "fr" else text
+
+
+def dates(start: date, end: date) -> str:
+    """A span of days in the page's language (see span_of_days)."""
+    return span_of_days(start, end, current_language(), current_locale())
+
+
+def span_of_days(start: date, end: date, language: str, locale: str) -> str:
+    """`June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`), for pages and e-mails."""
+
+    def long(value: date) -> str:
+        text = format_date(value, format="long", locale=locale)
+        return first_of_month(text) if language == "fr" else text
+
+    def day_month(value: date) -> str:
+        text = format_skeleton("MMMMd", value, locale=locale)
+        return first_of_month(text) if language == "fr" else text
+
+    if start == end:
+        return long(start) if language != "fr" else "le " + long(start)
+    if language != "fr":
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{day_month(start)}\u2013{end.day}, {end.year}"
+        begins = day_month(start) if start.year == end.year else long(start)
+        return f"{begins} \u2013 {long(end)}"
+    if (start.year, start.month) == (end.year, end.month):
+        begins = "1er" if start.day == 1 else str(start.day)
+    elif start.year == end.year:
+        begins = day_month(start)
+    else:
+        begins = long(start)
+    return f"du {begins} au {long(end)}"
 
 
 def moment(value: datetime, zone: tzinfo | None = None) -> str:
     """`Apr 2, 2019, 9:00 AM` / `2 avr. 2019, 09 h 00`: to the minute, in the edition's zone."""
     local = value.astimezone(zone) if zone else value
-    return (format_date(local, format="medium", locale=current_locale()) + ", "
+    text = (format_date(local, format="medium", locale=current_locale()) + ", "
             + format_time(local, format="short", locale=current_locale()))
+    return first_of_month(text) if current_language() == "fr" else text
 
 
 def duration(seconds: int) -> str:
@@ -141,5 +182,5 @@ def install(app: Flask, folder: Path) -> None:
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext)
     app.jinja_env.filters.update(money=money, amount_with_code=amount_with_code, day=day,
-                                 moment=moment, percent=percent)
+                                 dates=dates, moment=moment, percent=percent)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)

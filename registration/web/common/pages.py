@@ -28,6 +28,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from registration.web.common import i18n
 from registration.web.common.amounts import amount_example, amount_typed
+from registration.web.common.declines import decline_messages
 from registration.web.common.errors import ERROR_PAGE, own_headers, status_of
 from registration.web.common.http import services
 from registration.web.common.idempotency import new_form_key
@@ -124,7 +125,8 @@ def install_pages(app: Flask, translations_folder: Path, secure_cookies: bool | 
     app.jinja_env.globals.update(csrf_token=csrf_token, switch_language_url=switch_language_url,
                                  money_of=Money, new_form_key=new_form_key,
                                  status_label=status_label, status_tone=status_tone,
-                                 amount_typed=amount_typed, amount_example=amount_example)
+                                 amount_typed=amount_typed, amount_example=amount_example,
+                                 decline_messages=decline_messages)
     app.context_processor(page_context)
     app.extensions[ERROR_PAGE] = error_page  # for URLs no page blueprint answers
 

@@ -6,7 +6,9 @@ domain's message for a code without one (such as the generic `invalid` with its 
 
 from __future__ import annotations
 
-from domain.errors import DomainError
+import re
+
+from domain.errors import DomainError, NotFound, Refused
 from domain.text import TextRefused
 from registration.web.common.i18n import N_, gettext
 from registration.web.common.text_fields import translate_refusal
@@ -46,6 +48,20 @@ REFUSALS = {
 }
 
 
+# Refusals whose message names something: the pattern of the domain's English, and ours.
+NAMED = (
+    (re.compile(r"^There is no edition '(?P<slug>[^']*)'\.$"),
+     N_("There is no edition “%(slug)s”.")),
+    (re.compile(r"^There is no invoice (?P<number>\S+)\.$"),
+     N_("There is no invoice %(number)s.")),
+    (re.compile(r"(?i)^No registration with id \S+\.$"),
+     N_("There is no registration at this address.")),
+)
+# What a page says for a refusal it has no words of its own for, by kind.
+NOT_FOUND = N_("Nothing was found at this address.")
+REFUSED = N_("This cannot be done now.")
+
+
 def refusal_field(error: DomainError) -> str:
     """The form field the refusal belongs beside ("" for the whole form)."""
     return REFUSALS.get(error.code, ("", ""))[0]
@@ -56,4 +72,16 @@ def refusal_message(error: DomainError) -> str:
     if isinstance(error, TextRefused):
         return translate_refusal(error)
     message = REFUSALS.get(error.code, ("", ""))[1]
-    return gettext(message) if message else error.message
+    if message:
+        return gettext(message)
+    for pattern, named in NAMED:
+        found = pattern.match(error.message)
+        if found:
+            return gettext(named) % found.groupdict()
+    if gettext(NOT_FOUND) == NOT_FOUND:  # English pages keep the domain's own words
+        return error.message
+    if isinstance(error, NotFound):
+        return gettext(NOT_FOUND)
+    if isinstance(error, Refused):
+        return gettext(REFUSED)
+    return error.message

@@ -56,7 +56,7 @@ def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_be
     page.fill("#email", "francois@example.com")
     page.get_by_role("button", name="S'inscrire").click()
 
-    expect(page.locator("h1")).to_have_text("Vous êtes inscrit")
+    expect(page.locator("h1")).to_have_text("Inscription confirmée")
     expect(page.locator("main")).to_contain_text("francois@example.com")  # the link goes there
     assert "token" not in page.url and "token=" not in page.content()
     snap(page, "confirmation-fr")
@@ -111,3 +111,22 @@ def test_a_delegation_lead_registers_several_people_in_one_go(
     rows = services.queries.registrations(services.editions.config(SLUG))
     assert sorted((r.first_name, r.delegation, r.organisation) for r in rows) == [
         ("Luc", "QC", "Investissement Québec"), ("Marie", "QC", "Investissement Québec")]
+
+
+def test_the_price_panel_empties_and_says_why_when_a_code_is_refused(
+        french_page: Page, edition: dict) -> None:
+    page = french_page
+    page.goto(f"/e/{SLUG}/register")
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"454,15{NBSP}$")
+    page.fill("#discount_code", "PARTNER20")
+    page.locator("#discount_code").blur()
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"363,32{NBSP}$")
+    page.fill("#discount_code", "NOPE")
+    page.locator("#discount_code").blur()
+    expect(page.locator("[data-quote]")).to_have_count(0)
+    expect(page.locator("[data-quote-refused]")).to_have_text(
+        "Ce code de réduction est inconnu, expiré ou non valide pour ce type d'inscription.")
+    page.fill("#discount_code", "")
+    page.locator("#discount_code").blur()
+    expect(page.locator("[data-quote] .total")).to_contain_text(f"454,15{NBSP}$")
+    expect(page.locator("[data-quote-refused]")).to_have_count(0)

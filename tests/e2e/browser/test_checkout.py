@@ -55,7 +55,8 @@ def test_a_declined_card_shows_the_decline_and_leaves_the_registration_unpaid(
     link = checkout_link(client)
     page.goto(link)
     enter_card(page, "4000000000000002")
-    expect(page.locator("#message")).to_have_text("Your card was declined.")
+    expect(page.locator("#message")).to_have_text(
+        "Your card was declined. Try another card or contact your bank.")
     expect(page.locator("#message")).to_have_class("error")
     snap(page, "checkout-declined")
     page.reload()
@@ -93,3 +94,16 @@ def test_a_delegation_lead_pays_for_everyone_with_one_card(page: Page, edition, 
     expect(page.locator("#message")).to_have_text("Thank you: everyone is paid for.",
                                                   timeout=15_000)
     expect(page.locator("#message")).to_have_attribute("data-status", "paid")
+
+
+def test_a_declined_card_is_said_in_french_on_a_french_page_and_in_its_history(
+        french_page: Page, client, edition, webhook_server):
+    page = french_page
+    page.goto(checkout_link(client))
+    enter_card(page, "4000000000000002")
+    expect(page.locator("#message")).to_have_text(
+        "Votre carte a été refusée. Essayez une autre carte ou communiquez avec votre banque.")
+    page.goto(page.url.replace("/pay/", "/r/"))
+    expect(page.locator("main")).to_contain_text("Paiement refusé")
+    expect(page.locator("main")).to_contain_text("Votre carte a été refusée.")
+    expect(page.locator("main")).not_to_contain_text("Your card was declined")

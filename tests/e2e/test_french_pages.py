@@ -1,0 +1,104 @@
+"""Issue 14 item 9: every attendee page in French shows no English message.
+
+The test walks the attendee's pages with `?lang=fr` — forms with their refusals included —
+and fails on any known English message: one of the catalog's (a sentence of three words or
+more whose French differs), or one the domain, marshmallow or Stripe would send.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
+
+from registration.services.container import Services
+from tests.e2e.test_pages import SLUG, csrf, form
+
+ROOT = Path(__file__).resolve().parents[2]
+# English that reaches pages from outside the catalog (domain, marshmallow, Stripe, Werkzeug).
+FOREIGN = ("Length must be between", "Longer than maximum length", "Missing data for",
+           "Not a valid", "Your card was declined", "There is no edition", "No registration",
+           "Payment requested", "Invoiced", "Not Found", "Conflict", "The card was declined",
+           "Required.", "Give at least one of", "Payment failed", "Card payment opened")
+
+
+def english_sentences() -> set[str]:
+    with (ROOT / "translations/fr/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    found = set()
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english in ids:
+            if not english or english in strings:
+                continue
+            # the words before the first placeholder: what shows whatever is put in
+            head = re.split(r"%\(|\{", english)[0].strip()
+            if len(head.split()) >= 3:
+                found.add(head)
+    return found
+
+
+ENGLISH = english_sentences()
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"(?s)<(script|style|template)\b.*?</\1>", " ", page)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html.unescape(page).replace("\u00a0", " "))
+
+
+def english_in(page: str) -> list[str]:
+    text = visible_text(page)
+    return sorted({s for s in ENGLISH if s.replace("\u00a0", " ") in text}
+                  | {s for s in FOREIGN if s in text})
+
+
+def test_the_check_knows_english_when_it_sees_it() -> None:
+    assert english_in("<p>Length must be between 1 and 100.</p>")
+    assert english_in("<p>This discount code has been used up.</p>")
+    assert not english_in("<p>Ce code de réduction est épuisé.</p>")
+
+
+@pytest.fixture
+def registration_id(client: FlaskClient, edition: dict) -> str:
+    token = csrf(client, f"/e/{SLUG}/register?lang=fr")
+    location = client.post(f"/e/{SLUG}/register", data=form(token)).headers["Location"]
+    return re.search(r"/r/([^/?]+)/confirmation$", location).group(1)  # type: ignore[union-attr]
+
+
+def test_every_attendee_page_in_french_shows_no_english(
+        client: FlaskClient, services: Services, registration_id: str) -> None:
+    rid = registration_id
+    services.invoices.issue_for_holder(UUID(rid), None)
+    pages = [f"/e/{SLUG}", f"/e/{SLUG}/register", f"/e/{SLUG}/register?discount_code=NOPE",
+             f"/e/{SLUG}/group", f"/e/{SLUG}/my-link", f"/r/{rid}/confirmation", f"/r/{rid}",
+             f"/r/{rid}/details", f"/r/{rid}/substitute", f"/r/{rid}/cancel", f"/pay/{rid}",
+             "/e/nope", f"/r/{uuid4()}", "/no-such-page", f"/e/{SLUG}/group/done"]
+    leaks = {}
+    for url in pages:
+        page = client.get(url + ("&" if "?" in url else "?") + "lang=fr").get_data(True)
+        assert 'lang="fr"' in page, url
+        if found := english_in(page):
+            leaks[url] = found
+    token = csrf(client, f"/e/{SLUG}/register?lang=fr")
+    long_name = "x" * 101
+    posts = {
+        f"/e/{SLUG}/register": form(token, first_name=long_name, email="nope",
+                                    discount_code="NOPE"),
+        f"/e/{SLUG}/group": {"csrf_token": token, "delegation": "QC", "p0-first_name": "A",
+                             "p0-last_name": long_name, "p0-email": "x"},
+        f"/e/{SLUG}/my-link": {"csrf_token": token, "email": "nope"},
+        f"/r/{rid}/details": {**form(token, last_name=long_name, first_name="")},
+        f"/r/{rid}/substitute": {**form(token, job_title="", email="nope")},
+    }
+    for url, data in posts.items():
+        page = client.post(url, data=data).get_data(True)
+        if found := english_in(page):
+            leaks["POST " + url] = found
+    assert leaks == {}
