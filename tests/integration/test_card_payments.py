@@ -122,8 +122,8 @@ def test_a_declined_card_is_recorded_once_and_leaves_the_registration_unpaid(
     payment = open_payment(client, rid, headers)
     declined = pay(client, localstripe, payment, ALWAYS_DECLINED)
     assert declined.status_code == 402
-    assert declined.json == {"error": "Your card was declined.",
-                             "details": {"code": "card_declined"}}
+    assert declined.json == {"error": "Your card was declined.",  # Stripe's words, for the API
+                             "details": {"code": "card_declined", "reason": "card_declined"}}
     # A card refused when charged also fires payment_intent.payment_failed: same attempt,
     # recorded once whether the API answer or the webhook comes first.
     assert pay(client, localstripe, payment, DECLINED_ON_CHARGE).status_code == 402
