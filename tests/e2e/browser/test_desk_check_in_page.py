@@ -16,8 +16,12 @@ CHECK_IN = f"/staff/desk/{SLUG}/check-in"
 
 
 def typed(page: Page, text: str) -> None:
+    """Type into the focused field and send, as a person or a USB scanner does; wait for the
+    answer page (a loaded machine may still be showing the previous one)."""
+    expect(page.locator("#code")).to_be_focused()
     page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_a_typed_short_code_checks_in_like_a_scan_and_a_wrong_one_says_why(
