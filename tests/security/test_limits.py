@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from typing import Any
 import pytest
 import redis
 import requests
-from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema, fields
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
@@ -38,13 +37,11 @@ import registration.web
 from domain.invoice_lines import BillTo
 from registration.adapters import localstripe_dev
 from registration.adapters.spreadsheet import neutralised
-from registration.app import create_app
 from registration.services.container import Services
 from registration.web.common.text_fields import bounds
 from tests.conftest import IN_CI, bearer
 from tests.e2e.browser.conftest import new_page
 from tests.support import editions
-from tests.support.clock import SettableClock
 from tests.support.serving import serving
 from tests.support.topology import free_port
 
@@ -76,24 +73,6 @@ def redis_prefix() -> Iterator[str]:
         client.delete(key)
     client.close()
 
-
-@pytest.fixture
-def make_app(app: Flask, clock: SettableClock) -> Iterator[Callable[..., Flask]]:
-    """Another instance of the app (as another gunicorn worker is) on the same database,
-    with rate limits on and the settings given."""
-    made: list[Flask] = []
-
-    def make(**settings: str) -> Flask:
-        other = create_app({"DATABASE_URL": "",
-                            "INSTANCE_PATH": str(app.config["SETTINGS"].instance_path),
-                            "RATE_LIMIT_ENABLED": "true", **settings}, clock=clock)
-        other.config["TESTING"] = True
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        other.extensions["services"].close()
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +20,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registration.app import create_app
 from registration.services.container import Services
 from tests.conftest import bearer
 from tests.security.test_limits import redis_prefix  # noqa: F401  (a fixture)
@@ -454,23 +453,6 @@ def test_next_keeps_a_path_on_this_site(client: FlaskClient, ada: Any) -> None:
     answer = sign_in(client, "ada@example.com", next="/staff/accounts?tab=x")
     assert answer.headers["Location"] == "/staff/accounts?tab=x"
 
-
-@pytest.fixture
-def make_app(app: Flask, clock: SettableClock) -> Iterator[Callable[..., Flask]]:
-    """Another instance of the app on the same database, rate limits on by default."""
-    made: list[Flask] = []
-
-    def make(**settings: str) -> Flask:
-        other = create_app({"DATABASE_URL": "",
-                            "INSTANCE_PATH": str(app.config["SETTINGS"].instance_path),
-                            "RATE_LIMIT_ENABLED": "true", **settings}, clock=clock)
-        other.config["TESTING"] = True
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        other.extensions["services"].close()
 
 
 def test_tokens_are_listed_and_revoked_over_the_api_by_admins_only(
