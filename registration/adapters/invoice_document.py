@@ -42,6 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "pay_by": "Pay by bank transfer or cheque to {issuer}, quoting the invoice number.",
         "credit_applies": "This credit note reduces the amount billed on invoice {number}.",
         "credited_by": "Credit notes issued", "page": "Page",
+        "paid_by": "Paid by card on {day} (payment {reference}): this invoice is the receipt "
+                   "for that payment.",
         "rounding": "Each tax is calculated on each line's amount and rounded to the cent; "
                     "the tax totals are the sums of the lines.",
     },
@@ -65,6 +67,8 @@ LABELS: dict[str, dict[str, str]] = {
         "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
                           "{number}.",
         "credited_by": "Notes de crédit émises", "page": "Page",
+        "paid_by": "Payée par carte le {day} (paiement {reference})\u00a0: cette facture "
+                   "tient lieu de reçu pour ce paiement.",
         "rounding": "Chaque taxe est calculée sur le montant de chaque ligne et arrondie au "
                     "cent\u00a0; les totaux des taxes sont les sommes des lignes.",
     },
@@ -130,6 +134,9 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
         "credited": f.money(view.credited) if view.credited else None,
         "delegation": delegation_name(doc, doc["delegation"], language),
         "credit_notes": view.credit_notes,
+        "paid_by": [LABELS[lang]["paid_by"].format(
+            day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
+            for lang in languages] if doc.get("paid_by") else [],
     }
 
 
