@@ -15,6 +15,7 @@ from uuid import UUID
 import pytest
 from flask.testing import FlaskClient
 
+from domain.invoice_lines import BillTo
 from domain.mail import Mail, mail_id
 from domain.money import Money
 from domain.registration import Registration
@@ -191,6 +192,20 @@ def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
     [attachment] = invoice.iter_attachments()
     assert attachment.get_filename() == "SEUS19-0001.pdf"
     assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_an_invoice_asked_for_another_bill_to_is_mailed_to_its_contact_in_its_language(
+        client, services: Services, inbox) -> None:
+    services.editions.load(invoicing.quebec())
+    created = register(client, language="fr")
+    bill_to = BillTo(name="Georgia Department of Economic Development", contact="Pat Miller",
+                     address=("75 5th St NW #1200", "Atlanta, GA 30308"),
+                     email="ap@georgia.example", language="en")
+    services.invoices.issue_for_holder(created_id(created), bill_to, "PO-GA-19-311")
+    settled(services)
+    _confirmation, invoice = inbox.messages
+    assert invoice["To"] == "ap@georgia.example"
+    assert invoice["Subject"].startswith("Invoice SEUS19-0001")
 
 
 def test_a_card_payment_s_receipt_carries_the_invoice_issued_on_it_and_links_the_page(
