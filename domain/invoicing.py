@@ -3,7 +3,8 @@
 Read from the edition document's "invoicing" section, e.g.
     {"prefix": "SEUS19-", "padding": 4, "credit_note_prefix": "SEUS19-CN-",
      "payment_terms_days": 30, "on_payment": true,
-     "issuer": {"legal_name": "…", "address": ["…", "…"], "email": "…"}}
+     "issuer": {"legal_name": "…", "address": ["…", "…"], "email": "…"},
+     "bank": {…}}  (see domain.bank_details)
 Without a credit-note prefix, credit notes take their numbers from the invoices' sequence.
 With `on_payment` (the default for a Canadian host with tax numbers), a card payment for
 places no invoice bills gets an invoice of its own, issued paid: the payer's tax document.
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.bank_details import BankDetails, parse_bank
 from domain.documents import DocumentReader, join
 from domain.text import normalized
 
@@ -50,6 +52,7 @@ class InvoicingTerms:
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
     attendee_requests: bool = True  # attendees may ask for an invoice instead of paying by card
     on_payment: bool = False  # a card payment gets an invoice, issued paid (pretix's mode)
+    bank: BankDetails | None = None  # where a transfer goes, printed on invoices
 
     def series(self, kind: str) -> str:
         """The prefix whose sequence numbers a document of this kind."""
@@ -93,6 +96,7 @@ def parse_invoicing(r: DocumentReader, doc: Mapping[str, Any], slug: str) -> Inv
         tax_numbers=tax_numbers,
         attendee_requests=attendee_requests is not False,
         on_payment=on_payment,
+        bank=parse_bank(r, section.get("bank"), str(doc.get("host") or "")),
     )
 
 

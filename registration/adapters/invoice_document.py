@@ -42,6 +42,9 @@ LABELS: dict[str, dict[str, str]] = {
         "pay_by": "Pay by bank transfer or cheque to {issuer}, quoting the invoice number.",
         "credit_applies": "This credit note reduces the amount billed on invoice {number}.",
         "credited_by": "Credit notes issued", "page": "Page",
+        "bank": "Bank details", "bank_name": "Bank", "account_holder": "Account holder",
+        "institution": "Institution", "transit": "Transit", "account": "Account",
+        "aba_routing": "ABA routing", "swift": "SWIFT/BIC",
         "paid_by": "Paid by card on {day} (payment {reference}): this invoice is the receipt "
                    "for that payment.",
         "rounding": "Each tax is calculated on each line's amount and rounded to the cent; "
@@ -67,12 +70,18 @@ LABELS: dict[str, dict[str, str]] = {
         "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
                           "{number}.",
         "credited_by": "Notes de crédit émises", "page": "Page",
+        "bank": "Coordonnées bancaires", "bank_name": "Institution financière",
+        "account_holder": "Titulaire du compte", "institution": "Institution",
+        "transit": "Transit", "account": "Compte", "aba_routing": "Acheminement ABA",
+        "swift": "SWIFT/BIC",
         "paid_by": "Payée par carte le {day} (paiement {reference})\u00a0: cette facture "
                    "tient lieu de reçu pour ce paiement.",
         "rounding": "Chaque taxe est calculée sur le montant de chaque ligne et arrondie au "
                     "cent\u00a0; les totaux des taxes sont les sommes des lignes.",
     },
 }
+BANK_FIELDS = ("bank_name", "account_holder", "institution", "transit", "aba_routing", "swift",
+               "account")
 REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"}}
 
 
@@ -112,6 +121,7 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
     labels, alternate = LABELS[language], (LABELS[languages[1]] if len(languages) > 1 else None)
     taxes = summed_taxes(doc["lines"])
     tax_names = {t.code: tax_name(t, languages) for t in taxes}
+    bank = doc["issuer"].get("bank") or {}
     days = (date.fromisoformat(doc["due_on"]) - date.fromisoformat(doc["issued_on"])).days
     return {
         "t": labels, "t2": alternate, "language": language, "doc": doc, "f": f,
@@ -134,6 +144,7 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
         "credited": f.money(view.credited) if view.credited else None,
         "delegation": delegation_name(doc, doc["delegation"], language),
         "credit_notes": view.credit_notes,
+        "bank": [(key, bank[key]) for key in BANK_FIELDS if bank.get(key)],
         "paid_by": [LABELS[lang]["paid_by"].format(
             day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
             for lang in languages] if doc.get("paid_by") else [],

@@ -264,7 +264,7 @@ def invoicing(config: EditionConfig) -> InvoicingTerms:
 
 
 def issuer(terms: InvoicingTerms) -> IssuerSnapshot:
-    return IssuerSnapshot(terms.issuer, dict(terms.tax_numbers))
+    return IssuerSnapshot(terms.issuer, dict(terms.tax_numbers), terms.bank)
 
 
 def edition_snapshot(config: EditionConfig) -> EditionSnapshot:

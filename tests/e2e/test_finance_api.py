@@ -235,3 +235,27 @@ def test_finance_records_payments_cancels_and_exports_the_ledger(client, staff_h
         ("SEUS19-0003", "credit_note", "-19.75", "-39.40", "-454.15", "credit_note")]
     assert client.get(f"/api/editions/{quebec}/invoices.csv",
                       headers=staff_headers["desk"]).status_code == 403
+
+
+def test_an_invoice_payable_by_transfer_gives_the_edition_s_bank_details(
+        client, staff_headers, services):
+    quebec = invoicing.quebec()
+    quebec["invoicing"]["bank"] = invoicing.BANK_CA
+    services.editions.load(quebec)
+    georgia = invoicing.georgia()
+    georgia["invoicing"]["bank"] = invoicing.BANK_US
+    services.editions.load(georgia)
+    bill(client, staff_headers["finance"], quebec["slug"],
+         [register(client, quebec["slug"], 1, "QC")["id"]], invoicing.BILL_TO_FR)
+    text = pdf_text(client.get("/api/invoices/SEUS19-0001.pdf",
+                               headers=staff_headers["finance"]).data)
+    assert ("Coordonnées bancaires — Institution financière : Caisse d'exemple · Titulaire du "
+            "compte : Alliance · Institution : 999 · Transit : 00011 · Compte : 0001234567"
+            ) in text.replace("\n", " ")
+    bill(client, staff_headers["finance"], georgia["slug"],
+         [register(client, georgia["slug"], 2, "GA")["id"]], invoicing.BILL_TO_EN)
+    text = pdf_text(client.get("/api/invoices/ATL19-00001.pdf",
+                               headers=staff_headers["finance"]).data)
+    assert ("Bank details — Bank: Example Bank · Account holder: Alliance · ABA routing: "
+            "123456780 · SWIFT/BIC: EXAMUS33XXX · Account: 000123456789"
+            ) in text.replace("\n", " ")
