@@ -70,7 +70,7 @@ def assert_in(text: str, *expected: str) -> None:
 
 
 def test_under_100_dollars_the_invoice_names_the_supplier_date_total_and_taxes_paid(
-        services, quebec, localstripe):
+        services, quebec, localstripe, client, staff_headers):
     student = register(services, quebec, 1, "student")
     reference = pay_by_card(services, localstripe, [student])
     view, text = tax_document(services, student)
@@ -81,6 +81,9 @@ def test_under_100_dollars_the_invoice_names_the_supplier_date_total_and_taxes_p
               "TPS (5 %)", "2,50 $", "TVQ (9,975 %)", "4,99 $",
               f"Payée par carte le 20 mars 2019 (paiement {reference})")
     assert "Payable par virement" not in text and "Coordonnées bancaires" not in text
+    answer = client.get("/api/invoices/SEUS19-0001", headers=staff_headers["finance"]).json
+    assert (answer["paid_by"], answer["status"], answer["balance_due"]) == (
+        reference, "paid", "0.00")
 
 
 def test_from_100_dollars_it_shows_the_gst_and_qst_numbers_and_each_tax_apart(
