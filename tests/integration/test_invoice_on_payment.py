@@ -7,6 +7,7 @@ $100 and $500 since 2021) and what Revenu Québec asks for the QST."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -150,3 +151,23 @@ def test_an_edition_may_turn_it_off_and_a_us_edition_has_it_off(services, locals
                                                "GA").registration.id
     pay_by_card(services, localstripe, [us_place])
     assert services.registrations.get(us_place).invoice_number is None
+
+
+def test_cancelling_a_card_paid_place_credits_its_invoice_and_the_refund_settles_it(
+        services, quebec, localstripe, clock):
+    """Cancelled on April 20, the whole price less the policy's 50,00 $ fee comes back: the
+    credit note credits what is refunded, and the invoice ends settled, nothing due."""
+    place = register(services, quebec, 1)
+    pay_by_card(services, localstripe, [place])
+    clock.set("2019-04-20T12:00:00-04:00")
+    services.cancellations.cancel(place)
+    registration = services.registrations.get(place)
+    assert (registration.refunded.amount, registration.standing.refund_owed.is_zero) == (
+        Decimal("404.15"), True)
+    ledger = Ledger(services.read_models.store)
+    invoice, note = ledger.view("SEUS19-0001"), ledger.view("SEUS19-0002")
+    assert invoice is not None and note is not None
+    assert (note.document["kind"], note.document["refers_to_number"]) == (
+        "credit_note", "SEUS19-0001")
+    assert (str(invoice.paid), str(invoice.credited), str(invoice.balance), invoice.status) == (
+        "50.00", "-404.15", "0.00", "paid")
