@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
+from domain.invoice import Invoice, invoice_id
 from domain.mail import Mail
 from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
@@ -32,7 +33,7 @@ from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.calendar import edition_ics, venue_line
 from registration.mail.outbox import LinkSeal
-from registration.projections.ledger_queries import Ledger
+from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
@@ -88,7 +89,15 @@ class MailComposer:
                        "holder_name": holder.full_name}
         elif mail.kind == "receipt":
             context["payment"] = self._payment(registration, mail.about)
-            attachments.append((f"receipt-{mail.about}.pdf", self._receipt_pdf(envelope, context)))
+            invoice = self._invoice_on_payment(registration, mail.about)
+            context["invoice_number"] = invoice.document["number"] if invoice else None
+            if invoice is not None:  # the tax invoice this payment got is the receipt
+                context["manage_link"] = self._manage_link(mail, registration)
+                attachments.append((f"{context['invoice_number']}.pdf",
+                                    render_invoice(self.documents, invoice)))
+            else:
+                attachments.append((f"receipt-{mail.about}.pdf",
+                                    self._receipt_pdf(envelope, context)))
         else:
             view = self.ledger.view(mail.about)
             if view is None:
@@ -140,6 +149,18 @@ class MailComposer:
                 return {"amount": recorded.amount, "method": recorded.method,
                         "reference": reference, "at": recorded.timestamp}
         raise LookupError(f"no payment {reference} on registration {registration.id}")
+
+    def _invoice_on_payment(self, registration: Registration,
+                            reference: str) -> InvoiceView | None:
+        """The invoice issued paid on this payment, if the edition issues them."""
+        for number in registration.billed_by:
+            invoice = self.app.find(invoice_id(number), Invoice)
+            if invoice is not None and invoice.document.get("paid_by") == reference:
+                view = self.ledger.view(number)
+                if view is None:
+                    raise LookupError(f"invoice {number} is not in the ledger yet")
+                return view
+        return None
 
     def _receipt_pdf(self, envelope: Envelope, context: Mapping[str, Any]) -> bytes:
         catalog = self.catalogs[envelope.language]

@@ -7,7 +7,8 @@ Mails queued before links were derived hold the token *sealed* (Fernet, with a k
 from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
 The mail processor queues the rest from the events it follows: receipts and invoices
-(`PaymentReceived`, `Invoice.Issued`), the new link after a renewal (`ManageLinkRenewed`,
+(`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes with that
+payment's receipt), the new link after a renewal (`ManageLinkRenewed`,
 to the holder in force), and the notice without a link to whoever handed their place on
 (`Substituted`).
 """
@@ -62,7 +63,8 @@ def owed_for(domain_event: Any) -> Mail | None:
         return Mail.queue("handed_on", domain_event.originator_id,
                           about=str(domain_event.originator_version))
     if isinstance(domain_event, Invoice.Issued):
-        if domain_event.kind != "invoice" or not domain_event.bill_to.email:
+        if domain_event.kind != "invoice" or not domain_event.bill_to.email \
+                or domain_event.paid_by:  # issued on payment: the receipt carries it
             return None
         return Mail.queue("invoice", UUID(domain_event.lines[0].registration_id),
                           about=domain_event.number)

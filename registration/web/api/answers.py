@@ -165,7 +165,10 @@ INVOICE = obj({
     "currency": CURRENCY, "languages": array(LANGUAGE), "issued_on": DATE,
     "due_on": nullable(DATE), "po_number": nullable(STRING), "delegation": nullable(STRING),
     "reason": nullable(STRING),
-    "issuer": {"type": "object", "description": "Legal name, address, tax numbers."},
+    "issuer": {"type": "object",
+               "description": "Legal name, address, tax numbers, bank details (`bank`)."},
+    "paid_by": {**nullable(STRING), "description": "The card payment (PaymentIntent) an "
+                "invoice issued on payment was issued for, and paid by; null otherwise."},
     "bill_to": {"type": "object", "description": "As sent in `bill_to`."},
     "edition": STRING,
     "lines": array({"type": "object", "description": "One per place billed or credited."}),
