@@ -19,6 +19,7 @@ from domain.checkin import (
     short_code,
     short_code_id,
 )
+from domain.checkin_lists import CheckinList
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import NothingToPrint, UnknownCheckinCode
@@ -55,16 +56,14 @@ class AttendeeList:
 
 @dataclass(frozen=True)
 class CheckIn:
-    registration: RegistrationView
-    first_scan: bool
-    checkin_code: str  # the short code printed under the badge's QR code (K7M-4QX-9RT)
+    """A scan on a check-in list, as decided."""
 
-    @property
-    def at(self) -> datetime:
-        """When they were checked in, in the edition's time zone."""
-        registration = self.registration
-        assert registration.checked_in_at is not None
-        return registration.checked_in_at.astimezone(registration.edition.zone)
+    registration: RegistrationView
+    first_scan: bool  # recorded (False: a second entry, which records nothing)
+    checkin_code: str  # the short code printed under the badge's QR code (K7M-4QX-9RT)
+    checkin_list: CheckinList
+    direction: str  # "entry" or "exit"
+    at: datetime  # in the edition's time zone: the exit, or since when they are inside
 
 
 @dataclass(frozen=True)
@@ -212,22 +211,34 @@ class DeskService:
 
         self.app.decide(decision)
 
-    def check_in(self, slug: str, code: str, by: str,
-                 idempotency: Claim | None = None) -> CheckIn:
-        """Admit the holder of the badge whose QR code was scanned; a second scan is a no-op."""
+    def check_in(self, slug: str, code: str, by: str, idempotency: Claim | None = None,
+                 list_code: str | None = None, direction: str = "entry") -> CheckIn:
+        """Scan the holder of the badge (or e-ticket) whose code was read in or out of a
+        check-in list (None: the edition's first); a second entry records nothing."""
         edition = self.app.edition(slug)
+        checkin_list = edition.config.checkin_list(list_code)
         registration_id = self._admitted_by(code)
 
         def decision() -> tuple[list[Aggregate], CheckIn]:
             registration = self._registration(registration_id)
             if registration.edition_id != edition.id:
                 raise UnknownCheckinCode()
-            first_scan = registration.check_in(by, self.clock())
-            changed: list[Aggregate] = [registration] if first_scan else []
-            return changed, CheckIn(registration_view(registration, edition.config), first_scan,
-                                    grouped(short_code(registration.checkin_secret)))
+            at = self.clock()
+            recorded = registration.check_in(by, at, checkin_list, direction,
+                                             at.astimezone(edition.config.zone).date())
+            changed: list[Aggregate] = [registration] if recorded else []
+            return changed, self._answer(registration, edition.config, recorded,
+                                         checkin_list, direction, at)
 
         return self.app.decide(decision, idempotency)
+
+    @staticmethod
+    def _answer(registration: Registration, config: EditionConfig, recorded: bool,
+                checkin_list: CheckinList, direction: str, at: datetime) -> CheckIn:
+        since = registration.inside_since(checkin_list.code) if direction == "entry" else None
+        return CheckIn(registration_view(registration, config), recorded,
+                       grouped(short_code(registration.checkin_secret)), checkin_list,
+                       direction, (since or at).astimezone(config.zone))
 
     def _admitted_by(self, code: str) -> UUID:
         """The registration a scanned QR code (its secret) or a typed short code admits."""
@@ -245,11 +256,13 @@ class DeskService:
         registration = self._registration(registration_id)
         return self.check_in(self._config(registration).slug, registration.checkin_secret, by)
 
-    def scan(self, registration_id: UUID, first_scan: bool) -> CheckIn:
-        """A check-in as it was answered (for a repeated request)."""
+    def scan(self, registration_id: UUID, first_scan: bool, list_code: str,
+             direction: str, at: datetime) -> CheckIn:
+        """A scan as it was answered at `at` (for a repeated request)."""
         registration = self._registration(registration_id)
-        return CheckIn(registration_view(registration, self._config(registration)), first_scan,
-                       grouped(short_code(registration.checkin_secret)))
+        config = self._config(registration)
+        return self._answer(registration, config, first_scan, config.checkin_list(list_code),
+                            direction, at)
 
     def issue_short_codes(self, slug: str) -> tuple[int, list[str]]:
         """Issue the short-code index of every place registered before short codes existed.

@@ -20,7 +20,7 @@ not the events' own attributes, which may grow or change version. Each entry:
     Invoiced          invoice_number, amount
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
-    CheckedIn         at, by
+    CheckedIn         at, by, list, direction (entry or exit)
     ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
@@ -84,7 +84,8 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.InvoiceCancelled: lambda e: {
         "invoice_number": e.invoice_number, "total": money(e.total)},
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
-    Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by},
+    Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by,
+                                       "list": e.list_code, "direction": e.direction},
     Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
 }
 

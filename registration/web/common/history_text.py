@@ -17,7 +17,7 @@ from domain.money import Money
 from registration.services.history import HistoryEntry
 from registration.web.common.declines import decline_message
 from registration.web.common.i18n import N_, amount_with_code, gettext
-from registration.web.common.pages import display_name
+from registration.web.common.pages import display_name, list_name
 
 FIELD_LABELS = {
     "first_name": N_("first name"), "last_name": N_("last name"), "email": N_("e-mail"),
@@ -93,9 +93,12 @@ def _badge(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
-    if "by" not in data:
-        return gettext("Checked in")
-    return gettext("Checked in by %(name)s") % {"name": data["by"]}
+    names = {"list": list_name(config, data["list"]), "name": data.get("by")}
+    if data["direction"] == "exit":
+        return (gettext("Out (%(list)s), scanned by %(name)s") if "by" in data
+                else gettext("Out (%(list)s)")) % names
+    return (gettext("Checked in (%(list)s) by %(name)s") if "by" in data
+            else gettext("Checked in (%(list)s)")) % names
 
 
 def _payment_requested(data: dict[str, Any], config: EditionConfig) -> str:
