@@ -52,7 +52,7 @@ class CheckinList:
                             f"registration type {registration_type!r}.")
         if self.day is not None and self.day != today:
             raise NotOnList(f"Not on the list {self.code!r} today: it admits on "
-                            f"{self.day.isoformat()} only.")
+                            f"{self.day.isoformat()} only.", reason="day")
 
 
 DEFAULT_LIST = CheckinList("entry", {"en": "Conference entry", "fr": "Entrée au congrès"})

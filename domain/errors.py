@@ -169,6 +169,10 @@ class NotOnList(Refused):
     code = "not_on_list"
     default_message = "This person is not admitted to this check-in list."
 
+    def __init__(self, message: str | None = None, reason: str = "type") -> None:
+        super().__init__(message)
+        self.reason = reason  # "type" (not among the list's types) or "day" (not its day)
+
 
 class NotInside(Refused):
     """An exit scanned for someone whose entry was never scanned on this list."""

@@ -1,7 +1,7 @@
 """The staff pages under /staff: sign-in and accounts, the dashboard with each registration's
 history, the finance pages and the registration desk's."""
 
-from registration.web.staff import accounts, own_account  # noqa: F401  (their routes)
+from registration.web.staff import accounts, desk_scans, own_account  # noqa: F401  (routes)
 from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
