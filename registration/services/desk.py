@@ -38,7 +38,11 @@ from registration.projections.desk import (
     search_attendees,
 )
 from registration.projections.store import ReadModelStore
-from registration.services.checkin_codes import index_to_issue, printable_short_code
+from registration.services.checkin_codes import (
+    index_to_issue,
+    printable_short_code,
+    typable_code,
+)
 from registration.services.views import RegistrationView, registration_view
 
 
@@ -79,7 +83,7 @@ class ETicket:
     """What the attendee shows at the desk: the badge's QR code and the short code under it."""
 
     qr: Markup  # inline SVG
-    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see e_ticket)
+    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see typable_code)
 
 
 def badge_of(registration: Registration, config: EditionConfig,
@@ -142,17 +146,12 @@ class DeskService:
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
         """The holder's e-ticket (None once the place is cancelled): the same check-in
-        secret as their badge's QR code, so the desk scans either. The short code shows once
-        its index is issued (a place registered before short codes: at its first badge print
-        or `badges issue-codes`), so a typed e-ticket code is never refused."""
+        secret as their badge's QR code, so the desk scans either."""
         registration = self._registration(registration_id)
         if registration.is_cancelled:
             return None
         secret = registration.checkin_secret
-        code = short_code(secret)
-        index = self.app.find(short_code_id(code), CheckinCode)
-        typable = index is not None and index.registration_id == registration.id
-        return ETicket(qr_svg(secret), grouped(code) if typable else None)
+        return ETicket(qr_svg(secret), typable_code(self.app, secret, registration.id))
 
     def badges(
         self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,
