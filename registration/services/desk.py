@@ -137,12 +137,16 @@ class DeskService:
     def badge_on_scan(self, slug: str, code: str, printed_by: str) -> ScannedBadge:
         """The badge of whoever's QR code or short code was scanned, printed and recorded
         (reprints counted): the print-on-scan screen. It never checks the person in."""
-        edition = self.app.edition(slug)
-        registration = self._registration(self._admitted_by(code))
-        if registration.edition_id != edition.id:
-            raise UnknownCheckinCode()
+        registration = self._registration(self.holder_of(slug, code))
         pdf = self.badge(registration.id, printed_by)
-        return ScannedBadge(registration_view(registration, edition.config), pdf)
+        return ScannedBadge(registration_view(registration, self._config(registration)), pdf)
+
+    def holder_of(self, slug: str, code: str) -> UUID:
+        """The registration of the edition `slug` whose badge or e-ticket code was read."""
+        registration = self._registration(self._admitted_by(code))
+        if registration.edition_id != self.app.edition(slug).id:
+            raise UnknownCheckinCode()
+        return registration.id
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
         """The holder's e-ticket (None once the place is cancelled): the same check-in

@@ -122,9 +122,12 @@ def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:
 
 def holder_sees(actor: Actor) -> Actor:
     """Who did it, as the holder sees it: a staff member is the organiser (their role, no
-    name or id); a job without its detail (an operator's login); Stripe without its ids."""
+    name or id); the kiosk without who opened it; a job without its detail (an operator's
+    login); Stripe without its ids."""
     if actor.kind == "staff":
         return Actor("staff", role=actor.role)
+    if actor.kind == "kiosk":
+        return Actor("kiosk")
     if actor.kind == "system":
         return Actor("system", actor.id)
     if actor.kind == "stripe":

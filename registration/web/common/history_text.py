@@ -155,6 +155,8 @@ def who(actor: Actor) -> str:
         return gettext("%(name)s (%(role)s)") % {"name": actor.name, "role": gettext(role)}
     if actor.kind == "attendee":
         return gettext("the attendee") if actor.id else gettext("the attendee, registering")
+    if actor.kind == "kiosk":
+        return gettext("the self-service kiosk")
     if actor.kind == "stripe":
         return gettext("Stripe")
     if actor.kind == "system":
