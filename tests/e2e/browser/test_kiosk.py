@@ -10,7 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from registration.services.container import Services
-from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
+from tests.e2e.browser.test_phone_and_accessibility import (
+    LANGUAGES,
+    LAYOUT,
+    axe_violations,
+    with_language,
+)
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
 
 pytestmark = pytest.mark.browser
@@ -84,3 +90,40 @@ def test_an_attendee_scans_their_e_ticket_at_the_kiosk(
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Is this you?")
     expect(page.locator("[data-attendee]")).to_contain_text("François Tremblay3")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_check_in_present_now_and_kiosk_pages_fit_a_phone_and_pass_axe(
+        page: Page, services: Services, edition: dict, axe_source: str, language: str) -> None:
+    francois = register(services, 1, "QC")
+    open_kiosk(page, services)
+    kiosk_pages = [f"{KIOSK}?q=tremblay", f"{KIOSK}?q=Fr", f"{KIOSK}attendees/{francois}",
+                   f"{KIOSK}leave"]
+    problems = pages_problems(page, kiosk_pages, language, axe_source)
+    page.goto(f"{KIOSK}leave")
+    page.fill("#password", PASSWORD)
+    page.locator("form.card button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/print-on-scan$"))
+    desk_pages = [f"/staff/desk/{SLUG}/check-in", f"/staff/desk/{SLUG}/check-in?list=nope",
+                  f"/staff/desk/{SLUG}/presence", f"/staff/desk/{SLUG}/presence?as_of=x",
+                  f"/staff/desk/{SLUG}/print-on-scan"]
+    problems |= pages_problems(page, desk_pages, language, axe_source)
+    assert problems == {}, problems
+
+
+def pages_problems(page: Page, urls: list[str], language: str,
+                   axe_source: str) -> dict[str, object]:
+    """What overflows at 390 px, and axe's serious or critical findings at 390 and 1280 px."""
+    problems: dict[str, object] = {}
+    for url in urls:
+        page.set_viewport_size(PHONE)
+        page.goto(with_language(url, language))
+        layout = page.evaluate(LAYOUT)
+        if layout["overflow"] > 0 or layout["squeezed"] or layout["beyond"]:
+            problems[f"{url} layout"] = layout
+        if violations := axe_violations(page, axe_source):
+            problems[f"{url} axe"] = violations
+        page.set_viewport_size(DESKTOP)
+        if violations := axe_violations(page, axe_source):
+            problems[f"{url} axe 1280"] = violations
+    return problems
