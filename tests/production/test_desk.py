@@ -87,3 +87,11 @@ def test_attendance_per_delegation_converges_to_exactly_what_happened(stack: Sta
                          "ON": (1, 0, 1, 0, 0, 0),
                          "all": (6, 1, 5, 1, 1, 1),
                          "delegates": (6, 1, 5, 1, 1, 1)})
+
+    def present() -> dict[str, Any]:
+        report = answered(stack.get(f"/api/editions/{ATLANTA}/presence", stack.staff["desk"]),
+                          200)
+        return {item["code"]: item["delegations"] for item in report["lists"]}
+
+    # Who is inside, as the projection worker keeps it: the one person scanned in.
+    settles(present, {"entry": [{"code": "QC", "present": 1}]})
