@@ -71,6 +71,9 @@ def test_entry_exit_and_entry_again_move_who_is_present_now_and_as_of_then(
     history = client.get(f"/api/registrations/{aline_id}/history",
                          headers=desk).json["events"]
     assert [e["event"] for e in history].count("CheckedIn") == 3
+    found = client.get(f"{EDITION}/attendees", query_string={"q": "Tremblay1"},
+                       headers=desk).json["attendees"]
+    assert found[0]["checked_in_at"].startswith("2019-06-03T10:02")  # when they first came
 
 
 def test_a_list_refuses_who_it_does_not_admit_and_an_exit_without_entry_records_nothing(
