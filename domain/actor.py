@@ -18,6 +18,7 @@ KINDS = ("attendee", "staff", "kiosk", "stripe", "system", "unrecorded")
 # the operator's login as detail).
 JOBS = ("mailer", "rehearsal-clock", "demo-seed", "command-line", "tests", "benchmark")
 ROLES = ("admin", "finance", "desk")  # a staff member's; an admin may do everything
+BY_KIOSK = "kiosk"  # who printed a badge at the self-service kiosk (BadgePrinted.printed_by)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ class Registration(ConferenceAggregate):
         amount: Money  # this registration's share of it
 
     class BadgePrinted(ConferenceAggregate.Event):
-        printed_by: str  # the staff member's name
+        printed_by: str  # the staff member's name, or domain.actor.BY_KIOSK
 
     class CheckedIn(ConferenceAggregate.Event):
         """An entry or an exit scanned on a check-in list (domain.checkin_lists)."""

@@ -14,12 +14,17 @@ from tests.support import editions
 from tests.unit.test_checkin_lists import LISTS
 
 
-@pytest.fixture
-def edition(services: Any) -> dict[str, Any]:
-    """The Quebec test edition with a conference entry, a gala for speakers and a day list."""
+def with_lists(services: Any) -> dict[str, Any]:
+    """The Quebec test edition with a conference entry, a gala for speakers and a day list,
+    scheduled."""
     document = editions.edition(checkin_lists=LISTS)
     services.editions.load(document)
     return document
+
+
+@pytest.fixture
+def edition(services: Any) -> dict[str, Any]:
+    return with_lists(services)
 
 
 def code_of(services: Any, registration_id: str) -> str:

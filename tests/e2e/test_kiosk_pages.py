@@ -74,6 +74,9 @@ def test_the_kiosk_prints_a_badge_recorded_by_the_kiosk_and_counts_reprints(
     assert [e.actor.kind for e in prints] == ["kiosk", "kiosk"]
     assert prints[0].actor == Actor.kiosk(prints[0].actor.id, "Dana")
     assert services.registrations.view(registration_id).badge_prints == 2
+    organiser = signed_in(app, services, "ada@example.com", role="admin")
+    history = organiser.get(f"/staff/registrations/{registration_id}/history?lang=fr")
+    assert history.get_data(as_text=True).count("Badge imprimé à la borne libre-service") == 2
 
 
 def test_a_cancelled_place_gets_no_badge_at_the_kiosk(app, services: Services) -> None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from domain.actor import Actor
+from domain.actor import BY_KIOSK, Actor
 from domain.edition_config import EditionConfig
 from domain.money import Money
 from registration.services.history import HistoryEntry
@@ -89,6 +89,8 @@ def _refund(data: dict[str, Any], config: EditionConfig) -> str:
 def _badge(data: dict[str, Any], config: EditionConfig) -> str:
     if "printed_by" not in data:
         return gettext("Badge printed")
+    if data["printed_by"] == BY_KIOSK:
+        return gettext("Badge printed at the self-service kiosk")
     return gettext("Badge printed by %(name)s") % {"name": data["printed_by"]}
 
 

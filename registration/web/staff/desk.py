@@ -1,4 +1,5 @@
-"""Registration desk pages: find an attendee, their card, badges, and the check-in screen.
+"""Registration desk pages: find an attendee, their card, badges (the scanning screens are
+in desk_scans, the kiosk in kiosk).
 
 Everything goes through `DeskService`; the search answers the same page's fragment to the
 small script that searches as one types, and the whole page without it.

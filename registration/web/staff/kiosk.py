@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
-from domain.actor import Actor
+from domain.actor import BY_KIOSK, Actor
 from domain.edition_config import EditionConfig
 from domain.errors import AlreadyCancelled, BadgeReplaced, MistypedCheckinCode, NotFound
 from registration.projections.attendance import searchable
@@ -146,7 +146,7 @@ def confirm(config: EditionConfig, registration_id: str) -> Any:
 def print_badge(config: EditionConfig, registration_id: str) -> Any:
     """The badge opens for the printer; its print is recorded (by the kiosk), reprints too."""
     registration = registration_for_kiosk(config, registration_id)
-    document = services().desk.badge(registration.id, "kiosk")
+    document = services().desk.badge(registration.id, BY_KIOSK)
     return pdf_response(document, f"badge-{registration.attendee.last_name}")
 
 

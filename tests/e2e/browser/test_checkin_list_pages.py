@@ -12,17 +12,14 @@ from registration.services.container import Services
 from tests.e2e.browser.conftest import snap
 from tests.e2e.browser.test_desk_check_in_page import CHECK_IN, typed
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
-from tests.support import editions
-from tests.unit.test_checkin_lists import LISTS
+from tests.e2e.test_checkin_lists import with_lists
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def edition(services: Services) -> dict[str, Any]:
-    document = editions.edition(checkin_lists=LISTS)
-    services.editions.load(document)
-    return document
+    return with_lists(services)
 
 
 def choose(page: Page, label: str) -> None:
