@@ -8,9 +8,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.access import AccessCode, check_access, offered
+from domain.checkin_lists import DEFAULT_LIST, CheckinList
 from domain.errors import (
     CodeInvalid,
     RegistrationClosed,
+    UnknownCheckinList,
     UnknownDelegation,
     UnknownRegistrationType,
 )
@@ -56,6 +58,7 @@ class EditionConfig:
     badge_stock: str = BADGE_STOCKS[0]
     invoicing: InvoicingTerms | None = None
     contact: Mapping[str, str] = field(default_factory=dict)  # the organisers: email, phone
+    checkin_lists: tuple[CheckinList, ...] = (DEFAULT_LIST,)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,6 +83,15 @@ class EditionConfig:
             if delegation.code == code:
                 return delegation
         raise UnknownDelegation(f"There is no delegation {code!r} in {self.slug}.")
+
+    def checkin_list(self, code: str | None) -> CheckinList:
+        """The list called `code` (None: the first, the conference entry by default)."""
+        if code is None:
+            return self.checkin_lists[0]
+        for checkin_list in self.checkin_lists:
+            if checkin_list.code == code:
+                return checkin_list
+        raise UnknownCheckinList(f"There is no check-in list {code!r} in {self.slug}.")
 
     def discount_code(self, code: str) -> DiscountCode:
         for discount in self.discount_codes:

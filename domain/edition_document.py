@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.access import ACCESS, AccessCode
+from domain.checkin_lists import parse_checkin_lists
 from domain.documents import DocumentReader, join
 from domain.edition_config import BADGE_STOCKS, Delegation, EditionConfig
 from domain.errors import (
@@ -28,7 +29,7 @@ KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
-    "invoicing", "access_codes", "contact",
+    "invoicing", "access_codes", "contact", "checkin_lists",
 }
 CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -80,6 +81,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         for i, c in enumerate(r.items(doc, "access_codes", "", required=False)))
     r.unique([c.code.casefold() for c in access_codes], "access_codes", "access code")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
+    checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types})
     taxes = _taxes(r, doc)
     badge_stock = _badge_stock(r, doc)
     invoicing = parse_invoicing(r, doc, slug)
@@ -105,6 +107,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         cancellation_policy=policy, discount_codes=codes, access_codes=access_codes, taxes=taxes,
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
+        checkin_lists=checkin_lists,
     )
 
 

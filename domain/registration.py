@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from domain.attendee import CORRECTABLE, Attendee, Corrections
 from domain.base import ConferenceAggregate
 from domain.billing import billable, may_request_invoice
+from domain.checkin_lists import DEFAULT_LIST, CheckinList, changes, passage
 from domain.errors import (
     AlreadyCancelled,
     AlreadyInvoiced,
@@ -79,11 +80,22 @@ class Registration(ConferenceAggregate):
         amount: Money  # this registration's share of it
 
     class BadgePrinted(ConferenceAggregate.Event):
-        printed_by: str  # the staff member's name
+        printed_by: str  # the staff member's name, or domain.actor.BY_KIOSK
 
     class CheckedIn(ConferenceAggregate.Event):
+        """An entry or an exit scanned on a check-in list (domain.checkin_lists)."""
+
+        class_version = 3
         at: datetime
         by: str
+        list_code: str
+        direction: str  # "entry" or "exit"
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 knew one list and entries only: the conference entry."""
+            state["list_code"] = DEFAULT_LIST.code
+            state["direction"] = "entry"
 
     class ManageLinkRenewed(ConferenceAggregate.Event):
         """A new manage link was issued; every earlier one (and its sessions) ends."""
@@ -117,7 +129,8 @@ class Registration(ConferenceAggregate):
         self.payment_request: dict | None = None  # the open card payment: reference, amount
         self.failure_references: list[str] = []
         self.badge_prints = 0
-        self.checked_in_at: datetime | None = None
+        self.checked_in_at: datetime | None = None  # the first entry, on any list
+        self.inside: dict[str, datetime] = {}  # check-in list code -> inside since
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
 
     @classmethod
@@ -200,6 +213,7 @@ class Registration(ConferenceAggregate):
         self.checkin_secret = checkin_secret
         self.substitutions += 1
         self.checked_in_at = None  # the new person has not come in yet (the history keeps both)
+        self.inside = {}  # nor is on any list
 
     def terms_if_cancelled(self, policy: CancellationPolicy,
                            at: datetime) -> CancellationTerms | None:
@@ -350,15 +364,32 @@ class Registration(ConferenceAggregate):
     def _badge_printed(self, printed_by: str) -> None:
         self.badge_prints += 1
 
-    def check_in(self, by: str, at: datetime) -> bool:
-        """Check the attendee in; a second scan changes nothing (False)."""
+    def inside_since(self, list_code: str) -> datetime | None:
+        """When the attendee last came in through `list_code` (None: not inside)."""
+        return self.inside.get(list_code)
+
+    def check_in(self, by: str, at: datetime, checkin_list: CheckinList = DEFAULT_LIST,
+                 direction: str = "entry", today: date | None = None) -> bool:
+        """Scan an entry or an exit on `checkin_list` (`today`: the edition's date at `at`).
+
+        A second entry without an exit changes nothing (False); the list's refusals are
+        in domain.checkin_lists.
+        """
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
-        if self.checked_in_at is not None:
+        checkin_list.check_admits(self.registration_type, today or at.date())
+        since = self.inside_since(checkin_list.code)
+        passage(since, direction, at)
+        if not changes(since, direction):
             return False
-        self._checked_in(at, by)
+        self._checked_in(at, by, checkin_list.code, direction)
         return True
 
     @event(CheckedIn)
-    def _checked_in(self, at: datetime, by: str) -> None:
-        self.checked_in_at = at
+    def _checked_in(self, at: datetime, by: str, list_code: str, direction: str) -> None:
+        since = passage(self.inside_since(list_code), direction, at)
+        if since is None:
+            self.inside.pop(list_code, None)
+        else:
+            self.inside[list_code] = since
+            self.checked_in_at = self.checked_in_at or at

@@ -28,12 +28,14 @@ from domain.mail import Mail
 from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
+from registration.adapters.qr_code import qr_png
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.calendar import edition_ics, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import InvoiceView, Ledger
+from registration.services.checkin_codes import typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
@@ -81,6 +83,7 @@ class MailComposer:
             if mail.kind == "confirmation":
                 attachments.append(("event.ics", edition_ics(config, envelope.language,
                                                              registration.id)))
+                context["e_ticket"] = self._e_ticket(registration)
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -108,6 +111,16 @@ class MailComposer:
             context = {**self._context(envelope, registration, config), "number": mail.about}
             attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
         return self._message(envelope, mail.kind, context, attachments)
+
+    def _e_ticket(self, registration: Registration) -> dict[str, Any] | None:
+        """The e-ticket shown in the message (an inline image, by its content id): the
+        badge's QR code, and the short code under it once the desk can take it typed."""
+        if registration.is_cancelled:
+            return None
+        secret = registration.checkin_secret
+        return {"cid": make_msgid("e-ticket", self.sender.rpartition("@")[2].strip(">"))[1:-1],
+                "png": qr_png(secret),
+                "code": typable_code(self.app, secret, registration.id)}
 
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""
@@ -200,6 +213,13 @@ class MailComposer:
         message.set_content(env.get_template(f"{kind}.txt").render(**values))
         message.add_alternative(env.get_template(f"{kind}.html").render(**values),
                                 subtype="html")
+        ticket = context.get("e_ticket")
+        if ticket is not None:  # shown in the HTML body, where mail clients show images
+            html = message.get_body(("html",))
+            assert html is not None
+            html.add_related(ticket["png"], maintype="image", subtype="png",
+                             cid=f"<{ticket['cid']}>", filename="e-ticket.png",
+                             disposition="inline")
         for filename, content in attachments:
             if filename.endswith(".ics"):
                 message.add_attachment(content.decode("utf-8"), subtype="calendar",

@@ -153,6 +153,9 @@ def on_badge_printed(row: RegistrationRow, e: Registration.BadgePrinted) -> Regi
 
 
 def on_checked_in(row: RegistrationRow, e: Registration.CheckedIn) -> RegistrationRow:
+    """When they first came in, on any list (as the aggregate keeps `checked_in_at`)."""
+    if e.direction != "entry" or row.checked_in_at is not None:
+        return row
     return replace(row, checked_in_at=e.at.isoformat())
 
 

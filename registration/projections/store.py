@@ -52,6 +52,9 @@ READ_MODEL_TABLES = (
         charge TEXT, amount TEXT NOT NULL, currency TEXT NOT NULL, registrations TEXT NOT NULL,
         invoice TEXT, recorded_by TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS journal_by_edition ON journal (edition_id, at)",
+    """CREATE TABLE IF NOT EXISTS presence (
+        registration_id TEXT NOT NULL, list_code TEXT NOT NULL, since TEXT NOT NULL,
+        PRIMARY KEY (registration_id, list_code))""",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(READ_MODEL_TABLES)))

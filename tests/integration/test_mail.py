@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,11 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+import zxingcpp
 from flask.testing import FlaskClient
+from PIL import Image
 
+from domain.checkin import grouped, short_code
 from domain.invoice_lines import BillTo
 from domain.mail import Mail, mail_id
 from domain.money import Money
@@ -114,6 +118,25 @@ def test_an_english_registrant_gets_the_confirmation_in_english(
     assert "Hello Mary," in text and "Delegate" in text and "Quebec" in text
     assert "early-bird price" in text
     assert client.get(manage_link(message), follow_redirects=True).status_code == 200
+
+
+def test_the_confirmation_shows_the_e_ticket_qr_code_a_scanner_reads_and_its_short_code(
+        client, services, edition, inbox) -> None:
+    created = register(client, language="fr")
+    settled(services)
+
+    [message] = inbox.messages
+    [image] = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    cid = str(image["Content-ID"]).strip("<>")
+    assert f'src="cid:{cid}"' in html_of(message)
+    assert image.get_content_disposition() == "inline"  # shown in the body, not only attached
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.get_content())),
+                                   formats=zxingcpp.BarcodeFormat.QRCode)
+    secret = services.registrations.get(created_id(created)).checkin_secret
+    assert [code.text for code in found] == [secret]
+    code = grouped(short_code(secret))
+    assert f"Code\u00a0: {code}" in text_of(message) and code in html_of(message)
+    assert "Billet électronique" in html_of(message)
 
 
 def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out_later(

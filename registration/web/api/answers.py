@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.actor import KINDS as ACTOR_KINDS
 from domain.actor import ROLES
+from domain.checkin_lists import DIRECTIONS
 from domain.edition_document import CURRENCIES, LANGUAGES
 from domain.reconciliation import DIFFERENCES
 from domain.standing import STATUSES as REGISTRATION_STATUSES
@@ -26,7 +27,7 @@ Schema = dict[str, Any]
 INTENT_STATUSES = ("requires_payment_method", "requires_confirmation", "requires_action",
                    "processing", "requires_capture", "canceled", "succeeded")
 CARD_OUTCOMES = ("succeeded", "processing", "requires_action")
-CHECK_IN_STATUSES = ("checked_in", "already_checked_in")
+CHECK_IN_STATUSES = ("checked_in", "already_checked_in", "checked_out")
 HEALTH = ("ok", "failing")
 INVOICE_KINDS = ("invoice", "credit_note")  # domain.invoice.KINDS (the web imports no aggregate)
 COUNTS = ("registered", "paid", "cancelled", "substituted", "checked_in", "attending")
@@ -144,14 +145,19 @@ PAYMENT_STATUS = obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECI
                       "payment": nullable(STRING)})
 
 CHECK_IN = obj({
-    "status": enum(CHECK_IN_STATUSES), "message": STRING, "checked_in_at": MOMENT,
-    "registration": UUID,
+    "status": enum(CHECK_IN_STATUSES), "message": STRING,
+    "list": obj({"code": STRING, "name": STRING}), "direction": enum(DIRECTIONS),
+    "at": {**MOMENT, "description": "The exit, or since when the person is inside."},
+    "checked_in_at": nullable(MOMENT), "registration": UUID,
     "checkin_code": {**STRING, "description": "The short code printed under the QR code."},
     "attendee": obj({"first_name": STRING, "last_name": STRING, "organisation": STRING}),
     "delegation": nullable(obj({"code": STRING, "name": STRING})),
     "registration_type": obj({"code": STRING, "name": STRING}),
     "payment": obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECIMAL,
                     "currency": CURRENCY})})
+PRESENCE = obj({"edition": STRING, "as_of": nullable(MOMENT), "lists": array(obj({
+    "code": STRING, "name": nullable(STRING), "day": nullable(DATE), "present": INTEGER,
+    "delegations": array(obj({"code": nullable(STRING), "present": INTEGER}))}))})
 ATTENDEES = obj({"attendees": array(obj({
     "registration": STRING, "first_name": STRING, "last_name": STRING, "email": STRING,
     "organisation": STRING, "delegation": nullable(STRING), "registration_type": STRING,
@@ -215,7 +221,8 @@ ANSWERS: dict[str, Schema] = {
     "Cancellation": CANCELLED, "History": HISTORY, "RegistrationType": REGISTRATION_TYPE,
     "Edition": EDITION, "Editions": EDITIONS, "Attendance": ATTENDANCE,
     "Health": HEALTH_REPORT, "Checkout": CHECKOUT, "CardOutcome": CARD_OUTCOME,
-    "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
+    "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Presence": PRESENCE,
+    "Attendees": ATTENDEES,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
     "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH,

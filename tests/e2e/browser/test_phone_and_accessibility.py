@@ -26,8 +26,6 @@ from tests.support import editions
 
 pytestmark = pytest.mark.browser
 SLUG = "test-montreal"
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = ("en", "fr")
 
@@ -65,15 +63,6 @@ LAYOUT = """() => {
 @pytest.fixture
 def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
     return stripe_settings
-
-
-@pytest.fixture
-def axe_source() -> str:
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AXE} is missing: run scripts/setup-node.sh")
-        pytest.skip(f"{AXE} is missing: run scripts/setup-node.sh")
-    return AXE.read_text()
 
 
 def attendee_pages(page: Page, services: Services) -> list[str]:
