@@ -85,6 +85,12 @@ class Registration(ConferenceAggregate):
         at: datetime
         by: str
 
+    class AnswersGiven(ConferenceAggregate.Event):
+        """Every answer to the edition's questions (domain.questions), as accepted: the set
+        replaces the one given before (an optional answer left empty is gone)."""
+
+        answers: dict[str, str | bool]
+
     class ManageLinkRenewed(ConferenceAggregate.Event):
         """A new manage link was issued; every earlier one (and its sessions) ends."""
 
@@ -119,6 +125,7 @@ class Registration(ConferenceAggregate):
         self.badge_prints = 0
         self.checked_in_at: datetime | None = None
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
+        self.answers: dict[str, str | bool] = {}
 
     @classmethod
     def register(
@@ -183,6 +190,16 @@ class Registration(ConferenceAggregate):
         self._substituted(self.attendee, attendee, checkin_secret)
         self.renew_manage_link("substituted")
 
+    def give_answers(self, answers: Mapping[str, str | bool]) -> None:
+        """Record the answers the edition accepted (EditionConfig.answers), if they differ."""
+        self._check_active()
+        if dict(answers) != self.answers:
+            self._answers_given(dict(answers))
+
+    @event(AnswersGiven)
+    def _answers_given(self, answers: dict[str, str | bool]) -> None:
+        self.answers = dict(answers)
+
     def renew_manage_link(self, reason: str) -> int:
         """End the manage link in force and issue the next one; returns its generation."""
         if reason not in LINK_RENEWAL_REASONS:
@@ -200,6 +217,7 @@ class Registration(ConferenceAggregate):
         self.checkin_secret = checkin_secret
         self.substitutions += 1
         self.checked_in_at = None  # the new person has not come in yet (the history keeps both)
+        self.answers = {}  # dietary needs, consents...: the new person gives their own
 
     def terms_if_cancelled(self, policy: CancellationPolicy,
                            at: datetime) -> CancellationTerms | None:

@@ -6,6 +6,7 @@ and `as_of` applies it to events replayed from the log, so both give the same an
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -49,6 +50,7 @@ class RegistrationRow:
     attending: bool
     balance_due: str
     refund_owed: str
+    answers: str  # JSON: question code -> answer, as Registration.AnswersGiven recorded them
 
     @classmethod
     def from_mapping(cls, row: Any) -> RegistrationRow:
@@ -122,7 +124,7 @@ def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> Re
         total=str(total.amount), currency=total.currency, paid=zero, refunded=zero,
         retained=None, invoiced=False, substitutions=0, checked_in_at=None,
         registered_at=e.timestamp.isoformat(), search_text="", badge_prints=0,
-        status="", attending=True, balance_due=zero, refund_owed=zero,
+        status="", attending=True, balance_due=zero, refund_owed=zero, answers="{}",
     )
     return settled(with_attendee(blank, e.attendee.to_dict()))
 
@@ -133,7 +135,11 @@ def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> Regi
 
 def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> RegistrationRow:
     return replace(with_attendee(row, e.attendee.to_dict()),
-                   substitutions=row.substitutions + 1, checked_in_at=None)
+                   substitutions=row.substitutions + 1, checked_in_at=None, answers="{}")
+
+
+def on_answers(row: RegistrationRow, e: Registration.AnswersGiven) -> RegistrationRow:
+    return replace(row, answers=json.dumps(e.answers, sort_keys=True, ensure_ascii=False))
 
 
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
@@ -176,6 +182,7 @@ REDUCERS: dict[type, Reducer] = {
     Registration.InvoiceCancelled: on_invoice_cancelled,
     Registration.BadgePrinted: on_badge_printed,
     Registration.CheckedIn: on_checked_in,
+    Registration.AnswersGiven: on_answers,
 }
 EDITION_EVENTS = (Edition.Scheduled, Edition.Reconfigured)
 

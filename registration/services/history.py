@@ -22,6 +22,7 @@ not the events' own attributes, which may grow or change version. Each entry:
     BadgePrinted      printed_by
     CheckedIn         at, by
     ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
+    AnswersGiven      answers (every answer to the edition's questions, by question code)
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
 
@@ -86,6 +87,7 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
     Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by},
     Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
+    Registration.AnswersGiven: lambda e: {"answers": dict(e.answers)},
 }
 
 
@@ -99,7 +101,7 @@ def history_entry(event: Any) -> HistoryEntry:
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
                   "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
-          "Substituted": ("previous", "attendee")}
+          "Substituted": ("previous", "attendee"), "AnswersGiven": ("answers",)}
 
 
 def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:

@@ -64,7 +64,11 @@ class RegistrationService:
         self, slug: str, attendee: Attendee, registration_type: str,
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
         idempotency: Claim | None = None, access_code: str | None = None,
+        answers: Mapping[str, Any] | None = None,
     ) -> NewRegistration:
+        """`answers` to the edition's questions are checked (required ones included); None
+        when the person is registered by someone else (a delegation lead), who cannot answer
+        for them: they answer from their own manage page."""
         moment = at or self.clock()
 
         def decision() -> tuple[list[Aggregate], NewRegistration]:
@@ -75,6 +79,7 @@ class RegistrationService:
                 config.delegation(delegation)
             quote = config.quote(registration_type, code, moment)
             access = config.check_access(registration_type, access_code, delegation)
+            accepted = config.answers(registration_type, answers) if answers is not None else {}
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
             allocations = self._allocations(config, edition.id, registration_type, delegation, code,
@@ -85,6 +90,8 @@ class RegistrationService:
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
             )
+            if accepted:
+                registration.give_answers(accepted)
             claim = self._claim(edition.id, attendee.email, registration.id)
             for allocation in allocations:
                 allocation.take(registration.id)
@@ -240,6 +247,18 @@ class RegistrationService:
                                       registration.attendee.email)
             registration.correct_details(changes)
             return [registration, *claims], registration
+
+        return self._view(self.app.decide(decision))
+
+    def answer_questions(self, registration_id: UUID,
+                         answers: Mapping[str, Any]) -> RegistrationView:
+        """The person's answers to every question asked of their type, checked as when
+        registering; only what changed is recorded."""
+        def decision() -> tuple[list[Aggregate], Registration]:
+            registration = self.get(registration_id)
+            config = self._config(registration)
+            registration.give_answers(config.answers(registration.registration_type, answers))
+            return [registration], registration
 
         return self._view(self.app.decide(decision))
 

@@ -7,6 +7,7 @@ rows and other results; it never loads, changes or even imports an aggregate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -44,6 +45,14 @@ class RegistrationView:
     checked_in_at: datetime | None
     registered_at: datetime
     updated_at: datetime
+    answers: Mapping[str, str | bool]  # to the edition's questions (domain.questions)
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The required questions this person has still to answer (e.g. after a substitution,
+        or when a delegation lead registered them)."""
+        return tuple(q.code for q in self.edition.questions_for(self.registration_type)
+                     if q.required and q.problem(self.answers.get(q.code)) is not None)
 
     @property
     def status(self) -> str:
@@ -76,6 +85,7 @@ def registration_view(registration: Registration, config: EditionConfig) -> Regi
             invoiced=invoiced, balance_due=standing.balance_due),
         badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,
         registered_at=registration.created_on, updated_at=registration.modified_on,
+        answers=dict(registration.answers),
     )
 
 

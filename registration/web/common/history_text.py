@@ -121,12 +121,16 @@ def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Manage link sent again on request (the earlier one ended)")
 
 
+def _answers(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Answers to the questions recorded")
+
+
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
-    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled,
+    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
 }
 
 
