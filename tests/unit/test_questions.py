@@ -12,7 +12,8 @@ from domain.questions import AnswersRefused
 from tests.support.editions import edition
 
 QUESTIONS: list[dict[str, Any]] = [
-    {"code": "diet", "kind": "text", "labels": {"en": "Dietary needs", "fr": "Besoins alimentaires"}},
+    {"code": "diet", "kind": "text",
+     "labels": {"en": "Dietary needs", "fr": "Besoins alimentaires"}},
     {"code": "meal", "kind": "choice", "registration_types": ["delegate"],
      "labels": {"en": "Main course", "fr": "Plat principal"},
      "options": [{"code": "fish", "labels": {"en": "Fish", "fr": "Poisson"}},
@@ -20,7 +21,7 @@ QUESTIONS: list[dict[str, Any]] = [
     {"code": "photos", "kind": "yes_no", "required": True,
      "labels": {"en": "Photos?", "fr": "Photos ?"}},
     {"code": "terms", "kind": "consent", "required": True, "shown_at_desk": False,
-     "labels": {"en": "I accept the terms.", "fr": "J’accepte les conditions."}},
+     "labels": {"en": "I accept the terms.", "fr": "J\u2019accepte les conditions."}},
 ]
 
 

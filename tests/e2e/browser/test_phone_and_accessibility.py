@@ -94,7 +94,8 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     page.goto(f"/r/{rid}?token={created.manage_token}")
     return [f"/e/{SLUG}", f"/e/{SLUG}/register", f"/e/{SLUG}/register?discount_code=NOPE",
             f"/e/{SLUG}/group", f"/e/{SLUG}/my-link", f"/r/{rid}/confirmation", f"/r/{rid}",
-            f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute", f"/r/{rid}/cancel", f"/pay/{rid}",
+            f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",
+            f"/r/{rid}/cancel", f"/pay/{rid}",
             "/e/nope"]
 
 

@@ -39,7 +39,7 @@ def test_answers_given_on_the_french_form_at_phone_width_reach_the_desk_card(
         "Vous devez accepter ceci pour vous inscrire.")
     expect(page.locator("#answer-diet")).to_have_value("Sans arachides")  # kept for the retry
     snap(page, "questions-refused-fr")
-    page.get_by_label("J’accepte les conditions.").check()
+    page.get_by_label("J\u2019accepte les conditions.").check()
     page.get_by_role("button", name="S'inscrire").click()
     expect(page.locator("h1")).to_have_text("Inscription confirmée")
 
