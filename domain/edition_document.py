@@ -175,9 +175,13 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
     access = r.text(doc, "access", path, required=False) or "open"
     if access not in ACCESS:
         r.problem(join(path, "access"), 'must be "open" or "code" (by invitation)')
+    approval = doc.get("approval", False) if isinstance(doc, Mapping) else False
+    if not isinstance(approval, bool):
+        r.problem(join(path, "approval"), "must be true or false")
     return RegistrationType(
         code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
         capacity=r.integer(doc, "capacity", path), color=color, access=access,
+        approval=approval is True,
     )
 
 

@@ -80,6 +80,12 @@ class MailComposer:
             if mail.kind == "confirmation":
                 attachments.append(("event.ics", edition_ics(config, envelope.language,
                                                              registration.id)))
+        elif mail.kind in {"approved", "not_approved"}:
+            decided = self._recorded(registration, int(mail.about))
+            if isinstance(decided, Registration.Approved):
+                context.update(note=decided.note, manage_link=self._manage_link(mail, registration))
+            else:
+                context["reason"] = getattr(decided, "reason", "")
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -108,12 +114,18 @@ class MailComposer:
             token = self.links.current(registration)
         return f"{self.base_url}/r/{registration.id}?{urlencode({'token': token})}"
 
+    def _recorded(self, registration: Registration, version: int) -> Any:
+        """The registration's event at `version`: the facts a mail about it tells."""
+        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
+            return recorded
+        raise LookupError(f"no event at version {version} of {registration.id}")
+
     def _handed_on(self, registration: Registration, version: int) -> tuple[Any, Any]:
         """Who handed the place on, and to whom, as the substitution recorded them."""
-        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
-            if isinstance(recorded, Registration.Substituted):
-                return recorded.previous, recorded.attendee
-        raise LookupError(f"no substitution at version {version} of {registration.id}")
+        recorded = self._recorded(registration, version)
+        if not isinstance(recorded, Registration.Substituted):
+            raise LookupError(f"no substitution at version {version} of {registration.id}")
+        return recorded.previous, recorded.attendee
 
     def _context(self, envelope: Envelope, registration: Registration,
                  config: EditionConfig) -> dict[str, Any]:

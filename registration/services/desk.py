@@ -142,12 +142,13 @@ class DeskService:
         return ScannedBadge(registration_view(registration, edition.config), pdf)
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
-        """The holder's e-ticket (None once the place is cancelled): the same check-in
+        """The holder's e-ticket (None while awaiting approval, and once the place is
+        cancelled): the same check-in
         secret as their badge's QR code, so the desk scans either. The short code shows once
         its index is issued (a place registered before short codes: at its first badge print
         or `badges issue-codes`), so a typed e-ticket code is never refused."""
         registration = self._registration(registration_id)
-        if registration.is_cancelled:
+        if registration.is_cancelled or registration.awaiting_approval:
             return None
         secret = registration.checkin_secret
         code = short_code(secret)

@@ -90,6 +90,8 @@ class RegistrationService:
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
             )
+            if config.registration_type(registration_type).approval:
+                registration.ask_approval()
             if accepted:
                 registration.give_answers(accepted)
             claim = self._claim(edition.id, attendee.email, registration.id)
@@ -288,18 +290,44 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
             terms = registration.cancel(self._config(registration).cancellation_policy, moment)
-            allocations = []
-            for resource in registration.holds:
-                allocation = self.app.load(
-                    Allocation.create_id(resource), Allocation, "allocation")
-                allocation.give_back(registration.id)
-                allocations.append(allocation)
-            consequences = [aggregate for hook in self.cancellation_hooks
-                            for aggregate in hook(registration, terms, moment)]
-            return [registration, self._release(registration), *allocations,
-                    *consequences], terms
+            return [registration, *self._place_freed(registration, terms, moment)], terms
 
         return self.app.decide(decision)
+
+    def _place_freed(self, registration: Registration, terms: CancellationTerms,
+                     moment: datetime) -> list[Aggregate | None]:
+        """What a cancelled place gives back (its seats, code uses, address) and what its
+        cancellation entails (e.g. a credit note), to be saved with it."""
+        allocations = []
+        for resource in registration.holds:
+            allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")
+            allocation.give_back(registration.id)
+            allocations.append(allocation)
+        consequences = [aggregate for hook in self.cancellation_hooks
+                        for aggregate in hook(registration, terms, moment)]
+        return [self._release(registration), *allocations, *consequences]
+
+    def approve(self, registration_id: UUID, note: str = "") -> RegistrationView:
+        """The organisers accept a place of a type that needs approval: it may now be paid
+        (the person is told by e-mail, with their link)."""
+        def decision() -> tuple[list[Aggregate], Registration]:
+            registration = self.get(registration_id)
+            registration.approve(note)
+            return [registration], registration
+
+        return self._view(self.app.decide(decision))
+
+    def refuse_approval(self, registration_id: UUID, reason: str) -> RegistrationView:
+        """The organisers turn a place down: it is cancelled keeping nothing, its seat and
+        address freed (the person is told why by e-mail)."""
+        moment = self.clock()
+
+        def decision() -> tuple[list[Aggregate | None], Registration]:
+            registration = self.get(registration_id)
+            terms = registration.refuse_approval(reason)
+            return [registration, *self._place_freed(registration, terms, moment)], registration
+
+        return self._view(self.app.decide(decision))
 
     def history(self, registration_id: UUID) -> list[HistoryEntry]:
         """Every event of the registration, in order, in its published shape."""

@@ -66,6 +66,11 @@ class RegistrationView:
     def is_cancelled(self) -> bool:
         return self.cancellation is not None
 
+    @property
+    def awaiting_approval(self) -> bool:
+        """Held until the organisers approve it: not to be paid, printed or checked in yet."""
+        return self.standing.status == "awaiting_approval"
+
 
 def registration_view(registration: Registration, config: EditionConfig) -> RegistrationView:
     """The view of `registration`, whose edition is configured as `config`."""
@@ -80,7 +85,7 @@ def registration_view(registration: Registration, config: EditionConfig) -> Regi
         substitutions=registration.substitutions, cancellation=registration.cancellation,
         invoice_number=registration.invoice_number, invoices=tuple(registration.billed_by),
         payment_reference=request["reference"] if request else None,
-        may_request_invoice=may_request_invoice(
+        may_request_invoice=not registration.awaiting_approval and may_request_invoice(
             offered=config.invoices_on_request, cancelled=registration.is_cancelled,
             invoiced=invoiced, balance_due=standing.balance_due),
         badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,

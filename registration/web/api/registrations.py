@@ -26,6 +26,7 @@ from registration.web.common.idempotency import (
 from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
     AnswersSchema,
+    ApprovalDecisionSchema,
     AttendeeSchema,
     CorrectionSchema,
     EditionQuerySchema,
@@ -264,6 +265,31 @@ def answer_questions(registration_id: str) -> Any:
     return registration_json(services().registrations.answer_questions(registration.id, answers))
 
 
+@api.post("/registrations/<registration_id>/approval")
+@staff_required("admin")
+def decide_approval(registration_id: str) -> Any:
+    """Approve a place awaiting approval, or turn it down (cancelled, keeping nothing).
+
+    The person is e-mailed the decision: with their link to pay when approved, with the
+    `note` as the reason when turned down. Its seat, codes and address are freed then.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: ApprovalDecisionSchema}}}
+    responses:
+      200:
+        description: The registration, approved (`pending_payment` or paid) or `cancelled`.
+        content: {application/json: {schema: Registration}}
+      409: {description: "Not awaiting approval (`not_awaiting_approval`), or cancelled."}
+      422: {description: "No decision, or turned down without a reason (`note`)."}
+    """
+    registration = registration_for_caller(registration_id)
+    data = load_json(ApprovalDecisionSchema(), body())
+    if data["decision"] == "approve":
+        decided = services().registrations.approve(registration.id, data["note"])
+    else:
+        decided = services().registrations.refuse_approval(registration.id, data["note"])
+    return registration_json(decided)
+
+
 @api.post("/registrations/<registration_id>/substitution")
 @holder_or_staff("desk")
 def substitute(registration_id: str) -> Any:
@@ -324,7 +350,8 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn, ManageLinkRenewed, AnswersGiven), amounts as
+          BadgePrinted, CheckedIn, ManageLinkRenewed, AnswersGiven, ApprovalAsked, Approved,
+          NotApproved), amounts as
           `{amount, currency}`. The
           holder of the manage token sees only what concerns them: a staff member as
           `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`

@@ -16,7 +16,7 @@ from marshmallow import (
 
 from domain.attendee import CORRECTABLE, Attendee
 from domain.edition_document import LANGUAGES
-from registration.web.common.text_fields import EmailAddress, Text
+from registration.web.common.text_fields import EmailAddress, MultilineText, Text
 
 NAME = validate.Length(min=1, max=100)
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
@@ -132,3 +132,18 @@ def load_json(schema: Schema, payload: Any) -> dict:
     if not isinstance(payload, dict):
         raise ValidationError({"_schema": ["Send a JSON object."]})
     return schema.load(payload)
+
+
+class ApprovalDecisionSchema(StrictSchema):
+    """The organisers' decision on a place awaiting approval; turning one down needs the
+    reason the person is told."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "refuse")),
+                             metadata={"description": "approve, or refuse (turn it down)."})
+    note = MultilineText(load_default="", validate=validate.Length(max=1000), metadata={
+        "description": "For the person: a note with an approval; the reason of a refusal."})
+
+    @validates_schema
+    def reason_for_a_refusal(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            raise ValidationError("Say why: the person is told.", "note")

@@ -2,6 +2,7 @@
 history, the finance pages and the registration desk's."""
 
 from registration.web.staff import accounts, own_account  # noqa: F401  (their routes)
+from registration.web.staff.approvals import approval_pages
 from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
@@ -12,5 +13,5 @@ from registration.web.staff.journal import journal_pages
 from registration.web.staff.sign_in import staff_pages
 
 BLUEPRINTS = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists,
-              desk_payment_pages, journal_pages)
+              desk_payment_pages, journal_pages, approval_pages)
 install_staff_language(BLUEPRINTS)
