@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.access import AccessCode, check_access, offered
@@ -19,6 +20,7 @@ from domain.errors import (
 from domain.invoicing import InvoicingTerms
 from domain.policy import CancellationPolicy
 from domain.pricing import DiscountCode, PriceQuote, RegistrationType, price_quote
+from domain.questions import Answer, Question, accepted_answers
 from domain.tax import TaxRate, rates_for
 
 BADGE_STOCKS = ("4x3", "letter-6")  # a 4 x 3 in badge per page; a letter sheet of six
@@ -59,6 +61,7 @@ class EditionConfig:
     invoicing: InvoicingTerms | None = None
     contact: Mapping[str, str] = field(default_factory=dict)  # the organisers: email, phone
     checkin_lists: tuple[CheckinList, ...] = (DEFAULT_LIST,)
+    questions: tuple[Question, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -133,4 +136,10 @@ class EditionConfig:
             self.tax_numbers,
         )
 
+    def questions_for(self, type_code: str) -> tuple[Question, ...]:
+        """The questions a registration of this type is asked, in the document's order."""
+        return tuple(q for q in self.questions if q.asked_of(type_code))
 
+    def answers(self, type_code: str, given: Mapping[str, Any]) -> dict[str, Answer]:
+        """The answers to record (AnswersRefused: every problem at once)."""
+        return accepted_answers(self.questions, type_code, given)

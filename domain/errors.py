@@ -80,6 +80,17 @@ class AlreadyCancelled(Refused):
     default_message = "This registration is already cancelled."
 
 
+class AwaitingApproval(Refused):
+    code = "awaiting_approval"
+    default_message = ("This registration is awaiting the organisers' approval: it cannot be "
+                       "paid, invoiced, printed or checked in yet.")
+
+
+class NotAwaitingApproval(Refused):
+    code = "not_awaiting_approval"
+    default_message = "This registration is not awaiting approval."
+
+
 class AlreadyPaid(Refused):
     code = "already_paid"
     default_message = "This registration is already paid."

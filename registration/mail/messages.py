@@ -84,6 +84,13 @@ class MailComposer:
                 attachments.append(("event.ics", edition_ics(config, envelope.language,
                                                              registration.id)))
                 context["e_ticket"] = self._e_ticket(registration)
+        elif mail.kind in {"approved", "not_approved"}:
+            decided = self._recorded(registration, int(mail.about))
+            if isinstance(decided, Registration.Approved):
+                context.update(note=decided.note, manage_link=self._manage_link(mail, registration),
+                               e_ticket=self._e_ticket(registration))
+            else:
+                context["reason"] = getattr(decided, "reason", "")
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -115,7 +122,7 @@ class MailComposer:
     def _e_ticket(self, registration: Registration) -> dict[str, Any] | None:
         """The e-ticket shown in the message (an inline image, by its content id): the
         badge's QR code, and the short code under it once the desk can take it typed."""
-        if registration.is_cancelled:
+        if registration.is_cancelled or registration.awaiting_approval:
             return None
         secret = registration.checkin_secret
         return {"cid": make_msgid("e-ticket", self.sender.rpartition("@")[2].strip(">"))[1:-1],
@@ -130,12 +137,18 @@ class MailComposer:
             token = self.links.current(registration)
         return f"{self.base_url}/r/{registration.id}?{urlencode({'token': token})}"
 
+    def _recorded(self, registration: Registration, version: int) -> Any:
+        """The registration's event at `version`: the facts a mail about it tells."""
+        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
+            return recorded
+        raise LookupError(f"no event at version {version} of {registration.id}")
+
     def _handed_on(self, registration: Registration, version: int) -> tuple[Any, Any]:
         """Who handed the place on, and to whom, as the substitution recorded them."""
-        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
-            if isinstance(recorded, Registration.Substituted):
-                return recorded.previous, recorded.attendee
-        raise LookupError(f"no substitution at version {version} of {registration.id}")
+        recorded = self._recorded(registration, version)
+        if not isinstance(recorded, Registration.Substituted):
+            raise LookupError(f"no substitution at version {version} of {registration.id}")
+        return recorded.previous, recorded.attendee
 
     def _context(self, envelope: Envelope, registration: Registration,
                  config: EditionConfig) -> dict[str, Any]:

@@ -149,10 +149,11 @@ class DeskService:
         return registration.id
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
-        """The holder's e-ticket (None once the place is cancelled): the same check-in
-        secret as their badge's QR code, so the desk scans either."""
+        """The holder's e-ticket (None while awaiting approval, and once the place is
+        cancelled): the same check-in secret as their badge's QR code, so the desk scans
+        either."""
         registration = self._registration(registration_id)
-        if registration.is_cancelled:
+        if registration.is_cancelled or registration.awaiting_approval:
             return None
         secret = registration.checkin_secret
         return ETicket(qr_svg(secret), typable_code(self.app, secret, registration.id))

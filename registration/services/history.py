@@ -22,6 +22,10 @@ not the events' own attributes, which may grow or change version. Each entry:
     BadgePrinted      printed_by
     CheckedIn         at, by, list, direction (entry or exit)
     ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
+    AnswersGiven      answers (every answer to the edition's questions, by question code)
+    ApprovalAsked     (nothing): the type needs approval, the place is held until decided
+    Approved          note (for the person)
+    NotApproved       reason (told to the person); a Cancelled keeping nothing follows
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
 
@@ -87,6 +91,9 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by,
                                        "list": e.list_code, "direction": e.direction},
     Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
+    Registration.AnswersGiven: lambda e: {"answers": dict(e.answers)},
+    Registration.Approved: lambda e: {"note": e.note},
+    Registration.NotApproved: lambda e: {"reason": e.reason},
 }
 
 
@@ -100,7 +107,7 @@ def history_entry(event: Any) -> HistoryEntry:
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
                   "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
-          "Substituted": ("previous", "attendee")}
+          "Substituted": ("previous", "attendee"), "AnswersGiven": ("answers",)}
 
 
 def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:

@@ -15,6 +15,7 @@ from domain.actor import KINDS as ACTOR_KINDS
 from domain.actor import ROLES
 from domain.checkin_lists import DIRECTIONS
 from domain.edition_document import CURRENCIES, LANGUAGES
+from domain.questions import KINDS as QUESTION_KINDS
 from domain.reconciliation import DIFFERENCES
 from domain.standing import STATUSES as REGISTRATION_STATUSES
 from registration.adapters.batch_store import STATUSES as BATCH_STATUSES
@@ -94,7 +95,11 @@ REGISTRATION_PROPERTIES = {
     "attendee": ref("RegisteredAttendee"),
     "quote": ref("Quote"), "paid": DECIMAL, "refunded": DECIMAL, "balance_due": DECIMAL,
     "substitutions": INTEGER, "cancellation": nullable(ref("CancellationTerms")),
-    "registered_at": nullable(MOMENT), "updated_at": nullable(MOMENT)}
+    "registered_at": nullable(MOMENT), "updated_at": nullable(MOMENT),
+    "answers": {**mapping({"oneOf": [STRING, BOOLEAN]}), "description": (
+        "Answers to the edition's questions by code: a text or an option's code, or "
+        "true/false.")},
+    "unanswered": {**array(STRING), "description": "Required questions not answered yet."}}
 REGISTRATION = obj(REGISTRATION_PROPERTIES)
 NEW_REGISTRATION = obj({**REGISTRATION_PROPERTIES, "manage_token": {
     **STRING, "description": "The manage token: shown only in this answer; keep it."}})
@@ -116,12 +121,18 @@ REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(IN
                          "tiers": array(TIER)})
 DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
                   "allotment": nullable(INTEGER), "places_left": PLACES_LEFT})
+QUESTION = obj({
+    "code": STRING, "kind": enum(QUESTION_KINDS), "labels": NAMES, "required": BOOLEAN,
+    "options": array(obj({"code": STRING, "labels": NAMES})),
+    "registration_types": {**array(STRING), "description": (
+        "The types asked this question; empty: every type.")}})
 EDITION = obj({
     "slug": STRING, "names": NAMES, "host": STRING, "venue": mapping(STRING),
     "starts_on": DATE, "ends_on": DATE, "time_zone": STRING, "currency": CURRENCY,
     "languages": array(LANGUAGE), "registration_opens": nullable(MOMENT),
     "registration_closes": nullable(MOMENT), "registration_open": BOOLEAN,
-    "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION)})
+    "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION),
+    "questions": array(QUESTION)})
 EDITIONS = obj({"editions": array(ref("Edition"))})
 
 FIGURES = obj({name: INTEGER for name in COUNTS})

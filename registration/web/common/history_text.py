@@ -126,12 +126,31 @@ def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Manage link sent again on request (the earlier one ended)")
 
 
+def _answers(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Answers to the questions recorded")
+
+
+def _approval_asked(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Awaiting the organisers' approval")
+
+
+def _approved(data: dict[str, Any], config: EditionConfig) -> str:
+    note = data.get("note")
+    return gettext("Approved by the organisers: %(note)s") % {"note": note} if note else \
+        gettext("Approved by the organisers")
+
+
+def _not_approved(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Not approved by the organisers: %(reason)s") % {"reason": data["reason"]}
+
+
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
-    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled,
+    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
+    "ApprovalAsked": _approval_asked, "Approved": _approved, "NotApproved": _not_approved,
 }
 
 

@@ -2,6 +2,7 @@
 history, the finance pages, the registration desk's and its self-service kiosk."""
 
 from registration.web.staff import accounts, desk_scans, own_account  # noqa: F401  (routes)
+from registration.web.staff.approvals import approval_pages
 from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard
 from registration.web.staff.desk import desk_pages
@@ -13,7 +14,7 @@ from registration.web.staff.kiosk import install_kiosk_lock, kiosk
 from registration.web.staff.sign_in import staff_pages
 
 SPEAKING_AS_STAFF = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists,
-                     desk_payment_pages, journal_pages)
+                     desk_payment_pages, journal_pages, approval_pages)
 install_staff_language(SPEAKING_AS_STAFF)
 BLUEPRINTS = (*SPEAKING_AS_STAFF, kiosk)  # the kiosk speaks the language its visitor picks
 __all__ = ["BLUEPRINTS", "install_kiosk_lock"]

@@ -20,6 +20,7 @@ from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
 from registration.services.badge_batches import NOTHING_LEFT, RENDER_FAILED, BatchNotReady
 from registration.web.common import i18n
+from registration.web.common.answers import readable_answers
 from registration.web.common.desk_schemas import AttendeeQuerySchema
 from registration.web.common.forms import validate
 from registration.web.common.http import pdf_response, services
@@ -46,10 +47,14 @@ def staff_name() -> str:
 
 
 def names(config: EditionConfig) -> dict[str, Any]:
-    """Template helpers: a type's or delegation's name in the page's language."""
+    """Template helpers: a type's or delegation's name in the page's language, and the
+    answers the desk is shown."""
     return {"type_name": lambda code: display_name(config, "type", code),
             "delegation_name": lambda code: display_name(config, "delegation", code)
-            if code else "—"}
+            if code else "—",
+            "desk_answers": lambda registration: readable_answers(
+                config, registration.registration_type, registration.answers,
+                i18n.current_language(), desk=True)}
 
 
 @desk_pages.get("/")

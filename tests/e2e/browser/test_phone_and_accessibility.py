@@ -23,6 +23,7 @@ from registration.services.container import Services
 from tests.e2e.browser.conftest import DESKTOP, PHONE
 from tests.e2e.browser.test_attendee_pages import record_card_payment
 from tests.support import editions
+from tests.unit.test_questions import QUESTIONS
 
 pytestmark = pytest.mark.browser
 SLUG = "test-montreal"
@@ -65,6 +66,14 @@ def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
     return stripe_settings
 
 
+@pytest.fixture
+def edition(services: Services) -> dict[str, Any]:
+    """The Quebec test edition, asking questions (their fields are on the forms too)."""
+    document = editions.edition(questions=QUESTIONS)
+    services.editions.load(document)
+    return document
+
+
 def attendee_pages(page: Page, services: Services) -> list[str]:
     """Every attendee page, this browser holding a paid registration's link."""
     created = services.registrations.register(SLUG, Attendee(**editions.attendee(1)),
@@ -74,8 +83,8 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     page.goto(f"/r/{rid}?token={created.manage_token}")
     return [f"/e/{SLUG}", f"/e/{SLUG}/register", f"/e/{SLUG}/register?discount_code=NOPE",
             f"/e/{SLUG}/group", f"/e/{SLUG}/my-link", f"/r/{rid}/confirmation", f"/r/{rid}",
-            f"/r/{rid}/details", f"/r/{rid}/substitute", f"/r/{rid}/cancel", f"/pay/{rid}",
-            f"/r/{rid}/invoice",
+            f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",
+            f"/r/{rid}/cancel", f"/pay/{rid}", f"/r/{rid}/invoice",
             "/e/nope"]
 
 
