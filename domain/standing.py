@@ -25,7 +25,8 @@ def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
              retained: Money | None = None, invoiced: bool = False) -> Standing:
     """`paid` and `refunded` are everything received and sent back; `retained` is what a
     cancellation let the organiser keep. Money that arrives after a cancellation (a late
-    card payment) is owed back like any other beyond what is retained.
+    card payment) is owed back like any other beyond what is retained; so is what a place
+    still held has been paid beyond its total.
     """
     zero = Money.zero(total.currency)
     net = paid - refunded
@@ -35,9 +36,11 @@ def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
         status = "cancelled" if not owed.is_zero or refunded.is_zero else "refunded"
         return Standing(status, attending=False, balance_due=zero, refund_owed=owed)
     due = total - net
+    owed = zero
     if due.amount <= 0:
         status = "confirmed" if total.is_zero else "paid"
+        owed = zero - due  # paid beyond the total (e.g. after a change to a cheaper type)
         due = zero
     else:
         status = "invoiced" if invoiced else "pending_payment"
-    return Standing(status, attending=True, balance_due=due, refund_owed=zero)
+    return Standing(status, attending=True, balance_due=due, refund_owed=owed)

@@ -42,6 +42,7 @@ from registration.services.registrations import RegistrationService
 from registration.services.sealing import Seal
 from registration.services.staff import StaffService
 from registration.services.staff_access import StaffAccess
+from registration.services.staff_actions import StaffActionService
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class Services:
     batches: BadgeBatchService  # badge batches as background jobs
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
+    staff_actions: StaffActionService  # a change of type or delegation, a refund by hand
     invoices: InvoiceService
     reconciliation: ReconciliationService  # the journal against the card processor
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
@@ -110,6 +112,7 @@ class Services:
             desk=desk, batches=batches, desk_payments=DeskPaymentService(app, clock),
             job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
+            staff_actions=StaffActionService(app, registrations),
             invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
             mail=mail.processor, mail_sender=mail.sender,
             seal=mail.outbox.seal, clock_note=clock_note,

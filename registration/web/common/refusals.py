@@ -44,6 +44,12 @@ REFUSALS = {
     "badge_replaced": ("", N_("Badge replaced: the place was handed to someone else.")),
     "reference_used": ("reference", N_("A payment with this reference is already recorded.")),
     "more_than_due": ("amount", N_("This is more than what is due.")),
+    "more_than_paid": ("amount", N_("This is more than what was paid and not yet refunded.")),
+    "reason_required": ("reason", N_("Say why: the reason is kept in the history.")),
+    "nothing_changed": ("registration_type", N_("Choose another registration type or "
+                                                "delegation.")),
+    "invoiced_place": ("", N_("An invoice bills this place: cancel it with a credit note "
+                              "first, then invoice the new price.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
 }
 
