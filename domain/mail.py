@@ -19,8 +19,11 @@ from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
-# whoever handed their place on.
-KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on")
+# whoever handed their place on; "cancelled", "refunded", "moved" (a change of type or
+# delegation): about one event of the registration, `about` its version; "credit_note":
+# to the bill-to, like an invoice.
+KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
+         "moved", "credit_note")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

@@ -6,10 +6,11 @@ The registration's own decision queues the confirmation `Mail` in the same atomi
 Mails queued before links were derived hold the token *sealed* (Fernet, with a key derived
 from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
-The mail processor queues the rest from the events it follows: receipts and invoices
-(`PaymentReceived`, `Invoice.Issued`), the new link after a renewal (`ManageLinkRenewed`,
-to the holder in force), and the notice without a link to whoever handed their place on
-(`Substituted`).
+The mail processor queues the rest from the events it follows: receipts, invoices and
+credit notes (`PaymentReceived`, `Invoice.Issued`), the new link after a renewal
+(`ManageLinkRenewed`, to the holder in force), the notice without a link to whoever handed
+their place on (`Substituted`), and the notices of a cancellation, a refund and a change of
+type or delegation (`Cancelled`, `RefundIssued`, `PlaceChanged`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from domain.mail import Mail
 from domain.registration import Registration
 
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
-                               Registration.ManageLinkRenewed, Registration.Substituted)
+                               Registration.ManageLinkRenewed, Registration.Substituted,
+                               Registration.Cancelled, Registration.RefundIssued,
+                               Registration.PlaceChanged)
+# Mails about one event of a registration, queued under the event's version.
+ABOUT_ONE_EVENT = {Registration.Substituted: "handed_on", Registration.Cancelled: "cancelled",
+                   Registration.RefundIssued: "refunded", Registration.PlaceChanged: "moved"}
 
 
 class LinkSeal:
@@ -58,12 +64,13 @@ def owed_for(domain_event: Any) -> Mail | None:
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
     if isinstance(domain_event, Registration.ManageLinkRenewed):
         return Mail.queue("link", domain_event.originator_id, about=str(domain_event.generation))
-    if isinstance(domain_event, Registration.Substituted):
-        return Mail.queue("handed_on", domain_event.originator_id,
+    kind = ABOUT_ONE_EVENT.get(type(domain_event))
+    if kind is not None:
+        return Mail.queue(kind, domain_event.originator_id,
                           about=str(domain_event.originator_version))
     if isinstance(domain_event, Invoice.Issued):
-        if domain_event.kind != "invoice" or not domain_event.bill_to.email:
+        if not domain_event.bill_to.email:
             return None
-        return Mail.queue("invoice", UUID(domain_event.lines[0].registration_id),
+        return Mail.queue(domain_event.kind, UUID(domain_event.lines[0].registration_id),
                           about=domain_event.number)
     return None
