@@ -20,9 +20,10 @@ from tests.support import editions
 from tests.support.staff_pages import signed_in
 
 
-def register(client: FlaskClient, number: int, delegation: str = "QC") -> dict[str, Any]:
+def register(client: FlaskClient, number: int, delegation: str = "QC",
+             **person: str) -> dict[str, Any]:
     answer = client.post("/api/editions/test-montreal/registrations", json={
-        "attendee": editions.attendee(number), "registration_type": "delegate",
+        "attendee": editions.attendee(number, **person), "registration_type": "delegate",
         "delegation": delegation})
     assert answer.status_code == 201, answer.json
     return answer.json
@@ -133,3 +134,11 @@ def test_the_desk_has_no_access_to_the_page(app: Flask, services: Services,
     place = register(client, 7)
     desk = signed_in(app, services, "desk@example.com", "desk")
     assert desk.get(f"/staff/registrations/{place['id']}").status_code == 403
+
+
+def test_finance_finds_a_registration_by_name_and_opens_its_page(
+        finance: FlaskClient, client: FlaskClient) -> None:
+    place = register(client, 8, first_name="Éloïse")
+    found = finance.get("/staff/registrations/?q=eloise&lang=fr").get_data(as_text=True)
+    assert f'href="/staff/registrations/{place["id"]}"' in found
+    assert finance.get(f"/staff/registrations/{place['id']}").status_code == 200

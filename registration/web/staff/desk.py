@@ -55,7 +55,9 @@ def names(config: EditionConfig) -> dict[str, Any]:
     """Template helpers: a type's or delegation's name in the page's language."""
     return {"type_name": lambda code: display_name(config, "type", code),
             "delegation_name": lambda code: display_name(config, "delegation", code)
-            if code else "—"}
+            if code else "—",
+            "open_person": lambda registration_id: url_for(
+                "desk_pages.card", registration_id=registration_id)}
 
 
 @desk_pages.get("/")

@@ -23,6 +23,7 @@ from domain.money import Money
 from domain.outcome import Outcome
 from registration.services.views import RegistrationView
 from registration.web.common import i18n
+from registration.web.common.desk_schemas import AttendeeQuerySchema
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.history_text import METHODS, describe, who
 from registration.web.common.http import services
@@ -37,7 +38,8 @@ from registration.web.common.staff_action_schemas import (
     StaffCancellationSchema,
 )
 from registration.web.common.staff_session import staff_page
-from registration.web.staff.context import registration_for_page
+from registration.web.staff.context import chosen_edition, registration_for_page
+from registration.web.staff.desk import names
 
 registration_pages = protect(Blueprint("registration_pages", __name__,
                                        url_prefix="/staff/registrations"))
@@ -97,6 +99,21 @@ def checked(schema: Schema, fields: tuple[str, ...]) -> tuple[dict[str, Any], Er
     """The form's `fields` (blanks left out), through `schema`."""
     return validate(schema, {name: value for name in fields
                              if (value := typed(request.form, name)) is not None})
+
+
+@registration_pages.get("/")
+@staff_page("finance")
+def search() -> Any:
+    """Find a registration by name, e-mail, organisation or delegation (the desk's search)."""
+    config, documents = chosen_edition()
+    searched, errors = validate(AttendeeQuerySchema(), {"q": request.args.get("q", "")[:200]})
+    query = "" if errors else searched["q"]
+    found = services().desk.attendees(config.slug, query) if config and query else []
+    helpers = {**names(config), "open_person": lambda registration_id: url_for(
+        "registration_pages.show", registration_id=registration_id)} if config else {}
+    return render_template("staff/finance/registrations.html", config=config,
+                           documents=documents, query=query, found=found,
+                           error=errors.get("q"), **helpers), 422 if errors else 200
 
 
 @registration_pages.get("/<registration_id>")
