@@ -21,9 +21,10 @@ from domain.identifiers import NAMESPACE
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
 # whoever handed their place on; "cancelled", "refunded", "moved" (a change of type or
 # delegation): about one event of the registration, `about` its version; "credit_note":
-# to the bill-to, like an invoice.
+# to the bill-to, like an invoice; "reminder": of an overdue invoice, `about` its number and
+# the reminder's ("SEUS19-0002/1").
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
-         "moved", "credit_note")
+         "moved", "credit_note", "reminder")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
 from email.utils import make_msgid
 from itertools import pairwise
@@ -30,6 +31,7 @@ from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.mail import Mail
 from domain.registration import Registration
+from domain.reminders import InvoiceReminders
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.application import Conference
@@ -79,7 +81,7 @@ class MailComposer:
         config = self.app.load(registration.edition_id, Edition, "edition").config
         if mail.kind in {"confirmation", "link"}:
             return self._with_link(mail, registration, config)
-        if mail.kind in {"invoice", "credit_note"}:
+        if mail.kind in {"invoice", "credit_note", "reminder"}:
             return self._document(mail, registration, config)
         fact = (self._payment(registration, mail.about) if mail.kind == "receipt"
                 else self._event(registration.id, int(mail.about)))
@@ -127,16 +129,26 @@ class MailComposer:
 
     def _document(self, mail: Mail, registration: Registration,
                   config: EditionConfig) -> EmailMessage:
-        """An invoice or credit note, to its bill-to, with its PDF."""
-        view = self.ledger.view(mail.about)
+        """An invoice, a credit note or an invoice's reminder, to its bill-to, with its PDF."""
+        number, _, reminder = mail.about.partition("/")
+        view = self.ledger.view(number)
         if view is None:
-            raise LookupError(f"document {mail.about} is not in the ledger yet")
+            raise LookupError(f"document {number} is not in the ledger yet")
         bill_to = view.document["bill_to"]
         envelope = Envelope(bill_to["email"], bill_to.get("language", "en"), territory(config))
-        context = {**self._context(envelope, registration, config), "number": mail.about,
-                   "refers_to": view.document.get("refers_to_number")}
+        context = {**self._context(envelope, registration, config), "number": number,
+                   "refers_to": view.document.get("refers_to_number"),
+                   "due_on": date.fromisoformat(view.document["due_on"])}
+        if reminder:
+            context["fact"] = self._reminder(number, int(reminder))
         return self._message(envelope, mail.kind, context,
-                             [(f"{mail.about}.pdf", render_invoice(self.documents, view))])
+                             [(f"{number}.pdf", render_invoice(self.documents, view))])
+
+    def _reminder(self, number: str, sent: int) -> Any:
+        """The invoice's `sent`-th reminder, as recorded (with what was due that day)."""
+        reminded = [e for e in self.app.events.get(InvoiceReminders.create_id(number))
+                    if isinstance(e, InvoiceReminders.Reminded)]
+        return reminded[sent - 1]
 
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""

@@ -116,3 +116,27 @@ def test_a_credit_note_is_mailed_to_whoever_the_invoice_billed(
         in text_of(mailed)
     [attachment] = mailed.iter_attachments()
     assert attachment.get_filename() == f"{note.number}.pdf"
+
+
+def test_an_overdue_invoice_is_reminded_once_a_week_in_the_bill_to_language(
+        client: FlaskClient, services: Services, inbox: Inbox, clock: SettableClock) -> None:
+    services.editions.load(invoicing.quebec())
+    created = register(client, language="fr")
+    invoice = services.invoices.issue_for_holder(created_id(created), None)
+    today = clock().date()
+    assert services.reminders.remind_unpaid("test-montreal", today) == []  # not due yet
+    late = today + timedelta(days=31)
+    with acting_as(Actor.system("tests")):
+        assert services.reminders.remind_unpaid("test-montreal", late) == [invoice.number]
+        assert services.reminders.remind_unpaid("test-montreal", late) == []
+        assert services.reminders.remind_unpaid(
+            "test-montreal", late + timedelta(days=7)) == [invoice.number]
+    settled(services)
+
+    reminders = [m for m in inbox.messages if m["Subject"].startswith("Rappel")]
+    assert len(reminders) == 2 and reminders[0]["To"] == "person1@example.com"
+    assert reminders[0]["Subject"] == \
+        f"Rappel\u00a0: facture {invoice.number} — Conférence de l'Alliance (essai)"
+    assert "il reste 454,15\u00a0$ à payer" in text_of(reminders[0])
+    [overdue] = services.reminders.overdue("test-montreal", late)
+    assert (overdue.row.number, overdue.days) == (invoice.number, 1)

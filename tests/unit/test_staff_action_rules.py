@@ -1,10 +1,10 @@
 """Finance staff's actions on a registration, decided in the domain: a change of type or
 delegation re-quoted at the original moment, a cancellation with a reason and perhaps
-without the fee, a refund sent by hand."""
+without the fee, a refund sent by hand; and how often an overdue invoice is reminded."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -23,6 +23,7 @@ from domain.errors import (
 )
 from domain.money import Money
 from domain.registration import Registration
+from domain.reminders import InvoiceReminders
 from domain.staff_actions import requote
 from tests.support import editions
 
@@ -115,3 +116,14 @@ def test_a_refund_by_hand_is_at_most_what_was_paid_and_not_yet_refunded_once_per
     assert registration.refunded == cad("60.00")
     recorded = registration.collect_events()[-1]
     assert (recorded.method, recorded.reason) == ("bank_transfer", "Overpaid")
+
+
+def test_an_overdue_invoice_is_reminded_at_most_once_every_seven_days():
+    reminders = InvoiceReminders(number="SEUS19-0002")
+    due, owed = date(2019, 5, 1), cad("684.10")
+    assert not reminders.remind(date(2019, 5, 1), due, owed)  # due today: not late yet
+    assert reminders.remind(date(2019, 5, 2), due, owed)
+    assert not reminders.remind(date(2019, 5, 8), due, owed)  # six days later
+    assert reminders.remind(date(2019, 5, 9), due, owed)
+    assert not reminders.remind(date(2019, 6, 9), due, cad("0.00"))  # paid since
+    assert reminders.sent == 2
