@@ -3,7 +3,8 @@
 Rendered when sent, from the facts as recorded: a mail about an event (a payment, a
 cancellation, a refund, a substitution, a change of place) goes to whoever held the place
 then, with the registration as it was then — never to someone who took the place since.
-A confirmation or a new link goes to the holder in force, with the link in force. With
+A confirmation goes to whoever registered (with the link only while it is in force); a new
+link goes to the holder in force. With
 the pages' Babel catalog; labels the pages already show keep the same translation. Each
 language has its own Jinja environment, so composing a French mail in the middle of an
 English request changes nothing for the request.
@@ -75,8 +76,8 @@ class MailComposer:
         return env
 
     def compose(self, mail: Mail) -> EmailMessage:
-        """The mail, to the person and with the facts as the event it is about recorded
-        them; a confirmation or a link goes to the holder in force, with the link in force."""
+        """The mail, to the person and with the facts as the event it is about recorded them
+        (see the module's docstring)."""
         registration = self.app.load(mail.registration_id, Registration, "registration")
         config = self.app.load(registration.edition_id, Edition, "edition").config
         if mail.kind in {"confirmation", "link"}:

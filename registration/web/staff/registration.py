@@ -21,6 +21,7 @@ from domain.attendee import Attendee
 from domain.errors import DomainError
 from domain.money import Money
 from domain.outcome import Outcome
+from registration.idempotency import Claim
 from registration.services.views import RegistrationView
 from registration.web.common import i18n
 from registration.web.common.desk_schemas import AttendeeQuerySchema
@@ -122,24 +123,38 @@ def show(registration_id: str) -> Any:
     return page(registration_for_page(registration_id))
 
 
+def person_and_reason(prefix: str = "") -> tuple[dict[str, Any], Errors]:
+    """The attendee's fields (with `prefix`) and the reason, each checked."""
+    person, errors = validate(AttendeeSchema(), attendee_payload(request.form, prefix))
+    reason, reason_errors = checked(ReasonSchema(), ("reason",))
+    return {"attendee": person, **reason}, {**errors, **reason_errors}
+
+
+def act(registration: RegistrationView, form_name: str, done: str,
+        form: tuple[dict[str, Any], Errors],
+        command: Callable[[dict[str, Any], Claim | None], Any]) -> Any:
+    """Run `command` with the form's data and the request's idempotency claim, then back to
+    the page saying what was `done`; a refusal shows beside its field (422), nothing done."""
+    data, errors = form
+    if not errors:
+        try:
+            command(data, claim(done_with(registration.id)))
+            return back(registration.id, done)
+        except DomainError as error:
+            errors = refusal(error)
+    return page(registration, form_name, request.form, errors)
+
+
 @registration_pages.post("/<registration_id>/details")
 @staff_page("finance")
 @replays(lambda outcome: back(outcome.ids[0], "corrected"))
 def correct(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
-    data, errors = validate(AttendeeSchema(), attendee_payload(request.form))
-    reason, reason_errors = checked(ReasonSchema(), ("reason",))
-    errors.update(reason_errors)
-    if not errors:
-        current = registration.attendee.to_dict()
-        changes = {key: value for key, value in data.items() if value != current.get(key)}
-        try:
-            services().registrations.correct_details(
-                registration.id, changes, reason["reason"], claim(done_with(registration.id)))
-            return back(registration.id, "corrected")
-        except DomainError as error:
-            errors = refusal(error)
-    return page(registration, "details", request.form, errors)
+    current = registration.attendee.to_dict()
+    return act(registration, "details", "corrected", person_and_reason(),
+               lambda data, once: services().registrations.correct_details(
+                   registration.id, {k: v for k, v in data["attendee"].items()
+                                     if v != current.get(k)}, data["reason"], once))
 
 
 @registration_pages.post("/<registration_id>/substitution")
@@ -147,18 +162,9 @@ def correct(registration_id: str) -> Any:
 @replays(lambda outcome: back(outcome.ids[0], "substituted"))
 def substitute(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
-    data, errors = validate(AttendeeSchema(), attendee_payload(request.form, NEW_HOLDER))
-    reason, reason_errors = checked(ReasonSchema(), ("reason",))
-    errors.update(reason_errors)
-    if not errors:
-        try:
-            services().registrations.substitute(registration.id, Attendee(**data),
-                                                reason["reason"],
-                                                claim(done_with(registration.id)))
-            return back(registration.id, "substituted")
-        except DomainError as error:
-            errors = refusal(error)
-    return page(registration, "substitute", request.form, errors)
+    return act(registration, "substitute", "substituted", person_and_reason(NEW_HOLDER),
+               lambda data, once: services().registrations.substitute(
+                   registration.id, Attendee(**data["attendee"]), data["reason"], once))
 
 
 @registration_pages.post("/<registration_id>/place")
@@ -166,16 +172,11 @@ def substitute(registration_id: str) -> Any:
 @replays(lambda outcome: back(outcome.ids[0], "moved"))
 def change_place(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
-    data, errors = checked(PlaceChangeSchema(), ("registration_type", "delegation", "reason"))
-    if not errors:
-        try:
-            services().staff_actions.change_place(
-                registration.id, data["registration_type"], data["delegation"],
-                data["reason"], claim(done_with(registration.id)))
-            return back(registration.id, "moved")
-        except DomainError as error:
-            errors = refusal(error)
-    return page(registration, "place", request.form, errors)
+    form = checked(PlaceChangeSchema(), ("registration_type", "delegation", "reason"))
+    return act(registration, "place", "moved", form,
+               lambda data, once: services().staff_actions.change_place(
+                   registration.id, data["registration_type"], data["delegation"],
+                   data["reason"], once))
 
 
 @registration_pages.post("/<registration_id>/cancellation")
@@ -183,15 +184,10 @@ def change_place(registration_id: str) -> Any:
 @replays(lambda outcome: back(outcome.ids[0], "cancelled"))
 def cancel(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
-    data, errors = checked(StaffCancellationSchema(), ("reason", "waive_fee"))
-    if not errors:
-        try:
-            services().cancellations.cancel(registration.id, data["reason"], data["waive_fee"],
-                                            claim(done_with(registration.id)))
-            return back(registration.id, "cancelled")
-        except DomainError as error:
-            errors = refusal(error)
-    return page(registration, "cancel", request.form, errors)
+    form = checked(StaffCancellationSchema(), ("reason", "waive_fee"))
+    return act(registration, "cancel", "cancelled", form,
+               lambda data, once: services().cancellations.cancel(
+                   registration.id, data["reason"], data["waive_fee"], once))
 
 
 @registration_pages.post("/<registration_id>/refunds")
@@ -199,13 +195,8 @@ def cancel(registration_id: str) -> Any:
 @replays(lambda outcome: back(outcome.ids[0], "refunded"))
 def refund(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
-    data, errors = checked(RefundByHandSchema(), ("amount", "method", "reference", "reason"))
-    if not errors:
-        try:
-            services().staff_actions.refund_by_hand(
-                registration.id, data["amount"], data["method"], data["reference"],
-                data["reason"], claim(done_with(registration.id)))
-            return back(registration.id, "refunded")
-        except DomainError as error:
-            errors = refusal(error)
-    return page(registration, "refund", request.form, errors)
+    form = checked(RefundByHandSchema(), ("amount", "method", "reference", "reason"))
+    return act(registration, "refund", "refunded", form,
+               lambda data, once: services().staff_actions.refund_by_hand(
+                   registration.id, data["amount"], data["method"], data["reference"],
+                   data["reason"], once))
