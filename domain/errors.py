@@ -111,6 +111,27 @@ class MoreThanDue(Refused):
     default_message = "This is more than what is due."
 
 
+class NothingChanged(Invalid):
+    code = "nothing_changed"
+    default_message = "Choose another registration type or delegation."
+
+
+class ReasonRequired(Invalid):
+    code = "reason_required"
+    default_message = "Say why (the reason is kept in the history)."
+
+
+class MoreThanPaid(MoreThanDue):
+    code = "more_than_paid"
+    default_message = "This is more than what was paid and not yet refunded."
+
+
+class InvoicedPlace(Refused):
+    code = "invoiced_place"
+    default_message = ("An invoice bills this place: cancel it with a credit note first, "
+                       "then invoice the new price.")
+
+
 class Conflict(Refused):
     code = "conflict"
     default_message = "This cannot be done in the current state."

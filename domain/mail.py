@@ -19,9 +19,13 @@ from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
-# whoever handed their place on; "approved" / "not_approved": the organisers' decision on a
-# place of a type that needs approval.
-KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "approved", "not_approved")
+# whoever handed their place on; "cancelled", "refunded", "moved" (a change of type or
+# delegation), "approved" (a place awaiting approval is approved): about one event of the
+# registration, `about` its version (a place turned down gets its "cancelled" mail, which
+# then tells the organisers' reason); "credit_note": to the bill-to, like an invoice;
+# "reminder": of an overdue invoice, `about` its number and the reminder's ("SEUS19-0002/1").
+KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
+         "moved", "credit_note", "reminder", "approved")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

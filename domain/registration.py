@@ -20,15 +20,18 @@ from domain.errors import (
     AlreadyPaid,
     AwaitingApproval,
     Invalid,
+    InvoicedPlace,
     InvoicesNotOffered,
     MoreThanDue,
     NotAwaitingApproval,
+    NothingChanged,
     ReferenceAlreadyUsed,
 )
 from domain.money import Money
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
+from domain.staff_actions import check_reason, check_refund_by_hand, without_fee
 from domain.standing import Standing, standing
 
 LINK_RENEWAL_REASONS = ("substituted", "resent")
@@ -46,15 +49,34 @@ class Registration(ConferenceAggregate):
         holds: list[str]  # the allocations the place takes up
 
     class DetailsCorrected(ConferenceAggregate.Event):
+        class_version = 3
         changes: Corrections
+        reason: str | None  # staff's reason (None: the attendee corrected them)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reason"] = None
 
     class Substituted(ConferenceAggregate.Event):
+        class_version = 3
         previous: Attendee
         attendee: Attendee
         checkin_secret: str
+        reason: str | None  # staff's reason (None: the holder handed the place on)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reason"] = None
 
     class Cancelled(ConferenceAggregate.Event):
+        class_version = 3
         terms: CancellationTerms
+        reason: str | None  # staff's reason (None: the attendee cancelled)
+        fee_waived: bool  # staff waived the policy's fixed fee
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reason"], state["fee_waived"] = None, False
 
     class PaymentReceived(ConferenceAggregate.Event):
         amount: Money
@@ -67,8 +89,27 @@ class Registration(ConferenceAggregate):
         message: str
 
     class RefundIssued(ConferenceAggregate.Event):
+        class_version = 3
         amount: Money
         reference: str
+        method: str  # "card" (through the processor) or one of staff_actions.REFUND_METHODS
+        reason: str | None  # staff's reason for a refund by hand
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["method"], state["reason"] = "card", None
+
+    class PlaceChanged(ConferenceAggregate.Event):
+        """Staff moved the place to another type or delegation, re-quoted
+        (domain.staff_actions)."""
+
+        previous_type: str
+        previous_delegation: str | None
+        registration_type: str
+        delegation: str | None
+        quote: PriceQuote
+        holds: list[str]  # the allocations the place takes up from now on
+        reason: str
 
     class Invoiced(ConferenceAggregate.Event):
         invoice_number: str
@@ -201,23 +242,25 @@ class Registration(ConferenceAggregate):
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled.")
 
-    def correct_details(self, changes: Mapping[str, Any]) -> Corrections:
+    def correct_details(self, changes: Mapping[str, Any],
+                        reason: str | None = None) -> Corrections:
         """Record what actually differs; returns the corrections (empty when nothing did)."""
         self._check_active()
         current = self.attendee.to_dict()
         differences = Corrections.of(
             {k: v for k, v in changes.items() if k in CORRECTABLE and current[k] != v})
         if differences:
-            self._details_corrected(differences)
+            self._details_corrected(differences, reason)
         return differences
 
     @event(DetailsCorrected)
-    def _details_corrected(self, changes: Corrections) -> None:
+    def _details_corrected(self, changes: Corrections, reason: str | None) -> None:
         self.attendee = self.attendee.corrected(changes)
 
-    def substitute(self, attendee: Attendee, checkin_secret: str) -> None:
+    def substitute(self, attendee: Attendee, checkin_secret: str,
+                   reason: str | None = None) -> None:
         self._check_active()
-        self._substituted(self.attendee, attendee, checkin_secret)
+        self._substituted(self.attendee, attendee, checkin_secret, reason)
         self.renew_manage_link("substituted")
 
     @property
@@ -257,7 +300,7 @@ class Registration(ConferenceAggregate):
         received = self.paid - self.refunded
         terms = CancellationTerms(refund_percent=Decimal(100), retained=zero,
                                   refund_owed=received if received.amount > 0 else zero)
-        self._cancelled(terms)
+        self._cancelled(terms, reason, False)
         return terms
 
     @event(NotApproved)
@@ -286,7 +329,8 @@ class Registration(ConferenceAggregate):
         self.link_generation = generation
 
     @event(Substituted)
-    def _substituted(self, previous: Attendee, attendee: Attendee, checkin_secret: str) -> None:
+    def _substituted(self, previous: Attendee, attendee: Attendee, checkin_secret: str,
+                     reason: str | None) -> None:
         self.attendee = attendee
         self.checkin_secret = checkin_secret
         self.substitutions += 1
@@ -304,16 +348,39 @@ class Registration(ConferenceAggregate):
             return None
         return cancellation_terms(policy, total=self.total, paid=self.paid, at=at)
 
-    def cancel(self, policy: CancellationPolicy, at: datetime) -> CancellationTerms:
+    def cancel(self, policy: CancellationPolicy, at: datetime, reason: str | None = None,
+               waive_fee: bool = False) -> CancellationTerms:
+        """The attendee cancels (no reason), or staff with a reason, perhaps waiving the fee."""
         self._check_active()
-        terms = self.terms_if_cancelled(policy, at)
+        terms = self.terms_if_cancelled(without_fee(policy) if waive_fee else policy, at)
         assert terms is not None  # not cancelled, as just checked
-        self._cancelled(terms)
+        self._cancelled(terms, reason, waive_fee)
         return terms
 
     @event(Cancelled)
-    def _cancelled(self, terms: CancellationTerms) -> None:
+    def _cancelled(self, terms: CancellationTerms, reason: str | None, fee_waived: bool) -> None:
         self.cancellation = terms
+
+    def change_place(self, registration_type: str, delegation: str | None, quote: PriceQuote,
+                     holds: list[str], reason: str) -> None:
+        """Staff move the place (re-quoted and allocated by the caller: see
+        domain.staff_actions and the place-change service)."""
+        self._check_active()
+        if self.invoice_number is not None:
+            raise InvoicedPlace()
+        if (registration_type, delegation) == (self.registration_type, self.delegation):
+            raise NothingChanged()
+        self._place_changed(self.registration_type, self.delegation, registration_type,
+                            delegation, quote, holds, check_reason(reason))
+
+    @event(PlaceChanged)
+    def _place_changed(self, previous_type: str, previous_delegation: str | None,
+                       registration_type: str, delegation: str | None, quote: PriceQuote,
+                       holds: list[str], reason: str) -> None:
+        self.registration_type = registration_type
+        self.delegation = delegation
+        self.quote = quote
+        self.holds = list(holds)
 
     def record_payment(
         self, amount: Money, method: str, reference: str, details: PaymentDetails | None = None
@@ -381,14 +448,22 @@ class Registration(ConferenceAggregate):
         self.payment_request = {"reference": reference, "amount": amount}
 
     def record_refund(self, amount: Money, reference: str) -> bool:
-        """Record money sent back; a reference already recorded changes nothing (False)."""
+        """Record money sent back to the card; a reference already recorded changes nothing
+        (False)."""
         if reference in self.refund_references:
             return False
-        self._refund_issued(amount, reference)
+        self._refund_issued(amount, reference, "card", None)
         return True
 
+    def refund_by_hand(self, amount: Money, method: str, reference: str, reason: str) -> None:
+        """Staff record money they sent back themselves (a transfer, a cheque, cash)."""
+        check_refund_by_hand(amount, method, reference, self.paid - self.refunded,
+                             self.refund_references)
+        self._refund_issued(amount, reference, method, check_reason(reason))
+
     @event(RefundIssued)
-    def _refund_issued(self, amount: Money, reference: str) -> None:
+    def _refund_issued(self, amount: Money, reference: str, method: str,
+                       reason: str | None) -> None:
         self.refunded = self.refunded + amount
         self.refund_references.append(reference)
 

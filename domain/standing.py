@@ -27,8 +27,9 @@ def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
              awaiting_approval: bool = False) -> Standing:
     """`paid` and `refunded` are everything received and sent back; `retained` is what a
     cancellation let the organiser keep. Money that arrives after a cancellation (a late
-    card payment) is owed back like any other beyond what is retained. A place awaiting
-    the organisers' approval holds its seat, and is not to be paid until approved.
+    card payment) is owed back like any other beyond what is retained; so is what a place
+    still held has been paid beyond its total. A place awaiting the organisers' approval
+    holds its seat, and is not to be paid until approved.
     """
     zero = Money.zero(total.currency)
     net = paid - refunded
@@ -38,12 +39,15 @@ def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
         status = "cancelled" if not owed.is_zero or refunded.is_zero else "refunded"
         return Standing(status, attending=False, balance_due=zero, refund_owed=owed)
     due = total - net
+    owed = zero
     settled = due.amount <= 0
-    due = zero if settled else due
+    if settled:
+        owed = zero - due  # paid beyond the total (e.g. after a change to a cheaper type)
+        due = zero
     if awaiting_approval:
         status = "awaiting_approval"
     elif settled:
         status = "confirmed" if total.is_zero else "paid"
     else:
         status = "invoiced" if invoiced else "pending_payment"
-    return Standing(status, attending=True, balance_due=due, refund_owed=zero)
+    return Standing(status, attending=True, balance_due=due, refund_owed=owed)

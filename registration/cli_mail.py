@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from domain.reminders import EVERY_DAYS
 from registration.mail.processor import MailProcessor
 from registration.polling import poll_until_interrupted
 
@@ -40,3 +41,16 @@ def show_queue() -> None:
     for row in rows:
         click.echo(f"{row['due_at']}  {row['kind'] or '-':12}  {row['mail_id']}")
     click.echo(f"{len(rows)} e-mail(s) waiting")
+
+
+@mail.command("remind-unpaid")
+@click.argument("slug")
+@click.option("--every", default=EVERY_DAYS, show_default=True,
+              help="Days between two reminders of one invoice.")
+def remind_unpaid(slug: str, every: int) -> None:
+    """Remind the bill-to of each overdue invoice of edition SLUG (run it daily)."""
+    services = current_app.extensions["services"]
+    config = services.editions.config(slug)
+    today = services.clock().astimezone(config.zone).date()
+    reminded = services.reminders.remind_unpaid(slug, today, every)
+    click.echo(f"{len(reminded)} reminder(s) queued: {', '.join(reminded) or '-'}")

@@ -1,6 +1,10 @@
 """The e-mails themselves: plain text with an HTML alternative, in the person's language.
 
-Rendered when sent, from the current state (a corrected address or language is used), with
+Rendered when sent, from the facts as recorded: a mail about an event (a payment, a
+cancellation, a refund, a substitution, a change of place) goes to whoever held the place
+then, with the registration as it was then — never to someone who took the place since.
+A confirmation goes to whoever registered (with the link only while it is in force); a new
+link goes to the holder in force. With
 the pages' Babel catalog; labels the pages already show keep the same translation. Each
 language has its own Jinja environment, so composing a French mail in the middle of an
 English request changes nothing for the request.
@@ -10,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
 from email.utils import make_msgid
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -26,6 +33,7 @@ from domain.edition_config import EditionConfig
 from domain.invoice import Invoice, invoice_id
 from domain.mail import Mail
 from domain.registration import Registration
+from domain.reminders import InvoiceReminders
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.qr_code import qr_png
@@ -71,53 +79,103 @@ class MailComposer:
         return env
 
     def compose(self, mail: Mail) -> EmailMessage:
+        """The mail, to the person and with the facts as the event it is about recorded them
+        (see the module's docstring)."""
         registration = self.app.load(mail.registration_id, Registration, "registration")
         config = self.app.load(registration.edition_id, Edition, "edition").config
-        attendee = registration.attendee
-        envelope = Envelope(attendee.email, attendee.language if attendee.language in
-                            LANGUAGES else "en", territory(config))
-        context = self._context(envelope, registration, config)
-        attachments: list[tuple[str, bytes]] = []
         if mail.kind in {"confirmation", "link"}:
-            context["manage_link"] = self._manage_link(mail, registration)
-            if mail.kind == "confirmation":
-                attachments.append(("event.ics", edition_ics(config, envelope.language,
-                                                             registration.id)))
-                context["e_ticket"] = self._e_ticket(registration)
-        elif mail.kind in {"approved", "not_approved"}:
-            decided = self._recorded(registration, int(mail.about))
-            if isinstance(decided, Registration.Approved):
-                context.update(note=decided.note, manage_link=self._manage_link(mail, registration),
-                               e_ticket=self._e_ticket(registration))
-            else:
-                context["reason"] = getattr(decided, "reason", "")
-        elif mail.kind == "handed_on":
-            previous, holder = self._handed_on(registration, int(mail.about))
-            envelope = Envelope(previous.email, previous.language if previous.language in
-                                LANGUAGES else "en", envelope.territory)
-            context = {**self._context(envelope, registration, config), "previous": previous,
-                       "holder_name": holder.full_name}
+            return self._with_link(mail, registration, config)
+        if mail.kind in {"invoice", "credit_note", "reminder"}:
+            return self._document(mail, registration, config)
+        fact = (self._payment(registration, mail.about) if mail.kind == "receipt"
+                else self._event(registration.id, int(mail.about)))
+        current = registration
+        registration = self.app.repository.get(registration.id,
+                                               version=fact.originator_version)
+        envelope = self._envelope(registration.attendee, config)
+        context = {**self._context(envelope, registration, config), "fact": fact}
+        attachments: list[tuple[str, bytes]] = []
+        kind = mail.kind
+        if mail.kind == "handed_on":
+            envelope = self._envelope(fact.previous, config)
+            context = {**self._context(envelope, registration, config), "fact": fact,
+                       "previous": fact.previous, "holder_name": fact.attendee.full_name}
         elif mail.kind == "receipt":
-            context["payment"] = self._payment(registration, mail.about)
-            invoice = self._invoice_on_payment(registration, mail.about)
+            context["payment"] = {"amount": fact.amount, "method": fact.method,
+                                  "reference": fact.reference, "at": fact.timestamp}
+            invoice = self._invoice_on_payment(current, mail.about)
             context["invoice_number"] = invoice.document["number"] if invoice else None
-            if invoice is not None:  # the tax invoice this payment got is the receipt
-                context["manage_link"] = self._manage_link(mail, registration)
+            if invoice is not None:  # the tax invoice this payment got is its receipt
+                # its link, while the payer's link is the one in force (not handed on since)
+                context["manage_link"] = self._manage_link(mail, current) \
+                    if current.link_generation == registration.link_generation else None
                 attachments.append((f"{context['invoice_number']}.pdf",
                                     render_invoice(self.documents, invoice)))
             else:
                 attachments.append((f"receipt-{mail.about}.pdf",
                                     self._receipt_pdf(envelope, context)))
+        elif mail.kind == "moved":
+            context["standing"] = registration.standing
+        elif mail.kind == "approved":
+            context.update(note=fact.note, manage_link=self._manage_link(mail, current),
+                           e_ticket=self._e_ticket(current))
+        elif mail.kind == "cancelled" and fact.originator_version > 1:
+            turned_down = self._event(registration.id, fact.originator_version - 1)
+            if isinstance(turned_down, Registration.NotApproved):  # saved with this cancel
+                kind, context["reason"] = "not_approved", turned_down.reason
+        return self._message(envelope, kind, context, attachments)
+
+    def _envelope(self, person: Any, config: EditionConfig) -> Envelope:
+        return Envelope(person.email, person.language if person.language in LANGUAGES
+                        else "en", territory(config))
+
+    def _with_link(self, mail: Mail, registration: Registration,
+                   config: EditionConfig) -> EmailMessage:
+        """A confirmation goes to whoever registered, with the first link if it is still in
+        force; a new link goes to the holder in force."""
+        link: str | None = self._manage_link(mail, registration)
+        attachments: list[tuple[str, bytes]] = []
+        handed_by = None
+        e_ticket, approval_asked = None, registration.approval is not None
+        if mail.kind == "confirmation":
+            if registration.link_generation != 0:
+                link = None  # renewed since (handed on, or sent again): not theirs to keep
+            else:  # still theirs: the e-ticket too (not the next holder's, once handed on)
+                e_ticket = self._e_ticket(registration)
+            registration = self.app.repository.get(registration.id, version=1)
         else:
-            view = self.ledger.view(mail.about)
-            if view is None:
-                raise LookupError(f"invoice {mail.about} is not in the ledger yet")
-            bill_to = view.document["bill_to"]
-            envelope = Envelope(bill_to["email"], bill_to.get("language", "en"),
-                                envelope.territory)
-            context = {**self._context(envelope, registration, config), "number": mail.about}
-            attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
+            handed_by = self._handed_by(registration.id, int(mail.about))
+        envelope = self._envelope(registration.attendee, config)
+        if mail.kind == "confirmation":
+            attachments.append(("event.ics", edition_ics(config, envelope.language,
+                                                         registration.id)))
+        context = {**self._context(envelope, registration, config), "manage_link": link,
+                   "handed_by": handed_by, "e_ticket": e_ticket,
+                   "approval_asked": approval_asked}
         return self._message(envelope, mail.kind, context, attachments)
+
+    def _document(self, mail: Mail, registration: Registration,
+                  config: EditionConfig) -> EmailMessage:
+        """An invoice, a credit note or an invoice's reminder, to its bill-to, with its PDF."""
+        number, _, reminder = mail.about.partition("/")
+        view = self.ledger.view(number)
+        if view is None:
+            raise LookupError(f"document {number} is not in the ledger yet")
+        bill_to = view.document["bill_to"]
+        envelope = Envelope(bill_to["email"], bill_to.get("language", "en"), territory(config))
+        context = {**self._context(envelope, registration, config), "number": number,
+                   "refers_to": view.document.get("refers_to_number"),
+                   "due_on": date.fromisoformat(view.document["due_on"])}
+        if reminder:
+            context["fact"] = self._reminder(number, int(reminder))
+        return self._message(envelope, mail.kind, context,
+                             [(f"{number}.pdf", render_invoice(self.documents, view))])
+
+    def _reminder(self, number: str, sent: int) -> Any:
+        """The invoice's `sent`-th reminder, as recorded (with what was due that day)."""
+        reminded = [e for e in self.app.events.get(InvoiceReminders.create_id(number))
+                    if isinstance(e, InvoiceReminders.Reminded)]
+        return reminded[sent - 1]
 
     def _e_ticket(self, registration: Registration) -> dict[str, Any] | None:
         """The e-ticket shown in the message (an inline image, by its content id): the
@@ -137,18 +195,21 @@ class MailComposer:
             token = self.links.current(registration)
         return f"{self.base_url}/r/{registration.id}?{urlencode({'token': token})}"
 
-    def _recorded(self, registration: Registration, version: int) -> Any:
-        """The registration's event at `version`: the facts a mail about it tells."""
-        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
+    def _event(self, registration_id: UUID, version: int) -> Any:
+        """The registration's event at `version`: what a mail about it tells."""
+        for recorded in self.app.events.get(registration_id, gt=version - 1, lte=version):
             return recorded
-        raise LookupError(f"no event at version {version} of {registration.id}")
+        raise LookupError(f"no event at version {version} of {registration_id}")
 
-    def _handed_on(self, registration: Registration, version: int) -> tuple[Any, Any]:
-        """Who handed the place on, and to whom, as the substitution recorded them."""
-        recorded = self._recorded(registration, version)
-        if not isinstance(recorded, Registration.Substituted):
-            raise LookupError(f"no substitution at version {version} of {registration.id}")
-        return recorded.previous, recorded.attendee
+    def _handed_by(self, registration_id: UUID, generation: int) -> str | None:
+        """Who handed the place on, when link `generation` was issued for a substitution."""
+        events = list(self.app.events.get(registration_id))
+        for before, recorded in pairwise(events):
+            if isinstance(recorded, Registration.ManageLinkRenewed) \
+                    and recorded.generation == generation \
+                    and isinstance(before, Registration.Substituted):
+                return str(before.previous.full_name)
+        return None
 
     def _context(self, envelope: Envelope, registration: Registration,
                  config: EditionConfig) -> dict[str, Any]:
@@ -168,12 +229,11 @@ class MailComposer:
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
                 "language": language, "zone": config.zone}
 
-    def _payment(self, registration: Registration, reference: str) -> dict[str, Any]:
+    def _payment(self, registration: Registration, reference: str) -> Any:
         for recorded in self.app.events.get(registration.id):
             if isinstance(recorded, Registration.PaymentReceived) \
                     and recorded.reference == reference:
-                return {"amount": recorded.amount, "method": recorded.method,
-                        "reference": reference, "at": recorded.timestamp}
+                return recorded
         raise LookupError(f"no payment {reference} on registration {registration.id}")
 
     def _invoice_on_payment(self, registration: Registration,

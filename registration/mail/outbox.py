@@ -6,12 +6,13 @@ The registration's own decision queues the confirmation `Mail` in the same atomi
 Mails queued before links were derived hold the token *sealed* (Fernet, with a key derived
 from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
-The mail processor queues the rest from the events it follows: receipts and invoices
-(`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes with that
-payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the holder in
-force), the notice without a link to whoever handed their place on (`Substituted`), and the
-organisers' decision on a place awaiting approval (`Approved`, with the link, or
-`NotApproved`, with their reason).
+The mail processor queues the rest from the events it follows: receipts, invoices and
+credit notes (`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes
+with that payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the
+holder in force), the notice without a link to whoever handed their place on
+(`Substituted`), the notices of a cancellation, a refund and a change of type or delegation
+(`Cancelled`, `RefundIssued`, `PlaceChanged`), and the approval of a place that awaited it
+(`Approved`, with the link; one turned down gets its cancellation's mail, with the reason).
 """
 
 from __future__ import annotations
@@ -30,8 +31,13 @@ from domain.registration import Registration
 
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
                                Registration.ManageLinkRenewed, Registration.Substituted,
-                               Registration.Approved, Registration.NotApproved)
-DECISIONS = {Registration.Approved: "approved", Registration.NotApproved: "not_approved"}
+                               Registration.Cancelled, Registration.RefundIssued,
+                               Registration.PlaceChanged, Registration.Approved)
+# Mails about one event of a registration, queued under the event's version. (A place turned
+# down is cancelled in the same save: its "cancelled" mail tells the organisers' reason.)
+ABOUT_ONE_EVENT = {Registration.Substituted: "handed_on", Registration.Cancelled: "cancelled",
+                   Registration.RefundIssued: "refunded", Registration.PlaceChanged: "moved",
+                   Registration.Approved: "approved"}
 
 
 class LinkSeal:
@@ -62,16 +68,13 @@ def owed_for(domain_event: Any) -> Mail | None:
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
     if isinstance(domain_event, Registration.ManageLinkRenewed):
         return Mail.queue("link", domain_event.originator_id, about=str(domain_event.generation))
-    if isinstance(domain_event, Registration.Substituted):
-        return Mail.queue("handed_on", domain_event.originator_id,
-                          about=str(domain_event.originator_version))
-    if type(domain_event) in DECISIONS:
-        return Mail.queue(DECISIONS[type(domain_event)], domain_event.originator_id,
+    kind = ABOUT_ONE_EVENT.get(type(domain_event))
+    if kind is not None:
+        return Mail.queue(kind, domain_event.originator_id,
                           about=str(domain_event.originator_version))
     if isinstance(domain_event, Invoice.Issued):
-        if domain_event.kind != "invoice" or not domain_event.bill_to.email \
-                or domain_event.paid_by:  # issued on payment: the receipt carries it
-            return None
-        return Mail.queue("invoice", UUID(domain_event.lines[0].registration_id),
+        if not domain_event.bill_to.email or domain_event.paid_by:
+            return None  # (one issued on a card payment goes with that payment's receipt)
+        return Mail.queue(domain_event.kind, UUID(domain_event.lines[0].registration_id),
                           about=domain_event.number)
     return None

@@ -148,6 +148,12 @@ def on_approval(row: RegistrationRow, e: Any) -> RegistrationRow:
     return settled(row, approval=APPROVALS[type(e)])
 
 
+def on_place_changed(row: RegistrationRow, e: Registration.PlaceChanged) -> RegistrationRow:
+    moved = replace(row, registration_type=e.registration_type,
+                    delegation=e.delegation or NO_DELEGATION)
+    return settled(with_attendee(moved, {}), total=str(e.quote.total.amount))
+
+
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
     return settled(row, retained=str(e.terms.retained.amount))
 
@@ -187,6 +193,7 @@ REDUCERS: dict[type, Reducer] = {
     Registration.DetailsCorrected: on_corrected,
     Registration.Substituted: on_substituted,
     Registration.Cancelled: on_cancelled,
+    Registration.PlaceChanged: on_place_changed,
     Registration.PaymentReceived: on_payment,
     Registration.RefundIssued: on_refund,
     Registration.Invoiced: on_invoiced,

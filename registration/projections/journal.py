@@ -67,7 +67,7 @@ def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
     details = None if refund else e.details
     return JournalRow(
         entry=f"{kind}:{e.reference}", edition_id=edition_id, kind=kind,
-        method="card" if refund else e.method, at=e.timestamp.isoformat(), payer=payer,
+        method=e.method, at=e.timestamp.isoformat(), payer=payer,
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),

@@ -24,6 +24,7 @@ from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
 from registration.mail.wiring import build_mail
 from registration.persistence import event_store_env, one_process_at_a_time, read_model_env
+from registration.projections.ledger_queries import Ledger
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
@@ -39,9 +40,11 @@ from registration.services.preferences import StaffPreferencesService
 from registration.services.reconciliation import ReconciliationService
 from registration.services.refunds import CancellationService
 from registration.services.registrations import RegistrationService
+from registration.services.reminders import ReminderService
 from registration.services.sealing import Seal
 from registration.services.staff import StaffService
 from registration.services.staff_access import StaffAccess
+from registration.services.staff_actions import StaffActionService
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class Services:
     batches: BadgeBatchService  # badge batches as background jobs
     payments: PaymentService
     cancellations: CancellationService  # cancelling with the card refund the policy owes
+    staff_actions: StaffActionService  # a change of type or delegation, a refund by hand
+    reminders: ReminderService  # overdue invoices, and their reminders
     invoices: InvoiceService
     reconciliation: ReconciliationService  # the journal against the card processor
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
@@ -111,6 +116,8 @@ class Services:
             desk=desk, batches=batches, desk_payments=DeskPaymentService(app, clock),
             job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
+            staff_actions=StaffActionService(app, registrations),
+            reminders=ReminderService(app, Ledger(store), clock),
             invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
             mail=mail.processor, mail_sender=mail.sender,
             seal=mail.outbox.seal, clock_note=clock_note,

@@ -9,14 +9,18 @@ not the events' own attributes, which may grow or change version. Each entry:
 
 `details` by event (amounts are {"amount": "454.15", "currency": "CAD"}):
     Registered        registration_type, delegation, attendee, total
-    DetailsCorrected  changes (the corrected fields and their new values)
-    Substituted       previous, attendee (the person before and after)
-    Cancelled         refund_percent, retained, refund_owed
+    DetailsCorrected  changes (the corrected fields and their new values), reason (staff's)
+    Substituted       previous, attendee (the person before and after), reason (staff's)
+    Cancelled         refund_percent, retained, refund_owed, reason (staff's, else null),
+                      fee_waived
     PaymentReceived   amount, method (card, bank_transfer, cheque, card_terminal, cash),
                       reference, invoice
     PaymentFailed     reference, message
     PaymentRequested  reference, amount
-    RefundIssued      amount, reference
+    RefundIssued      amount, reference, method (card, bank_transfer, cheque, cash),
+                      reason (staff's, for a refund by hand; else null)
+    PlaceChanged      previous_type, previous_delegation, registration_type, delegation,
+                      total (the new one), reason
     Invoiced          invoice_number, amount
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
@@ -33,8 +37,8 @@ The holder of the manage link reads `for_holder(entries)`: only what they may se
 member is "the organiser" (their role, no name or id), a system job loses its detail (an
 operator's login), Stripe its event id; a previous holder's details
 are gone (`previous` and earlier people are null: "the previous holder"); staff names
-(`printed_by`, `by`) are dropped; of Stripe's ids only the references of money received
-and refunded remain (as on their receipts).
+(`printed_by`, `by`) and staff's reasons are dropped; of Stripe's ids only the references
+of money received and refunded remain (as on their receipts).
 """
 
 from __future__ import annotations
@@ -70,19 +74,26 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.Registered: lambda e: {
         "registration_type": e.registration_type, "delegation": e.delegation,
         "attendee": e.attendee.to_dict(), "total": money(e.quote.total)},
-    Registration.DetailsCorrected: lambda e: {"changes": e.changes.to_dict()},
+    Registration.DetailsCorrected: lambda e: {"changes": e.changes.to_dict(), "reason": e.reason},
     Registration.Substituted: lambda e: {
-        "previous": e.previous.to_dict(), "attendee": e.attendee.to_dict()},
+        "previous": e.previous.to_dict(), "attendee": e.attendee.to_dict(), "reason": e.reason},
     Registration.Cancelled: lambda e: {
         "refund_percent": str(e.terms.refund_percent), "retained": money(e.terms.retained),
-        "refund_owed": money(e.terms.refund_owed)},
+        "refund_owed": money(e.terms.refund_owed), "reason": e.reason,
+        "fee_waived": e.fee_waived},
     Registration.PaymentReceived: lambda e: {
         "amount": money(e.amount), "method": e.method, "reference": e.reference,
         "invoice": e.details.invoice},
     Registration.PaymentFailed: lambda e: {"reference": e.reference, "message": e.message},
     Registration.PaymentRequested: lambda e: {
         "reference": e.reference, "amount": money(e.amount)},
-    Registration.RefundIssued: lambda e: {"amount": money(e.amount), "reference": e.reference},
+    Registration.RefundIssued: lambda e: {
+        "amount": money(e.amount), "reference": e.reference, "method": e.method,
+        "reason": e.reason},
+    Registration.PlaceChanged: lambda e: {
+        "previous_type": e.previous_type, "previous_delegation": e.previous_delegation,
+        "registration_type": e.registration_type, "delegation": e.delegation,
+        "total": money(e.quote.total), "reason": e.reason},
     Registration.Invoiced: lambda e: {
         "invoice_number": e.invoice_number, "amount": money(e.amount)},
     Registration.InvoiceCancelled: lambda e: {
@@ -105,7 +116,11 @@ def history_entry(event: Any) -> HistoryEntry:
 
 
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
-                  "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
+                  "PaymentRequested": ("reference",), "PaymentFailed": ("reference",),
+                  # staff's reasons are their own notes: the holder is told by e-mail
+                  "Cancelled": ("reason",), "RefundIssued": ("reason",),
+                  "PlaceChanged": ("reason",), "DetailsCorrected": ("reason",),
+                  "Substituted": ("reason",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
           "Substituted": ("previous", "attendee"), "AnswersGiven": ("answers",)}
 

@@ -18,6 +18,7 @@ from domain.payment import PaymentOrder, RefundAttempt, from_minor_units, minor_
 from domain.registration import Registration
 from registration.adapters.stripe_gateway import GatewayUnavailable
 from registration.application import Conference
+from registration.idempotency import Claim
 from registration.services.payments import PaymentService
 from registration.services.registrations import RegistrationService
 from registration.services.views import RegistrationView
@@ -29,15 +30,18 @@ class CancellationService:
         self.payments = payments
         self.app = payments.app
 
-    def cancel(self, registration_id: UUID) -> RegistrationView:
-        """Cancel under the policy, then refund what it owes; a retry completes the refund."""
+    def cancel(self, registration_id: UUID, reason: str | None = None,
+               waive_fee: bool = False, claim: Claim | None = None) -> RegistrationView:
+        """Cancel under the policy, then refund what it owes; a retry completes the refund.
+        Staff give a `reason`, and may waive the policy's fixed fee."""
         registration = self.registrations.get(registration_id)
         if not registration.is_cancelled:
             # An open card payment is recorded (if it went through) or cancelled first, so
             # the terms see every payment and nothing can be paid after the cancellation.
             self.payments.settle_open_request(registration)
         try:
-            self.registrations.cancel(registration_id)
+            self.registrations.cancel(registration_id, reason=reason, waive_fee=waive_fee,
+                                    claim=claim)
         except AlreadyCancelled:
             if self.registrations.get(registration_id).standing.refund_owed.is_zero:
                 raise

@@ -5,7 +5,7 @@ The web layer gets `RegistrationView`s; `get` (the aggregate) is for the service
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,8 +82,8 @@ class RegistrationService:
             accepted = config.answers(registration_type, answers) if answers is not None else {}
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
-            allocations = self._allocations(config, edition.id, registration_type, delegation, code,
-                                            access)
+            allocations = self.allocations(config, edition.id, registration_type, delegation, code,
+                                           access)
             registration = Registration.register(
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
@@ -105,11 +105,13 @@ class RegistrationService:
 
         return self.app.decide(decision, idempotency)
 
-    def _allocations(
+    def allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
         delegation: str | None, code: str | None, access: AccessCode | None = None,
+        held: Collection[str] = (),
     ) -> list[Allocation]:
-        """The limited resources this registration takes, each checked for room."""
+        """The limited resources this registration takes, each checked for room (those it
+        `held` already are its own: neither checked nor taken again)."""
         limits: list[tuple[str, int | None, Refused]] = [(
             resource_key(edition_id, "type", type_code),
             config.registration_type(type_code).capacity,
@@ -136,7 +138,7 @@ class RegistrationService:
             ))
         allocations = []
         for resource, limit, refusal in limits:
-            if limit is None:
+            if limit is None or resource in held:
                 continue
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             allocation = allocation or Allocation(resource=resource)
@@ -240,17 +242,19 @@ class RegistrationService:
         policy = self._config(registration).cancellation_policy
         return registration.terms_if_cancelled(policy, self.clock())
 
-    def correct_details(self, registration_id: UUID,
-                        changes: Mapping[str, Any]) -> RegistrationView:
-        def decision() -> tuple[list[Aggregate | None], Registration]:
+    def correct_details(self, registration_id: UUID, changes: Mapping[str, Any],
+                        reason: str | None = None,
+                        claim: Claim | None = None) -> RegistrationView:
+        """Staff give a `reason`; the holder gives none."""
+        def decision() -> tuple[list[Aggregate | None], RegistrationView]:
             registration = self.get(registration_id)
             registration.correct_details({})  # a cancelled registration is refused first
             claims = self._move_claim(registration, changes.get("email") or
                                       registration.attendee.email)
-            registration.correct_details(changes)
-            return [registration, *claims], registration
+            registration.correct_details(changes, reason)
+            return [registration, *claims], self._view(registration)
 
-        return self._view(self.app.decide(decision))
+        return self.app.decide(decision, claim)
 
     def answer_questions(self, registration_id: UUID,
                          answers: Mapping[str, Any]) -> RegistrationView:
@@ -264,18 +268,20 @@ class RegistrationService:
 
         return self._view(self.app.decide(decision))
 
-    def substitute(self, registration_id: UUID, attendee: Attendee) -> RegistrationView:
-        """Another person takes the place, at the price already agreed."""
+    def substitute(self, registration_id: UUID, attendee: Attendee, reason: str | None = None,
+                   claim: Claim | None = None) -> RegistrationView:
+        """Another person takes the place, at the price already agreed (staff give a
+        `reason`; the holder gives none)."""
 
-        def decision() -> tuple[list[Aggregate | None], Registration]:
+        def decision() -> tuple[list[Aggregate | None], RegistrationView]:
             registration = self.get(registration_id)
             claims = self._move_claim(registration, attendee.email)
             old_codes = revoked(self.app, registration.checkin_secret, "substituted")
-            registration.substitute(attendee, checkin_secret=fresh_secret(self.app))
+            registration.substitute(attendee, fresh_secret(self.app), reason)
             new_codes = issued(registration.checkin_secret, registration.id)
-            return [registration, *claims, *old_codes, *new_codes], registration
+            return [registration, *claims, *old_codes, *new_codes], self._view(registration)
 
-        return self._view(self.app.decide(decision))
+        return self.app.decide(decision, claim)
 
     def _move_claim(self, registration: Registration, email: str) -> list[Aggregate | None]:
         """Release the current address and claim `email`, when they differ."""
@@ -284,15 +290,19 @@ class RegistrationService:
             return []
         return [self._release(registration), self._claim(edition_id, email, registration.id)]
 
-    def cancel(self, registration_id: UUID, at: datetime | None = None) -> CancellationTerms:
+    def cancel(self, registration_id: UUID, at: datetime | None = None,
+               reason: str | None = None, waive_fee: bool = False,
+               claim: Claim | None = None) -> CancellationTerms:
+        """Cancel under the policy; staff give a `reason` and may waive its fixed fee."""
         moment = at or self.clock()
 
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
-            terms = registration.cancel(self._config(registration).cancellation_policy, moment)
+            terms = registration.cancel(self._config(registration).cancellation_policy, moment,
+                                        reason, waive_fee)
             return [registration, *self._place_freed(registration, terms, moment)], terms
 
-        return self.app.decide(decision)
+        return self.app.decide(decision, claim)
 
     def _place_freed(self, registration: Registration, terms: CancellationTerms,
                      moment: datetime) -> list[Aggregate | None]:

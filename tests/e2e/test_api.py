@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from registration.services.container import Services
 from tests.support import editions
 from tests.support.clock import SettableClock
+from tests.support.log import head_at_rest
 
 SLUG = "test-montreal"
 EDITION = f"/api/editions/{SLUG}"
@@ -41,7 +42,7 @@ def registered(client: FlaskClient, n: int = 1, **body: Any) -> tuple[str, dict[
 
 @contextmanager
 def nothing_recorded(services: Services) -> Iterator[None]:
-    before = services.app.recorder.max_notification_id()
+    before = head_at_rest(services)
     yield
     assert services.app.recorder.max_notification_id() == before
 

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.support import editions, invoicing
+from tests.support.log import head_at_rest
 
 
 def pdf_text(data: bytes) -> str:
@@ -138,7 +139,7 @@ def test_bad_requests_are_clear_and_issue_nothing(client, staff_headers, service
     finance = staff_headers["finance"]
     assert bill(client, finance, quebec, [billed["id"]], invoicing.BILL_TO_FR).status_code == 201
     client.post(f"/api/registrations/{cancelled['id']}/cancellation", headers=finance)
-    before = services.app.recorder.max_notification_id()
+    before = head_at_rest(services)
     nameless = {**invoicing.BILL_TO_FR, "name": ""}
     cases = [
         (bill(client, finance, quebec, [fresh["id"]], nameless), 422, "bill_to"),
@@ -190,7 +191,7 @@ def test_an_edition_can_decline_invoices_on_request_and_nothing_is_issued(client
     document["invoicing"]["attendee_requests"] = False
     services.editions.load(document)
     mine = register(client, "test-montreal", 1, "QC")
-    before = services.app.recorder.max_notification_id()
+    before = head_at_rest(services)
     response = client.post(f"/api/registrations/{mine['id']}/invoice",
                            headers={"Authorization": f"Bearer {mine['manage_token']}"})
     assert response.status_code == 409

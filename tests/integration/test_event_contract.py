@@ -114,13 +114,28 @@ def test_what_happens_now_to_an_old_registration_is_stored_typed_with_its_actor(
     newest = services.app.recorder.select_notifications(
         start=services.app.recorder.max_notification_id(), limit=1)[0]
     state = json.loads(newest.state)
-    assert state["class_version"] == 2
+    assert state["class_version"] == 3 and state["reason"] is None
     assert state["actor"] == {"_type_": "actor", "_data_": {
         "kind": "system", "id": "tests", "name": None, "role": None}}
     assert state["changes"] == {"_type_": "corrections",
                                 "_data_": {"organisation": "Exo (Laval)"}}
     history = services.registrations.history(UUID(rid))
     assert [e.actor.kind for e in history][-2:] == ["unrecorded", "system"]
+
+
+def test_old_cancellations_corrections_and_refunds_read_without_a_staff_reason(
+    services: Services,
+) -> None:
+    """Version 3 added staff's reasons, a waived fee and the refund's method."""
+    load_v1(services)
+    entries = [entry for rid in FIXTURE["expected"]["registrations"]
+               for entry in services.registrations.history(UUID(rid))]
+    details = {e.event: e.details for e in entries}
+    assert details["Cancelled"]["reason"] is None
+    assert details["Cancelled"]["fee_waived"] is False
+    assert details["DetailsCorrected"]["reason"] is None
+    assert details["Substituted"]["reason"] is None
+    assert (details["RefundIssued"]["method"], details["RefundIssued"]["reason"]) == ("card", None)
 
 
 def test_every_value_object_an_event_carries_has_a_stored_name() -> None:

@@ -119,7 +119,7 @@ def test_history_lists_every_event_in_order_without_secrets(services, edition):
     services.registrations.cancel(created.registration.id)
     history = services.registrations.history(created.registration.id)
     assert [e.event for e in history] == ["Registered", "DetailsCorrected", "Cancelled"]
-    assert history[1].details == {"changes": {"job_title": "Director"}}
+    assert history[1].details == {"changes": {"job_title": "Director"}, "reason": None}
     assert all("checkin_secret" not in e.details for e in history)
 
 

@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 from domain.errors import DomainError
 from domain.invoice_lines import BillTo
 from domain.money import Money
-from domain.registration import Attendee
+from domain.registration import Attendee, Registration
 from registration.adapters.stripe_gateway import CardDeclined, GatewayUnavailable
 from registration.projections.attendance import RegistrationRow
 from registration.projections.journal_queries import JournalFilter
@@ -241,13 +241,25 @@ class RegistrationLife(RuleBasedStateMachine):
                 "checked_in": int(attending and aggregate.checked_in_at is not None)})
         totals = self.services.queries.attendance(config)["totals"]
         assert {k: totals[k] for k in expected} == {k: expected[k] for k in expected}
-        # Money adds up: the journal holds every movement the registrations record.
+        # Money adds up: every movement in the journal is on a registration, or is what an
+        # invoice received beyond the shares it passed on to its registrations.
         movements = self.services.queries.journal(config, JournalFilter())
-        held = {rid: self.services.registrations.get(rid) for rid in self.ids}
-        assert movements.received == sum((a.paid.amount for a in held.values()), Decimal(0))
-        assert -movements.refunded == sum((a.refunded.amount for a in held.values()),
-                                          Decimal(0))
+        held = [self.services.registrations.get(rid) for rid in self.ids]
+        assert movements.received == sum((a.paid.amount for a in held), Decimal(0)) + sum(
+            self.kept_by_invoices(held), Decimal(0))
+        assert -movements.refunded == sum((a.refunded.amount for a in held), Decimal(0))
         assert totals["attending"] == expected["registered"] - expected["cancelled"]
+
+    def kept_by_invoices(self, held: list[Any]) -> list[Decimal]:
+        """What each invoice received and did not pass on to its registrations' balances."""
+        passed_on: Counter[str] = Counter()
+        for registration in held:
+            for event in self.services.app.events.get(registration.id):
+                if isinstance(event, Registration.PaymentReceived) and event.details.invoice:
+                    passed_on[event.details.invoice] += event.amount.amount
+        numbers = {number for registration in held for number in registration.billed_by}
+        return [self.services.invoices.get(number).paid.amount - passed_on[number]
+                for number in numbers]
 
     def teardown(self) -> None:
         if not hasattr(self, "slug"):

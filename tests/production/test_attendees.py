@@ -85,6 +85,12 @@ def test_cancelling_a_card_paid_place_refunds_it_through_stripe_exactly_once(sta
     happened = [e["event"] for e in events(stack, created["id"], holder)]
     assert (happened.count("Cancelled"), happened.count("RefundIssued")) == (1, 1)
     assert len(gateway.refunds(payment)) == 1
+    # The mailer process tells the attendee of both, from the events' own facts.
+    mails = mail_to(stack, f"{tag}@example.com", "Votre inscription", count=2)
+    [notice] = [m for m in mails if m["Subject"].endswith("est annulée")]
+    assert "Remboursement qui vous est dû\u00a0: 404,15\u00a0$" in text_of(notice)
+    [refunded] = mail_to(stack, f"{tag}@example.com", "Votre remboursement")
+    assert "Nous avons remboursé 404,15\u00a0$ sur la carte" in text_of(refunded)
 
 
 def test_a_colleague_takes_the_place_at_the_same_price_and_the_desk_finds_them(stack: Stack):
@@ -102,6 +108,7 @@ def test_a_colleague_takes_the_place_at_the_same_price_and_the_desk_finds_them(s
     [new_link] = mail_to(stack, colleague["email"], "Votre lien personnel")
     token = re.search(r"token=(\S+)", text_of(new_link))
     assert token, text_of(new_link)
+    assert "vous a cédé sa place" in text_of(new_link)
     shown = answered(stack.get(f"/api/registrations/{created['id']}",
                                {"Authorization": f"Bearer {token.group(1)}"}), 200)
     assert shown["attendee"]["last_name"] == f"Tremblay{colleague_tag}"

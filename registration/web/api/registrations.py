@@ -350,15 +350,15 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn, ManageLinkRenewed, AnswersGiven, ApprovalAsked, Approved,
-          NotApproved), amounts as
-          `{amount, currency}`. The
+          BadgePrinted, CheckedIn, ManageLinkRenewed, PlaceChanged, AnswersGiven,
+          ApprovalAsked, Approved, NotApproved), amounts as
+          `{amount, currency}`; staff's `reason` where they gave one. The
           holder of the manage token sees only what concerns them: a staff member as
           `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`
           nor Stripe's event id; no earlier holder's
           details (`previous`, and people recorded before the last substitution, are null);
-          no staff names (`printed_by`, `by`) and no Stripe ids but the references of money
-          received and refunded. No secret is ever shown.
+          no staff names (`printed_by`, `by`) or reasons, and no Stripe ids but the
+          references of money received and refunded. No secret is ever shown.
     """
     registration = registration_for_caller(registration_id)
     entries = services().registrations.history(registration.id)

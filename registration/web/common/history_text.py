@@ -44,6 +44,14 @@ def _registered(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Registered as %(type)s for the %(delegation)s delegation — %(total)s") % values
 
 
+def _because(sentence: str, data: dict[str, Any]) -> str:
+    """The sentence, and staff's reason when they gave one."""
+    if not data.get("reason"):
+        return sentence
+    return gettext("%(sentence)s — reason: %(reason)s") % {"sentence": sentence,
+                                                          "reason": data["reason"]}
+
+
 def _person(attendee: dict[str, Any]) -> str:
     return f"{attendee.get('first_name', '')} {attendee.get('last_name', '')}".strip()
 
@@ -53,19 +61,38 @@ def _corrected(data: dict[str, Any], config: EditionConfig) -> str:
         return gettext("Details of the previous holder corrected")
     changes = ", ".join(f"{gettext(FIELD_LABELS.get(k, k))} → {v or '—'}"
                         for k, v in data["changes"].items())
-    return gettext("Details corrected: %(changes)s") % {"changes": changes}
+    return _because(gettext("Details corrected: %(changes)s") % {"changes": changes}, data)
 
 
 def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
     earlier = gettext("the previous holder")
-    return gettext("Place handed from %(previous)s to %(person)s") % {
+    return _because(gettext("Place handed from %(previous)s to %(person)s") % {
         "previous": _person(data["previous"]) if data["previous"] else earlier,
-        "person": _person(data["attendee"]) if data["attendee"] else earlier}
+        "person": _person(data["attendee"]) if data["attendee"] else earlier}, data)
 
 
 def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
-    return gettext("Cancelled: refund owed %(amount)s") % {
-        "amount": amount_with_code(Money.from_dict(data["refund_owed"]))}
+    amount = amount_with_code(Money.from_dict(data["refund_owed"]))
+    if data.get("fee_waived"):
+        sentence = gettext("Cancelled, fee waived: refund owed %(amount)s")
+    else:
+        sentence = gettext("Cancelled: refund owed %(amount)s")
+    return _because(sentence % {"amount": amount}, data)
+
+
+def _place_changed(data: dict[str, Any], config: EditionConfig) -> str:
+    def place(type_code: str, delegation: str | None) -> str:
+        name = display_name(config, "type", type_code)
+        if not delegation:
+            return gettext("%(type)s, no delegation") % {"type": name}
+        return gettext("%(type)s, %(delegation)s delegation") % {
+            "type": name, "delegation": display_name(config, "delegation", delegation)}
+
+    sentence = gettext("Type or delegation changed: %(before)s → %(after)s — new total %(total)s")
+    return _because(sentence % {
+        "before": place(data["previous_type"], data["previous_delegation"]),
+        "after": place(data["registration_type"], data["delegation"]),
+        "total": amount_with_code(Money.from_dict(data["total"]))}, data)
 
 
 def _payment(data: dict[str, Any], config: EditionConfig) -> str:
@@ -81,9 +108,13 @@ def _payment_failed(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _refund(data: dict[str, Any], config: EditionConfig) -> str:
-    return gettext("Refund issued: %(amount)s (%(reference)s)") % {
-        "amount": amount_with_code(Money.from_dict(data["amount"])),
-        "reference": data["reference"]}
+    values = {"amount": amount_with_code(Money.from_dict(data["amount"])),
+              "reference": data["reference"]}
+    if data.get("method", "card") == "card":
+        return gettext("Refund issued: %(amount)s (%(reference)s)") % values
+    values["method"] = gettext(METHODS.get(data["method"], data["method"]))
+    sentence = gettext("Refund sent by hand (%(method)s): %(amount)s (%(reference)s)")
+    return _because(sentence % values, data)
 
 
 def _badge(data: dict[str, Any], config: EditionConfig) -> str:
@@ -151,6 +182,7 @@ SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
     "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
     "ApprovalAsked": _approval_asked, "Approved": _approved, "NotApproved": _not_approved,
+    "PlaceChanged": _place_changed,
 }
 
 

@@ -47,6 +47,12 @@ REFUSALS = {
     "awaiting_approval": ("", N_("This registration is awaiting the organisers' approval: it "
                                  "cannot be paid, invoiced, printed or checked in yet.")),
     "not_awaiting_approval": ("", N_("This registration is not awaiting approval (any more).")),
+    "more_than_paid": ("amount", N_("This is more than what was paid and not yet refunded.")),
+    "reason_required": ("reason", N_("Say why: the reason is kept in the history.")),
+    "nothing_changed": ("registration_type", N_("Choose another registration type or "
+                                                "delegation.")),
+    "invoiced_place": ("", N_("An invoice bills this place: cancel it with a credit note "
+                              "first, then invoice the new price.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
 }
 

@@ -54,7 +54,9 @@ def names(config: EditionConfig) -> dict[str, Any]:
             if code else "—",
             "desk_answers": lambda registration: readable_answers(
                 config, registration.registration_type, registration.answers,
-                i18n.current_language(), desk=True)}
+                i18n.current_language(), desk=True),
+            "open_person": lambda registration_id: url_for(
+                "desk_pages.card", registration_id=registration_id)}
 
 
 @desk_pages.get("/")
