@@ -16,7 +16,8 @@ from typing import Any
 KINDS = ("attendee", "staff", "stripe", "system", "unrecorded")
 # What the system does by itself (an operator's command-line work is "command-line", with
 # the operator's login as detail).
-JOBS = ("mailer", "rehearsal-clock", "demo-seed", "command-line", "tests", "benchmark")
+JOBS = ("mailer", "payment-deadlines", "rehearsal-clock", "demo-seed", "command-line", "tests",
+        "benchmark")
 ROLES = ("admin", "finance", "desk")  # a staff member's; an admin may do everything
 
 

@@ -19,8 +19,10 @@ from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
-# whoever handed their place on.
-KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on")
+# whoever handed their place on; "payment_reminder" before an unpaid place's deadline
+# (`about` is the deadline), "expired" once it has passed (domain.payment_deadline).
+KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "payment_reminder",
+         "expired")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

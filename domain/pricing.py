@@ -34,6 +34,7 @@ class RegistrationType:
     capacity: int | None = None
     color: str = "#1f4e79"
     access: str = "open"  # "open", or "code": hidden and refused without an access code
+    payment_days: int | None = None  # overrides the edition's (domain.payment_deadline)
 
     @property
     def by_invitation(self) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -22,10 +23,14 @@ from domain.errors import (
     ReferenceAlreadyUsed,
 )
 from domain.money import Money
+from domain.payment_deadline import may_expire
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
 from domain.standing import Standing, standing
+
+if TYPE_CHECKING:
+    from domain.edition_config import EditionConfig
 
 LINK_RENEWAL_REASONS = ("substituted", "resent")
 
@@ -51,6 +56,12 @@ class Registration(ConferenceAggregate):
 
     class Cancelled(ConferenceAggregate.Event):
         terms: CancellationTerms
+
+    class Expired(ConferenceAggregate.Event):
+        """Not paid by its deadline: the system cancelled it (domain.payment_deadline)."""
+
+        deadline: datetime
+        terms: CancellationTerms  # nothing was paid: nothing retained, nothing owed
 
     class PaymentReceived(ConferenceAggregate.Event):
         amount: Money
@@ -119,6 +130,7 @@ class Registration(ConferenceAggregate):
         self.badge_prints = 0
         self.checked_in_at: datetime | None = None
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
+        self.expired_deadline: datetime | None = None  # the deadline it was not paid by
 
     @classmethod
     def register(
@@ -221,6 +233,32 @@ class Registration(ConferenceAggregate):
     @event(Cancelled)
     def _cancelled(self, terms: CancellationTerms) -> None:
         self.cancellation = terms
+
+    @property
+    def may_expire(self) -> bool:
+        return may_expire(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None,
+                          paid=self.paid, balance_due=self.balance_due)
+
+    def payment_deadline(self, config: EditionConfig) -> datetime | None:
+        """When the place must be paid (None: no deadline, or it may not expire)."""
+        if not self.may_expire:
+            return None
+        return config.payment_deadline(self.registration_type, self.created_on)
+
+    def expire(self, deadline: datetime | None, at: datetime) -> bool:
+        """Cancel the place for want of payment once `deadline` has passed; False (nothing
+        recorded) when it has not, there is none, or the place may not expire (paid, billed
+        by an invoice, already cancelled), so a second pass changes nothing."""
+        if deadline is None or at < deadline or not self.may_expire:
+            return False
+        zero = Money.zero(self.total.currency)
+        self._expired(deadline, CancellationTerms(Decimal(0), retained=zero, refund_owed=zero))
+        return True
+
+    @event(Expired)
+    def _expired(self, deadline: datetime, terms: CancellationTerms) -> None:
+        self.cancellation = terms
+        self.expired_deadline = deadline
 
     def record_payment(
         self, amount: Money, method: str, reference: str, details: PaymentDetails | None = None

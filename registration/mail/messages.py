@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -75,11 +76,15 @@ class MailComposer:
                             LANGUAGES else "en", territory(config))
         context = self._context(envelope, registration, config)
         attachments: list[tuple[str, bytes]] = []
-        if mail.kind in {"confirmation", "link"}:
+        if mail.kind in {"confirmation", "link", "payment_reminder"}:
             context["manage_link"] = self._manage_link(mail, registration)
             if mail.kind == "confirmation":
                 attachments.append(("event.ics", edition_ics(config, envelope.language,
                                                              registration.id)))
+            elif mail.kind == "payment_reminder":  # the deadline it was queued for
+                context["payment_deadline"] = datetime.fromisoformat(mail.about)
+        elif mail.kind == "expired":
+            context["expired_deadline"] = registration.expired_deadline
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -131,7 +136,8 @@ class MailComposer:
                 "venue": venue_line(config), "contact": config.contact,
                 "type_name": config.registration_type(registration.registration_type)
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
-                "language": language, "zone": config.zone}
+                "language": language, "zone": config.zone,
+                "payment_deadline": registration.payment_deadline(config)}
 
     def _payment(self, registration: Registration, reference: str) -> dict[str, Any]:
         for recorded in self.app.events.get(registration.id):

@@ -9,7 +9,8 @@ from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded t
 The mail processor queues the rest from the events it follows: receipts and invoices
 (`PaymentReceived`, `Invoice.Issued`), the new link after a renewal (`ManageLinkRenewed`,
 to the holder in force), and the notice without a link to whoever handed their place on
-(`Substituted`).
+(`Substituted`), and the notice that an unpaid place expired (`Expired`; its reminder is
+queued by the payment-deadline pass).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from domain.mail import Mail
 from domain.registration import Registration
 
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
-                               Registration.ManageLinkRenewed, Registration.Substituted)
+                               Registration.ManageLinkRenewed, Registration.Substituted,
+                               Registration.Expired)
 
 
 class LinkSeal:
@@ -61,6 +63,8 @@ def owed_for(domain_event: Any) -> Mail | None:
     if isinstance(domain_event, Registration.Substituted):
         return Mail.queue("handed_on", domain_event.originator_id,
                           about=str(domain_event.originator_version))
+    if isinstance(domain_event, Registration.Expired):
+        return Mail.queue("expired", domain_event.originator_id)
     if isinstance(domain_event, Invoice.Issued):
         if domain_event.kind != "invoice" or not domain_event.bill_to.email:
             return None

@@ -136,7 +136,8 @@ def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> Registr
                    substitutions=row.substitutions + 1, checked_in_at=None)
 
 
-def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
+def on_cancelled(row: RegistrationRow,
+                 e: Registration.Cancelled | Registration.Expired) -> RegistrationRow:
     return settled(row, retained=str(e.terms.retained.amount))
 
 
@@ -170,6 +171,7 @@ REDUCERS: dict[type, Reducer] = {
     Registration.DetailsCorrected: on_corrected,
     Registration.Substituted: on_substituted,
     Registration.Cancelled: on_cancelled,
+    Registration.Expired: on_cancelled,
     Registration.PaymentReceived: on_payment,
     Registration.RefundIssued: on_refund,
     Registration.Invoiced: on_invoiced,

@@ -34,6 +34,7 @@ from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
+from registration.services.payment_deadlines import PaymentDeadlines
 from registration.services.payments import PaymentService
 from registration.services.preferences import StaffPreferencesService
 from registration.services.reconciliation import ReconciliationService
@@ -65,6 +66,7 @@ class Services:
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
     reconciliation: ReconciliationService  # the journal against the card processor
+    deadlines: PaymentDeadlines  # reminds, then expires, unpaid places (a periodic job)
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
@@ -102,8 +104,11 @@ class Services:
         queue = make_queue(settings.jobs_queue, settings.instance_path, settings.redis_url)
         batches = BadgeBatchService(desk, BatchStore(store, settings.instance_path), queue,
                                     lambda: services_of_this_process(settings).batches)
+        deadlines = PaymentDeadlines(app, store, registrations, clock, queue,
+                                     lambda: services_of_this_process(settings).deadlines)
         return cls(
-            clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
+            clock=clock, deadlines=deadlines, app=app, read_models=read_models,
+            queries=Queries(read_models),
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,

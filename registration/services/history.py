@@ -12,6 +12,7 @@ not the events' own attributes, which may grow or change version. Each entry:
     DetailsCorrected  changes (the corrected fields and their new values)
     Substituted       previous, attendee (the person before and after)
     Cancelled         refund_percent, retained, refund_owed
+    Expired           deadline (not paid by then: the system ended the place)
     PaymentReceived   amount, method (card, bank_transfer, cheque, card_terminal, cash),
                       reference, invoice
     PaymentFailed     reference, message
@@ -72,6 +73,7 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.Cancelled: lambda e: {
         "refund_percent": str(e.terms.refund_percent), "retained": money(e.terms.retained),
         "refund_owed": money(e.terms.refund_owed)},
+    Registration.Expired: lambda e: {"deadline": e.deadline.isoformat()},
     Registration.PaymentReceived: lambda e: {
         "amount": money(e.amount), "method": e.method, "reference": e.reference,
         "invoice": e.details.invoice},

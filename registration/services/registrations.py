@@ -269,16 +269,33 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
             terms = registration.cancel(self._config(registration).cancellation_policy, moment)
-            allocations = []
-            for resource in registration.holds:
-                allocation = self.app.load(
-                    Allocation.create_id(resource), Allocation, "allocation")
-                allocation.give_back(registration.id)
-                allocations.append(allocation)
             consequences = [aggregate for hook in self.cancellation_hooks
                             for aggregate in hook(registration, terms, moment)]
-            return [registration, self._release(registration), *allocations,
-                    *consequences], terms
+            return [registration, *self._freed(registration), *consequences], terms
+
+        return self.app.decide(decision)
+
+    def _freed(self, registration: Registration) -> list[Aggregate | None]:
+        """What a place ending gives back: its seat, code use and allotment, and its e-mail
+        address, saved with the event that ends it."""
+        allocations: list[Aggregate | None] = []
+        for resource in registration.holds:
+            allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")
+            allocation.give_back(registration.id)
+            allocations.append(allocation)
+        return [self._release(registration), *allocations]
+
+    def expire(self, registration_id: UUID, at: datetime | None = None) -> bool:
+        """End an unpaid place whose payment deadline has passed (False: nothing to do, so
+        several passes at once end it once: the second save is stale, and then refused)."""
+        moment = at or self.clock()
+
+        def decision() -> tuple[list[Aggregate | None], bool]:
+            registration = self.get(registration_id)
+            deadline = registration.payment_deadline(self._config(registration))
+            if not registration.expire(deadline, moment):
+                return [], False
+            return [registration, *self._freed(registration)], True
 
         return self.app.decide(decision)
 

@@ -44,6 +44,8 @@ class RegistrationView:
     checked_in_at: datetime | None
     registered_at: datetime
     updated_at: datetime
+    payment_deadline: datetime | None = None  # pay by then, or the place expires
+    expired_deadline: datetime | None = None  # it expired, not paid by then
 
     @property
     def status(self) -> str:
@@ -76,6 +78,8 @@ def registration_view(registration: Registration, config: EditionConfig) -> Regi
             invoiced=invoiced, balance_due=standing.balance_due),
         badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,
         registered_at=registration.created_on, updated_at=registration.modified_on,
+        payment_deadline=registration.payment_deadline(config),
+        expired_deadline=registration.expired_deadline,
     )
 
 
