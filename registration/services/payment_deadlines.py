@@ -55,7 +55,8 @@ class PaymentDeadlines:
         self.app, self.store, self.registrations, self.clock = app, store, registrations, clock
         self._pid = os.getpid()
         self._in_worker_process = in_worker_process  # built in a forked job worker
-        queue.periodic_task(crontab(), name="registrations.expire")(self._periodic)
+        # Every minute; calling it queues a pass at once.
+        self.job = queue.periodic_task(crontab(), name="registrations.expire")(self._periodic)
 
     def _periodic(self) -> None:
         here = self if os.getpid() == self._pid else self._in_worker_process()

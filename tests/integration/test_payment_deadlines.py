@@ -20,6 +20,7 @@ from tests.e2e.test_api import holder_of
 from tests.integration.test_mail import html_of, settled, text_of
 from tests.support import editions
 from tests.support.clock import SettableClock
+from tests.support.localstripe import eventually
 from tests.support.smtp import Inbox, free_port, smtp_server
 
 EDITION = "/api/editions/test-montreal"
@@ -155,3 +156,11 @@ def test_a_place_billed_by_an_invoice_follows_the_invoice_and_does_not_expire(
     shown = client.get(f"/api/registrations/{invoiced}",
                        headers=holder_of(services, invoiced)).json
     assert shown["status"] == "invoiced"
+
+
+def test_the_jobs_queue_runs_the_pass(client, services, edition, clock: SettableClock) -> None:
+    place = register(client, 1).json["id"]
+    clock.set(AFTER_DEADLINE)
+    services.deadlines.job()  # what huey's scheduler queues every minute
+    assert eventually(lambda: services.registrations.view(UUID(place)).is_cancelled)
+    assert places_left(client) == (1, 2)
