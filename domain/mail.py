@@ -20,9 +20,11 @@ from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
 # whoever handed their place on; "payment_reminder" before an unpaid place's deadline
-# (`about` is the deadline), "expired" once it has passed (domain.payment_deadline).
+# (`about` is the deadline), "expired" once it has passed (domain.payment_deadline);
+# "lead_link": a delegation lead's page link (its `registration_id` is the lead's id, and
+# `about` the link's generation).
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "payment_reminder",
-         "expired")
+         "expired", "lead_link")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

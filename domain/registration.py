@@ -32,7 +32,7 @@ from domain.standing import Standing, standing
 if TYPE_CHECKING:
     from domain.edition_config import EditionConfig
 
-LINK_RENEWAL_REASONS = ("substituted", "resent")
+LINK_RENEWAL_REASONS = ("substituted", "resent", "lead_asked")
 
 
 class Registration(ConferenceAggregate):
@@ -198,7 +198,7 @@ class Registration(ConferenceAggregate):
     def renew_manage_link(self, reason: str) -> int:
         """End the manage link in force and issue the next one; returns its generation."""
         if reason not in LINK_RENEWAL_REASONS:
-            raise ValueError(f"a link is renewed when {' or '.join(LINK_RENEWAL_REASONS)}")
+            raise ValueError(f"a link is renewed when {', '.join(LINK_RENEWAL_REASONS)}")
         self._manage_link_renewed(self.link_generation + 1, reason)
         return self.link_generation
 

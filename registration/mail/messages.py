@@ -22,6 +22,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from domain.delegation_lead import DelegationLead
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.mail import Mail
@@ -69,6 +70,8 @@ class MailComposer:
         return env
 
     def compose(self, mail: Mail) -> EmailMessage:
+        if mail.kind == "lead_link":
+            return self._lead_link(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
         config = self.app.load(registration.edition_id, Edition, "edition").config
         attendee = registration.attendee
@@ -104,6 +107,22 @@ class MailComposer:
             context = {**self._context(envelope, registration, config), "number": mail.about}
             attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
         return self._message(envelope, mail.kind, context, attachments)
+
+    def _lead_link(self, mail: Mail) -> EmailMessage:
+        """The delegation lead's page link in force, derived now."""
+        lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
+        config = self.app.load(lead.edition_id, Edition, "edition").config
+        envelope = Envelope(lead.email, lead.language if lead.language in LANGUAGES else "en",
+                            territory(config))
+        name = config.name(envelope.language)
+        french = envelope.language == "fr"
+        token = self.links.token(lead.id, lead.link_generation)
+        return self._message(envelope, "lead_link", {
+            "lead": lead, "edition_name": name, "language": envelope.language,
+            "edition_to": to_name(name) if french else name,
+            "edition_the": with_article(name) if french else name,
+            "delegation_name": config.delegation(lead.delegation).name(envelope.language),
+            "lead_link": f"{self.base_url}/g/{lead.id}?{urlencode({'token': token})}"}, [])
 
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""

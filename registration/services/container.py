@@ -29,6 +29,7 @@ from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
 from registration.services.activity import Activity
 from registration.services.badge_batches import BadgeBatchService
+from registration.services.delegation_leads import DelegationLeadService
 from registration.services.desk import DeskService
 from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
@@ -66,6 +67,7 @@ class Services:
     cancellations: CancellationService  # cancelling with the card refund the policy owes
     invoices: InvoiceService
     reconciliation: ReconciliationService  # the journal against the card processor
+    leads: DelegationLeadService  # a delegation lead's own page
     deadlines: PaymentDeadlines  # reminds, then expires, unpaid places (a periodic job)
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
@@ -107,7 +109,9 @@ class Services:
         deadlines = PaymentDeadlines(app, store, registrations, clock, queue,
                                      lambda: services_of_this_process(settings).deadlines)
         return cls(
-            clock=clock, deadlines=deadlines, app=app, read_models=read_models,
+            clock=clock, deadlines=deadlines,
+            leads=DelegationLeadService(app, registrations, registrations.links),
+            app=app, read_models=read_models,
             queries=Queries(read_models),
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,

@@ -22,7 +22,9 @@ not the events' own attributes, which may grow or change version. Each entry:
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
     CheckedIn         at, by
-    ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
+    ManageLinkRenewed reason (substituted, resent, lead_asked: the delegation lead asked the
+                      member to complete their details): a new manage link, the earlier one
+                      ended
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
 

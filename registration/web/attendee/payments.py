@@ -75,7 +75,12 @@ def group_members(config: EditionConfig) -> list[RegistrationView]:
 def group_pay(slug: str) -> Any:
     """Open one card payment for the whole delegation and show the card form."""
     config = edition_for_page(slug)
-    owed = [r for r in group_members(config) if not r.balance_due.is_zero]
+    return pay_by_card(config, group_members(config))
+
+
+def pay_by_card(config: EditionConfig, members: list[RegistrationView]) -> Any:
+    """One card payment for what these registrations still owe, and the card form."""
+    owed = [r for r in members if not r.balance_due.is_zero]
     if not owed:
         return render_template("public/group_pay.html", config=config, checkout=None,
                                members=[])

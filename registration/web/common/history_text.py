@@ -125,6 +125,9 @@ def _invoice_cancelled(data: dict[str, Any], config: EditionConfig) -> str:
 def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     if data.get("reason") == "substituted":
         return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
+    if data.get("reason") == "lead_asked":
+        return gettext("Manage link e-mailed at the delegation lead's request, to complete "
+                       "the details (the earlier one ended)")
     return gettext("Manage link sent again on request (the earlier one ended)")
 
 
