@@ -65,8 +65,11 @@ def page(lead_id: str) -> Any:
     members = services().queries.members(lead.members)
     left = services().registrations.availability(config).delegation_left(lead.delegation)
     notice = request.args.get("done")
+    owing = {m.registration_id for m in members
+             if m.attending and not m.money("balance_due").is_zero}
     return render_template(
         "public/lead.html", lead=lead, config=config, members=members, allotment_left=left,
+        owing=owing,
         delegation_name=display_name(config, "delegation", lead.delegation),
         type_name=lambda code: display_name(config, "type", code),
         notice=notice if notice in NOTICES else None)
