@@ -16,10 +16,11 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from domain.actor import Actor
 from domain.errors import WrongToken
 from registration.services.delegation_leads import LeadView
+from registration.web.attendee.checkout import payment_state
 from registration.web.attendee.holder import without_token
-from registration.web.attendee.payments import pay_by_card
 from registration.web.common import i18n
 from registration.web.common.acting import act_as
+from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
 from registration.web.common.pages import display_name, protect, registration_key, use_edition
 from registration.web.common.ratelimit import budget
@@ -95,8 +96,28 @@ def chosen_members(lead: LeadView) -> list[UUID]:
 def pay(lead_id: str) -> Any:
     """Pay for the members chosen (all, or some), with one card payment."""
     lead = lead_for_session(lead_id)
-    members = [services().registrations.view(key) for key in chosen_members(lead)]
-    return pay_by_card(lead.edition, members)
+    owed = [r for r in (services().registrations.view(key) for key in chosen_members(lead))
+            if not r.balance_due.is_zero]
+    if not owed:
+        return render_template("public/group_pay.html", config=lead.edition, checkout=None,
+                               members=[])
+    checkout = services().payments.checkout([r.id for r in owed])
+    use_stripe_js()
+    gateway = services().payments.gateway
+    return render_template(
+        "public/group_pay.html", config=lead.edition, checkout=checkout, members=owed,
+        stripe_js=gateway.js_url, publishable_key=gateway.publishable_key,
+        poll=url_for("leads.payment_status", lead_id=lead.id, registration_id=owed[0].id))
+
+
+@leads.get("/<lead_id>/members/<registration_id>/payment")
+def payment_status(lead_id: str, registration_id: str) -> Any:
+    """Where a member's payment stands (the card form polls this, as checkout's does)."""
+    lead = lead_for_session(lead_id)
+    key = registration_key(registration_id)
+    if key not in lead.members:
+        abort(404)
+    return payment_state(services().registrations.view(key))
 
 
 @leads.post("/<lead_id>/members/<registration_id>/ask")

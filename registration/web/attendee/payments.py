@@ -1,28 +1,22 @@
 """The attendee's side of invoices and group payment.
 
 With the manage link (this session's grant): download the invoices and credit notes billing
-one's place, or ask for an invoice instead of paying by card. After registering a
-delegation: pay for everyone at once with one card payment (the group form granted this
-session each registration).
+one's place, or ask for an invoice instead of paying by card. (A delegation lead pays for
+several places from their own page: web.attendee.leads.)
 """
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, url_for
 
-from domain.edition_config import EditionConfig
-from domain.errors import WrongToken
-from registration.services.views import RegistrationView
-from registration.web.attendee.holder import granted, holder_registration
+from registration.web.attendee.holder import holder_registration
 from registration.web.common import i18n
-from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
 from registration.web.common.lookups import invoice_pdf as pdf_of
 from registration.web.common.lookups import ledger
-from registration.web.common.pages import edition_for_page, protect
+from registration.web.common.pages import protect
 from registration.web.common.ratelimit import budget
 
 attendee_payments = protect(Blueprint("attendee_payments", __name__))
@@ -45,50 +39,3 @@ def request_invoice(registration_id: str) -> Any:
     services().invoices.issue_for_holder(registration.id, None)
     return redirect(url_for("attendee.manage", registration_id=registration.id,
                             done="invoiced"))
-
-
-def group_members(config: EditionConfig) -> list[RegistrationView]:
-    """The registrations posted, each one this session holds (the group form granted them)."""
-    members = []
-    for key in request.form.getlist("id"):
-        try:
-            registration_id = UUID(key)
-        except ValueError:
-            abort(404)
-        generation = granted(registration_id)
-        try:
-            registration = None if generation is None else \
-                services().registrations.for_grant(registration_id, generation)
-        except WrongToken:
-            registration = None
-        if registration is None or registration.edition.slug != config.slug:
-            abort(403, description=i18n.gettext(
-                "These links do not open these registrations."))
-        members.append(registration)
-    if not members:
-        abort(400, description=i18n.gettext("Nobody to pay for."))
-    return members
-
-
-@attendee_payments.post("/e/<slug>/group/pay")
-@budget("payments")
-def group_pay(slug: str) -> Any:
-    """Open one card payment for the whole delegation and show the card form."""
-    config = edition_for_page(slug)
-    return pay_by_card(config, group_members(config))
-
-
-def pay_by_card(config: EditionConfig, members: list[RegistrationView]) -> Any:
-    """One card payment for what these registrations still owe, and the card form."""
-    owed = [r for r in members if not r.balance_due.is_zero]
-    if not owed:
-        return render_template("public/group_pay.html", config=config, checkout=None,
-                               members=[])
-    checkout = services().payments.checkout([r.id for r in owed])
-    use_stripe_js()
-    gateway = services().payments.gateway
-    return render_template(
-        "public/group_pay.html", config=config, checkout=checkout,
-        members=owed, stripe_js=gateway.js_url,
-        publishable_key=gateway.publishable_key,
-        poll=url_for("checkout.payment_status", registration_id=owed[0].id))

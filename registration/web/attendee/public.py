@@ -310,7 +310,6 @@ def register_group(
         except DomainError as error:
             errors[row] = refusal(error)
             continue
-        grant(created.registration.id, 0)
         registered.append({"id": str(created.registration.id),
                            "name": created.registration.attendee.full_name,
                            "email": created.registration.attendee.email})
