@@ -18,6 +18,7 @@ from domain.errors import (
     UnknownRegistrationType,
 )
 from domain.invoicing import InvoicingTerms
+from domain.payment_deadline import payment_deadline
 from domain.policy import CancellationPolicy
 from domain.pricing import DiscountCode, PriceQuote, RegistrationType, price_quote
 from domain.questions import Answer, Question, accepted_answers
@@ -62,6 +63,7 @@ class EditionConfig:
     contact: Mapping[str, str] = field(default_factory=dict)  # the organisers: email, phone
     checkin_lists: tuple[CheckinList, ...] = (DEFAULT_LIST,)
     questions: tuple[Question, ...] = ()
+    payment_days: int | None = None  # days to pay an unpaid place (None: no deadline)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,6 +76,13 @@ class EditionConfig:
     def invoices_on_request(self) -> bool:
         """May an attendee ask for an invoice instead of paying by card?"""
         return self.invoicing is None or self.invoicing.attendee_requests
+
+    def payment_deadline(self, type_code: str, registered_at: datetime) -> datetime | None:
+        """When a place of this type registered at `registered_at` must be paid, unless an
+        invoice bills it (domain.payment_deadline); the type's own days come first."""
+        days = self.registration_type(type_code).payment_days
+        return payment_deadline(days if days is not None else self.payment_days,
+                                registered_at, self.starts_on, self.zone)
 
     def registration_type(self, code: str) -> RegistrationType:
         for registration_type in self.registration_types:

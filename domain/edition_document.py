@@ -16,6 +16,7 @@ from domain.errors import (
     InvalidEdition,
 )
 from domain.invoicing import parse_invoicing
+from domain.payment_deadline import MAX_PAYMENT_DAYS
 from domain.policy import CancellationPolicy, RefundStep
 from domain.pricing import DiscountCode, PriceTier, RegistrationType
 from domain.questions import KINDS, Option, Question
@@ -30,7 +31,7 @@ KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
-    "invoicing", "access_codes", "contact", "checkin_lists", "questions",
+    "invoicing", "access_codes", "contact", "checkin_lists", "questions", "payment_days",
 }
 CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -87,6 +88,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     r.unique([q.code for q in questions], "questions", "question")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
     checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types})
+    payment_days = _payment_days(r, doc, "")
     taxes = _taxes(r, doc)
     badge_stock = _badge_stock(r, doc)
     invoicing = parse_invoicing(r, doc, slug)
@@ -112,7 +114,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         cancellation_policy=policy, discount_codes=codes, access_codes=access_codes, taxes=taxes,
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
-        checkin_lists=checkin_lists, questions=questions,
+        checkin_lists=checkin_lists, questions=questions, payment_days=payment_days,
     )
 
 
@@ -184,7 +186,17 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
         code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
         capacity=r.integer(doc, "capacity", path), color=color, access=access,
         approval=approval is True,
+        payment_days=_payment_days(r, doc, path),
     )
+
+
+def _payment_days(r: DocumentReader, doc: Any, path: str) -> int | None:
+    """Days to pay an unpaid place (domain.payment_deadline), if the document gives them."""
+    days = r.integer(doc, "payment_days", path) if isinstance(doc, Mapping) else None
+    if days is not None and not 1 <= days <= MAX_PAYMENT_DAYS:
+        r.problem(join(path, "payment_days"), f"must be from 1 to {MAX_PAYMENT_DAYS} days")
+        return None
+    return days
 
 
 def _delegation(r: DocumentReader, doc: Any, path: str) -> Delegation:

@@ -20,12 +20,16 @@ from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
 # whoever handed their place on; "cancelled", "refunded", "moved" (a change of type or
-# delegation), "approved" (a place awaiting approval is approved): about one event of the
-# registration, `about` its version (a place turned down gets its "cancelled" mail, which
-# then tells the organisers' reason); "credit_note": to the bill-to, like an invoice;
-# "reminder": of an overdue invoice, `about` its number and the reminder's ("SEUS19-0002/1").
+# delegation), "approved" (a place awaiting approval is approved), "expired" (an unpaid
+# place's deadline passed): about one event of the registration, `about` its version (a
+# place turned down gets its "cancelled" mail, which then tells the organisers' reason);
+# "payment_reminder" before an unpaid place's deadline (`about` is the deadline);
+# "credit_note": to the bill-to, like an invoice; "reminder": of an overdue invoice, `about`
+# its number and the reminder's ("SEUS19-0002/1"); "lead_link": a delegation lead's page
+# link (its `registration_id` is the lead's id, and `about` the link's generation).
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
-         "moved", "credit_note", "reminder", "approved")
+         "moved", "credit_note", "reminder", "approved", "payment_reminder", "expired",
+         "lead_link")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

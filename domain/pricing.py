@@ -35,6 +35,7 @@ class RegistrationType:
     color: str = "#1f4e79"
     access: str = "open"  # "open", or "code": hidden and refused without an access code
     approval: bool = False  # a place of this type waits for the organisers' approval
+    payment_days: int | None = None  # overrides the edition's (domain.payment_deadline)
 
     @property
     def by_invitation(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -28,13 +28,17 @@ from domain.errors import (
     ReferenceAlreadyUsed,
 )
 from domain.money import Money
+from domain.payment_deadline import may_expire
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
 from domain.pricing import PriceQuote
 from domain.staff_actions import check_reason, check_refund_by_hand, without_fee
 from domain.standing import Standing, standing
 
-LINK_RENEWAL_REASONS = ("substituted", "resent")
+if TYPE_CHECKING:
+    from domain.edition_config import EditionConfig
+
+LINK_RENEWAL_REASONS = ("substituted", "resent", "lead_asked")
 
 
 class Registration(ConferenceAggregate):
@@ -77,6 +81,12 @@ class Registration(ConferenceAggregate):
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             state["reason"], state["fee_waived"] = None, False
+
+    class Expired(ConferenceAggregate.Event):
+        """Not paid by its deadline: the system cancelled it (domain.payment_deadline)."""
+
+        deadline: datetime
+        terms: CancellationTerms  # nothing was paid: nothing retained, nothing owed
 
     class PaymentReceived(ConferenceAggregate.Event):
         amount: Money
@@ -152,6 +162,7 @@ class Registration(ConferenceAggregate):
 
     class Approved(ConferenceAggregate.Event):
         note: str  # for the person, may be empty
+        at: datetime  # a payment deadline counts from then (domain.payment_deadline)
 
     class NotApproved(ConferenceAggregate.Event):
         """The organisers turned the registration down; it is cancelled with it (a
@@ -196,6 +207,8 @@ class Registration(ConferenceAggregate):
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
         self.answers: dict[str, str | bool] = {}
         self.approval: str | None = None  # None (not needed), "asked", "approved", "refused"
+        self.approved_at: datetime | None = None
+        self.expired_deadline: datetime | None = None  # the deadline it was not paid by
 
     @classmethod
     def register(
@@ -279,15 +292,16 @@ class Registration(ConferenceAggregate):
     def _approval_asked(self) -> None:
         self.approval = "asked"
 
-    def approve(self, note: str) -> None:
+    def approve(self, note: str, at: datetime) -> None:
         if not self.awaiting_approval:
             self._check_active()
             raise NotAwaitingApproval()
-        self._approved(note)
+        self._approved(note, at)
 
     @event(Approved)
-    def _approved(self, note: str) -> None:
+    def _approved(self, note: str, at: datetime) -> None:
         self.approval = "approved"
+        self.approved_at = at
 
     def refuse_approval(self, reason: str) -> CancellationTerms:
         """Turn the registration down: cancelled, keeping nothing (whatever was paid is owed
@@ -320,7 +334,7 @@ class Registration(ConferenceAggregate):
     def renew_manage_link(self, reason: str) -> int:
         """End the manage link in force and issue the next one; returns its generation."""
         if reason not in LINK_RENEWAL_REASONS:
-            raise ValueError(f"a link is renewed when {' or '.join(LINK_RENEWAL_REASONS)}")
+            raise ValueError(f"a link is renewed when {', '.join(LINK_RENEWAL_REASONS)}")
         self._manage_link_renewed(self.link_generation + 1, reason)
         return self.link_generation
 
@@ -381,6 +395,34 @@ class Registration(ConferenceAggregate):
         self.delegation = delegation
         self.quote = quote
         self.holds = list(holds)
+
+    @property
+    def may_expire(self) -> bool:
+        return not self.awaiting_approval and may_expire(
+            cancelled=self.is_cancelled, invoiced=self.invoice_number is not None,
+            paid=self.paid, balance_due=self.balance_due)
+
+    def payment_deadline(self, config: EditionConfig) -> datetime | None:
+        """When the place must be paid (None: no deadline, or it may not expire)."""
+        if not self.may_expire:
+            return None
+        return config.payment_deadline(self.registration_type,
+                                       self.approved_at or self.created_on)
+
+    def expire(self, deadline: datetime | None, at: datetime) -> bool:
+        """Cancel the place for want of payment once `deadline` has passed; False (nothing
+        recorded) when it has not, there is none, or the place may not expire (paid, billed
+        by an invoice, already cancelled), so a second pass changes nothing."""
+        if deadline is None or at < deadline or not self.may_expire:
+            return False
+        zero = Money.zero(self.total.currency)
+        self._expired(deadline, CancellationTerms(Decimal(0), retained=zero, refund_owed=zero))
+        return True
+
+    @event(Expired)
+    def _expired(self, deadline: datetime, terms: CancellationTerms) -> None:
+        self.cancellation = terms
+        self.expired_deadline = deadline
 
     def record_payment(
         self, amount: Money, method: str, reference: str, details: PaymentDetails | None = None

@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from registration.adapters.job_queue import consumer
 from registration.config import Settings
 
-jobs = AppGroup("jobs", help="Background jobs: badge batches rendered off the web requests.")
+jobs = AppGroup("jobs", help="Background jobs: badge batches rendered off the web requests, "
+                "and the payment-deadline pass every minute.")
 
 
 def where(settings: Settings) -> str:
@@ -24,7 +25,8 @@ def where(settings: Settings) -> str:
 @click.option("--workers", default=2, show_default=True,
               help="Render worker processes (one per core is plenty).")
 def run_jobs(workers: int) -> None:
-    """Take badge batches from the queue and render them, until SIGINT or SIGTERM."""
+    """Take badge batches from the queue and render them, and run the payment-deadline pass
+    every minute, until SIGINT or SIGTERM."""
     services = current_app.extensions["services"]
     settings: Settings = current_app.config["SETTINGS"]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

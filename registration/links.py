@@ -7,6 +7,8 @@ the next link — on a substitution, or when the holder asks for it again — en
 earlier one at once, and the mailer derives the link when it sends. Without SECRET_KEY
 the event store gives nothing that opens a registration.
 
+A delegation lead's page has links derived the same way from the lead's own id.
+
 Registrations made before links were derived hold a random token, of which only the hash
 is kept (`manage_token_hash`): it keeps working until the first renewal.
 """
@@ -37,9 +39,13 @@ class ManageLinks:
 
     def opens(self, registration: Registration, token: str | None) -> bool:
         """Whether `token` is the link in force for this registration."""
-        if not token:
-            return False
-        if registration.link_generation == 0 and same_secret(
+        if token and registration.link_generation == 0 and same_secret(
                 token, registration.manage_token_hash):
             return True  # also the random tokens of registrations made before derivation
-        return hmac.compare_digest(token.encode(), self.current(registration).encode())
+        return self.is_token(registration.id, registration.link_generation, token)
+
+    def is_token(self, key: UUID, generation: int, token: str | None) -> bool:
+        """Whether `token` is the derived token of link `generation` of `key` (a registration,
+        or a delegation lead's page)."""
+        return bool(token) and hmac.compare_digest(
+            (token or "").encode(), self.token(key, generation).encode())

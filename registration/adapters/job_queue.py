@@ -2,7 +2,9 @@
 
 Jobs run in a render worker process (`flask --app wsgi jobs run`: huey's consumer with
 worker processes, the Procfile's `jobs` line) or, for `make run` and the tests, in threads of
-the web process itself (`EmbeddedConsumer`), so the single-command demo still works.
+the web process itself (`EmbeddedConsumer`), so the single-command demo still works. Both
+run the periodic tasks too (the payment-deadline pass, every minute): several consumers
+may run one at the same time, so a periodic task must be safe to run twice at once.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def make_queue(name: str, instance_path: Path, redis_url: str | None) -> Huey:
 
 
 def consumer(queue: Huey, workers: int, worker_type: str) -> Consumer:
-    return Consumer(queue, workers=workers, worker_type=worker_type, periodic=False,
+    return Consumer(queue, workers=workers, worker_type=worker_type, periodic=True,
                     initial_delay=POLL_EVERY, max_delay=POLL_AT_MOST, backoff=1.5,
                     check_worker_health=worker_type == "process")
 
@@ -47,7 +49,7 @@ class EmbeddedConsumer(Consumer):
 
 
 def embedded_consumer(queue: Huey, workers: int = 2) -> EmbeddedConsumer:
-    running = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=False,
+    running = EmbeddedConsumer(queue, workers=workers, worker_type="thread", periodic=True,
                                initial_delay=POLL_EVERY, max_delay=POLL_AT_MOST, backoff=1.5,
                                check_worker_health=False)
     running.start()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from itertools import pairwise
@@ -28,6 +28,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from domain.delegation_lead import DelegationLead
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.invoice import Invoice, invoice_id
@@ -81,10 +82,14 @@ class MailComposer:
     def compose(self, mail: Mail) -> EmailMessage:
         """The mail, to the person and with the facts as the event it is about recorded them
         (see the module's docstring)."""
+        if mail.kind == "lead_link":
+            return self._lead_link(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
         config = self.app.load(registration.edition_id, Edition, "edition").config
         if mail.kind in {"confirmation", "link"}:
             return self._with_link(mail, registration, config)
+        if mail.kind == "payment_reminder":
+            return self._payment_reminder(mail, registration, config)
         if mail.kind in {"invoice", "credit_note", "reminder"}:
             return self._document(mail, registration, config)
         fact = (self._payment(registration, mail.about) if mail.kind == "receipt"
@@ -116,6 +121,8 @@ class MailComposer:
                                     self._receipt_pdf(envelope, context)))
         elif mail.kind == "moved":
             context["standing"] = registration.standing
+        elif mail.kind == "expired":
+            context["expired_deadline"] = fact.deadline
         elif mail.kind == "approved":
             context.update(note=fact.note, manage_link=self._manage_link(mail, current),
                            e_ticket=self._e_ticket(current))
@@ -124,6 +131,16 @@ class MailComposer:
             if isinstance(turned_down, Registration.NotApproved):  # saved with this cancel
                 kind, context["reason"] = "not_approved", turned_down.reason
         return self._message(envelope, kind, context, attachments)
+
+    def _payment_reminder(self, mail: Mail, registration: Registration,
+                          config: EditionConfig) -> EmailMessage:
+        """Before the deadline it was queued for (`about`), to the holder in force, with
+        their link."""
+        envelope = self._envelope(registration.attendee, config)
+        context = {**self._context(envelope, registration, config),
+                   "manage_link": self._manage_link(mail, registration),
+                   "payment_deadline": datetime.fromisoformat(mail.about)}
+        return self._message(envelope, mail.kind, context, [])
 
     def _envelope(self, person: Any, config: EditionConfig) -> Envelope:
         return Envelope(person.email, person.language if person.language in LANGUAGES
@@ -137,6 +154,7 @@ class MailComposer:
         attachments: list[tuple[str, bytes]] = []
         handed_by = None
         e_ticket, approval_asked = None, registration.approval is not None
+        deadline = registration.payment_deadline(config)  # while it still applies
         if mail.kind == "confirmation":
             if registration.link_generation != 0:
                 link = None  # renewed since (handed on, or sent again): not theirs to keep
@@ -151,7 +169,7 @@ class MailComposer:
                                                          registration.id)))
         context = {**self._context(envelope, registration, config), "manage_link": link,
                    "handed_by": handed_by, "e_ticket": e_ticket,
-                   "approval_asked": approval_asked}
+                   "approval_asked": approval_asked, "payment_deadline": deadline}
         return self._message(envelope, mail.kind, context, attachments)
 
     def _document(self, mail: Mail, registration: Registration,
@@ -186,6 +204,22 @@ class MailComposer:
         return {"cid": make_msgid("e-ticket", self.sender.rpartition("@")[2].strip(">"))[1:-1],
                 "png": qr_png(secret),
                 "code": typable_code(self.app, secret, registration.id)}
+
+    def _lead_link(self, mail: Mail) -> EmailMessage:
+        """The delegation lead's page link in force, derived now."""
+        lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
+        config = self.app.load(lead.edition_id, Edition, "edition").config
+        envelope = Envelope(lead.email, lead.language if lead.language in LANGUAGES else "en",
+                            territory(config))
+        name = config.name(envelope.language)
+        french = envelope.language == "fr"
+        token = self.links.token(lead.id, lead.link_generation)
+        return self._message(envelope, "lead_link", {
+            "lead": lead, "edition_name": name, "language": envelope.language,
+            "edition_to": to_name(name) if french else name,
+            "edition_the": with_article(name) if french else name,
+            "delegation_name": config.delegation(lead.delegation).name(envelope.language),
+            "lead_link": f"{self.base_url}/g/{lead.id}?{urlencode({'token': token})}"}, [])
 
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""
@@ -227,7 +261,8 @@ class MailComposer:
                 "venue": venue_line(config), "contact": config.contact,
                 "type_name": config.registration_type(registration.registration_type)
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
-                "language": language, "zone": config.zone}
+                "language": language, "zone": config.zone,
+                "payment_deadline": registration.payment_deadline(config)}
 
     def _payment(self, registration: Registration, reference: str) -> Any:
         for recorded in self.app.events.get(registration.id):

@@ -10,8 +10,9 @@ The mail processor queues the rest from the events it follows: receipts, invoice
 credit notes (`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes
 with that payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the
 holder in force), the notice without a link to whoever handed their place on
-(`Substituted`), the notices of a cancellation, a refund and a change of type or delegation
-(`Cancelled`, `RefundIssued`, `PlaceChanged`), and the approval of a place that awaited it
+(`Substituted`), the notices of a cancellation, a refund, a change of type or delegation and
+an unpaid place's expiry (`Cancelled`, `RefundIssued`, `PlaceChanged`, `Expired`; its
+reminder is queued by the payment-deadline pass), and the approval of a place that awaited it
 (`Approved`, with the link; one turned down gets its cancellation's mail, with the reason).
 """
 
@@ -32,12 +33,13 @@ from domain.registration import Registration
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
                                Registration.ManageLinkRenewed, Registration.Substituted,
                                Registration.Cancelled, Registration.RefundIssued,
-                               Registration.PlaceChanged, Registration.Approved)
+                               Registration.PlaceChanged, Registration.Approved,
+                               Registration.Expired)
 # Mails about one event of a registration, queued under the event's version. (A place turned
 # down is cancelled in the same save: its "cancelled" mail tells the organisers' reason.)
 ABOUT_ONE_EVENT = {Registration.Substituted: "handed_on", Registration.Cancelled: "cancelled",
                    Registration.RefundIssued: "refunded", Registration.PlaceChanged: "moved",
-                   Registration.Approved: "approved"}
+                   Registration.Approved: "approved", Registration.Expired: "expired"}
 
 
 class LinkSeal:

@@ -154,7 +154,8 @@ def on_place_changed(row: RegistrationRow, e: Registration.PlaceChanged) -> Regi
     return settled(with_attendee(moved, {}), total=str(e.quote.total.amount))
 
 
-def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
+def on_cancelled(row: RegistrationRow,
+                 e: Registration.Cancelled | Registration.Expired) -> RegistrationRow:
     return settled(row, retained=str(e.terms.retained.amount))
 
 
@@ -194,6 +195,7 @@ REDUCERS: dict[type, Reducer] = {
     Registration.Substituted: on_substituted,
     Registration.Cancelled: on_cancelled,
     Registration.PlaceChanged: on_place_changed,
+    Registration.Expired: on_cancelled,
     Registration.PaymentReceived: on_payment,
     Registration.RefundIssued: on_refund,
     Registration.Invoiced: on_invoiced,

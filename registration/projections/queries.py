@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from domain.billing import billable
 from domain.edition_config import EditionConfig
@@ -67,6 +69,17 @@ class Queries:
             "SELECT * FROM registrations WHERE edition_id = :edition_id "
             "ORDER BY delegation, last_name, first_name",
             {"edition_id": str(edition_id(config.slug))})
+        return [RegistrationRow.from_mapping(r) for r in rows]
+
+    def members(self, registration_ids: Sequence[UUID]) -> list[RegistrationRow]:
+        """These registrations (a delegation lead's), by name."""
+        if not registration_ids:
+            return []
+        names = {f"id{i}": str(key) for i, key in enumerate(registration_ids)}
+        rows = self.store.query(
+            "SELECT * FROM registrations WHERE registration_id IN ("
+            + ", ".join(f":{name}" for name in names) + ") ORDER BY last_name, first_name",
+            names)
         return [RegistrationRow.from_mapping(r) for r in rows]
 
     def billable(self, config: EditionConfig, delegation: str) -> list[RegistrationRow]:

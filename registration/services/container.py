@@ -30,11 +30,13 @@ from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
 from registration.services.activity import Activity
 from registration.services.badge_batches import BadgeBatchService
+from registration.services.delegation_leads import DelegationLeadService
 from registration.services.desk import DeskService
 from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
+from registration.services.payment_deadlines import PaymentDeadlines
 from registration.services.payments import PaymentService
 from registration.services.preferences import StaffPreferencesService
 from registration.services.reconciliation import ReconciliationService
@@ -70,6 +72,8 @@ class Services:
     reminders: ReminderService  # overdue invoices, and their reminders
     invoices: InvoiceService
     reconciliation: ReconciliationService  # the journal against the card processor
+    leads: DelegationLeadService  # a delegation lead's own page
+    deadlines: PaymentDeadlines  # reminds, then expires, unpaid places (a periodic job)
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
@@ -108,8 +112,13 @@ class Services:
         queue = make_queue(settings.jobs_queue, settings.instance_path, settings.redis_url)
         batches = BadgeBatchService(desk, BatchStore(store, settings.instance_path), queue,
                                     lambda: services_of_this_process(settings).batches)
+        deadlines = PaymentDeadlines(app, store, registrations, clock, queue,
+                                     lambda: services_of_this_process(settings).deadlines)
         return cls(
-            clock=clock, app=app, read_models=read_models, queries=Queries(read_models),
+            clock=clock, deadlines=deadlines,
+            leads=DelegationLeadService(app, registrations, registrations.links),
+            app=app, read_models=read_models,
+            queries=Queries(read_models),
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,

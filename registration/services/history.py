@@ -13,6 +13,7 @@ not the events' own attributes, which may grow or change version. Each entry:
     Substituted       previous, attendee (the person before and after), reason (staff's)
     Cancelled         refund_percent, retained, refund_owed, reason (staff's, else null),
                       fee_waived
+    Expired           deadline (not paid by then: the system ended the place)
     PaymentReceived   amount, method (card, bank_transfer, cheque, card_terminal, cash),
                       reference, invoice
     PaymentFailed     reference, message
@@ -25,7 +26,9 @@ not the events' own attributes, which may grow or change version. Each entry:
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
     CheckedIn         at, by, list, direction (entry or exit)
-    ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
+    ManageLinkRenewed reason (substituted, resent, lead_asked: the delegation lead asked the
+                      member to complete their details): a new manage link, the earlier one
+                      ended
     AnswersGiven      answers (every answer to the edition's questions, by question code)
     ApprovalAsked     (nothing): the type needs approval, the place is held until decided
     Approved          note (for the person)
@@ -81,6 +84,7 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "refund_percent": str(e.terms.refund_percent), "retained": money(e.terms.retained),
         "refund_owed": money(e.terms.refund_owed), "reason": e.reason,
         "fee_waived": e.fee_waived},
+    Registration.Expired: lambda e: {"deadline": e.deadline.isoformat()},
     Registration.PaymentReceived: lambda e: {
         "amount": money(e.amount), "method": e.method, "reference": e.reference,
         "invoice": e.details.invoice},

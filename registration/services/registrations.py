@@ -304,25 +304,44 @@ class RegistrationService:
 
         return self.app.decide(decision, claim)
 
-    def _place_freed(self, registration: Registration, terms: CancellationTerms,
-                     moment: datetime) -> list[Aggregate | None]:
-        """What a cancelled place gives back (its seats, code uses, address) and what its
-        cancellation entails (e.g. a credit note), to be saved with it."""
-        allocations = []
+    def _freed(self, registration: Registration) -> list[Aggregate | None]:
+        """What a place ending gives back: its seat, code use and allotment, and its e-mail
+        address, saved with the event that ends it."""
+        allocations: list[Aggregate | None] = []
         for resource in registration.holds:
             allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")
             allocation.give_back(registration.id)
             allocations.append(allocation)
+        return [self._release(registration), *allocations]
+
+    def expire(self, registration_id: UUID, at: datetime | None = None) -> bool:
+        """End an unpaid place whose payment deadline has passed (False: nothing to do, so
+        several passes at once end it once: the second save is stale, and then refused)."""
+        moment = at or self.clock()
+
+        def decision() -> tuple[list[Aggregate | None], bool]:
+            registration = self.get(registration_id)
+            deadline = registration.payment_deadline(self._config(registration))
+            if not registration.expire(deadline, moment):
+                return [], False
+            return [registration, *self._freed(registration)], True
+
+        return self.app.decide(decision)
+
+    def _place_freed(self, registration: Registration, terms: CancellationTerms,
+                     moment: datetime) -> list[Aggregate | None]:
+        """What a cancelled place gives back (see `_freed`) and what its cancellation entails
+        (e.g. a credit note), to be saved with it."""
         consequences = [aggregate for hook in self.cancellation_hooks
                         for aggregate in hook(registration, terms, moment)]
-        return [self._release(registration), *allocations, *consequences]
+        return [*self._freed(registration), *consequences]
 
     def approve(self, registration_id: UUID, note: str = "") -> RegistrationView:
         """The organisers accept a place of a type that needs approval: it may now be paid
         (the person is told by e-mail, with their link)."""
         def decision() -> tuple[list[Aggregate], Registration]:
             registration = self.get(registration_id)
-            registration.approve(note)
+            registration.approve(note, self.clock())
             return [registration], registration
 
         return self._view(self.app.decide(decision))

@@ -46,6 +46,8 @@ class RegistrationView:
     registered_at: datetime
     updated_at: datetime
     answers: Mapping[str, str | bool]  # to the edition's questions (domain.questions)
+    payment_deadline: datetime | None = None  # pay by then, or the place expires
+    expired_deadline: datetime | None = None  # it expired, not paid by then
 
     @property
     def unanswered(self) -> tuple[str, ...]:
@@ -91,6 +93,8 @@ def registration_view(registration: Registration, config: EditionConfig) -> Regi
         badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,
         registered_at=registration.created_on, updated_at=registration.modified_on,
         answers=dict(registration.answers),
+        payment_deadline=registration.payment_deadline(config),
+        expired_deadline=registration.expired_deadline,
     )
 
 

@@ -301,3 +301,21 @@ def test_the_confirmation_gives_the_organisers_contact_when_the_edition_has_one(
     [ics] = [part for part in message.iter_attachments()
              if part.get_content_type() == "text/calendar"]
     assert "ORGANIZER;CN=" in ics.get_content() and "mailto:info@example.org" in ics.get_content()
+
+
+def test_a_delegation_lead_is_e_mailed_the_link_to_their_own_page_in_their_language(
+        client, services, edition, inbox) -> None:
+    member = UUID(register(client).get("id"))
+    lead = services.leads.record("test-montreal", "QC", "Aminata Diallo", "aminata@example.com",
+                                 "fr", [member])
+    settled(services)
+
+    [message] = inbox.to("aminata@example.com")
+    assert message["Subject"] == \
+        "La page de votre délégation à la Conférence de l'Alliance (essai)"
+    assert "Bonjour Aminata Diallo," in text_of(message)
+    assert "de la délégation Québec à la Conférence" in " ".join(text_of(message).split())
+    found = re.search(rf"{re.escape(BASE_URL)}(/g/\S+)", text_of(message))
+    assert found and found.group(1).startswith(f"/g/{lead.id}?token=")
+    opened = client.get(found.group(1))
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/g/{lead.id}"

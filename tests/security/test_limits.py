@@ -101,7 +101,8 @@ def form_registration(client: FlaskClient, n: int, lang: str = "en") -> Any:
 
 def group_form(client: FlaskClient, people: list[int], **extra: str) -> dict[str, str]:
     data = {"csrf_token": csrf(client, f"/e/{SLUG}/group"), "rows": str(len(people)),
-            "delegation": "QC", **extra}
+            "delegation": "QC", "lead_name": "Aminata Diallo",
+            "lead_email": "aminata@example.com", **extra}
     for row, n in enumerate(people):
         data.update({f"p{row}-{k}": v for k, v in editions.attendee(n).items()})
         data[f"p{row}-registration_type"] = "delegate"
@@ -175,7 +176,7 @@ def test_quotes_and_registrations_have_budgets_of_their_own(make_app, services, 
 def test_a_group_form_spends_one_registration_per_person(make_app, services, edition):
     client = make_app(RATE_LIMIT_REGISTRATIONS="5/minute").test_client()
     assert client.post(f"/e/{SLUG}/group", data=group_form(client, [1, 2, 3])
-                       ).status_code == 302
+                       ).status_code == 303  # to the lead's page
     assert len(registered(services)) == 3
     with nothing_recorded(services):
         refused_as_too_many(client.post(f"/e/{SLUG}/group", data=group_form(client, [4, 5, 6])))
@@ -345,12 +346,12 @@ def test_a_garbled_or_huge_row_count_shows_a_bounded_form(client, edition, rows,
 def test_a_group_post_with_a_garbled_or_huge_row_count_registers_what_it_shows(
         client, services, edition):
     data = group_form(client, [1])
-    assert client.post(f"/e/{SLUG}/group", data={**data, "rows": "x"}).status_code == 302
+    assert client.post(f"/e/{SLUG}/group", data={**data, "rows": "x"}).status_code == 303
     data = group_form(client, [2])
     moved = {k.replace("p0-", "p29-"): v for k, v in data.items()}
     beyond = {f"p30-{k}": v for k, v in editions.attendee(3).items()}
     answer = client.post(f"/e/{SLUG}/group", data={**moved, **beyond, "rows": "999"})
-    assert answer.status_code == 302
+    assert answer.status_code == 303
     assert registered(services) == {"person1@example.com", "person2@example.com"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from domain.payment import payable_shares
 from domain.registration import Registration
 from domain.standing import standing
 from tests.support import editions
-from tests.unit.test_registration_rules import cad, place
+from tests.unit.test_registration_rules import AT, cad, place
 
 
 def awaiting() -> Registration:
@@ -37,11 +37,11 @@ def test_a_place_awaiting_approval_holds_its_seat_and_owes_its_price_yet_is_not_
 
 def test_approved_it_is_an_ordinary_place_that_may_be_paid():
     registration = awaiting()
-    registration.approve("Bienvenue")
+    registration.approve("Bienvenue", AT)
     assert registration.status == "pending_payment"
     assert payable_shares([registration]) == {registration.id: cad("454.15")}
     with pytest.raises(NotAwaitingApproval):
-        registration.approve("again")
+        registration.approve("again", AT)
 
 
 def test_turned_down_it_is_cancelled_keeping_nothing_of_what_arrived_meanwhile():
@@ -51,7 +51,7 @@ def test_turned_down_it_is_cancelled_keeping_nothing_of_what_arrived_meanwhile()
     assert (terms.retained, terms.refund_owed) == (cad("0.00"), cad("100.00"))
     assert registration.status == "cancelled" and registration.standing.refund_owed == cad("100")
     with pytest.raises(AlreadyCancelled):
-        registration.approve("too late")
+        registration.approve("too late", AT)
 
 
 def test_a_free_place_awaiting_approval_owes_nothing_but_is_not_confirmed_yet():
@@ -68,3 +68,13 @@ def test_approval_in_the_edition_document_is_true_or_false():
     assert "registration_types[1].approval: must be true or false" in refused.value.problems
     document["registration_types"][1]["approval"] = True
     assert parse_edition(document).registration_type("speaker").approval
+
+
+def test_a_place_awaiting_approval_never_expires_and_its_deadline_counts_from_approval():
+    config = parse_edition(editions.edition(payment_days=14))
+    registration = awaiting()
+    assert registration.payment_deadline(config) is None
+    later = AT + timedelta(days=30)
+    assert not registration.expire(config.payment_deadline("delegate", AT), later)
+    registration.approve("", later)
+    assert registration.payment_deadline(config) == config.payment_deadline("delegate", later)

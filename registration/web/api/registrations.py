@@ -348,11 +348,12 @@ def history(registration_id: str) -> Any:
           `registration`, its id, and `events`, each `{event, version, at, actor, details}`:
           `actor` is `{kind, id, name, role}` with `kind` one of attendee, staff, stripe,
           system or unrecorded (events recorded before actors were); `details` depends on
-          `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
-          PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn, ManageLinkRenewed, PlaceChanged, AnswersGiven,
-          ApprovalAsked, Approved, NotApproved), amounts as
-          `{amount, currency}`; staff's `reason` where they gave one. The
+          `event` (Registered, DetailsCorrected, Substituted, Cancelled, Expired (`deadline`:
+          not paid by then, ended by the system), PaymentReceived, PaymentFailed,
+          PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled, BadgePrinted, CheckedIn,
+          ManageLinkRenewed, PlaceChanged, AnswersGiven, ApprovalAsked, Approved,
+          NotApproved), amounts as `{amount, currency}`; staff's `reason` where they gave one.
+          The
           holder of the manage token sees only what concerns them: a staff member as
           `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`
           nor Stripe's event id; no earlier holder's

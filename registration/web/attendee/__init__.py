@@ -3,8 +3,9 @@ delegation), and behind the secret manage link their registration, its changes, 
 payment and invoices."""
 
 from registration.web.attendee.checkout import checkout
+from registration.web.attendee.leads import leads
 from registration.web.attendee.manage import attendee
 from registration.web.attendee.payments import attendee_payments
 from registration.web.attendee.public import public
 
-BLUEPRINTS = (public, attendee, checkout, attendee_payments)
+BLUEPRINTS = (public, attendee, checkout, attendee_payments, leads)

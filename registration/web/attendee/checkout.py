@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from registration.services.views import RegistrationView
 from registration.web.attendee.holder import holder_registration, page
 from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
@@ -43,7 +44,10 @@ def open_payment(registration_id: str) -> Any:
 @checkout.get("/pay/<registration_id>/payment")
 def payment_status(registration_id: str) -> Any:
     """Where the payment stands (the script polls this until the webhook recorded it)."""
-    registration = holder_registration(registration_id)
+    return payment_state(holder_registration(registration_id))
+
+
+def payment_state(registration: RegistrationView) -> dict[str, str | None]:
     return {"status": registration.status,
             "balance_due": str(registration.balance_due.amount),
             "payment": registration.payment_reference}

@@ -1,22 +1,18 @@
-"""The attendee's side of invoices and group payment.
+"""The attendee's side of invoices.
 
 With the manage link (this session's grant): download the invoices and credit notes billing
-one's place, or ask for an invoice instead of paying by card. After registering a
-delegation: pay for everyone at once with one card payment (the group form granted this
-session each registration).
+one's place, or ask for an invoice instead of paying by card. (A delegation lead pays for
+several places from their own page: web.attendee.leads.)
 """
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 
-from domain.edition_config import EditionConfig
-from domain.errors import DomainError, WrongToken
-from registration.services.views import RegistrationView
-from registration.web.attendee.holder import granted, holder_registration, page
+from domain.errors import DomainError
+from registration.web.attendee.holder import holder_registration, page
 from registration.web.common import i18n
 from registration.web.common.finance_schemas import (
     BillToSchema,
@@ -24,11 +20,10 @@ from registration.web.common.finance_schemas import (
     bill_to_payload,
 )
 from registration.web.common.forms import Errors, refusal, typed, validate
-from registration.web.common.headers import use_stripe_js
 from registration.web.common.http import services
 from registration.web.common.lookups import invoice_pdf as pdf_of
 from registration.web.common.lookups import ledger
-from registration.web.common.pages import edition_for_page, protect
+from registration.web.common.pages import protect
 from registration.web.common.ratelimit import budget
 
 attendee_payments = protect(Blueprint("attendee_payments", __name__))
@@ -78,44 +73,3 @@ def request_invoice(registration_id: str) -> Any:
     return page("attendee/invoice_request.html", registration, 422 if errors else 200,
                 form=form, errors=errors)
 
-
-def group_members(config: EditionConfig) -> list[RegistrationView]:
-    """The registrations posted, each one this session holds (the group form granted them)."""
-    members = []
-    for key in request.form.getlist("id"):
-        try:
-            registration_id = UUID(key)
-        except ValueError:
-            abort(404)
-        generation = granted(registration_id)
-        try:
-            registration = None if generation is None else \
-                services().registrations.for_grant(registration_id, generation)
-        except WrongToken:
-            registration = None
-        if registration is None or registration.edition.slug != config.slug:
-            abort(403, description=i18n.gettext(
-                "These links do not open these registrations."))
-        members.append(registration)
-    if not members:
-        abort(400, description=i18n.gettext("Nobody to pay for."))
-    return members
-
-
-@attendee_payments.post("/e/<slug>/group/pay")
-@budget("payments")
-def group_pay(slug: str) -> Any:
-    """Open one card payment for the whole delegation and show the card form."""
-    config = edition_for_page(slug)
-    owed = [r for r in group_members(config) if not r.balance_due.is_zero]
-    if not owed:
-        return render_template("public/group_pay.html", config=config, checkout=None,
-                               members=[])
-    checkout = services().payments.checkout([r.id for r in owed])
-    use_stripe_js()
-    gateway = services().payments.gateway
-    return render_template(
-        "public/group_pay.html", config=config, checkout=checkout,
-        members=owed, stripe_js=gateway.js_url,
-        publishable_key=gateway.publishable_key,
-        poll=url_for("checkout.payment_status", registration_id=owed[0].id))

@@ -17,12 +17,19 @@ from domain.outcome import Outcome
 from domain.pricing import PriceQuote
 from domain.questions import AnswersRefused
 from registration.idempotency import Replayed
+from registration.services.delegation_leads import LeadView
 from registration.web.attendee.holder import grant
+from registration.web.attendee.leads import grant_lead, lead_for_session
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.http import services
-from registration.web.common.idempotency import claim, manage_token, registration_outcome
+from registration.web.common.idempotency import (
+    claim,
+    lead_outcome,
+    manage_token,
+    registration_outcome,
+)
 from registration.web.common.pages import edition_for_page, protect
 from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.refusals import REFUSALS, refusal_message
@@ -31,7 +38,7 @@ from registration.web.common.schemas import (
     RegistrationRequestSchema,
     StrictSchema,
 )
-from registration.web.common.text_fields import Text
+from registration.web.common.text_fields import EmailAddress, Text
 
 public = protect(Blueprint("public", __name__))
 
@@ -212,7 +219,11 @@ class GroupSchema(StrictSchema):
                         validate=Length(min=1, max=200))
     discount_code = Text(load_default=None, allow_none=True,
                          validate=Length(min=1, max=50))
+    lead_name = Text(required=True, validate=Length(min=1, max=200))
+    lead_email = EmailAddress(required=True, validate=Length(max=254))
 
+
+KNOWN_TO_THE_LEAD = ("delegation", "lead_name", "lead_email")  # when adding from their page
 
 def row_count(form: MultiDict[str, str]) -> int:
     """How many rows the form shows: 1 to 30 (six when the number is missing or garbled)."""
@@ -237,33 +248,36 @@ def people_posted() -> int:
 def group(slug: str) -> Any:
     """A delegation lead registers several people of the delegation at once."""
     config = edition_for_page(slug)
+    lead = lead_for_session(request.args["lead"]) if "lead" in request.args else None
     form = request.form if request.method == "POST" else MultiDict(request.args)
     rows = row_count(form)
     errors: dict[int, Errors] = {}
     general: Errors = {}
     if request.method == "POST":
-        general, errors, done = register_group(config, form, rows)
-        if done:
-            return redirect(url_for("public.group_done", slug=slug))
+        general, errors, lead_id = register_group(config, form, rows, lead)
+        if lead_id is not None:  # the lead's page is what comes after
+            return redirect(url_for("leads.page", lead_id=lead_id), 303)
     left = services().registrations.availability(config)
     return render_template("public/group.html", config=config, offers=offers(config, left),
-                           form=form, rows=rows, errors=errors, general=general,
+                           form=form, rows=rows, errors=errors, general=general, lead=lead,
                            registered=session.get("group_registered", []),
                            open=is_open(config), **form_choices(config, left)), \
         422 if errors or general else 200
 
 
 def register_group(
-    config: EditionConfig, form: MultiDict[str, str], rows: int
-) -> tuple[Errors, dict[int, Errors], bool]:
-    """Check every filled row first; then register them, keeping each refusal beside its row."""
-    if typed(form, "delegation") is None:
-        return {"delegation": i18n.gettext("Choose your delegation.")}, {}, False
-    shared, general = validate(GroupSchema(), {
-        key: typed(form, key) for key in ("delegation", "organisation", "discount_code")})
+    config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None
+) -> tuple[Errors, dict[int, Errors], UUID | None]:
+    """Check every filled row first; then register them, keeping each refusal beside its row.
+    Once all are in, the lead is recorded with them (or, from the lead's page, they are
+    added to the lead's): returns the lead's id then."""
+    schema = GroupSchema(exclude=KNOWN_TO_THE_LEAD) if lead else GroupSchema()
+    if lead is None and typed(form, "delegation") is None:
+        return {"delegation": i18n.gettext("Choose your delegation.")}, {}, None
+    shared, general = validate(schema, {key: typed(form, key) for key in schema.fields})
     if general:
-        return general, {}, False
-    delegation = shared["delegation"]
+        return general, {}, None
+    delegation = lead.delegation if lead else shared["delegation"]
     registered = session.get("group_registered", [])
     done = {r["email"].casefold() for r in registered}
     people = {}
@@ -287,9 +301,9 @@ def register_group(
         else:
             people[row] = data
     if not people and not errors and not done:
-        return {"": i18n.gettext("Fill in at least one person.")}, {}, False
+        return {"": i18n.gettext("Fill in at least one person.")}, {}, None
     if errors:
-        return {}, errors, False
+        return {}, errors, None
     for row, data in people.items():
         try:
             created = services().registrations.register(
@@ -306,19 +320,35 @@ def register_group(
         except DomainError as error:
             errors[row] = refusal(error)
             continue
-        grant(created.registration.id, 0)
         registered.append({"id": str(created.registration.id),
                            "name": created.registration.attendee.full_name,
                            "email": created.registration.attendee.email})
     session["group_registered"] = registered
-    return {}, errors, not errors
+    if errors:
+        return {}, errors, None
+    session.pop("group_registered", None)
+    members = [UUID(r["id"]) for r in registered]
+    if lead is not None:
+        services().leads.add_members(lead.id, lead.link_generation, members)
+        return {}, {}, lead.id
+    return {}, {}, record_lead(config, delegation, shared, members)
 
 
-@public.get("/e/<slug>/group/done")
-def group_done(slug: str) -> Any:
-    config = edition_for_page(slug)
-    registered = session.pop("group_registered", [])
-    return render_template("public/group_done.html", config=config, registered=registered)
+def record_lead(config: EditionConfig, delegation: str, shared: dict[str, Any],
+                members: list[UUID]) -> UUID:
+    """The lead who submitted the group form, granted their page in this session."""
+    try:
+        lead = services().leads.record(
+            config.slug, delegation, shared["lead_name"], shared["lead_email"],
+            i18n.current_language(), members,
+            idempotency=claim(lead_outcome, "#lead",
+                              {**shared, "members": sorted(map(str, members))}))
+    except Replayed as replayed:  # the form posted again: the lead it recorded
+        lead_id = UUID(replayed.outcome.ids[0])
+        grant_lead(lead_id, 0)
+        return lead_id
+    grant_lead(lead.id, lead.link_generation)
+    return lead.id
 
 
 LINK_SENT = i18n.N_("If a registration for this edition uses this address, we have just "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from domain.actor import BY_KIOSK, Actor
@@ -16,7 +17,7 @@ from domain.edition_config import EditionConfig
 from domain.money import Money
 from registration.services.history import HistoryEntry
 from registration.web.common.declines import decline_message
-from registration.web.common.i18n import N_, amount_with_code, gettext
+from registration.web.common.i18n import N_, amount_with_code, day, gettext
 from registration.web.common.pages import display_name, list_name
 
 FIELD_LABELS = {
@@ -28,7 +29,8 @@ METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N
            "card_terminal": N_("card terminal at the desk"), "cash": N_("cash")}
 
 
-JOB_NAMES = {"mailer": N_("the mailer"), "rehearsal-clock": N_("the rehearsal clock"),
+JOB_NAMES = {"mailer": N_("the mailer"), "payment-deadlines": N_("the payment deadlines"),
+             "rehearsal-clock": N_("the rehearsal clock"),
              "demo-seed": N_("the demo data"), "command-line": N_("the command line"),
              "tests": N_("the tests"), "benchmark": N_("a benchmark")}
 ROLE_NAMES = {"admin": N_("Administrator"), "finance": N_("Finance"),
@@ -95,6 +97,11 @@ def _place_changed(data: dict[str, Any], config: EditionConfig) -> str:
         "total": amount_with_code(Money.from_dict(data["total"]))}, data)
 
 
+def _expired(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Place released: not paid by %(day)s") % {
+        "day": day(datetime.fromisoformat(data["deadline"]), "long", config.zone)}
+
+
 def _payment(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Payment received: %(amount)s by %(method)s (%(reference)s)") % {
         "amount": amount_with_code(Money.from_dict(data["amount"])),
@@ -154,6 +161,9 @@ def _invoice_cancelled(data: dict[str, Any], config: EditionConfig) -> str:
 def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     if data.get("reason") == "substituted":
         return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
+    if data.get("reason") == "lead_asked":
+        return gettext("Manage link e-mailed at the delegation lead's request, to complete "
+                       "the details (the earlier one ended)")
     return gettext("Manage link sent again on request (the earlier one ended)")
 
 
@@ -177,7 +187,8 @@ def _not_approved(data: dict[str, Any], config: EditionConfig) -> str:
 
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
-    "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
+    "Cancelled": _cancelled, "Expired": _expired, "PaymentReceived": _payment,
+    "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
     "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,

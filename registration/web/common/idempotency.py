@@ -26,6 +26,7 @@ from domain.actor import current_actor
 from domain.outcome import Outcome
 from registration.idempotency import Claim, Replayed
 from registration.mail.outbox import LinkSeal
+from registration.services.delegation_leads import LeadView
 from registration.services.registrations import NewRegistration
 from registration.services.views import RegistrationView
 from registration.web.common.errors import ApiError
@@ -94,6 +95,11 @@ def replays(answer: Callable[[Outcome], Any]) -> Callable[[F], F]:
 def registration_outcome(created: NewRegistration) -> Outcome:
     """A registration made: its id (the manage token is derived again, never kept)."""
     return Outcome("registration", (str(created.registration.id),))
+
+
+def lead_outcome(lead: LeadView) -> Outcome:
+    """A delegation lead recorded with their group: the lead's id (their link is derived)."""
+    return Outcome("delegation_lead", (str(lead.id),))
 
 
 def desk_payment_outcome(registration: RegistrationView) -> Outcome:

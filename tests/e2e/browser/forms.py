@@ -13,6 +13,7 @@ def fill_person(page: Page, **values: str) -> None:
 def fill_quebec_group(page: Page, slug: str) -> None:
     """The delegation form for two people of the Quebec delegation (not yet submitted)."""
     page.goto(f"/e/{slug}/group")
+    fill_person(page, lead_name="Aminata Diallo", lead_email="aminata@example.com")
     page.select_option("#delegation", "QC")
     page.fill("#organisation", "Investissement Québec")
     for row, (first, last) in enumerate([("Marie", "Gagnon"), ("Luc", "Roy")]):

@@ -99,15 +99,25 @@ def test_an_english_visitor_sees_prices_the_canadian_english_way(
     snap(page, "register-en")
 
 
-def test_a_delegation_lead_registers_several_people_in_one_go(
-        page: Page, services: Services, edition: dict) -> None:
+def test_a_delegation_lead_registers_several_people_and_their_page_survives_a_reload(
+        french_page: Page, services: Services, edition: dict) -> None:
+    page = french_page
     fill_quebec_group(page, SLUG)
-    snap(page, "group-en")
-    page.get_by_role("button", name="Register these people").click()
+    snap(page, "group-fr")
+    page.get_by_role("button", name="Inscrire ces personnes").click()
 
-    expect(page.locator(".notice.ok")).to_have_text("2 people are registered.")
-    expect(page.locator("table.data tbody tr")).to_have_count(2)
-    snap(page, "group-done-en")
+    for _reload in range(2):  # the lead's page, then the same after a reload
+        expect(page.locator("h1")).to_have_text("Délégation Québec")
+        expect(page.locator("[data-members] li")).to_have_count(2)
+        expect(page.locator("[data-members]")).to_contain_text("Marie Gagnon")
+        expect(page.locator("[data-members] [data-status]").first).to_have_text(
+            "En attente de paiement")
+        page.reload()
+    assert "/g/" in page.url and "token" not in page.url
+    snap(page, "lead-fr")
+    page.locator("[data-members] li").first.get_by_role(
+        "button", name="Lui demander de compléter ses coordonnées").click()
+    expect(page.locator(".notice.ok")).to_contain_text("son propre lien par courriel")
     rows = services.queries.registrations(services.editions.config(SLUG))
     assert sorted((r.first_name, r.delegation, r.organisation) for r in rows) == [
         ("Luc", "QC", "Investissement Québec"), ("Marie", "QC", "Investissement Québec")]

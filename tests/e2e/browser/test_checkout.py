@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.forms import fill_quebec_group
 from tests.support import editions
 
 
@@ -80,15 +81,9 @@ def test_a_french_visitor_pays_on_a_french_page_with_french_amounts(
 
 
 def test_a_delegation_lead_pays_for_everyone_with_one_card(page: Page, edition, webhook_server):
-    page.goto("/e/test-montreal/group")
-    page.select_option("#delegation", "QC")
-    page.fill("#organisation", "Investissement Québec")
-    for row, first in enumerate(["Marie", "Luc"]):
-        for field, value in {"first_name": first, "last_name": "Gagnon", "job_title": "Analyst",
-                             "email": f"{first.lower()}@example.com"}.items():
-            page.fill(f"#p{row}-{field}", value)
+    fill_quebec_group(page, "test-montreal")
     page.get_by_role("button", name="Register these people").click()
-    page.get_by_role("button", name="Pay for everyone by card").click()
+    page.get_by_role("button", name="Pay for the people ticked").click()  # on the lead's page
     expect(page.locator("#amount")).to_have_text("$908.30")
     enter_card(page, "4242424242424242")
     expect(page.locator("#message")).to_have_text("Thank you: everyone is paid for.",

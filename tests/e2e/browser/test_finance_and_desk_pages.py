@@ -224,7 +224,7 @@ class TestGroupPayment:
             self, page: Page, services: Services, edition: dict, webhook_server: str) -> None:
         fill_quebec_group(page, SLUG)
         page.get_by_role("button", name="Register these people").click()
-        page.get_by_role("button", name="Pay for everyone by card").click()
+        page.get_by_role("button", name="Pay for the people ticked").click()
         expect(page.locator("#amount")).to_have_text("$908.30")
         snap(page, "group-pay")
         enter_card(page, "4242424242424242")

@@ -81,8 +81,12 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     rid = created.registration.id
     record_card_payment(services, rid, "200.00")
     page.goto(f"/r/{rid}?token={created.manage_token}")
-    return [f"/e/{SLUG}", f"/e/{SLUG}/register", f"/e/{SLUG}/register?discount_code=NOPE",
-            f"/e/{SLUG}/group", f"/e/{SLUG}/my-link", f"/r/{rid}/confirmation", f"/r/{rid}",
+    lead = services.leads.record(SLUG, "QC", "Aminata Diallo", "aminata@example.com", "fr",
+                                 [rid])
+    page.goto(f"/g/{lead.id}?token={services.registrations.links.token(lead.id, 0)}")
+    return [f"/g/{lead.id}", f"/e/{SLUG}", f"/e/{SLUG}/register",
+            f"/e/{SLUG}/register?discount_code=NOPE", f"/e/{SLUG}/group", f"/e/{SLUG}/my-link",
+            f"/r/{rid}/confirmation", f"/r/{rid}",
             f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",
             f"/r/{rid}/cancel", f"/pay/{rid}", f"/r/{rid}/invoice",
             "/e/nope"]
