@@ -5,6 +5,8 @@
 #               PYTEST_WORKERS=1 for one process)
 #   make lint   ruff, mypy, import-linter
 #   make bench  run every bench/*.py
+#   make rush   the registration rush in the production shape against pgbench: one table
+#               (bench/rush_all.py; RUSH_ARGS="--count 3000 --workers 4")
 #   make clean  remove SQLite files and build artefacts (keeps .venv)
 
 SHELL := bash
@@ -23,7 +25,7 @@ PYTEST_ARGS ?=
 # The suite runs on this many worker processes (each test takes the next free one).
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv run test lint bench rush clean
 
 venv: $(STAMP)
 
@@ -56,6 +58,11 @@ bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "bench: no bench/*.py scripts"; exit 0; fi; \
 	for s in "$${scripts[@]}"; do echo "== $$s"; $(PY) "$$s"; done
+
+RUSH_ARGS ?=
+rush: venv
+	bash scripts/ensure-postgres.sh
+	$(PY) bench/rush_all.py $(RUSH_ARGS)
 
 clean:
 	rm -f instance/*.sqlite instance/*.sqlite-* instance/*.sqlite3 instance/*.sqlite3-*

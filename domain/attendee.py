@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 CORRECTABLE = ("first_name", "last_name", "email", "organisation", "job_title", "language", "phone")
@@ -24,7 +24,9 @@ class Attendee:
         return f"{self.first_name} {self.last_name}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a string or None: a shallow copy (`asdict` copies deeply, an eighth
+        # of a read-model rebuild's time).
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Attendee:

@@ -92,13 +92,16 @@ def registration_request(n: int) -> dict[str, Any]:
             "discount_code": "GOUV100" if government else None}
 
 
-def post_registration(port: int, n: int, timeout: float = 120) -> tuple[int, bytes, float, float]:
+def post_registration(port: int, n: int, timeout: float = 120,
+                      idempotency_key: str | None = None) -> tuple[int, bytes, float, float]:
     """POST registration n to the app on `port`: status, body, when sent and when answered."""
     body = json.dumps(registration_request(n))
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body,
-                       {"Content-Type": "application/json"})
+    connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body, headers)
     response = connection.getresponse()
     data = response.read()
     connection.close()

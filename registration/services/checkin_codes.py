@@ -1,8 +1,9 @@
 """Issuing and revoking a badge's check-in codes: the QR's secret and the short code under it.
 
-Both are `CheckinCode` index aggregates saved with the registration's own event. A secret is
-drawn again, inside the decision, when the short code it derives is already some badge's:
-the printed codes admit one person each.
+Both are `CheckinCode` index aggregates saved with the registration's own event, with ids
+derived from the codes: when a new secret's short code is already some badge's (about 2e-9
+at 5,000 badges), the save is refused and the decision, taken again, draws another secret.
+So the printed codes admit one person each, without a lookup in every registration.
 """
 
 from __future__ import annotations
@@ -13,23 +14,10 @@ from domain.checkin import (
     CheckinCode,
     checkin_code_id,
     grouped,
-    new_checkin_secret,
     short_code,
     short_code_id,
 )
-from domain.errors import Conflict
 from registration.application import Conference
-
-DRAWS = 8  # one draw collides with 5,000 badges at about 2e-9: eight never all do
-
-
-def fresh_secret(app: Conference) -> str:
-    """A new check-in secret whose short code no badge has."""
-    for _ in range(DRAWS):
-        secret = new_checkin_secret()
-        if app.find(short_code_id(short_code(secret)), CheckinCode) is None:
-            return secret
-    raise Conflict("No free check-in code could be drawn; please try again.")
 
 
 def issued(secret: str, registration_id: UUID) -> list[CheckinCode]:

@@ -17,6 +17,7 @@ from domain.access import AccessCode
 from domain.attendee import Attendee
 from domain.availability import Availability, availability, resource_key
 from domain.capacity import Allocation, EmailClaim, claim_id, email_key
+from domain.checkin import new_checkin_secret
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import (
@@ -35,7 +36,7 @@ from registration.application import Conference, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
 from registration.links import ManageLinks
-from registration.services.checkin_codes import fresh_secret, issued, revoked
+from registration.services.checkin_codes import issued, revoked
 from registration.services.history import HistoryEntry, history_entry
 from registration.services.views import RegistrationView, registration_view
 
@@ -88,7 +89,7 @@ class RegistrationService:
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
-                checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
+                checkin_secret=new_checkin_secret(), holds=[a.resource for a in allocations],
             )
             if config.registration_type(registration_type).approval:
                 registration.ask_approval()
@@ -277,7 +278,7 @@ class RegistrationService:
             registration = self.get(registration_id)
             claims = self._move_claim(registration, attendee.email)
             old_codes = revoked(self.app, registration.checkin_secret, "substituted")
-            registration.substitute(attendee, fresh_secret(self.app), reason)
+            registration.substitute(attendee, new_checkin_secret(), reason)
             new_codes = issued(registration.checkin_secret, registration.id)
             return [registration, *claims, *old_codes, *new_codes], self._view(registration)
 

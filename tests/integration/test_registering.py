@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.checkin import short_code
 from domain.errors import (
     AllotmentExhausted,
     AlreadyCancelled,
@@ -18,6 +19,7 @@ from domain.errors import (
     UnknownDelegation,
 )
 from domain.registration import Attendee
+from registration.services import registrations
 from registration.services.container import Services
 from tests.support import editions
 from tests.support.clock import SettableClock
@@ -154,3 +156,15 @@ def test_rebuilding_the_read_models_gives_the_same_attendance(services: Services
     services.read_models.rebuild()
     assert services.queries.attendance(config) == live
     assert services.queries.registrations(config) == rows
+
+
+def test_a_secret_whose_short_code_a_badge_has_is_drawn_again_and_the_badge_keeps_it(
+        services, edition, monkeypatch):
+    first = services.registrations.register(SLUG, person(1), "delegate", "QC")
+    taken = services.registrations.get(first.registration.id).checkin_secret
+    draws = iter([taken, "A" * 32])
+    monkeypatch.setattr(registrations, "new_checkin_secret", lambda: next(draws))
+    second = services.registrations.register(SLUG, person(2), "delegate", "QC")
+    assert services.registrations.get(second.registration.id).checkin_secret == "A" * 32
+    assert services.registrations.get(first.registration.id).checkin_secret == taken
+    assert short_code(taken) != short_code("A" * 32)

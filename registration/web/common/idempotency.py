@@ -44,10 +44,13 @@ def new_form_key() -> str:
 
 
 def claim(outcome_of: Callable[[Any], Outcome | None], part: str = "",
-          content: Any = None) -> Claim | None:
+          content: Any = None, checked_by_decision: bool = False) -> Claim | None:
     """The request's claim, if it carries a key. A key answered before raises Replayed at
-    once. `part` tells apart several commands one request makes (the rows of a group
-    form), each fingerprinted by its own `content` rather than the whole request's."""
+    once, unless `checked_by_decision`: the command does nothing before its decision, which
+    checks the key first thing (Conference.decide), so reading it here too costs a read of
+    the store for nothing. `part` tells apart several commands one request makes (the rows
+    of a group form), each fingerprinted by its own `content` rather than the whole
+    request's."""
     key = request.headers.get(HEADER) or request.form.get(FORM_FIELD)
     if not key:
         return None
@@ -58,7 +61,8 @@ def claim(outcome_of: Callable[[Any], Outcome | None], part: str = "",
     who = f"{actor.kind}:{actor.id}" if actor.kind == "staff" else "anyone"
     made = Claim(scope=f"{request.method} {request.path}{part} by {who}", key=key,
                  fingerprint=fingerprint(content), outcome_of=outcome_of)
-    current_app.extensions["services"].check_claim(made)
+    if not checked_by_decision:
+        current_app.extensions["services"].check_claim(made)
     return made
 
 

@@ -1,0 +1,320 @@
+"""A registration rush in the production shape, against what the database itself can do: one table.
+
+Runs the Procfile's processes (tests/support/topology.py) on a fresh PostgreSQL database with
+SYNC_PROJECTIONS=false: gunicorn with `--workers N` (the Procfile's line, N given here), the
+projections worker, the mailer (sending each confirmation to an SMTP sink in this process) and
+the jobs process. 16 client threads POST registrations, each with its own Idempotency-Key,
+into the demo edition without limits (types, delegations and codes without a capacity: the
+capacity path is measured elsewhere). Then, from the same run:
+
+- registrations/s and the POST's latency (p50/p99);
+- server CPU per registration: the utime + stime (/proc/<pid>/stat) of gunicorn's master and
+  workers, the projections worker and the mailer, before the first POST and after the
+  read models and the mailer have caught up, divided by the registrations;
+- the projection worker's lag: from each 201 answer until its row is in the read model
+  (bench/production.py's watcher);
+- a rebuild of the read models from scratch in this process, against reading the same
+  notification log raw (both in notifications of the log per second);
+- pgbench's single-row INSERT (16 clients, like ours) on the same server, and the ratio;
+- the same rush through two gunicorn instances on two ports (clients split between them);
+- the load average (1 min) sampled through the run: the machine may be shared.
+
+`python bench/rush_all.py [--count 3000] [--workers 4]`. Figures only, nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import requests
+from production import Watcher, stored_registrations
+from support import (
+    CLOCK_START,
+    POSTGRES_SERVER,
+    bench_edition,
+    percentile,
+    post_registration,
+    postgres_available,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' support modules
+
+from registration.adapters import localstripe_dev
+from registration.application import Conference
+from registration.persistence import event_store_env, read_model_env
+from registration.projections.runner import PAGE_SIZE, ReadModels
+from registration.projections.store import open_store
+from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.topology import WEB, ProcessType, Topology, fresh_database, procfile
+
+CLIENTS = 16
+WARM_UP = 20
+CATCH_UP = 180.0  # the most we wait for the worker and the mailer after the last answer
+PGBENCH_SECONDS = 10
+ENSURE_PGBENCH = Path(__file__).resolve().parents[1] / "scripts" / "ensure-pgbench.sh"
+WORKERS_OPTION = re.compile(r"--workers\s+\S+")
+TICKS = os.sysconf("SC_CLK_TCK")
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Rush:
+    instances: int
+    created: int
+    seconds: float
+    latencies: list[float]  # ms
+    cpu: dict[str, float]  # process kind -> CPU seconds during the rush
+    lags: list[float]  # seconds
+    refused: int
+
+    @property
+    def rate(self) -> float:
+        return self.created / self.seconds
+
+    def cpu_ms(self, kind: str | None = None) -> float:
+        spent = self.cpu[kind] if kind else sum(self.cpu.values())
+        return spent * 1000 / self.created
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average, once a second, for as long as the bench runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.samples.append(os.getloadavg()[0])
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes (those gone count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+def processes(instances: int, workers: int) -> tuple[list[ProcessType], list[int]]:
+    """The Procfile's processes with `workers` per gunicorn, the web line once per instance
+    (the second on its own port); the ports of the instances after the first."""
+    kinds, ports = [], []
+    for kind in procfile():
+        if kind.name != WEB:
+            kinds.append(kind)
+            continue
+        if not WORKERS_OPTION.search(kind.command):
+            raise SystemExit(f"the Procfile's {WEB} line has no --workers: {kind.command}")
+        command = WORKERS_OPTION.sub(f"--workers {workers}", kind.command)
+        kinds.append(ProcessType(WEB, command))
+        for number in range(2, instances + 1):
+            port = free_port()
+            ports.append(port)
+            kinds.append(ProcessType(f"{WEB}{number}",
+                                     command.replace("${PORT:-5000}", str(port))))
+    return kinds, ports
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def answers(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
+def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: str,
+         localstripe: str, smtp_url: str, workdir: Path) -> Rush:
+    kinds, other_ports = processes(instances, workers)
+    topology = Topology(database_url, workdir, stripe_api_base=localstripe, smtp_url=smtp_url,
+                        clock_start=CLOCK_START, processes=kinds)
+    topology.load_edition(bench_edition(limits=False))  # creates the schema first
+    inbox.messages.clear()
+    with topology:
+        for port in other_ports:
+            wait_until(functools.partial(answers, port), 60)
+        ports = [topology.port, *other_ports]
+        for n in range(WARM_UP):
+            post_registration(ports[n % len(ports)], n)
+        topology.check_alive()
+        watched = {kind.name: [topology.running[i].process.pid]
+                   for i, kind in enumerate(topology.processes)}
+        for kind in topology.processes:
+            if kind.name.startswith(WEB):
+                watched[kind.name] += topology.children(kind.name)
+        measured = {"web": [p for k, pids in watched.items() if k.startswith(WEB) for p in pids],
+                    "worker": watched["worker"], "mailer": watched["mailer"]}
+        before = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
+        watcher = Watcher(database_url)
+        watcher.start()
+
+        def one(n: int) -> tuple[int, float]:
+            status, data, started, answered = post_registration(
+                ports[n % len(ports)], n, idempotency_key=str(uuid.uuid4()))
+            if status == 201:
+                watcher.answered(json.loads(data)["id"], answered)
+            return status, (answered - started) * 1000
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            results = list(pool.map(one, range(WARM_UP, WARM_UP + count)))
+        seconds = time.perf_counter() - started
+        watcher.finished.set()
+        watcher.join(CATCH_UP)
+        expected = stored_registrations(database_url)
+        wait_until(lambda: len(inbox.messages) >= expected, CATCH_UP)
+        after = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
+        topology.check_alive()
+    created = sum(1 for status, _ in results if status == 201)
+    return Rush(instances, created, seconds, [ms for _, ms in results],
+                {kind: after[kind] - before[kind] for kind in measured},
+                list(watcher.lags.values()), count - created)
+
+
+def rebuild_against_raw_read(database_url: str) -> tuple[int, float, float]:
+    """Notifications in the log, and per second: read raw, and rebuilt into the read models."""
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder:
+        app = Conference(env=event_store_env(database_url, Path(folder)))
+        read_models = ReadModels(app, open_store(read_model_env(database_url, Path(folder))))
+        head = app.recorder.max_notification_id() or 0
+
+        def read_raw() -> float:
+            started, position = time.perf_counter(), 0
+            while page := app.recorder.select_notifications(start=position, limit=PAGE_SIZE,
+                                                            inclusive_of_start=False):
+                position = page[-1].id
+            return head / (time.perf_counter() - started)
+
+        first = read_raw()  # before and after the rebuild: neither gets the colder cache
+        started = time.perf_counter()
+        read_models.rebuild()
+        rebuilt = head / (time.perf_counter() - started)
+        raw = max(first, read_raw())
+        app.close()
+        read_models.store.datastore.close()
+    return head, raw, rebuilt
+
+
+def pgbench_inserts(clients: int) -> float:
+    """pgbench's TPS for a one-row INSERT per transaction, on a fresh database."""
+    subprocess.run(["bash", str(ENSURE_PGBENCH)], check=True)
+    with fresh_database(POSTGRES_SERVER, "pgbench") as url, \
+            tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("CREATE TABLE rows (id BIGSERIAL PRIMARY KEY, body TEXT)")
+        script.write("INSERT INTO rows (body) VALUES ('one registration''s worth');\n")
+        script.flush()
+        output = subprocess.run(
+            ["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(PGBENCH_SECONDS),
+             "-f", script.name, url], check=True, capture_output=True, text=True).stdout
+    found = re.search(r"tps = ([0-9.]+)", output)
+    if found is None:
+        raise SystemExit(f"no tps in pgbench's output:\n{output}")
+    return float(found.group(1))
+
+
+@contextmanager
+def servers() -> Iterator[tuple[Inbox, str, str]]:
+    """localstripe and an SMTP sink in this process: their URLs, and what the sink got."""
+    stripe_port, smtp_port = localstripe_dev.free_port(), free_port()
+    stripe = localstripe_dev.start(stripe_port)
+    try:
+        with smtp_server(smtp_port, Inbox()) as inbox:
+            yield inbox, f"http://127.0.0.1:{stripe_port}", f"smtp://127.0.0.1:{smtp_port}"
+    finally:
+        localstripe_dev.stop(stripe)
+
+
+def row(figure: str, product: str, baseline: str = "", ratio: str = "") -> str:
+    return f"| {figure} | {product} | {baseline} | {ratio} |"
+
+
+def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
+          load: list[float], workers: int) -> str:
+    head, raw, rebuilt = rebuild
+    lines = [
+        row("figure", "this product", "baseline, same run", "ratio"),
+        row("---", "---", "---", "---"),
+        row(f"registrations/s through HTTP, 1 gunicorn x {workers} workers, {CLIENTS} clients",
+            f"{one.rate:,.0f}/s ({one.created:,} in {one.seconds:.1f} s, {one.refused} refused)",
+            f"pgbench single-row INSERT, {CLIENTS} clients: {tps:,.0f} TPS",
+            f"{one.rate / tps:.1%}"),
+        row("POST latency p50 / p99",
+            f"{percentile(one.latencies, 50):.0f} / {percentile(one.latencies, 99):.0f} ms"),
+        row("server CPU per registration (web + worker + mailer)",
+            f"{one.cpu_ms():.1f} ms (web {one.cpu_ms('web'):.1f} + worker "
+            f"{one.cpu_ms('worker'):.1f} = {one.cpu_ms('web') + one.cpu_ms('worker'):.1f}; "
+            f"mailer {one.cpu_ms('mailer'):.1f})",
+            f"{CORES} cores give that CPU for {CORES * 1000 / one.cpu_ms():,.0f} "
+            "registrations/s"),
+        row("projection worker lag, 201 → row in the read model, p99",
+            f"{percentile(one.lags, 99):.3f} s (p50 {percentile(one.lags, 50):.3f} s)"),
+        row(f"rebuild of the read models from scratch ({head:,} notifications)",
+            f"{rebuilt:,.0f} notifications/s", f"raw read of the log: {raw:,.0f}/s",
+            f"{rebuilt / raw:.0%}"),
+        row(f"registrations/s, 2 gunicorns x {workers} workers, clients split",
+            f"{two.rate:,.0f}/s (p99 {percentile(two.latencies, 99):.0f} ms, CPU "
+            f"{two.cpu_ms():.1f} ms, {two.refused} refused)",
+            f"1 gunicorn: {one.rate:,.0f}/s", f"{two.rate / one.rate:.2f}x"),
+        row("load average (1 min) during the runs",
+            f"mean {sum(load) / len(load):.1f}, max {max(load):.1f}" if load else "n/a"),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=3000, help="registrations per rush")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per instance")
+    options = parser.parse_args()
+    if not postgres_available():
+        print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")
+        return
+    print(f"Rush: {options.count:,} POST registrations from {CLIENTS} clients, the Procfile's "
+          f"processes on PostgreSQL, SYNC_PROJECTIONS=false ({time.strftime('%Y-%m-%d %H:%M')}"
+          " UTC).")
+    load = LoadSampler()
+    load.start()
+    with servers() as (inbox, localstripe, smtp_url), \
+            tempfile.TemporaryDirectory(prefix="bench-rush-") as folder:
+        runs = {}
+        for instances in (1, 2):
+            with fresh_database(POSTGRES_SERVER, "bench") as url:
+                runs[instances] = rush(options.count, instances, options.workers, inbox, url,
+                                       localstripe, smtp_url, Path(folder) / str(instances))
+                if instances == 1:
+                    rebuild = rebuild_against_raw_read(url)
+        tps = pgbench_inserts(CLIENTS)
+    load.stopped.set()
+    print(table(runs[1], runs[2], rebuild, tps, load.samples, options.workers))
+
+
+if __name__ == "__main__":
+    main()
