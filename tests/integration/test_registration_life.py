@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 )
 
 from domain.errors import DomainError
-from domain.invoice_lines import BillTo
+from domain.invoice_lines import BillTo, lines_total
 from domain.money import Money
 from domain.registration import Attendee, Registration
 from registration.adapters.stripe_gateway import CardDeclined, GatewayUnavailable
@@ -251,15 +251,18 @@ class RegistrationLife(RuleBasedStateMachine):
         assert totals["attending"] == expected["registered"] - expected["cancelled"]
 
     def kept_by_invoices(self, held: list[Any]) -> list[Decimal]:
-        """What each invoice received and did not pass on to its registrations' balances."""
+        """What each invoice received and did not pass on to its registrations' balances (what
+        the places had paid before it was issued, its "prepaid", is theirs already)."""
         passed_on: Counter[str] = Counter()
         for registration in held:
             for event in self.services.app.events.get(registration.id):
                 if isinstance(event, Registration.PaymentReceived) and event.details.invoice:
                     passed_on[event.details.invoice] += event.amount.amount
         numbers = {number for registration in held for number in registration.billed_by}
-        return [self.services.invoices.get(number).paid.amount - passed_on[number]
-                for number in numbers]
+        invoices = [self.services.invoices.get(number) for number in numbers]
+        return [invoice.paid.amount - passed_on[invoice.number]
+                - lines_total(invoice.lines, "prepaid", invoice.currency).amount
+                for invoice in invoices]
 
     def teardown(self) -> None:
         if not hasattr(self, "slug"):

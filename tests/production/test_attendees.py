@@ -59,7 +59,9 @@ def test_paying_by_card_is_recorded_from_stripes_signed_webhook_and_a_receipt_is
     assert [(e["details"]["reference"], e["details"]["amount"]) for e in received] == [
         (payment, {"amount": "454.15", "currency": "CAD"})]
     [receipt] = mail_to(stack, f"{tag}@example.com", "Votre reçu")
-    assert attachments(receipt) == [f"receipt-{payment}.pdf"]
+    invoiced = [e for e in events(stack, created["id"], holder) if e["event"] == "Invoiced"]
+    number = invoiced[0]["details"]["invoice_number"]  # issued paid on the card payment
+    assert attachments(receipt) == [f"{number}.pdf"]
     settles(lambda: [a["status"] for a in found(stack, tag)], ["paid"])
     again = stack.post(f"/api/registrations/{created['id']}/payment", headers=holder)
     assert answered(again, 409)["details"] == {"code": "already_paid"}

@@ -12,11 +12,10 @@ from playwright.sync_api import Page, expect
 from domain.actor import Actor, acting_as
 from registration.services.container import Services
 from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
-from tests.e2e.browser.test_phone_and_accessibility import LAYOUT, axe_source, axe_violations
+from tests.e2e.browser.test_phone_and_accessibility import LAYOUT, axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, register, sign_in
 
 pytestmark = pytest.mark.browser
-_ = axe_source  # the fixture, for this module's tests
 
 
 def test_finance_moves_a_paid_delegate_to_speaker_and_refunds_the_difference_by_hand(
