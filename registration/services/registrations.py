@@ -125,10 +125,11 @@ class RegistrationService:
                 access.max_uses,
                 AccessCodeExhausted(f"The access code {access.code} has been used up."),
             ))
+        limited = [(resource, limit, refusal) for resource, limit, refusal in limits
+                   if limit is not None]
+        self.app.hold(resource for resource, _, _ in limited)  # our turn, then fresh counts
         allocations = []
-        for resource, limit, refusal in limits:
-            if limit is None:
-                continue
+        for resource, limit, refusal in limited:
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             allocation = allocation or Allocation(resource=resource)
             if not allocation.has_room(limit):
@@ -139,8 +140,8 @@ class RegistrationService:
     def availability(self, config: EditionConfig) -> Availability:
         """Places left per limited type and delegation, read from the Allocation aggregates
         that decide registrations (not from a read model), so a page agrees with what
-        registering would decide at that moment. Each is at most a snapshot and 99 events
-        (Conference.snapshotting_intervals); only limited resources are read."""
+        registering would decide at that moment. Each is one snapshot (snapshotted on every
+        save: registration.application.SNAPSHOT_EVERY_SAVE); only limited resources are read."""
         def taken(resource: str) -> int:
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             return allocation.taken if allocation is not None else 0
@@ -269,6 +270,7 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
             terms = registration.cancel(self._config(registration).cancellation_policy, moment)
+            self.app.hold(registration.holds)
             allocations = []
             for resource in registration.holds:
                 allocation = self.app.load(
