@@ -92,9 +92,11 @@ def registration_request(n: int) -> dict[str, Any]:
             "discount_code": "GOUV100" if government else None}
 
 
-def post_registration(port: int, n: int, timeout: float = 120) -> tuple[int, bytes, float, float]:
-    """POST registration n to the app on `port`: status, body, when sent and when answered."""
-    body = json.dumps(registration_request(n))
+def post_registration(port: int, n: int, request: dict[str, Any] | None = None,
+                      timeout: float = 120) -> tuple[int, bytes, float, float]:
+    """POST registration n (`request`, else `registration_request(n)`) to the app on `port`:
+    status, body, when sent and when answered."""
+    body = json.dumps(request or registration_request(n))
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     connection.request("POST", f"/api/editions/{DEMO_SLUG}/registrations", body,
