@@ -93,7 +93,8 @@ class AdvisoryLocks:
     """
 
     def __init__(self, conninfo: str, connections: int = 4) -> None:
-        self.pool = ConnectionPool(conninfo, min_size=1, max_size=connections, open=True,
+        # None open until a limited resource is decided; closed again after a minute idle.
+        self.pool = ConnectionPool(conninfo, min_size=0, max_size=connections, open=True,
                                    kwargs={"autocommit": True}, max_idle=60.0,
                                    num_workers=1)
 
@@ -101,17 +102,13 @@ class AdvisoryLocks:
     def holding(self, names: list[str], deadline: float) -> Iterator[None]:
         try:
             with self.pool.connection(timeout=_left(deadline)) as connection:
-                taken: list[int] = []
+                connection.execute(f"SET lock_timeout = {max(int(_left(deadline) * 1000), 1)}")
                 try:
-                    for number in map(lock_number, names):
-                        milliseconds = max(int(_left(deadline) * 1000), 1)
-                        connection.execute(f"SET lock_timeout = {milliseconds}")
-                        connection.execute("SELECT pg_advisory_lock(%s)", (number,))
-                        taken.append(number)
+                    for name in names:
+                        connection.execute("SELECT pg_advisory_lock(%s)", (lock_number(name),))
                     yield
                 finally:
-                    for number in reversed(taken):
-                        connection.execute("SELECT pg_advisory_unlock(%s)", (number,))
+                    connection.execute("SELECT pg_advisory_unlock_all()")
         except (PoolTimeout, psycopg.errors.LockNotAvailable) as waited_too_long:
             raise Conflict(BUSY) from waited_too_long
 
