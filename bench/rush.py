@@ -94,7 +94,8 @@ def figures(outcomes: Counter[str], latencies: list[float], elapsed: float) -> s
     other = {k: v for k, v in outcomes.items() if k not in {"201", "sold_out", "conflict"}}
     return (f"{outcomes['201']} registered, {outcomes['sold_out']} sold out, "
             f"{outcomes['conflict']} busy, other {other}; "
-            f"{outcomes['201'] / elapsed:.1f} registrations/s over {elapsed:.1f} s; "
+            f"{outcomes['201'] / elapsed:.1f} registrations/s, "
+            f"{sum(outcomes.values()) / elapsed:.1f} answers/s over {elapsed:.1f} s; "
             f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms")
 
 
