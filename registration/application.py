@@ -75,7 +75,10 @@ class Conference(Application[UUID]):
         recordings = super().save(*objs, **kwargs)
         snapshots = [type(a).Snapshot.take(a) for a in objs if isinstance(a, SNAPSHOT_EVERY_SAVE)]
         if snapshots and self.snapshots is not None:
-            self.snapshots.put(snapshots)
+            try:
+                self.snapshots.put(snapshots)
+            except Exception:  # what was saved stands; the next load replays a few more events
+                log.exception("snapshotting %d allocations failed", len(snapshots))
         return recordings
 
     def _saved(self, recordings: Any) -> None:

@@ -185,3 +185,13 @@ def test_a_registration_reads_the_same_handful_of_stored_events_at_100_and_5000(
 
     assert at_100 == at_5000
     assert sum(at_5000.values()) <= 10, at_5000
+
+
+def test_an_edition_changed_many_times_is_read_from_a_snapshot(services, counting):
+    """The edition every registration loads: its changes are snapshotted every ten."""
+    for n in range(25):
+        services.editions.load(editions.edition(venue={"name": f"Salle {n}",
+                                                       "city": "Montréal"}))
+    assert services.app.edition(SLUG).version == 25
+    read = read_by_one_registration(services, counting, 1)
+    assert read["events"] <= 10 and read["snapshots"] <= 1, read
