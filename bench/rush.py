@@ -2,16 +2,19 @@
 
 Starts the Procfile's processes (gunicorn with its 2 workers, the projections worker, the
 mailer, the jobs process) through tests/support/topology.py, as bench/production.py does,
-with SYNC_PROJECTIONS=false, localstripe and an SMTP sink in this process. Two runs per
+with SYNC_PROJECTIONS=false, localstripe and an SMTP sink in this process. Three runs per
 backend, each on a fresh store:
 
 - rush: 2,000 attempts from 64 client threads at a type limited to 100 places — winners,
   losers (409 sold out), "busy" answers (409 conflict), other answers, latency p50/p99;
 - steady: 1,600 registrations from 16 client threads into a type of 5,000 places —
   registrations/s, p50/p99, busy answers, and the stored events and snapshots one more
-  registration reads afterwards (counted in this process, through the same services).
+  registration reads afterwards (counted in this process, through the same services);
+- steady-2x4: the same with gunicorn's 2 workers running 4 threads each (more requests
+  deciding the same type at once, the shape in which the issue saw 7 % "busy" answers).
 
-`python bench/rush.py [rush attempts] [steady registrations]`. Figures only, nothing asserted.
+`python bench/rush.py [rush attempts] [steady registrations] [run…]` (runs: rush, steady,
+steady-2x4; all by default). Figures only, nothing asserted.
 The machine is shared: the load average is printed before and after each run.
 """
 
@@ -48,7 +51,7 @@ from registration.adapters import localstripe_dev
 from registration.app import create_app
 from registration.demo import DEMO_SLUG
 from tests.support.smtp import Inbox, free_port, smtp_server
-from tests.support.topology import Topology, fresh_database
+from tests.support.topology import ProcessType, Topology, fresh_database, procfile
 
 RUSH_CLIENTS = 64
 RUSH_PLACES = 100
@@ -133,23 +136,38 @@ def store(backend: str) -> Iterator[str]:
         yield database_url
 
 
-def measure(backend: str, workdir: Path, localstripe: str, smtp_url: str, attempts: int,
-            steady: int) -> None:
-    for name, places, clients, count in (("rush", RUSH_PLACES, RUSH_CLIENTS, attempts),
-                                         ("steady", STEADY_PLACES, STEADY_CLIENTS, steady)):
+def threaded(threads: int) -> list[ProcessType]:
+    """The Procfile's processes, gunicorn's workers with `threads` threads each."""
+    return [ProcessType(p.name, f"{p.command} --threads {threads}") if p.name == "web" else p
+            for p in procfile()]
+
+
+RUNS = {  # name: places, client threads, gunicorn threads per worker
+    "rush": (RUSH_PLACES, RUSH_CLIENTS, 1),
+    "steady": (STEADY_PLACES, STEADY_CLIENTS, 1),
+    "steady-2x4": (STEADY_PLACES, STEADY_CLIENTS, 4),
+}
+
+
+def measure(backend: str, runs: list[str], workdir: Path, localstripe: str, smtp_url: str,
+            attempts: int, steady: int) -> None:
+    for name in runs:
+        places, clients, threads = RUNS[name]
+        count = attempts if name == "rush" else steady
         folder = workdir / f"{backend}-{name}"
         with store(backend) as database_url:
             topology = Topology(database_url, folder, stripe_api_base=localstripe,
-                                smtp_url=smtp_url, clock_start=CLOCK_START)
+                                smtp_url=smtp_url, clock_start=CLOCK_START,
+                                processes=threaded(threads))
             topology.load_edition(edition(places))
             with topology:
                 before = load()
                 outcomes, latencies, elapsed = run(topology, clients, count)
                 after = load()
             print(f"{backend} {name}: {count} attempts from {clients} clients at {places} "
-                  f"places: {figures(outcomes, latencies, elapsed)} ({before} -> {after})",
-                  flush=True)
-            if name == "steady":
+                  f"places, gunicorn 2 workers x {threads} threads: "
+                  f"{figures(outcomes, latencies, elapsed)} ({before} -> {after})", flush=True)
+            if name != "rush":
                 settings = {"DATABASE_URL": database_url, "CLOCK_START": CLOCK_START,
                             "INSTANCE_PATH": str(folder / "instance")}
                 print(f"{backend}: one more registration into the type reads "
@@ -160,6 +178,7 @@ def measure(backend: str, workdir: Path, localstripe: str, smtp_url: str, attemp
 def main() -> None:
     attempts = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
     steady = int(sys.argv[2]) if len(sys.argv) > 2 else 1_600
+    runs = sys.argv[3:] or list(RUNS)
     print(f"{os.cpu_count()} cores, {load()}; production shape (the Procfile: gunicorn "
           f"--workers 2, projections worker, mailer, jobs), SYNC_PROJECTIONS=false", flush=True)
     stripe_port, smtp_port = localstripe_dev.free_port(), free_port()
@@ -169,7 +188,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-rush-") as folder, \
                 smtp_server(smtp_port, Inbox()):
             for backend in backends:
-                measure(backend, Path(folder), f"http://127.0.0.1:{stripe_port}",
+                measure(backend, runs, Path(folder), f"http://127.0.0.1:{stripe_port}",
                         f"smtp://127.0.0.1:{smtp_port}", attempts, steady)
     finally:
         localstripe_dev.stop(stripe)
