@@ -13,17 +13,19 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("attendee", "staff", "stripe", "system", "unrecorded")
+KINDS = ("attendee", "staff", "kiosk", "stripe", "system", "unrecorded")
 # What the system does by itself (an operator's command-line work is "command-line", with
 # the operator's login as detail).
 JOBS = ("mailer", "rehearsal-clock", "demo-seed", "command-line", "tests", "benchmark")
 ROLES = ("admin", "finance", "desk")  # a staff member's; an admin may do everything
+BY_KIOSK = "kiosk"  # who printed a badge at the self-service kiosk (BadgePrinted.printed_by)
 
 
 @dataclass(frozen=True)
 class Actor:
     kind: str  # one of KINDS
-    id: str | None = None  # the registration (attendee), staff member, Stripe event or job
+    id: str | None = None  # the registration (attendee), staff member (also the one who
+    # opened a kiosk), Stripe event or job
     name: str | None = None  # the staff member's name, or more about the system's job
     role: str | None = None  # the staff member's role
 
@@ -39,6 +41,11 @@ class Actor:
     @classmethod
     def staff(cls, member_id: object, name: str, role: str) -> Actor:
         return cls("staff", str(member_id), name, role)
+
+    @classmethod
+    def kiosk(cls, member_id: object, name: str) -> Actor:
+        """The self-service kiosk, an attendee acting on a screen a staff member opened."""
+        return cls("kiosk", str(member_id), name)
 
     @classmethod
     def stripe(cls, notice_id: str | None = None) -> Actor:

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.access import AccessCode, check_access, offered
+from domain.checkin_lists import DEFAULT_LIST, CheckinList
 from domain.errors import (
     CodeInvalid,
     RegistrationClosed,
+    UnknownCheckinList,
     UnknownDelegation,
     UnknownRegistrationType,
 )
 from domain.invoicing import InvoicingTerms
 from domain.policy import CancellationPolicy
 from domain.pricing import DiscountCode, PriceQuote, RegistrationType, price_quote
+from domain.questions import Answer, Question, accepted_answers
 from domain.tax import TaxRate, rates_for
 
 BADGE_STOCKS = ("4x3", "letter-6")  # a 4 x 3 in badge per page; a letter sheet of six
@@ -56,6 +60,8 @@ class EditionConfig:
     badge_stock: str = BADGE_STOCKS[0]
     invoicing: InvoicingTerms | None = None
     contact: Mapping[str, str] = field(default_factory=dict)  # the organisers: email, phone
+    checkin_lists: tuple[CheckinList, ...] = (DEFAULT_LIST,)
+    questions: tuple[Question, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,6 +86,15 @@ class EditionConfig:
             if delegation.code == code:
                 return delegation
         raise UnknownDelegation(f"There is no delegation {code!r} in {self.slug}.")
+
+    def checkin_list(self, code: str | None) -> CheckinList:
+        """The list called `code` (None: the first, the conference entry by default)."""
+        if code is None:
+            return self.checkin_lists[0]
+        for checkin_list in self.checkin_lists:
+            if checkin_list.code == code:
+                return checkin_list
+        raise UnknownCheckinList(f"There is no check-in list {code!r} in {self.slug}.")
 
     def discount_code(self, code: str) -> DiscountCode:
         for discount in self.discount_codes:
@@ -121,4 +136,10 @@ class EditionConfig:
             self.tax_numbers,
         )
 
+    def questions_for(self, type_code: str) -> tuple[Question, ...]:
+        """The questions a registration of this type is asked, in the document's order."""
+        return tuple(q for q in self.questions if q.asked_of(type_code))
 
+    def answers(self, type_code: str, given: Mapping[str, Any]) -> dict[str, Answer]:
+        """The answers to record (AnswersRefused: every problem at once)."""
+        return accepted_answers(self.questions, type_code, given)

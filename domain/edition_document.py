@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.access import ACCESS, AccessCode
+from domain.checkin_lists import parse_checkin_lists
 from domain.documents import DocumentReader, join
 from domain.edition_config import BADGE_STOCKS, Delegation, EditionConfig
 from domain.errors import (
@@ -17,6 +18,7 @@ from domain.errors import (
 from domain.invoicing import parse_invoicing
 from domain.policy import CancellationPolicy, RefundStep
 from domain.pricing import DiscountCode, PriceTier, RegistrationType
+from domain.questions import KINDS, Option, Question
 from domain.tax import TaxRate, parse_tax_rates
 from domain.text import text_problem
 
@@ -28,10 +30,11 @@ KNOWN_KEYS = {
     "slug", "names", "host", "venue", "starts_on", "ends_on", "time_zone", "currency",
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
-    "invoicing", "access_codes", "contact",
+    "invoicing", "access_codes", "contact", "checkin_lists", "questions",
 }
 CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+QUESTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")  # a form field's and a column's name
 
 
 def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
@@ -79,7 +82,11 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
                      {d.code for d in delegations})
         for i, c in enumerate(r.items(doc, "access_codes", "", required=False)))
     r.unique([c.code.casefold() for c in access_codes], "access_codes", "access code")
+    questions = tuple(_question(r, q, join("questions", i), {t.code for t in types})
+                      for i, q in enumerate(r.items(doc, "questions", "", required=False)))
+    r.unique([q.code for q in questions], "questions", "question")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
+    checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types})
     taxes = _taxes(r, doc)
     badge_stock = _badge_stock(r, doc)
     invoicing = parse_invoicing(r, doc, slug)
@@ -105,6 +112,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         cancellation_policy=policy, discount_codes=codes, access_codes=access_codes, taxes=taxes,
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
+        checkin_lists=checkin_lists, questions=questions,
     )
 
 
@@ -169,9 +177,13 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
     access = r.text(doc, "access", path, required=False) or "open"
     if access not in ACCESS:
         r.problem(join(path, "access"), 'must be "open" or "code" (by invitation)')
+    approval = doc.get("approval", False) if isinstance(doc, Mapping) else False
+    if not isinstance(approval, bool):
+        r.problem(join(path, "approval"), "must be true or false")
     return RegistrationType(
         code=r.text(doc, "code", path), names=r.names(doc, "names", path), tiers=tuple(tiers),
         capacity=r.integer(doc, "capacity", path), color=color, access=access,
+        approval=approval is True,
     )
 
 
@@ -220,6 +232,35 @@ def _access_code(r: DocumentReader, doc: Any, path: str, invitation_types: set[s
     return AccessCode(
         code=r.text(doc, "code", path), registration_types=opens, max_uses=max_uses,
         delegation=delegation, given_to=r.text(doc, "given_to", path, required=False) or None)
+
+
+def _question(r: DocumentReader, doc: Any, path: str, type_codes: set[str]) -> Question:
+    kind = r.text(doc, "kind", path)
+    if kind and kind not in KINDS:
+        r.problem(join(path, "kind"), 'must be "text", "choice", "yes_no" or "consent"')
+    options = tuple(Option(code=r.text(o, "code", join(join(path, "options"), i)),
+                           labels=r.names(o, "labels", join(join(path, "options"), i)))
+                    for i, o in enumerate(r.items(doc, "options", path, required=False)))
+    if kind == "choice" and len(options) < 2:
+        r.problem(join(path, "options"), "a choice must list at least two options")
+    if kind != "choice" and options:
+        r.problem(join(path, "options"), "only a choice lists options")
+    r.unique([o.code for o in options], join(path, "options"), "option")
+    asked_of = frozenset(r.items(doc, "registration_types", path, required=False))
+    for unknown in sorted(asked_of - type_codes):
+        r.problem(join(path, "registration_types"), f"unknown registration type {unknown!r}")
+    flags = {key: doc.get(key, default) if isinstance(doc, Mapping) else default
+             for key, default in (("required", False), ("shown_at_desk", True))}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            r.problem(join(path, key), "must be true or false")
+    code = r.text(doc, "code", path)
+    if code and not QUESTION_CODE.match(code):
+        r.problem(join(path, "code"), "must be lower-case letters, digits, - or _, e.g. diet")
+    return Question(
+        code=code, kind=kind, labels=r.names(doc, "labels", path),
+        required=flags["required"] is True, options=options, registration_types=asked_of,
+        shown_at_desk=flags["shown_at_desk"] is not False)
 
 
 def _policy(r: DocumentReader, doc: Any, zone: ZoneInfo) -> CancellationPolicy:

@@ -80,6 +80,17 @@ class AlreadyCancelled(Refused):
     default_message = "This registration is already cancelled."
 
 
+class AwaitingApproval(Refused):
+    code = "awaiting_approval"
+    default_message = ("This registration is awaiting the organisers' approval: it cannot be "
+                       "paid, invoiced, printed or checked in yet.")
+
+
+class NotAwaitingApproval(Refused):
+    code = "not_awaiting_approval"
+    default_message = "This registration is not awaiting approval."
+
+
 class AlreadyPaid(Refused):
     code = "already_paid"
     default_message = "This registration is already paid."
@@ -161,3 +172,26 @@ class BadgeReplaced(Refused):
 class NothingToPrint(Invalid):
     code = "no_badges_to_print"
     default_message = "No badge to print with these filters."
+
+
+class NotOnList(Refused):
+    """The person is not admitted to this check-in list (their type, or not its day)."""
+
+    code = "not_on_list"
+    default_message = "This person is not admitted to this check-in list."
+
+    def __init__(self, message: str | None = None, reason: str = "type") -> None:
+        super().__init__(message)
+        self.reason = reason  # "type" (not among the list's types) or "day" (not its day)
+
+
+class NotInside(Refused):
+    """An exit scanned for someone whose entry was never scanned on this list."""
+
+    code = "not_inside"
+    default_message = "No entry was scanned for this person on this list: exit not recorded."
+
+
+class UnknownCheckinList(NotFound):
+    code = "unknown_checkin_list"
+    default_message = "This edition has no such check-in list."

@@ -49,6 +49,7 @@ def invoice_id(number: str) -> UUID:
 
 class Invoice(ConferenceAggregate):
     class Issued(ConferenceAggregate.Created):
+        class_version = 3
         edition_id: UUID
         edition: EditionSnapshot  # slug, names and host, as they were
         number: str
@@ -64,6 +65,12 @@ class Invoice(ConferenceAggregate):
         po_number: str | None
         delegation: str | None
         reason: str | None
+        paid_by: str | None  # the card payment an invoice issued on payment was issued for
+
+        @classmethod
+        def upcast_v2_v3(cls, state: dict[str, Any]) -> None:
+            """Version 2 knew no invoices issued on payment."""
+            state["paid_by"] = None
 
     class PaymentRecorded(ConferenceAggregate.Event):
         amount: Money
@@ -86,6 +93,7 @@ class Invoice(ConferenceAggregate):
         refers_to_number: str | None, issuer: IssuerSnapshot, bill_to: BillTo,
         lines: list[InvoiceLine], currency: str, languages: list[str], issued_on: str,
         due_on: str, po_number: str | None, delegation: str | None, reason: str | None,
+        paid_by: str | None = None,
     ) -> None:
         self.edition_id = edition_id
         self.number = number
@@ -98,7 +106,7 @@ class Invoice(ConferenceAggregate):
             "bill_to": bill_to.to_dict(), "lines": self.lines, "currency": currency,
             "languages": list(languages),
             "issued_on": issued_on, "due_on": due_on, "po_number": po_number,
-            "delegation": delegation, "reason": reason,
+            "delegation": delegation, "reason": reason, "paid_by": paid_by,
         }
         self.paid = lines_total(self.lines, "prepaid", self.currency)
         self.payment_references: list[str] = []

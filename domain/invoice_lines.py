@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.errors import Invalid
 from domain.money import Money, round_cents, total
-from domain.tax import TaxLine, TaxRate, tax_lines
+from domain.tax import TaxLine, TaxRate, price_before_taxes, tax_lines
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,10 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
     """The credit negating an invoice line, less a retained amount (taxes included).
 
     Without retention every amount is negated exactly. With it, what is credited is split
-    back into price and taxes (each tax rounded half-up, the price taking the remainder), so
-    credit plus retained equals the line's total to the cent. None when nothing is credited.
+    back into a price and its taxes under the one rounding rule (`tax_lines`), so credit
+    plus retained equals the line's total to the cent. For the few amounts no price reaches
+    that way, each tax is the credited amount's share of that tax, rounded half-up, and
+    the price takes the remainder. None when nothing is credited.
     """
     line_total = Money.from_dict(line["total"])
     credited = line_total - retained
@@ -91,13 +93,9 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
         return None
     taxes = [TaxLine.from_dict(t) for t in line["taxes"]]
     if retained.is_zero:
-        price = Money.from_dict(line["amount"])
-        amounts = [t.amount for t in taxes]
+        price, amounts = Money.from_dict(line["amount"]), [t.amount for t in taxes]
     else:
-        divisor = 100 + sum((t.rate for t in taxes), Decimal(0))
-        amounts = [Money(round_cents(credited.amount * t.rate / divisor), credited.currency)
-                   for t in taxes]
-        price = credited - total(amounts, credited.currency)
+        price, amounts = _split(credited, [t.rate for t in taxes])
     credit_taxes = [
         TaxLine(code=t.code, names=t.names, rate=t.rate, base=-price, amount=-amount,
                 registration_number=t.registration_number)
@@ -109,6 +107,17 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
         "prepaid": Money.zero(credited.currency).to_dict(),
         "retained": retained.to_dict() if not retained.is_zero else None,
     }
+
+
+def _split(credited: Money, rates: list[Decimal]) -> tuple[Money, list[Money]]:
+    """A tax-included amount as its price and taxes (see credit_line)."""
+    price = price_before_taxes(credited, rates)
+    if price is not None:
+        return price, [price.times(rate / 100) for rate in rates]
+    divisor = 100 + sum(rates, Decimal(0))
+    amounts = [Money(round_cents(credited.amount * rate / divisor), credited.currency)
+               for rate in rates]
+    return credited - total(amounts, credited.currency), amounts
 
 
 def summed_taxes(lines: Iterable[Mapping[str, Any]]) -> list[TaxLine]:

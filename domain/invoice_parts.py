@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.bank_details import BankDetails
 from domain.invoicing import Issuer
 from domain.money import Money
 from domain.tax import TaxLine
@@ -58,13 +59,17 @@ class IssuerSnapshot:
 
     issuer: Issuer
     tax_numbers: dict[str, str] = field(default_factory=dict, hash=False)
+    bank: BankDetails | None = None  # documents issued before bank details name none
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.issuer.to_dict(), "tax_numbers": dict(self.tax_numbers)}
+        return {**self.issuer.to_dict(), "tax_numbers": dict(self.tax_numbers),
+                "bank": self.bank.to_dict() if self.bank else None}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IssuerSnapshot:
-        return cls(Issuer.from_dict(data), dict(data.get("tax_numbers") or {}))
+        bank = data.get("bank")
+        return cls(Issuer.from_dict(data), dict(data.get("tax_numbers") or {}),
+                   BankDetails.from_dict(bank) if bank else None)
 
 
 @dataclass(frozen=True)

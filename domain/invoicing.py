@@ -2,9 +2,12 @@
 
 Read from the edition document's "invoicing" section, e.g.
     {"prefix": "SEUS19-", "padding": 4, "credit_note_prefix": "SEUS19-CN-",
-     "payment_terms_days": 30,
-     "issuer": {"legal_name": "…", "address": ["…", "…"], "email": "…"}}
+     "payment_terms_days": 30, "on_payment": true,
+     "issuer": {"legal_name": "…", "address": ["…", "…"], "email": "…"},
+     "bank": {…}}  (see domain.bank_details)
 Without a credit-note prefix, credit notes take their numbers from the invoices' sequence.
+With `on_payment` (the default for a Canadian host with tax numbers), a card payment for
+places no invoice bills gets an invoice of its own, issued paid: the payer's tax document.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.bank_details import BankDetails, parse_bank
 from domain.documents import DocumentReader, join
 from domain.text import normalized
 
@@ -47,6 +51,8 @@ class InvoicingTerms:
     payment_terms_days: int = 30
     tax_numbers: Mapping[str, str] = field(default_factory=dict)
     attendee_requests: bool = True  # attendees may ask for an invoice instead of paying by card
+    on_payment: bool = False  # a card payment gets an invoice, issued paid (pretix's mode)
+    bank: BankDetails | None = None  # where a transfer goes, printed on invoices
 
     def series(self, kind: str) -> str:
         """The prefix whose sequence numbers a document of this kind."""
@@ -80,6 +86,7 @@ def parse_invoicing(r: DocumentReader, doc: Mapping[str, Any], slug: str) -> Inv
     attendee_requests = section.get("attendee_requests", True)
     if not isinstance(attendee_requests, bool):
         r.problem(join(SECTION, "attendee_requests"), "must be true or false")
+    on_payment = _on_payment(r, section, str(doc.get("host") or ""), tax_numbers)
     return InvoicingTerms(
         prefix=prefix,
         issuer=_issuer(r, section.get("issuer"), fallback),
@@ -88,7 +95,24 @@ def parse_invoicing(r: DocumentReader, doc: Mapping[str, Any], slug: str) -> Inv
         payment_terms_days=30 if terms_days is None else terms_days,
         tax_numbers=tax_numbers,
         attendee_requests=attendee_requests is not False,
+        on_payment=on_payment,
+        bank=parse_bank(r, section.get("bank"), str(doc.get("host") or "")),
     )
+
+
+def _on_payment(r: DocumentReader, section: Mapping[str, Any], host: str,
+                tax_numbers: Mapping[str, str]) -> bool:
+    """On by default where a payment needs a tax document an input tax credit can rest on:
+    a Canadian host whose tax numbers are known (an invoice of $100 or more must show them)."""
+    canadian = host.startswith("CA-")
+    value = section.get("on_payment", canadian and bool(tax_numbers))
+    if not isinstance(value, bool):
+        r.problem(join(SECTION, "on_payment"), "must be true or false")
+        return False
+    if value and canadian and not tax_numbers:
+        r.problem(join(SECTION, "on_payment"),
+                  "needs the issuer's tax_numbers: a Canadian invoice of $100 or more shows them")
+    return value
 
 
 def _prefix(r: DocumentReader, section: Mapping[str, Any], key: str) -> str | None:

@@ -19,8 +19,9 @@ from domain.base import ConferenceAggregate
 from domain.identifiers import NAMESPACE
 
 # "link": a new manage link for the holder; "handed_on": the notice (without a link) to
-# whoever handed their place on.
-KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on")
+# whoever handed their place on; "approved" / "not_approved": the organisers' decision on a
+# place of a type that needs approval.
+KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "approved", "not_approved")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
-from domain.errors import AlreadyCancelled, AlreadyPaid, Invalid
+from domain.errors import AlreadyCancelled, AlreadyPaid, AwaitingApproval, Invalid
 from domain.money import Money, total
 from domain.registration import Registration
 
@@ -98,6 +98,8 @@ def payable_shares(registrations: Iterable[Registration]) -> dict[UUID, Money]:
     for registration in registrations:
         if registration.is_cancelled:
             raise AlreadyCancelled("A cancelled registration cannot be paid.")
+        if registration.awaiting_approval:
+            raise AwaitingApproval()
         due = registration.balance_due
         if due.is_zero:
             raise AlreadyPaid("This registration is already paid.")

@@ -34,6 +34,7 @@ class RegistrationType:
     capacity: int | None = None
     color: str = "#1f4e79"
     access: str = "open"  # "open", or "code": hidden and refused without an access code
+    approval: bool = False  # a place of this type waits for the organisers' approval
 
     @property
     def by_invitation(self) -> bool:

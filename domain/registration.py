@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -12,13 +13,16 @@ from eventsourcing.domain import event
 from domain.attendee import CORRECTABLE, Attendee, Corrections
 from domain.base import ConferenceAggregate
 from domain.billing import billable, may_request_invoice
+from domain.checkin_lists import DEFAULT_LIST, CheckinList, changes, passage
 from domain.errors import (
     AlreadyCancelled,
     AlreadyInvoiced,
     AlreadyPaid,
+    AwaitingApproval,
     Invalid,
     InvoicesNotOffered,
     MoreThanDue,
+    NotAwaitingApproval,
     ReferenceAlreadyUsed,
 )
 from domain.money import Money
@@ -79,11 +83,40 @@ class Registration(ConferenceAggregate):
         amount: Money  # this registration's share of it
 
     class BadgePrinted(ConferenceAggregate.Event):
-        printed_by: str  # the staff member's name
+        printed_by: str  # the staff member's name, or domain.actor.BY_KIOSK
 
     class CheckedIn(ConferenceAggregate.Event):
+        """An entry or an exit scanned on a check-in list (domain.checkin_lists)."""
+
+        class_version = 3
         at: datetime
         by: str
+        list_code: str
+        direction: str  # "entry" or "exit"
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 knew one list and entries only: the conference entry."""
+            state["list_code"] = DEFAULT_LIST.code
+            state["direction"] = "entry"
+
+    class AnswersGiven(ConferenceAggregate.Event):
+        """Every answer to the edition's questions (domain.questions), as accepted: the set
+        replaces the one given before (an optional answer left empty is gone)."""
+
+        answers: dict[str, str | bool]
+
+    class ApprovalAsked(ConferenceAggregate.Event):
+        """The type needs the organisers' approval: the place is held until they decide."""
+
+    class Approved(ConferenceAggregate.Event):
+        note: str  # for the person, may be empty
+
+    class NotApproved(ConferenceAggregate.Event):
+        """The organisers turned the registration down; it is cancelled with it (a
+        `Cancelled` follows, keeping nothing), so its seat and address are free again."""
+
+        reason: str  # told to the person
 
     class ManageLinkRenewed(ConferenceAggregate.Event):
         """A new manage link was issued; every earlier one (and its sessions) ends."""
@@ -117,8 +150,11 @@ class Registration(ConferenceAggregate):
         self.payment_request: dict | None = None  # the open card payment: reference, amount
         self.failure_references: list[str] = []
         self.badge_prints = 0
-        self.checked_in_at: datetime | None = None
+        self.checked_in_at: datetime | None = None  # the first entry, on any list
+        self.inside: dict[str, datetime] = {}  # check-in list code -> inside since
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
+        self.answers: dict[str, str | bool] = {}
+        self.approval: str | None = None  # None (not needed), "asked", "approved", "refused"
 
     @classmethod
     def register(
@@ -149,7 +185,8 @@ class Registration(ConferenceAggregate):
         return standing(total=self.total, paid=self.paid, refunded=self.refunded,
                         cancelled=terms is not None,
                         retained=terms.retained if terms is not None else None,
-                        invoiced=self.invoice_number is not None)
+                        invoiced=self.invoice_number is not None,
+                        awaiting_approval=self.awaiting_approval)
 
     @property
     def balance_due(self) -> Money:
@@ -183,6 +220,60 @@ class Registration(ConferenceAggregate):
         self._substituted(self.attendee, attendee, checkin_secret)
         self.renew_manage_link("substituted")
 
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval == "asked" and not self.is_cancelled
+
+    def _check_approved(self) -> None:
+        if self.awaiting_approval:
+            raise AwaitingApproval()
+
+    def ask_approval(self) -> None:
+        """At registration, for a type that needs approval (RegistrationType.approval)."""
+        self._approval_asked()
+
+    @event(ApprovalAsked)
+    def _approval_asked(self) -> None:
+        self.approval = "asked"
+
+    def approve(self, note: str) -> None:
+        if not self.awaiting_approval:
+            self._check_active()
+            raise NotAwaitingApproval()
+        self._approved(note)
+
+    @event(Approved)
+    def _approved(self, note: str) -> None:
+        self.approval = "approved"
+
+    def refuse_approval(self, reason: str) -> CancellationTerms:
+        """Turn the registration down: cancelled, keeping nothing (whatever was paid is owed
+        back in full)."""
+        if not self.awaiting_approval:
+            self._check_active()
+            raise NotAwaitingApproval()
+        self._not_approved(reason)
+        zero = Money.zero(self.total.currency)
+        received = self.paid - self.refunded
+        terms = CancellationTerms(refund_percent=Decimal(100), retained=zero,
+                                  refund_owed=received if received.amount > 0 else zero)
+        self._cancelled(terms)
+        return terms
+
+    @event(NotApproved)
+    def _not_approved(self, reason: str) -> None:
+        self.approval = "refused"
+
+    def give_answers(self, answers: Mapping[str, str | bool]) -> None:
+        """Record the answers the edition accepted (EditionConfig.answers), if they differ."""
+        self._check_active()
+        if dict(answers) != self.answers:
+            self._answers_given(dict(answers))
+
+    @event(AnswersGiven)
+    def _answers_given(self, answers: dict[str, str | bool]) -> None:
+        self.answers = dict(answers)
+
     def renew_manage_link(self, reason: str) -> int:
         """End the manage link in force and issue the next one; returns its generation."""
         if reason not in LINK_RENEWAL_REASONS:
@@ -200,6 +291,8 @@ class Registration(ConferenceAggregate):
         self.checkin_secret = checkin_secret
         self.substitutions += 1
         self.checked_in_at = None  # the new person has not come in yet (the history keeps both)
+        self.inside = {}  # nor is on any list
+        self.answers = {}  # dietary needs, consents...: the new person gives their own
 
     def terms_if_cancelled(self, policy: CancellationPolicy,
                            at: datetime) -> CancellationTerms | None:
@@ -243,6 +336,7 @@ class Registration(ConferenceAggregate):
         and is then ignored, a reference typed again at the desk is a mistake to point out.
         """
         self._check_active()
+        self._check_approved()
         if method not in DESK_PAYMENT_METHODS:
             raise Invalid(f"A desk payment is one of {', '.join(DESK_PAYMENT_METHODS)}.")
         if self.invoice_number is not None:
@@ -279,6 +373,7 @@ class Registration(ConferenceAggregate):
     def request_payment(self, reference: str, amount: Money) -> None:
         """Note the card payment opened for this place (checked by the caller: see payments)."""
         self._check_active()
+        self._check_approved()
         self._payment_requested(reference, amount)
 
     @event(PaymentRequested)
@@ -299,6 +394,7 @@ class Registration(ConferenceAggregate):
 
     def check_billable(self) -> None:
         """Refuse an invoice for this place unless domain.billing lets one bill it."""
+        self._check_approved()
         if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None):
             self._check_active()
             raise AlreadyInvoiced(f"This registration is already billed by invoice "
@@ -307,6 +403,7 @@ class Registration(ConferenceAggregate):
     def check_invoice_request(self, offered: bool) -> None:
         """Refuse the attendee's "send me an invoice" unless domain.billing lets them ask
         (`offered`: the edition sends invoices on request)."""
+        self._check_approved()
         if may_request_invoice(offered=offered, cancelled=self.is_cancelled,
                                invoiced=self.invoice_number is not None,
                                balance_due=self.balance_due):
@@ -340,6 +437,7 @@ class Registration(ConferenceAggregate):
     def check_badge_allowed(self) -> None:
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled: it gets no badge.")
+        self._check_approved()
 
     def record_badge_print(self, printed_by: str) -> None:
         """Record that a badge was printed; reprints are allowed, and counted."""
@@ -350,15 +448,33 @@ class Registration(ConferenceAggregate):
     def _badge_printed(self, printed_by: str) -> None:
         self.badge_prints += 1
 
-    def check_in(self, by: str, at: datetime) -> bool:
-        """Check the attendee in; a second scan changes nothing (False)."""
+    def inside_since(self, list_code: str) -> datetime | None:
+        """When the attendee last came in through `list_code` (None: not inside)."""
+        return self.inside.get(list_code)
+
+    def check_in(self, by: str, at: datetime, checkin_list: CheckinList = DEFAULT_LIST,
+                 direction: str = "entry", today: date | None = None) -> bool:
+        """Scan an entry or an exit on `checkin_list` (`today`: the edition's date at `at`).
+
+        A second entry without an exit changes nothing (False); the list's refusals are
+        in domain.checkin_lists.
+        """
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
-        if self.checked_in_at is not None:
+        self._check_approved()
+        checkin_list.check_admits(self.registration_type, today or at.date())
+        since = self.inside_since(checkin_list.code)
+        passage(since, direction, at)
+        if not changes(since, direction):
             return False
-        self._checked_in(at, by)
+        self._checked_in(at, by, checkin_list.code, direction)
         return True
 
     @event(CheckedIn)
-    def _checked_in(self, at: datetime, by: str) -> None:
-        self.checked_in_at = at
+    def _checked_in(self, at: datetime, by: str, list_code: str, direction: str) -> None:
+        since = passage(self.inside_since(list_code), direction, at)
+        if since is None:
+            self.inside.pop(list_code, None)
+        else:
+            self.inside[list_code] = since
+            self.checked_in_at = self.checked_in_at or at

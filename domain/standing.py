@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from domain.money import Money
 
-STATUSES = ("pending_payment", "invoiced", "paid", "confirmed", "cancelled", "refunded")
+STATUSES = ("awaiting_approval", "pending_payment", "invoiced", "paid", "confirmed", "cancelled",
+            "refunded")
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,12 @@ class Standing:
 
 
 def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
-             retained: Money | None = None, invoiced: bool = False) -> Standing:
+             retained: Money | None = None, invoiced: bool = False,
+             awaiting_approval: bool = False) -> Standing:
     """`paid` and `refunded` are everything received and sent back; `retained` is what a
     cancellation let the organiser keep. Money that arrives after a cancellation (a late
-    card payment) is owed back like any other beyond what is retained.
+    card payment) is owed back like any other beyond what is retained. A place awaiting
+    the organisers' approval holds its seat, and is not to be paid until approved.
     """
     zero = Money.zero(total.currency)
     net = paid - refunded
@@ -35,9 +38,12 @@ def standing(*, total: Money, paid: Money, refunded: Money, cancelled: bool,
         status = "cancelled" if not owed.is_zero or refunded.is_zero else "refunded"
         return Standing(status, attending=False, balance_due=zero, refund_owed=owed)
     due = total - net
-    if due.amount <= 0:
+    settled = due.amount <= 0
+    due = zero if settled else due
+    if awaiting_approval:
+        status = "awaiting_approval"
+    elif settled:
         status = "confirmed" if total.is_zero else "paid"
-        due = zero
     else:
         status = "invoiced" if invoiced else "pending_payment"
     return Standing(status, attending=True, balance_due=due, refund_owed=zero)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain.money import Money
+from domain.money import Money, total
 
 
 def _pick_name(names: Mapping[str, str], language: str, code: str) -> str:
@@ -207,7 +207,10 @@ def tax_lines(
 ) -> tuple[TaxLine, ...]:
     """One line per tax, each on the same base and rounded half-up to the cent on its own.
 
-    Every tax is on the pre-tax price: QST stopped being charged on GST in 2013.
+    This is the one rounding rule of every document (README, "Rounding"): taxes are
+    computed per line — a quote, an invoice or credit-note line, i.e. one place — and a
+    document's tax totals are the sums of its lines'. Every tax is on the pre-tax price:
+    QST stopped being charged on GST in 2013.
     """
     numbers = registration_numbers or {}
     return tuple(
@@ -221,3 +224,16 @@ def tax_lines(
         )
         for rate in rates
     )
+
+
+def price_before_taxes(amount: Money, rates: Sequence[Decimal]) -> Money | None:
+    """The pre-tax price whose taxes (rounded as `tax_lines` rounds them) bring it to exactly
+    `amount`; None for the few amounts per-cent taxes step over (each cent of price adds
+    more than a cent of taxes)."""
+    divisor = 100 + sum(rates, Decimal(0))
+    guess = Money(amount.amount * 100 / divisor, amount.currency).rounded()
+    cent = Money(Decimal("0.01"), amount.currency)
+    for price in (guess, guess - cent, guess + cent):
+        if price + total((price.times(rate / 100) for rate in rates), amount.currency) == amount:
+            return price
+    return None

@@ -72,6 +72,7 @@ def create_app(overrides: dict[str, Any] | None = None, clock: Clock | None = No
     install_pages(app, PROJECT_ROOT / "translations", settings.secure_cookies)
     install_freshness(app)
     install_actors(app)
+    staff.install_kiosk_lock(app)
     install_request_limits(app)
     install_security_headers(app, settings)
     install_budgets(app, settings)  # after the blueprints: it puts their marked views under it

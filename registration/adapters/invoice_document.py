@@ -17,6 +17,7 @@ from babel.numbers import format_currency, format_decimal
 
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
+from domain.tax import TaxLine
 from registration.adapters.documents import DocumentRenderer
 from registration.french import first_of_month, of_name
 from registration.projections.ledger_queries import InvoiceView
@@ -41,6 +42,13 @@ LABELS: dict[str, dict[str, str]] = {
         "pay_by": "Pay by bank transfer or cheque to {issuer}, quoting the invoice number.",
         "credit_applies": "This credit note reduces the amount billed on invoice {number}.",
         "credited_by": "Credit notes issued", "page": "Page",
+        "bank": "Bank details", "bank_name": "Bank", "account_holder": "Account holder",
+        "institution": "Institution", "transit": "Transit", "account": "Account",
+        "aba_routing": "ABA routing", "swift": "SWIFT/BIC",
+        "paid_by": "Paid by card on {day} (payment {reference}): this invoice is the receipt "
+                   "for that payment.",
+        "rounding": "Each tax is calculated on each line's amount and rounded to the cent; "
+                    "the tax totals are the sums of the lines.",
     },
     "fr": {
         "invoice": "Facture", "credit_note": "Note de crédit", "number": "Numéro",
@@ -62,8 +70,18 @@ LABELS: dict[str, dict[str, str]] = {
         "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
                           "{number}.",
         "credited_by": "Notes de crédit émises", "page": "Page",
+        "bank": "Coordonnées bancaires", "bank_name": "Institution financière",
+        "account_holder": "Titulaire du compte", "institution": "Institution",
+        "transit": "Transit", "account": "Compte", "aba_routing": "Acheminement ABA",
+        "swift": "SWIFT/BIC",
+        "paid_by": "Payée par carte le {day} (paiement {reference})\u00a0: cette facture "
+                   "tient lieu de reçu pour ce paiement.",
+        "rounding": "Chaque taxe est calculée sur le montant de chaque ligne et arrondie au "
+                    "cent\u00a0; les totaux des taxes sont les sommes des lignes.",
     },
 }
+BANK_FIELDS = ("bank_name", "account_holder", "institution", "transit", "aba_routing", "swift",
+               "account")
 REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"}}
 
 
@@ -102,7 +120,8 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
     f = Formats(language, doc["currency"])
     labels, alternate = LABELS[language], (LABELS[languages[1]] if len(languages) > 1 else None)
     taxes = summed_taxes(doc["lines"])
-    tax_names = {t.code: t.name(language) for t in taxes}
+    tax_names = {t.code: tax_name(t, languages) for t in taxes}
+    bank = doc["issuer"].get("bank") or {}
     days = (date.fromisoformat(doc["due_on"]) - date.fromisoformat(doc["issued_on"])).days
     return {
         "t": labels, "t2": alternate, "language": language, "doc": doc, "f": f,
@@ -112,7 +131,8 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
         "edition_name": _pick(doc["edition"]["names"], language),
         "terms": labels["net_days"].format(days=days) if days else labels["on_receipt"],
         "lines": [_line(doc, line, language, f) for line in doc["lines"]],
-        "taxes": [{"name": t.name(language), "rate": f.rate(t.rate), "base": f.money(t.base),
+        "tax_columns": [(t.code, t.rate) for t in taxes],
+        "taxes": [{"name": tax_names[t.code], "rate": f.rate(t.rate), "base": f.money(t.base),
                    "number": t.registration_number, "amount": f.money(t.amount)}
                   for t in taxes],
         "tax_numbers": [(tax_names.get(code, code), number)
@@ -124,7 +144,17 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
         "credited": f.money(view.credited) if view.credited else None,
         "delegation": delegation_name(doc, doc["delegation"], language),
         "credit_notes": view.credit_notes,
+        "bank": [(key, bank[key]) for key in BANK_FIELDS if bank.get(key)],
+        "paid_by": [LABELS[lang]["paid_by"].format(
+            day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
+            for lang in languages] if doc.get("paid_by") else [],
     }
+
+
+def tax_name(tax: TaxLine, languages: list[str]) -> str:
+    """"TVQ", or "TVQ / QST" on a bilingual document."""
+    names = dict.fromkeys(tax.name(language) for language in languages)
+    return " / ".join(names)
 
 
 def delegation_name(doc: dict[str, Any], code: str | None, language: str) -> str | None:
@@ -139,6 +169,9 @@ def _line(doc: dict[str, Any], line: dict[str, Any], language: str, f: Formats) 
         "attendee": line["attendee"],
         "delegation": delegation_name(doc, line["delegation"], language),
         "amount": f.money(Money.from_dict(line["amount"])),
+        "taxes": {(t.code, t.rate): f.money(t.amount)
+                  for t in (TaxLine.from_dict(tax) for tax in line["taxes"])},
+        "total": f.money(Money.from_dict(line["total"])),
         "retained": f.money(Money.from_dict(line["retained"])) if line["retained"] else None,
     }
 

@@ -20,6 +20,7 @@ from domain.actor import Actor, acting_as
 from domain.base import set_clock
 from domain.registration import Attendee
 from registration.demo.samples import (
+    APPROVALS,
     CANCELLATIONS,
     CORRECTIONS,
     SAMPLES,
@@ -108,6 +109,7 @@ def timeline() -> list[tuple[datetime, Step]]:
               for email, at, attendee in SUBSTITUTIONS]
     steps += [(moment(at), partial(_correct, email, changes))
               for email, at, changes in CORRECTIONS]
+    steps += [(moment(at), partial(_approve, email, note)) for email, at, note in APPROVALS]
     return sorted(steps, key=lambda step: step[0])
 
 
@@ -120,6 +122,11 @@ def _register(sample: Sample, services: Services, ids: dict[str, UUID], at: date
         DEMO_SLUG, sample.attendee(), sample.registration_type, sample.delegation, sample.code,
         at=at, access_code=SPEAKER_CODE if sample.registration_type == "speaker" else None)
     ids[sample.email] = created.registration.id
+
+
+def _approve(email: str, note: str, services: Services, ids: dict[str, UUID],
+             at: datetime) -> None:
+    services.registrations.approve(ids[email], note)
 
 
 def _cancel(email: str, services: Services, ids: dict[str, UUID], at: datetime) -> None:

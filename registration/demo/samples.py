@@ -140,6 +140,9 @@ SAMPLES = (
     Sample("2019-03-18 13:45", "Patrick", "O'Reilly", "en", "NL", "student", None,
            "Memorial University of Newfoundland", "mun.example",
            "PhD Candidate, Ocean Technology"),
+    # An exhibitor the organisers have not approved yet (exhibitors need approval).
+    Sample("2019-03-14 10:20", "Karen", "Whitfield", "en", "GA", "exhibitor", None,
+           "Blue Bird Corporation", "blue-bird.example", "Director, Electric Bus Sales"),
 )
 
 # Who cancelled, who handed their place to a colleague, and who corrected a detail.
@@ -153,6 +156,10 @@ SUBSTITUTIONS = (
               email=address("Ashley", "Monroe", "cobbchamber.example"),
               organisation="Cobb Chamber of Commerce", job_title="Director, Global Commerce",
               language="en")),
+)
+APPROVALS = (  # exhibitors the organisers approved, with their note
+    (address("Jérôme", "Lévesque", "lionelectric.example"), "2019-02-11 09:30",
+     "Bienvenue parmi les exposants\u00a0: votre emplacement vous sera attribué en mai."),
 )
 CORRECTIONS = (
     (address("Hélène", "Dufresne", "pmgtest.example"), "2019-03-19 08:30",

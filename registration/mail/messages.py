@@ -23,16 +23,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
+from domain.invoice import Invoice, invoice_id
 from domain.mail import Mail
 from domain.registration import Registration
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
+from registration.adapters.qr_code import qr_png
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.calendar import edition_ics, venue_line
 from registration.mail.outbox import LinkSeal
-from registration.projections.ledger_queries import Ledger
+from registration.projections.ledger_queries import InvoiceView, Ledger
+from registration.services.checkin_codes import typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
@@ -80,6 +83,14 @@ class MailComposer:
             if mail.kind == "confirmation":
                 attachments.append(("event.ics", edition_ics(config, envelope.language,
                                                              registration.id)))
+                context["e_ticket"] = self._e_ticket(registration)
+        elif mail.kind in {"approved", "not_approved"}:
+            decided = self._recorded(registration, int(mail.about))
+            if isinstance(decided, Registration.Approved):
+                context.update(note=decided.note, manage_link=self._manage_link(mail, registration),
+                               e_ticket=self._e_ticket(registration))
+            else:
+                context["reason"] = getattr(decided, "reason", "")
         elif mail.kind == "handed_on":
             previous, holder = self._handed_on(registration, int(mail.about))
             envelope = Envelope(previous.email, previous.language if previous.language in
@@ -88,7 +99,15 @@ class MailComposer:
                        "holder_name": holder.full_name}
         elif mail.kind == "receipt":
             context["payment"] = self._payment(registration, mail.about)
-            attachments.append((f"receipt-{mail.about}.pdf", self._receipt_pdf(envelope, context)))
+            invoice = self._invoice_on_payment(registration, mail.about)
+            context["invoice_number"] = invoice.document["number"] if invoice else None
+            if invoice is not None:  # the tax invoice this payment got is the receipt
+                context["manage_link"] = self._manage_link(mail, registration)
+                attachments.append((f"{context['invoice_number']}.pdf",
+                                    render_invoice(self.documents, invoice)))
+            else:
+                attachments.append((f"receipt-{mail.about}.pdf",
+                                    self._receipt_pdf(envelope, context)))
         else:
             view = self.ledger.view(mail.about)
             if view is None:
@@ -100,6 +119,16 @@ class MailComposer:
             attachments.append((f"{mail.about}.pdf", render_invoice(self.documents, view)))
         return self._message(envelope, mail.kind, context, attachments)
 
+    def _e_ticket(self, registration: Registration) -> dict[str, Any] | None:
+        """The e-ticket shown in the message (an inline image, by its content id): the
+        badge's QR code, and the short code under it once the desk can take it typed."""
+        if registration.is_cancelled or registration.awaiting_approval:
+            return None
+        secret = registration.checkin_secret
+        return {"cid": make_msgid("e-ticket", self.sender.rpartition("@")[2].strip(">"))[1:-1],
+                "png": qr_png(secret),
+                "code": typable_code(self.app, secret, registration.id)}
+
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""
         if mail.sealed_link is not None and registration.link_generation == 0:
@@ -108,12 +137,18 @@ class MailComposer:
             token = self.links.current(registration)
         return f"{self.base_url}/r/{registration.id}?{urlencode({'token': token})}"
 
+    def _recorded(self, registration: Registration, version: int) -> Any:
+        """The registration's event at `version`: the facts a mail about it tells."""
+        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
+            return recorded
+        raise LookupError(f"no event at version {version} of {registration.id}")
+
     def _handed_on(self, registration: Registration, version: int) -> tuple[Any, Any]:
         """Who handed the place on, and to whom, as the substitution recorded them."""
-        for recorded in self.app.events.get(registration.id, gt=version - 1, lte=version):
-            if isinstance(recorded, Registration.Substituted):
-                return recorded.previous, recorded.attendee
-        raise LookupError(f"no substitution at version {version} of {registration.id}")
+        recorded = self._recorded(registration, version)
+        if not isinstance(recorded, Registration.Substituted):
+            raise LookupError(f"no substitution at version {version} of {registration.id}")
+        return recorded.previous, recorded.attendee
 
     def _context(self, envelope: Envelope, registration: Registration,
                  config: EditionConfig) -> dict[str, Any]:
@@ -140,6 +175,18 @@ class MailComposer:
                 return {"amount": recorded.amount, "method": recorded.method,
                         "reference": reference, "at": recorded.timestamp}
         raise LookupError(f"no payment {reference} on registration {registration.id}")
+
+    def _invoice_on_payment(self, registration: Registration,
+                            reference: str) -> InvoiceView | None:
+        """The invoice issued paid on this payment, if the edition issues them."""
+        for number in registration.billed_by:
+            invoice = self.app.find(invoice_id(number), Invoice)
+            if invoice is not None and invoice.document.get("paid_by") == reference:
+                view = self.ledger.view(number)
+                if view is None:
+                    raise LookupError(f"invoice {number} is not in the ledger yet")
+                return view
+        return None
 
     def _receipt_pdf(self, envelope: Envelope, context: Mapping[str, Any]) -> bytes:
         catalog = self.catalogs[envelope.language]
@@ -179,6 +226,13 @@ class MailComposer:
         message.set_content(env.get_template(f"{kind}.txt").render(**values))
         message.add_alternative(env.get_template(f"{kind}.html").render(**values),
                                 subtype="html")
+        ticket = context.get("e_ticket")
+        if ticket is not None:  # shown in the HTML body, where mail clients show images
+            html = message.get_body(("html",))
+            assert html is not None
+            html.add_related(ticket["png"], maintype="image", subtype="png",
+                             cid=f"<{ticket['cid']}>", filename="e-ticket.png",
+                             disposition="inline")
         for filename, content in attachments:
             if filename.endswith(".ics"):
                 message.add_attachment(content.decode("utf-8"), subtype="calendar",

@@ -7,9 +7,11 @@ Mails queued before links were derived hold the token *sealed* (Fernet, with a k
 from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
 The mail processor queues the rest from the events it follows: receipts and invoices
-(`PaymentReceived`, `Invoice.Issued`), the new link after a renewal (`ManageLinkRenewed`,
-to the holder in force), and the notice without a link to whoever handed their place on
-(`Substituted`).
+(`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes with that
+payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the holder in
+force), the notice without a link to whoever handed their place on (`Substituted`), and the
+organisers' decision on a place awaiting approval (`Approved`, with the link, or
+`NotApproved`, with their reason).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from domain.mail import Mail
 from domain.registration import Registration
 
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
-                               Registration.ManageLinkRenewed, Registration.Substituted)
+                               Registration.ManageLinkRenewed, Registration.Substituted,
+                               Registration.Approved, Registration.NotApproved)
+DECISIONS = {Registration.Approved: "approved", Registration.NotApproved: "not_approved"}
 
 
 class LinkSeal:
@@ -61,8 +65,12 @@ def owed_for(domain_event: Any) -> Mail | None:
     if isinstance(domain_event, Registration.Substituted):
         return Mail.queue("handed_on", domain_event.originator_id,
                           about=str(domain_event.originator_version))
+    if type(domain_event) in DECISIONS:
+        return Mail.queue(DECISIONS[type(domain_event)], domain_event.originator_id,
+                          about=str(domain_event.originator_version))
     if isinstance(domain_event, Invoice.Issued):
-        if domain_event.kind != "invoice" or not domain_event.bill_to.email:
+        if domain_event.kind != "invoice" or not domain_event.bill_to.email \
+                or domain_event.paid_by:  # issued on payment: the receipt carries it
             return None
         return Mail.queue("invoice", UUID(domain_event.lines[0].registration_id),
                           about=domain_event.number)

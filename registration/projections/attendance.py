@@ -6,6 +6,7 @@ and `as_of` applies it to events replayed from the log, so both give the same an
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -49,6 +50,8 @@ class RegistrationRow:
     attending: bool
     balance_due: str
     refund_owed: str
+    answers: str  # JSON: question code -> answer, as Registration.AnswersGiven recorded them
+    approval: str  # "" (not needed), "asked", "approved" or "refused" (domain.registration)
 
     @classmethod
     def from_mapping(cls, row: Any) -> RegistrationRow:
@@ -89,7 +92,7 @@ def settled(row: RegistrationRow, **changes: Any) -> RegistrationRow:
         total=row.money("total"), paid=row.money("paid"), refunded=row.money("refunded"),
         cancelled=row.retained is not None,
         retained=None if row.retained is None else Money(Decimal(row.retained), currency),
-        invoiced=row.invoiced)
+        invoiced=row.invoiced, awaiting_approval=row.approval == "asked")
     return replace(row, status=decided.status, attending=decided.attending,
                    balance_due=str(decided.balance_due.amount),
                    refund_owed=str(decided.refund_owed.amount))
@@ -122,7 +125,8 @@ def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> Re
         total=str(total.amount), currency=total.currency, paid=zero, refunded=zero,
         retained=None, invoiced=False, substitutions=0, checked_in_at=None,
         registered_at=e.timestamp.isoformat(), search_text="", badge_prints=0,
-        status="", attending=True, balance_due=zero, refund_owed=zero,
+        status="", attending=True, balance_due=zero, refund_owed=zero, answers="{}",
+        approval="",
     )
     return settled(with_attendee(blank, e.attendee.to_dict()))
 
@@ -133,7 +137,15 @@ def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> Regi
 
 def on_substituted(row: RegistrationRow, e: Registration.Substituted) -> RegistrationRow:
     return replace(with_attendee(row, e.attendee.to_dict()),
-                   substitutions=row.substitutions + 1, checked_in_at=None)
+                   substitutions=row.substitutions + 1, checked_in_at=None, answers="{}")
+
+
+def on_answers(row: RegistrationRow, e: Registration.AnswersGiven) -> RegistrationRow:
+    return replace(row, answers=json.dumps(e.answers, sort_keys=True, ensure_ascii=False))
+
+
+def on_approval(row: RegistrationRow, e: Any) -> RegistrationRow:
+    return settled(row, approval=APPROVALS[type(e)])
 
 
 def on_cancelled(row: RegistrationRow, e: Registration.Cancelled) -> RegistrationRow:
@@ -153,6 +165,9 @@ def on_badge_printed(row: RegistrationRow, e: Registration.BadgePrinted) -> Regi
 
 
 def on_checked_in(row: RegistrationRow, e: Registration.CheckedIn) -> RegistrationRow:
+    """When they first came in, on any list (as the aggregate keeps `checked_in_at`)."""
+    if e.direction != "entry" or row.checked_in_at is not None:
+        return row
     return replace(row, checked_in_at=e.at.isoformat())
 
 
@@ -164,6 +179,8 @@ def on_invoice_cancelled(row: RegistrationRow, e: Registration.InvoiceCancelled)
     return settled(row, invoiced=False, total=str(e.total.amount))
 
 
+APPROVALS = {Registration.ApprovalAsked: "asked", Registration.Approved: "approved",
+             Registration.NotApproved: "refused"}
 Reducer = Callable[[Any, Any], RegistrationRow]
 REDUCERS: dict[type, Reducer] = {
     Registration.Registered: on_registered,
@@ -176,6 +193,10 @@ REDUCERS: dict[type, Reducer] = {
     Registration.InvoiceCancelled: on_invoice_cancelled,
     Registration.BadgePrinted: on_badge_printed,
     Registration.CheckedIn: on_checked_in,
+    Registration.AnswersGiven: on_answers,
+    Registration.ApprovalAsked: on_approval,
+    Registration.Approved: on_approval,
+    Registration.NotApproved: on_approval,
 }
 EDITION_EVENTS = (Edition.Scheduled, Edition.Reconfigured)
 

@@ -60,9 +60,10 @@ def delegations_named(config: EditionConfig, term: str) -> Sequence[str]:
 
 def badge_rows(store: ReadModelStore, config: EditionConfig, which: BadgeFilter) -> list[
         RegistrationRow]:
-    """The registrations to print badges for (never a cancelled one), in printing order."""
-    conditions = ["edition_id = :edition_id", "attending = :attending"]
-    params: dict[str, object] = {"attending": True}
+    """The registrations to print badges for (never a cancelled one, nor one awaiting
+    approval), in printing order."""
+    conditions = ["edition_id = :edition_id", "attending = :attending", "approval <> :asked"]
+    params: dict[str, object] = {"attending": True, "asked": "asked"}
     if which.only_paid:
         statuses, settled = placeholders("s", SETTLED)
         conditions.append(f"status IN ({statuses})")

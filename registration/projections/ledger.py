@@ -86,7 +86,8 @@ def on_issued(e: Invoice.Issued) -> LedgerRow:
                 "issuer": e.issuer.to_dict(), "bill_to": e.bill_to.to_dict(), "lines": lines,
                 "currency": currency,
                 "languages": e.languages, "issued_on": e.issued_on, "due_on": e.due_on,
-                "po_number": e.po_number, "delegation": e.delegation, "reason": e.reason}
+                "po_number": e.po_number, "delegation": e.delegation, "reason": e.reason,
+                "paid_by": e.paid_by}
     row = LedgerRow(
         number=e.number, invoice_id=str(e.originator_id), edition_id=str(e.edition_id),
         kind=e.kind,

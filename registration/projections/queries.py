@@ -10,7 +10,7 @@ from typing import Any
 from domain.billing import billable
 from domain.edition_config import EditionConfig
 from domain.identifiers import edition_id
-from registration.projections import attendance
+from registration.projections import attendance, presence
 from registration.projections.attendance import RegistrationRow
 from registration.projections.journal_queries import (
     Journal,
@@ -50,6 +50,17 @@ class Queries:
             replayed = self.read_models.replay(as_of).values()
             counts = attendance.summarise(replayed, key)
         return attendance_report(config, counts, as_of)
+
+    def presence(self, config: EditionConfig, as_of: datetime | None = None) -> dict[str, Any]:
+        """People inside now (or at `as_of`) per check-in list and delegation."""
+        key = str(edition_id(config.slug))
+        if as_of is None:
+            inside = presence.present_now(self.store, key)
+        else:
+            events = list(self.read_models.events_until(as_of))
+            rows = attendance.fold({}, events)
+            inside = presence.counts(presence.fold({}, events), rows, key)
+        return presence_report(config, inside, as_of)
 
     def registrations(self, config: EditionConfig) -> list[RegistrationRow]:
         rows = self.store.query(
@@ -102,3 +113,22 @@ def attendance_report(
         "by_type": {t: figures(c) for t, c in by_type_total.items()},
         "totals": figures(grand),
     }
+
+
+def presence_report(config: EditionConfig, inside: dict[tuple[str, str], int],
+                    as_of: datetime | None) -> dict[str, Any]:
+    """Each list with its count, and the delegations with someone inside (in the
+    edition's order; "no delegation" last)."""
+    order = [d.code for d in config.delegations]
+    lists = []
+    for checkin_list in config.checkin_lists:
+        found = {d: n for (code, d), n in inside.items() if code == checkin_list.code and n}
+        codes = sorted(found, key=lambda d: (d == attendance.NO_DELEGATION,
+                                             order.index(d) if d in order else len(order), d))
+        lists.append({
+            "code": checkin_list.code, "name": checkin_list.name("en"),
+            "day": checkin_list.day.isoformat() if checkin_list.day else None,
+            "present": sum(found.values()),
+            "delegations": [{"code": d or None, "present": found[d]} for d in codes]})
+    return {"edition": config.slug, "as_of": as_of.isoformat() if as_of else None,
+            "lists": lists}

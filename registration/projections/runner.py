@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
 from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
+from registration.projections.presence import PresenceProjection
 from registration.projections.store import (
     Cursor,
     ReadModelStore,
@@ -45,7 +46,8 @@ class ReadModels:
         self.store = store
         # Other read models, each applying the page in the same transaction.
         # The journal reads the ledger's rows: it comes after.
-        self.page_handlers: list[PageHandler] = [LedgerProjection(store), JournalProjection(store)]
+        self.page_handlers: list[PageHandler] = [LedgerProjection(store), JournalProjection(store),
+                                                 PresenceProjection(store)]
         self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
             *attendance.REDUCERS, *attendance.EDITION_EVENTS,
             *(topic for handler in self.page_handlers for topic in handler.topics))))
@@ -120,13 +122,16 @@ class ReadModels:
 
     def replay(self, until: datetime) -> dict[str, RegistrationRow]:
         """Rows as they stood at `until`, answered from the event log itself."""
-        rows: dict[str, RegistrationRow] = {}
+        return attendance.fold({}, self.events_until(until))
+
+    def events_until(self, until: datetime) -> Iterator[Any]:
+        """The followed events recorded up to `until`, in log order."""
         position = 0
         while True:
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=PAGE_SIZE, topics=self.topics, inclusive_of_start=False)
             if not notifications:
-                return rows
+                return
             events = [self.app.mapper.to_domain_event(n) for n in notifications]
-            attendance.fold(rows, (e for e in events if e.timestamp <= until))  # type: ignore[attr-defined]
+            yield from (e for e in events if e.timestamp <= until)  # type: ignore[attr-defined]
             position = notifications[-1].id

@@ -28,7 +28,8 @@ READ_MODEL_TABLES = (
         refunded TEXT NOT NULL, retained TEXT, invoiced BOOLEAN NOT NULL,
         substitutions INTEGER NOT NULL, checked_in_at TEXT, registered_at TEXT NOT NULL,
         search_text TEXT NOT NULL, badge_prints INTEGER NOT NULL, status TEXT NOT NULL,
-        attending BOOLEAN NOT NULL, balance_due TEXT NOT NULL, refund_owed TEXT NOT NULL)""",
+        attending BOOLEAN NOT NULL, balance_due TEXT NOT NULL, refund_owed TEXT NOT NULL,
+        answers TEXT NOT NULL, approval TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS registrations_by_edition ON registrations (edition_id, delegation)",
     """CREATE TABLE IF NOT EXISTS attendance (
         edition_id TEXT NOT NULL, delegation TEXT NOT NULL, registration_type TEXT NOT NULL,
@@ -52,6 +53,9 @@ READ_MODEL_TABLES = (
         charge TEXT, amount TEXT NOT NULL, currency TEXT NOT NULL, registrations TEXT NOT NULL,
         invoice TEXT, recorded_by TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS journal_by_edition ON journal (edition_id, at)",
+    """CREATE TABLE IF NOT EXISTS presence (
+        registration_id TEXT NOT NULL, list_code TEXT NOT NULL, since TEXT NOT NULL,
+        PRIMARY KEY (registration_id, list_code))""",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(READ_MODEL_TABLES)))

@@ -12,6 +12,7 @@ from uuid import UUID
 from domain.checkin import (
     CheckinCode,
     checkin_code_id,
+    grouped,
     new_checkin_secret,
     short_code,
     short_code_id,
@@ -64,3 +65,13 @@ def index_to_issue(app: Conference, code: str, registration_id: UUID) -> Checkin
     if app.find(short_code_id(code), CheckinCode) is not None:
         return None
     return CheckinCode.issue_short(code, registration_id)
+
+
+def typable_code(app: Conference, secret: str, registration_id: UUID) -> str | None:
+    """The short code an e-ticket shows (K7M-4QX-9RT), once its index is issued — a place
+    registered before short codes: at its first badge print or `badges issue-codes` — so a
+    typed e-ticket code is never refused."""
+    code = short_code(secret)
+    index = app.find(short_code_id(code), CheckinCode)
+    return grouped(code) if index is not None and index.registration_id == registration_id \
+        else None

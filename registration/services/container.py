@@ -92,6 +92,7 @@ class Services:
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
+        payments.payment_hooks.append(invoices.invoice_on_payment)
         staff = StaffService(app, clock, activity, settings.staff_token_days)
         staff_access = StaffAccess(
             app, staff, clock, activity, Seal(settings.secret_key, "staff/second-factor"),

@@ -19,6 +19,7 @@ from domain.checkin import (
     short_code,
     short_code_id,
 )
+from domain.checkin_lists import CheckinList
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import NothingToPrint, UnknownCheckinCode
@@ -37,7 +38,11 @@ from registration.projections.desk import (
     search_attendees,
 )
 from registration.projections.store import ReadModelStore
-from registration.services.checkin_codes import index_to_issue, printable_short_code
+from registration.services.checkin_codes import (
+    index_to_issue,
+    printable_short_code,
+    typable_code,
+)
 from registration.services.views import RegistrationView, registration_view
 
 
@@ -55,16 +60,14 @@ class AttendeeList:
 
 @dataclass(frozen=True)
 class CheckIn:
-    registration: RegistrationView
-    first_scan: bool
-    checkin_code: str  # the short code printed under the badge's QR code (K7M-4QX-9RT)
+    """A scan on a check-in list, as decided."""
 
-    @property
-    def at(self) -> datetime:
-        """When they were checked in, in the edition's time zone."""
-        registration = self.registration
-        assert registration.checked_in_at is not None
-        return registration.checked_in_at.astimezone(registration.edition.zone)
+    registration: RegistrationView
+    first_scan: bool  # recorded (False: a second entry, which records nothing)
+    checkin_code: str  # the short code printed under the badge's QR code (K7M-4QX-9RT)
+    checkin_list: CheckinList
+    direction: str  # "entry" or "exit"
+    at: datetime  # in the edition's time zone: the exit, or since when they are inside
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class ETicket:
     """What the attendee shows at the desk: the badge's QR code and the short code under it."""
 
     qr: Markup  # inline SVG
-    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see e_ticket)
+    code: str | None  # K7M-4QX-9RT; None until the desk can take it (see typable_code)
 
 
 def badge_of(registration: Registration, config: EditionConfig,
@@ -134,26 +137,26 @@ class DeskService:
     def badge_on_scan(self, slug: str, code: str, printed_by: str) -> ScannedBadge:
         """The badge of whoever's QR code or short code was scanned, printed and recorded
         (reprints counted): the print-on-scan screen. It never checks the person in."""
-        edition = self.app.edition(slug)
-        registration = self._registration(self._admitted_by(code))
-        if registration.edition_id != edition.id:
-            raise UnknownCheckinCode()
+        registration = self._registration(self.holder_of(slug, code))
         pdf = self.badge(registration.id, printed_by)
-        return ScannedBadge(registration_view(registration, edition.config), pdf)
+        return ScannedBadge(registration_view(registration, self._config(registration)), pdf)
+
+    def holder_of(self, slug: str, code: str) -> UUID:
+        """The registration of the edition `slug` whose badge or e-ticket code was read."""
+        registration = self._registration(self._admitted_by(code))
+        if registration.edition_id != self.app.edition(slug).id:
+            raise UnknownCheckinCode()
+        return registration.id
 
     def e_ticket(self, registration_id: UUID) -> ETicket | None:
-        """The holder's e-ticket (None once the place is cancelled): the same check-in
-        secret as their badge's QR code, so the desk scans either. The short code shows once
-        its index is issued (a place registered before short codes: at its first badge print
-        or `badges issue-codes`), so a typed e-ticket code is never refused."""
+        """The holder's e-ticket (None while awaiting approval, and once the place is
+        cancelled): the same check-in secret as their badge's QR code, so the desk scans
+        either."""
         registration = self._registration(registration_id)
-        if registration.is_cancelled:
+        if registration.is_cancelled or registration.awaiting_approval:
             return None
         secret = registration.checkin_secret
-        code = short_code(secret)
-        index = self.app.find(short_code_id(code), CheckinCode)
-        typable = index is not None and index.registration_id == registration.id
-        return ETicket(qr_svg(secret), grouped(code) if typable else None)
+        return ETicket(qr_svg(secret), typable_code(self.app, secret, registration.id))
 
     def badges(
         self, slug: str, which: BadgeFilter, printed_by: str, stock: str | None = None,
@@ -212,22 +215,34 @@ class DeskService:
 
         self.app.decide(decision)
 
-    def check_in(self, slug: str, code: str, by: str,
-                 idempotency: Claim | None = None) -> CheckIn:
-        """Admit the holder of the badge whose QR code was scanned; a second scan is a no-op."""
+    def check_in(self, slug: str, code: str, by: str, idempotency: Claim | None = None,
+                 list_code: str | None = None, direction: str = "entry") -> CheckIn:
+        """Scan the holder of the badge (or e-ticket) whose code was read in or out of a
+        check-in list (None: the edition's first); a second entry records nothing."""
         edition = self.app.edition(slug)
+        checkin_list = edition.config.checkin_list(list_code)
         registration_id = self._admitted_by(code)
 
         def decision() -> tuple[list[Aggregate], CheckIn]:
             registration = self._registration(registration_id)
             if registration.edition_id != edition.id:
                 raise UnknownCheckinCode()
-            first_scan = registration.check_in(by, self.clock())
-            changed: list[Aggregate] = [registration] if first_scan else []
-            return changed, CheckIn(registration_view(registration, edition.config), first_scan,
-                                    grouped(short_code(registration.checkin_secret)))
+            at = self.clock()
+            recorded = registration.check_in(by, at, checkin_list, direction,
+                                             at.astimezone(edition.config.zone).date())
+            changed: list[Aggregate] = [registration] if recorded else []
+            return changed, self._answer(registration, edition.config, recorded,
+                                         checkin_list, direction, at)
 
         return self.app.decide(decision, idempotency)
+
+    @staticmethod
+    def _answer(registration: Registration, config: EditionConfig, recorded: bool,
+                checkin_list: CheckinList, direction: str, at: datetime) -> CheckIn:
+        since = registration.inside_since(checkin_list.code) if direction == "entry" else None
+        return CheckIn(registration_view(registration, config), recorded,
+                       grouped(short_code(registration.checkin_secret)), checkin_list,
+                       direction, (since or at).astimezone(config.zone))
 
     def _admitted_by(self, code: str) -> UUID:
         """The registration a scanned QR code (its secret) or a typed short code admits."""
@@ -245,11 +260,13 @@ class DeskService:
         registration = self._registration(registration_id)
         return self.check_in(self._config(registration).slug, registration.checkin_secret, by)
 
-    def scan(self, registration_id: UUID, first_scan: bool) -> CheckIn:
-        """A check-in as it was answered (for a repeated request)."""
+    def scan(self, registration_id: UUID, first_scan: bool, list_code: str,
+             direction: str, at: datetime) -> CheckIn:
+        """A scan as it was answered at `at` (for a repeated request)."""
         registration = self._registration(registration_id)
-        return CheckIn(registration_view(registration, self._config(registration)), first_scan,
-                       grouped(short_code(registration.checkin_secret)))
+        config = self._config(registration)
+        return self._answer(registration, config, first_scan, config.checkin_list(list_code),
+                            direction, at)
 
     def issue_short_codes(self, slug: str) -> tuple[int, list[str]]:
         """Issue the short-code index of every place registered before short codes existed.

@@ -20,8 +20,12 @@ not the events' own attributes, which may grow or change version. Each entry:
     Invoiced          invoice_number, amount
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
-    CheckedIn         at, by
+    CheckedIn         at, by, list, direction (entry or exit)
     ManageLinkRenewed reason (substituted, resent): a new manage link, the earlier one ended
+    AnswersGiven      answers (every answer to the edition's questions, by question code)
+    ApprovalAsked     (nothing): the type needs approval, the place is held until decided
+    Approved          note (for the person)
+    NotApproved       reason (told to the person); a Cancelled keeping nothing follows
 An attendee is {first_name, last_name, email, organisation, job_title, language, phone}.
 No secret (manage token, check-in code) is ever part of an entry.
 
@@ -84,8 +88,12 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.InvoiceCancelled: lambda e: {
         "invoice_number": e.invoice_number, "total": money(e.total)},
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
-    Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by},
+    Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by,
+                                       "list": e.list_code, "direction": e.direction},
     Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
+    Registration.AnswersGiven: lambda e: {"answers": dict(e.answers)},
+    Registration.Approved: lambda e: {"note": e.note},
+    Registration.NotApproved: lambda e: {"reason": e.reason},
 }
 
 
@@ -99,7 +107,7 @@ def history_entry(event: Any) -> HistoryEntry:
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
                   "PaymentRequested": ("reference",), "PaymentFailed": ("reference",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
-          "Substituted": ("previous", "attendee")}
+          "Substituted": ("previous", "attendee"), "AnswersGiven": ("answers",)}
 
 
 def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:
@@ -121,9 +129,12 @@ def for_holder(entries: list[HistoryEntry]) -> list[HistoryEntry]:
 
 def holder_sees(actor: Actor) -> Actor:
     """Who did it, as the holder sees it: a staff member is the organiser (their role, no
-    name or id); a job without its detail (an operator's login); Stripe without its ids."""
+    name or id); the kiosk without who opened it; a job without its detail (an operator's
+    login); Stripe without its ids."""
     if actor.kind == "staff":
         return Actor("staff", role=actor.role)
+    if actor.kind == "kiosk":
+        return Actor("kiosk")
     if actor.kind == "system":
         return Actor("system", actor.id)
     if actor.kind == "stripe":

@@ -70,28 +70,55 @@ class InvoiceService:
 
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             edition = self.app.edition(slug)
-            config = edition.config
             registrations = [self._registration(r, edition.id) for r in registration_ids]
-            issued_on = moment.astimezone(config.zone).date()
-            terms = invoicing(config)
-            due_on = issued_on + timedelta(days=terms.payment_terms_days)
-            lines = [self._line(config, r, due_on) for r in registrations]
-            sequence = self._sequence(terms.series("invoice"))
-            number = terms.number("invoice", sequence.take())
-            delegations = {r.delegation for r in registrations}
-            invoice = Invoice.issue(
-                edition_id=edition.id, edition=edition_snapshot(config), number=number,
-                kind="invoice", refers_to_number=None, issuer=issuer(terms), bill_to=bill_to,
-                lines=lines, currency=config.currency,
-                languages=document_languages(config.host, bill_to.language),
-                issued_on=issued_on, due_on=due_on, po_number=po_number,
-                delegation=delegations.pop() if len(delegations) == 1 else None, reason=None,
-            )
-            for registration, line in zip(registrations, lines, strict=True):
-                registration.mark_invoiced(number, Money.from_dict(line["total"]))
-            return [invoice, sequence, *registrations], InvoiceRef(number)
+            issued_on = moment.astimezone(edition.config.zone).date()
+            due_on = issued_on + timedelta(days=invoicing(edition.config).payment_terms_days)
+            invoice, changed = self._bill(edition, registrations, bill_to, issued_on, due_on,
+                                          po_number)
+            return changed, InvoiceRef(invoice.number)
 
         return self.app.decide(decision, idempotency)
+
+    def invoice_on_payment(self, registrations: Sequence[Registration],
+                           reference: str) -> list[Aggregate]:
+        """Run inside a card payment's decision: where the edition issues invoices on
+        payment, the places it settled that no invoice bills get one, issued paid, billed
+        to the payer (whoever the payment was opened for first)."""
+        if not registrations:
+            return []
+        edition = self.app.load(registrations[0].edition_id, Edition, "edition")
+        if not invoicing(edition.config).on_payment:
+            return []
+        unbilled = [r for r in registrations if r.invoice_number is None
+                    and not r.is_cancelled and r.balance_due.is_zero and not r.paid.is_zero]
+        if not unbilled:
+            return []
+        today = self.clock().astimezone(edition.config.zone).date()
+        return self._bill(edition, unbilled, holder_bill_to(registrations[0]), today, today,
+                          None, paid_by=reference)[1]
+
+    def _bill(self, edition: Edition, registrations: list[Registration], bill_to: BillTo,
+              issued_on: date, due_on: date, po_number: str | None,
+              paid_by: str | None = None) -> tuple[Invoice, list[Aggregate]]:
+        """The invoice billing these places, its series' counter and the places marked."""
+        config = edition.config
+        terms = invoicing(config)
+        lines = [self._line(config, r, due_on) for r in registrations]
+        sequence = self._sequence(terms.series("invoice"))
+        number = terms.number("invoice", sequence.take())
+        delegations = {r.delegation for r in registrations}
+        invoice = Invoice.issue(
+            edition_id=edition.id, edition=edition_snapshot(config), number=number,
+            kind="invoice", refers_to_number=None, issuer=issuer(terms), bill_to=bill_to,
+            lines=lines, currency=config.currency,
+            languages=document_languages(config.host, bill_to.language),
+            issued_on=issued_on, due_on=due_on, po_number=po_number,
+            delegation=delegations.pop() if len(delegations) == 1 else None, reason=None,
+            paid_by=paid_by,
+        )
+        for registration, line in zip(registrations, lines, strict=True):
+            registration.mark_invoiced(number, Money.from_dict(line["total"]))
+        return invoice, [invoice, sequence, *registrations]
 
     def issue_for_holder(
         self, registration_id: UUID, bill_to: BillTo | None, po_number: str | None = None,
@@ -102,12 +129,8 @@ class InvoiceService:
         registration = self.app.load(registration_id, Registration, "registration")
         edition = self.app.load(registration.edition_id, Edition, "edition")
         registration.check_invoice_request(edition.config.invoices_on_request)
-        attendee = registration.attendee
-        default = BillTo(name=attendee.organisation or attendee.full_name,
-                         contact=attendee.full_name, email=attendee.email,
-                         language=attendee.language)
-        return self.issue(edition.slug, [registration_id], bill_to or default, po_number,
-                          idempotency)
+        return self.issue(edition.slug, [registration_id], bill_to or holder_bill_to(registration),
+                          po_number, idempotency)
 
     def record_payment(
         self, number: str, amount: Money, method: str, reference: str, received_on: date,
@@ -228,13 +251,20 @@ class InvoiceService:
         return min(times).astimezone(config.zone).date() if times else None
 
 
+def holder_bill_to(registration: Registration) -> BillTo:
+    """Billed to the holder's organisation (or themselves), in their language."""
+    attendee = registration.attendee
+    return BillTo(name=attendee.organisation or attendee.full_name, contact=attendee.full_name,
+                  email=attendee.email, language=attendee.language)
+
+
 def invoicing(config: EditionConfig) -> InvoicingTerms:
     assert config.invoicing is not None, "parse_edition always reads the invoicing terms"
     return config.invoicing
 
 
 def issuer(terms: InvoicingTerms) -> IssuerSnapshot:
-    return IssuerSnapshot(terms.issuer, dict(terms.tax_numbers))
+    return IssuerSnapshot(terms.issuer, dict(terms.tax_numbers), terms.bank)
 
 
 def edition_snapshot(config: EditionConfig) -> EditionSnapshot:

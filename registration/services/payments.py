@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -59,6 +59,8 @@ class PaymentService:
     def __init__(self, app: Conference, gateway: StripeGateway) -> None:
         self.app = app
         self.gateway = gateway
+        # Decided with each card payment, saved with it: e.g. the invoice issued on payment.
+        self.payment_hooks: list[Callable[[list[Registration], str], list[Aggregate]]] = []
 
     def _registration(self, registration_id: UUID) -> Registration:
         return self.app.load(registration_id, Registration, "registration")
@@ -212,12 +214,15 @@ class PaymentService:
         def decision() -> tuple[list[Aggregate], str]:
             if notice_id and self._already_processed(notice_id):
                 return [], "duplicate"
-            changed: list[Aggregate] = []
+            changed: list[Registration] = []
             for rid in order.registration_ids:
                 registration = self._registration(rid)
                 if record_from_intent(registration, intent, order.share_of(rid)):
                     changed.append(registration)
-            return [*changed, *self._notice(notice_id, "payment_intent")], "recorded"
+            paid = changed if intent.succeeded else []
+            decided = [*changed, *(a for hook in self.payment_hooks for a in hook(paid, intent.id))]
+            unique = {a.id: a for a in decided}  # a hook may change the places again
+            return [*unique.values(), *self._notice(notice_id, "payment_intent")], "recorded"
 
         return self.app.decide(decision)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.edition_choice import edition_for_today
@@ -17,6 +17,7 @@ from registration.services.editions import EditionService
 class PreferencesView:
     edition: str | None
     language: str | None
+    checkin: dict[str, tuple[str, str]] = field(default_factory=dict)  # see StaffPreferences
 
 
 class StaffPreferencesService:
@@ -29,7 +30,7 @@ class StaffPreferencesService:
         found = self.app.find(preferences_id(staff_id), StaffPreferences)
         if found is None:
             return PreferencesView(None, None)
-        return PreferencesView(found.edition, found.language)
+        return PreferencesView(found.edition, found.language, dict(found.checkin))
 
     def choose_edition(self, staff_id: UUID, slug: str) -> None:
         self.editions.config(slug)  # NotFound for an edition that does not exist
@@ -37,6 +38,12 @@ class StaffPreferencesService:
 
     def choose_language(self, staff_id: UUID, language: str) -> None:
         self._decide(staff_id, lambda preferences: preferences.choose_language(language))
+
+    def choose_checkin_list(self, staff_id: UUID, slug: str, list_code: str,
+                            direction: str) -> None:
+        self.editions.config(slug).checkin_list(list_code)  # refused if it has no such list
+        self._decide(staff_id, lambda preferences: preferences.choose_checkin_list(
+            slug, list_code, direction))
 
     def opening_edition(self, staff_id: UUID, slugs: Sequence[str]) -> str | None:
         """The edition this member chose last, if it still exists; else today's edition."""

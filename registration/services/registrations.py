@@ -64,7 +64,11 @@ class RegistrationService:
         self, slug: str, attendee: Attendee, registration_type: str,
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
         idempotency: Claim | None = None, access_code: str | None = None,
+        answers: Mapping[str, Any] | None = None,
     ) -> NewRegistration:
+        """`answers` to the edition's questions are checked (required ones included); None
+        when the person is registered by someone else (a delegation lead), who cannot answer
+        for them: they answer from their own manage page."""
         moment = at or self.clock()
 
         def decision() -> tuple[list[Aggregate], NewRegistration]:
@@ -75,6 +79,7 @@ class RegistrationService:
                 config.delegation(delegation)
             quote = config.quote(registration_type, code, moment)
             access = config.check_access(registration_type, access_code, delegation)
+            accepted = config.answers(registration_type, answers) if answers is not None else {}
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
             allocations = self._allocations(config, edition.id, registration_type, delegation, code,
@@ -85,6 +90,10 @@ class RegistrationService:
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=fresh_secret(self.app), holds=[a.resource for a in allocations],
             )
+            if config.registration_type(registration_type).approval:
+                registration.ask_approval()
+            if accepted:
+                registration.give_answers(accepted)
             claim = self._claim(edition.id, attendee.email, registration.id)
             for allocation in allocations:
                 allocation.take(registration.id)
@@ -244,6 +253,18 @@ class RegistrationService:
 
         return self._view(self.app.decide(decision))
 
+    def answer_questions(self, registration_id: UUID,
+                         answers: Mapping[str, Any]) -> RegistrationView:
+        """The person's answers to every question asked of their type, checked as when
+        registering; only what changed is recorded."""
+        def decision() -> tuple[list[Aggregate], Registration]:
+            registration = self.get(registration_id)
+            config = self._config(registration)
+            registration.give_answers(config.answers(registration.registration_type, answers))
+            return [registration], registration
+
+        return self._view(self.app.decide(decision))
+
     def substitute(self, registration_id: UUID, attendee: Attendee) -> RegistrationView:
         """Another person takes the place, at the price already agreed."""
 
@@ -270,19 +291,45 @@ class RegistrationService:
         def decision() -> tuple[list[Aggregate | None], CancellationTerms]:
             registration = self.get(registration_id)
             terms = registration.cancel(self._config(registration).cancellation_policy, moment)
-            self.app.hold(registration.holds)
-            allocations = []
-            for resource in registration.holds:
-                allocation = self.app.load(
-                    Allocation.create_id(resource), Allocation, "allocation")
-                allocation.give_back(registration.id)
-                allocations.append(allocation)
-            consequences = [aggregate for hook in self.cancellation_hooks
-                            for aggregate in hook(registration, terms, moment)]
-            return [registration, self._release(registration), *allocations,
-                    *consequences], terms
+            return [registration, *self._place_freed(registration, terms, moment)], terms
 
         return self.app.decide(decision)
+
+    def _place_freed(self, registration: Registration, terms: CancellationTerms,
+                     moment: datetime) -> list[Aggregate | None]:
+        """What a cancelled place gives back (its seats, code uses, address) and what its
+        cancellation entails (e.g. a credit note), to be saved with it."""
+        self.app.hold(registration.holds)
+        allocations = []
+        for resource in registration.holds:
+            allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")
+            allocation.give_back(registration.id)
+            allocations.append(allocation)
+        consequences = [aggregate for hook in self.cancellation_hooks
+                        for aggregate in hook(registration, terms, moment)]
+        return [self._release(registration), *allocations, *consequences]
+
+    def approve(self, registration_id: UUID, note: str = "") -> RegistrationView:
+        """The organisers accept a place of a type that needs approval: it may now be paid
+        (the person is told by e-mail, with their link)."""
+        def decision() -> tuple[list[Aggregate], Registration]:
+            registration = self.get(registration_id)
+            registration.approve(note)
+            return [registration], registration
+
+        return self._view(self.app.decide(decision))
+
+    def refuse_approval(self, registration_id: UUID, reason: str) -> RegistrationView:
+        """The organisers turn a place down: it is cancelled keeping nothing, its seat and
+        address freed (the person is told why by e-mail)."""
+        moment = self.clock()
+
+        def decision() -> tuple[list[Aggregate | None], Registration]:
+            registration = self.get(registration_id)
+            terms = registration.refuse_approval(reason)
+            return [registration, *self._place_freed(registration, terms, moment)], registration
+
+        return self._view(self.app.decide(decision))
 
     def history(self, registration_id: UUID) -> list[HistoryEntry]:
         """Every event of the registration, in order, in its published shape."""

@@ -7,6 +7,7 @@ rows and other results; it never loads, changes or even imports an aggregate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -44,6 +45,14 @@ class RegistrationView:
     checked_in_at: datetime | None
     registered_at: datetime
     updated_at: datetime
+    answers: Mapping[str, str | bool]  # to the edition's questions (domain.questions)
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The required questions this person has still to answer (e.g. after a substitution,
+        or when a delegation lead registered them)."""
+        return tuple(q.code for q in self.edition.questions_for(self.registration_type)
+                     if q.required and q.problem(self.answers.get(q.code)) is not None)
 
     @property
     def status(self) -> str:
@@ -56,6 +65,11 @@ class RegistrationView:
     @property
     def is_cancelled(self) -> bool:
         return self.cancellation is not None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Held until the organisers approve it: not to be paid, printed or checked in yet."""
+        return self.standing.status == "awaiting_approval"
 
 
 def registration_view(registration: Registration, config: EditionConfig) -> RegistrationView:
@@ -71,11 +85,12 @@ def registration_view(registration: Registration, config: EditionConfig) -> Regi
         substitutions=registration.substitutions, cancellation=registration.cancellation,
         invoice_number=registration.invoice_number, invoices=tuple(registration.billed_by),
         payment_reference=request["reference"] if request else None,
-        may_request_invoice=may_request_invoice(
+        may_request_invoice=not registration.awaiting_approval and may_request_invoice(
             offered=config.invoices_on_request, cancelled=registration.is_cancelled,
             invoiced=invoiced, balance_due=standing.balance_due),
         badge_prints=registration.badge_prints, checked_in_at=registration.checked_in_at,
         registered_at=registration.created_on, updated_at=registration.modified_on,
+        answers=dict(registration.answers),
     )
 
 

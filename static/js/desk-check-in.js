@@ -8,3 +8,11 @@
     if (!e.target.closest("a, button, input, select, video")) code.focus();
   });
 })();
+
+// Choosing another list or direction applies it at once (the button is there without script).
+(function () {
+  "use strict";
+  const station = document.querySelector("[data-station]");
+  if (!station) return;
+  station.addEventListener("change", function () { station.requestSubmit(); });
+})();

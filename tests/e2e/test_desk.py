@@ -84,7 +84,7 @@ def test_a_second_scan_says_when_they_were_checked_in_without_checking_in_again(
 
     assert again.status_code == 200
     assert again.json["status"] == "already_checked_in"
-    assert again.json["message"] == "Already checked in at 08:42."
+    assert again.json["message"] == "Already inside since 08:42."
     history = client.get(f"/api/registrations/{registration_id}/history", headers=holder).json
     assert [e["event"] for e in history["events"]].count("CheckedIn") == 1
 
@@ -181,7 +181,7 @@ def test_after_a_substitution_the_new_persons_first_scan_is_a_first_scan(
     assert admitted.status_code == 201, admitted.json
     assert admitted.json["status"] == "checked_in"
     assert admitted.json["message"] == "Checked in at 11:30."
-    assert scan(client, new_code, desk).json["message"] == "Already checked in at 11:30."
+    assert scan(client, new_code, desk).json["message"] == "Already inside since 11:30."
     # The previous holder's link ended with the substitution; the desk sees both check-ins.
     history = client.get(f"/api/registrations/{registration_id}/history", headers=desk).json
     assert [e["event"] for e in history["events"]].count("CheckedIn") == 2

@@ -61,10 +61,12 @@ def test_a_quebec_delegation_invoice_in_french_reads_back_with_its_taxes_and_tot
     text = pdf_text(document.data)
     for expected in ("FACTURE", "SEUS19-0001", "20 mars 2019", "19 avril 2019", "Net 30 jours",
                      "PO-2019-118", "Ministère de l'Économie du Québec", "Délégation : Québec",
-                     "Personne déléguée — François Tremblay0", "Sous-total 1 185,00 $",
+                     "Personne déléguée — François", "Tremblay0",
+                     "395,00 $ 19,75 $ 39,40 $ 454,15 $", "Sous-total 1 185,00 $",
                      "TPS (5 %)", "59,25 $", "TVQ (9,975 %)", "118,20 $",
                      "Total (CAD) 1 362,45 $", "Solde dû (CAD) 1 362,45 $",
-                     "123456789 RT0001", "1234567890 TQ0001", "Montants en CAD"):
+                     "123456789 RT0001", "1234567890 TQ0001", "Montants en CAD",
+                     "Chaque taxe est calculée sur le montant de chaque ligne"):
         assert expected in text, expected
     assert "Invoice" not in text
 
@@ -76,7 +78,8 @@ def test_a_quebec_invoice_billed_in_english_is_french_first_with_english_beside(
     text = pdf_text(client.get("/api/invoices/SEUS19-0001.pdf",
                                headers=staff_headers["finance"]).data)
     for expected in ("FACTURE", "INVOICE", "FACTURER À / BILL TO", "Solde dû / Balance due",
-                     "454,15 $", "TPS (5 %)", "TVQ (9,975 %)", "Georgia Department"):
+                     "454,15 $", "TPS / GST (5 %)", "TVQ / QST (9,975 %)", "Georgia Department",
+                     "Each tax is calculated on each line's amount"):
         assert expected in text, expected
 
 
@@ -120,7 +123,8 @@ def test_a_credit_note_reads_back_negating_the_cancelled_place_and_keeping_the_f
     text = pdf_text(client.get("/api/invoices/SEUS19-0002.pdf",
                                headers=staff_headers["finance"]).data)
     for expected in ("NOTE DE CRÉDIT", "SEUS19-0002", "Se rapporte à la facture SEUS19-0001",
-                     "Annulation : Personne déléguée — François Tremblay1", "277,07 $",
+                     "Annulation : Personne déléguée —", "François Tremblay1", "277,07 $",
+                     "-154,02 $ -7,70 $ -15,36 $ -177,08 $",
                      "Total crédité (CAD) -177,08 $", "Inscription annulée"):
         assert expected in text, expected
     original = client.get("/api/invoices/SEUS19-0001", headers=staff_headers["finance"]).json
@@ -231,3 +235,27 @@ def test_finance_records_payments_cancels_and_exports_the_ledger(client, staff_h
         ("SEUS19-0003", "credit_note", "-19.75", "-39.40", "-454.15", "credit_note")]
     assert client.get(f"/api/editions/{quebec}/invoices.csv",
                       headers=staff_headers["desk"]).status_code == 403
+
+
+def test_an_invoice_payable_by_transfer_gives_the_edition_s_bank_details(
+        client, staff_headers, services):
+    quebec = invoicing.quebec()
+    quebec["invoicing"]["bank"] = invoicing.BANK_CA
+    services.editions.load(quebec)
+    georgia = invoicing.georgia()
+    georgia["invoicing"]["bank"] = invoicing.BANK_US
+    services.editions.load(georgia)
+    bill(client, staff_headers["finance"], quebec["slug"],
+         [register(client, quebec["slug"], 1, "QC")["id"]], invoicing.BILL_TO_FR)
+    text = pdf_text(client.get("/api/invoices/SEUS19-0001.pdf",
+                               headers=staff_headers["finance"]).data)
+    assert ("Coordonnées bancaires — Institution financière : Caisse d'exemple · Titulaire du "
+            "compte : Alliance · Institution : 999 · Transit : 00011 · Compte : 0001234567"
+            ) in text.replace("\n", " ")
+    bill(client, staff_headers["finance"], georgia["slug"],
+         [register(client, georgia["slug"], 2, "GA")["id"]], invoicing.BILL_TO_EN)
+    text = pdf_text(client.get("/api/invoices/ATL19-00001.pdf",
+                               headers=staff_headers["finance"]).data)
+    assert ("Bank details — Bank: Example Bank · Account holder: Alliance · ABA routing: "
+            "123456780 · SWIFT/BIC: EXAMUS33XXX · Account: 000123456789"
+            ) in text.replace("\n", " ")

@@ -91,7 +91,8 @@ def test_every_closed_list_of_values_is_an_enum(client):
     assert schemas["InvoicePayment"]["properties"]["method"]["enum"] == [
         "bank_transfer", "cheque"]
     assert schemas["Registration"]["properties"]["status"]["enum"] == [
-        "pending_payment", "invoiced", "paid", "confirmed", "cancelled", "refunded"]
+        "awaiting_approval", "pending_payment", "invoiced", "paid", "confirmed", "cancelled",
+        "refunded"]
     assert schemas["Quote"]["properties"]["currency"]["enum"] == ["CAD", "USD"]
     assert schemas["Invoice"]["properties"]["kind"]["enum"] == ["invoice", "credit_note"]
     actor = schemas["History"]["properties"]["events"]["items"]["properties"]["actor"]

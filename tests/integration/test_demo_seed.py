@@ -37,7 +37,7 @@ def test_attendance_counts_the_samples_and_their_cancellations_and_substitution(
     seed_demo(services)
     answer = client.get(f"/api/editions/{DEMO_SLUG}/attendance", headers=staff_headers["desk"])
     totals = answer.get_json()["totals"]
-    assert (totals["registered"], totals["cancelled"], totals["substituted"]) == (28, 2, 1)
+    assert (totals["registered"], totals["cancelled"], totals["substituted"]) == (29, 2, 1)
     quebec = next(d for d in answer.get_json()["delegations"] if d["code"] == "QC")
     assert quebec["totals"]["attending"] == 10
     february = client.get(f"/api/editions/{DEMO_SLUG}/attendance?as_of=2019-02-28",
@@ -61,4 +61,4 @@ def test_the_seed_command_prints_what_it_did(app):
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
-    assert "28 sample registrations, 2 cancelled, 1 substituted, 1 corrected" in result.output
+    assert "29 sample registrations, 2 cancelled, 1 substituted, 1 corrected" in result.output

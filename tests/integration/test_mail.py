@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,12 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+import zxingcpp
 from flask.testing import FlaskClient
+from PIL import Image
 
+from domain.checkin import grouped, short_code
+from domain.invoice_lines import BillTo
 from domain.mail import Mail, mail_id
 from domain.money import Money
 from domain.registration import Registration
@@ -115,6 +120,25 @@ def test_an_english_registrant_gets_the_confirmation_in_english(
     assert client.get(manage_link(message), follow_redirects=True).status_code == 200
 
 
+def test_the_confirmation_shows_the_e_ticket_qr_code_a_scanner_reads_and_its_short_code(
+        client, services, edition, inbox) -> None:
+    created = register(client, language="fr")
+    settled(services)
+
+    [message] = inbox.messages
+    [image] = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    cid = str(image["Content-ID"]).strip("<>")
+    assert f'src="cid:{cid}"' in html_of(message)
+    assert image.get_content_disposition() == "inline"  # shown in the body, not only attached
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.get_content())),
+                                   formats=zxingcpp.BarcodeFormat.QRCode)
+    secret = services.registrations.get(created_id(created)).checkin_secret
+    assert [code.text for code in found] == [secret]
+    code = grouped(short_code(secret))
+    assert f"Code\u00a0: {code}" in text_of(message) and code in html_of(message)
+    assert "Billet électronique" in html_of(message)
+
+
 def test_a_registration_succeeds_with_the_smtp_server_down_and_its_mail_goes_out_later(
         client, edition, services, smtp_port, clock: SettableClock) -> None:
     created = register(client, language="en")
@@ -189,6 +213,49 @@ def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
     assert invoice["To"] == "person1@example.com"
     assert invoice["Subject"] == "Facture SEUS19-0001 — Conférence de l'Alliance (essai)"
     [attachment] = invoice.iter_attachments()
+    assert attachment.get_filename() == "SEUS19-0001.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_an_invoice_asked_for_another_bill_to_is_mailed_to_its_contact_in_its_language(
+        client, services: Services, inbox) -> None:
+    services.editions.load(invoicing.quebec())
+    created = register(client, language="fr")
+    bill_to = BillTo(name="Georgia Department of Economic Development", contact="Pat Miller",
+                     address=("75 5th St NW #1200", "Atlanta, GA 30308"),
+                     email="ap@georgia.example", language="en")
+    services.invoices.issue_for_holder(created_id(created), bill_to, "PO-GA-19-311")
+    settled(services)
+    _confirmation, invoice = inbox.messages
+    assert invoice["To"] == "ap@georgia.example"
+    assert invoice["Subject"].startswith("Invoice SEUS19-0001")
+
+
+def test_a_card_payment_s_receipt_carries_the_invoice_issued_on_it_and_links_the_page(
+        client, services: Services, inbox) -> None:
+    """The card payment as its webhook records it (the payment, and the edition's invoice
+    on payment, in one decision): one e-mail, the receipt, with the invoice attached."""
+    services.editions.load(invoicing.quebec())
+    created = register(client, language="fr")
+
+    def decision() -> tuple[list[Any], None]:
+        registration = services.registrations.get(created_id(created))
+        registration.record_payment(Money(Decimal("454.15"), "CAD"), "card", "pi_test_77")
+        return services.invoices.invoice_on_payment([registration], "pi_test_77"), None
+
+    services.app.decide(decision)
+    settled(services)
+    _confirmation, receipt = inbox.messages  # no separate invoice e-mail
+    assert receipt["Subject"] == "Votre reçu pour la Conférence de l'Alliance (essai)"
+    text = text_of(receipt)
+    assert "Votre facture SEUS19-0001, émise payée, est jointe" in text
+    assert "pièce justificative aux fins des taxes" in text
+    page = client.get(manage_link(receipt), follow_redirects=True)
+    assert "Facture SEUS19-0001 (PDF)" in page.get_data(as_text=True)
+    pdf = client.get(f"/r/{created['id']}/invoices/SEUS19-0001.pdf")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert "Référence\u00a0: pi_test_77" in html_of(receipt)
+    [attachment] = receipt.iter_attachments()
     assert attachment.get_filename() == "SEUS19-0001.pdf"
     assert attachment.get_content().startswith(b"%PDF")
 

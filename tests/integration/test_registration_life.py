@@ -14,6 +14,7 @@ so money arriving after a refund is also checked event by event: tests/unit/test
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from datetime import timedelta
@@ -40,6 +41,7 @@ from domain.money import Money
 from domain.registration import Attendee
 from registration.adapters.stripe_gateway import CardDeclined, GatewayUnavailable
 from registration.projections.attendance import RegistrationRow
+from registration.projections.journal_queries import JournalFilter
 from registration.services.container import Services
 from tests.support import editions
 from tests.support.clock import SettableClock
@@ -75,7 +77,10 @@ class RegistrationLife(RuleBasedStateMachine):
     def schedule_an_edition(self) -> None:
         self.clock.set("2019-03-20T10:00:00-04:00")
         self.slug = f"life-{next(editions_made)}"
-        self.services.editions.load(editions.edition(slug=self.slug))
+        document = editions.edition(slug=self.slug, questions=[
+            {"code": "diet", "kind": "text", "labels": {"en": "Dietary needs"}}])
+        document["registration_types"][1]["approval"] = True  # speakers await approval
+        self.services.editions.load(document)
 
     def attempt(self, command: Any, *args: Any) -> Any:
         """Run a command; refusals are part of life, and must leave reads consistent too."""
@@ -112,6 +117,21 @@ class RegistrationLife(RuleBasedStateMachine):
         if rid is not None:
             self.attempt(self.services.registrations.correct_details, rid,
                          {"organisation": "Bombardier", "job_title": "Directrice"})
+
+    @rule(rid=registrations, diet=st.sampled_from(["", "Végétalien"]))
+    def answer(self, rid: UUID | None, diet: str) -> None:
+        if rid is not None:
+            self.attempt(self.services.registrations.answer_questions, rid, {"diet": diet})
+
+    @rule(rid=registrations)
+    def approve(self, rid: UUID | None) -> None:
+        if rid is not None:
+            self.attempt(self.services.registrations.approve, rid, "")
+
+    @rule(rid=registrations)
+    def turn_down(self, rid: UUID | None) -> None:
+        if rid is not None:
+            self.attempt(self.services.registrations.refuse_approval, rid, "The programme is full.")
 
     @rule(rid=registrations)
     def check_in(self, rid: UUID | None) -> None:
@@ -221,6 +241,12 @@ class RegistrationLife(RuleBasedStateMachine):
                 "checked_in": int(attending and aggregate.checked_in_at is not None)})
         totals = self.services.queries.attendance(config)["totals"]
         assert {k: totals[k] for k in expected} == {k: expected[k] for k in expected}
+        # Money adds up: the journal holds every movement the registrations record.
+        movements = self.services.queries.journal(config, JournalFilter())
+        held = {rid: self.services.registrations.get(rid) for rid in self.ids}
+        assert movements.received == sum((a.paid.amount for a in held.values()), Decimal(0))
+        assert -movements.refunded == sum((a.refunded.amount for a in held.values()),
+                                          Decimal(0))
         assert totals["attending"] == expected["registered"] - expected["cancelled"]
 
     def teardown(self) -> None:
@@ -247,6 +273,7 @@ def assert_row_matches(row: RegistrationRow, aggregate: Any) -> None:
                                             aggregate.attendee.email)
     assert row.substitutions == aggregate.substitutions
     assert (row.checked_in_at is not None) == (aggregate.checked_in_at is not None)
+    assert (json.loads(row.answers), row.approval) == (aggregate.answers, aggregate.approval or "")
 
 
 @pytest.mark.parametrize("part", range(PARTS))

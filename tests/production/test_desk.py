@@ -49,7 +49,7 @@ def test_the_desk_checks_in_by_the_badges_qr_code_and_a_second_scan_admits_no_on
     assert admitted["payment"]["status"] == "pending_payment"
     again = answered(scan(stack, code, "test-montreal"), 200)
     assert again["status"] == "already_checked_in"
-    assert again["message"] == admitted["message"].replace("Checked in", "Already checked in")
+    assert again["message"] == admitted["message"].replace("Checked in at", "Already inside since")
     assert [e["event"] for e in events(stack, created["id"], holder)].count("CheckedIn") == 1
     settles(lambda: [(a["checked_in_at"] is not None, a["badge_prints"])
                      for a in found(stack, tag)], [(True, 1)])
@@ -87,3 +87,11 @@ def test_attendance_per_delegation_converges_to_exactly_what_happened(stack: Sta
                          "ON": (1, 0, 1, 0, 0, 0),
                          "all": (6, 1, 5, 1, 1, 1),
                          "delegates": (6, 1, 5, 1, 1, 1)})
+
+    def present() -> dict[str, Any]:
+        report = answered(stack.get(f"/api/editions/{ATLANTA}/presence", stack.staff["desk"]),
+                          200)
+        return {item["code"]: item["delegations"] for item in report["lists"]}
+
+    # Who is inside, as the projection worker keeps it: the one person scanned in.
+    settles(present, {"entry": [{"code": "QC", "present": 1}]})

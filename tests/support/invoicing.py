@@ -12,6 +12,11 @@ ISSUER = {
     "address": ["1001, place Jean-Paul-Riopelle", "Montréal (Québec) H2Z 1H5", "Canada"],
     "email": "finance@seuscp.example",
 }
+# Bank accounts as edition documents give them (fictitious numbers that pass the checks).
+BANK_CA = {"bank_name": "Caisse d'exemple", "account_holder": "Alliance",
+           "institution": "999", "transit": "00011", "account": "0001234567"}
+BANK_US = {"bank_name": "Example Bank", "account_holder": "Alliance",
+           "aba_routing": "123456780", "swift": "EXAMUS33XXX", "account": "000123456789"}
 
 
 def quebec(**changes: Any) -> dict[str, Any]:

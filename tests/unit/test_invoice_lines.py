@@ -180,3 +180,32 @@ def test_invoices_on_request_are_offered_unless_the_edition_says_otherwise():
     with pytest.raises(InvalidEdition) as refused:
         parse_edition(document)
     assert refused.value.problems == ["invoicing.attendee_requests: must be true or false"]
+
+
+def on_payment(document: dict) -> bool:
+    terms = parse_edition(document).invoicing
+    assert terms is not None
+    return terms.on_payment
+
+
+def test_card_payments_are_invoiced_by_default_where_a_canadian_host_has_its_tax_numbers():
+    assert on_payment(invoicing.quebec()) and on_payment(invoicing.nova_scotia())
+    assert not on_payment(invoicing.georgia())
+    assert not on_payment(invoicing.quebec(tax_numbers={}))  # nothing to show: a receipt
+    document = invoicing.quebec()
+    document["invoicing"]["on_payment"] = False
+    assert not on_payment(document)
+
+
+def test_invoicing_on_payment_needs_a_yes_or_no_and_in_canada_the_tax_numbers():
+    document = invoicing.quebec(tax_numbers={})
+    document["invoicing"]["on_payment"] = True
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    assert refused.value.problems == [
+        "invoicing.on_payment: needs the issuer's tax_numbers: a Canadian invoice of $100 or "
+        "more shows them"]
+    document["invoicing"]["on_payment"] = "yes"
+    with pytest.raises(InvalidEdition) as refused:
+        parse_edition(document)
+    assert refused.value.problems == ["invoicing.on_payment: must be true or false"]

@@ -13,7 +13,9 @@ from typing import Any
 
 from domain.actor import KINDS as ACTOR_KINDS
 from domain.actor import ROLES
+from domain.checkin_lists import DIRECTIONS
 from domain.edition_document import CURRENCIES, LANGUAGES
+from domain.questions import KINDS as QUESTION_KINDS
 from domain.reconciliation import DIFFERENCES
 from domain.standing import STATUSES as REGISTRATION_STATUSES
 from registration.adapters.batch_store import STATUSES as BATCH_STATUSES
@@ -26,7 +28,7 @@ Schema = dict[str, Any]
 INTENT_STATUSES = ("requires_payment_method", "requires_confirmation", "requires_action",
                    "processing", "requires_capture", "canceled", "succeeded")
 CARD_OUTCOMES = ("succeeded", "processing", "requires_action")
-CHECK_IN_STATUSES = ("checked_in", "already_checked_in")
+CHECK_IN_STATUSES = ("checked_in", "already_checked_in", "checked_out")
 HEALTH = ("ok", "failing")
 INVOICE_KINDS = ("invoice", "credit_note")  # domain.invoice.KINDS (the web imports no aggregate)
 COUNTS = ("registered", "paid", "cancelled", "substituted", "checked_in", "attending")
@@ -93,7 +95,11 @@ REGISTRATION_PROPERTIES = {
     "attendee": ref("RegisteredAttendee"),
     "quote": ref("Quote"), "paid": DECIMAL, "refunded": DECIMAL, "balance_due": DECIMAL,
     "substitutions": INTEGER, "cancellation": nullable(ref("CancellationTerms")),
-    "registered_at": nullable(MOMENT), "updated_at": nullable(MOMENT)}
+    "registered_at": nullable(MOMENT), "updated_at": nullable(MOMENT),
+    "answers": {**mapping({"oneOf": [STRING, BOOLEAN]}), "description": (
+        "Answers to the edition's questions by code: a text or an option's code, or "
+        "true/false.")},
+    "unanswered": {**array(STRING), "description": "Required questions not answered yet."}}
 REGISTRATION = obj(REGISTRATION_PROPERTIES)
 NEW_REGISTRATION = obj({**REGISTRATION_PROPERTIES, "manage_token": {
     **STRING, "description": "The manage token: shown only in this answer; keep it."}})
@@ -115,12 +121,18 @@ REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(IN
                          "tiers": array(TIER)})
 DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
                   "allotment": nullable(INTEGER), "places_left": PLACES_LEFT})
+QUESTION = obj({
+    "code": STRING, "kind": enum(QUESTION_KINDS), "labels": NAMES, "required": BOOLEAN,
+    "options": array(obj({"code": STRING, "labels": NAMES})),
+    "registration_types": {**array(STRING), "description": (
+        "The types asked this question; empty: every type.")}})
 EDITION = obj({
     "slug": STRING, "names": NAMES, "host": STRING, "venue": mapping(STRING),
     "starts_on": DATE, "ends_on": DATE, "time_zone": STRING, "currency": CURRENCY,
     "languages": array(LANGUAGE), "registration_opens": nullable(MOMENT),
     "registration_closes": nullable(MOMENT), "registration_open": BOOLEAN,
-    "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION)})
+    "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION),
+    "questions": array(QUESTION)})
 EDITIONS = obj({"editions": array(ref("Edition"))})
 
 FIGURES = obj({name: INTEGER for name in COUNTS})
@@ -144,14 +156,19 @@ PAYMENT_STATUS = obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECI
                       "payment": nullable(STRING)})
 
 CHECK_IN = obj({
-    "status": enum(CHECK_IN_STATUSES), "message": STRING, "checked_in_at": MOMENT,
-    "registration": UUID,
+    "status": enum(CHECK_IN_STATUSES), "message": STRING,
+    "list": obj({"code": STRING, "name": STRING}), "direction": enum(DIRECTIONS),
+    "at": {**MOMENT, "description": "The exit, or since when the person is inside."},
+    "checked_in_at": nullable(MOMENT), "registration": UUID,
     "checkin_code": {**STRING, "description": "The short code printed under the QR code."},
     "attendee": obj({"first_name": STRING, "last_name": STRING, "organisation": STRING}),
     "delegation": nullable(obj({"code": STRING, "name": STRING})),
     "registration_type": obj({"code": STRING, "name": STRING}),
     "payment": obj({"status": enum(REGISTRATION_STATUSES), "balance_due": DECIMAL,
                     "currency": CURRENCY})})
+PRESENCE = obj({"edition": STRING, "as_of": nullable(MOMENT), "lists": array(obj({
+    "code": STRING, "name": nullable(STRING), "day": nullable(DATE), "present": INTEGER,
+    "delegations": array(obj({"code": nullable(STRING), "present": INTEGER}))}))})
 ATTENDEES = obj({"attendees": array(obj({
     "registration": STRING, "first_name": STRING, "last_name": STRING, "email": STRING,
     "organisation": STRING, "delegation": nullable(STRING), "registration_type": STRING,
@@ -165,7 +182,10 @@ INVOICE = obj({
     "currency": CURRENCY, "languages": array(LANGUAGE), "issued_on": DATE,
     "due_on": nullable(DATE), "po_number": nullable(STRING), "delegation": nullable(STRING),
     "reason": nullable(STRING),
-    "issuer": {"type": "object", "description": "Legal name, address, tax numbers."},
+    "issuer": {"type": "object",
+               "description": "Legal name, address, tax numbers, bank details (`bank`)."},
+    "paid_by": {**nullable(STRING), "description": "The card payment (PaymentIntent) an "
+                "invoice issued on payment was issued for, and paid by; null otherwise."},
     "bill_to": {"type": "object", "description": "As sent in `bill_to`."},
     "edition": STRING,
     "lines": array({"type": "object", "description": "One per place billed or credited."}),
@@ -212,7 +232,8 @@ ANSWERS: dict[str, Schema] = {
     "Cancellation": CANCELLED, "History": HISTORY, "RegistrationType": REGISTRATION_TYPE,
     "Edition": EDITION, "Editions": EDITIONS, "Attendance": ATTENDANCE,
     "Health": HEALTH_REPORT, "Checkout": CHECKOUT, "CardOutcome": CARD_OUTCOME,
-    "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Attendees": ATTENDEES,
+    "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Presence": PRESENCE,
+    "Attendees": ATTENDEES,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
     "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH,

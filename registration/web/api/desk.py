@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,9 +19,10 @@ from registration.web.common.desk_schemas import (
     BadgeBatchQuerySchema,
     BadgeQuerySchema,
     CheckInRequestSchema,
+    PresenceQuerySchema,
 )
 from registration.web.common.errors import ApiError
-from registration.web.common.http import body, parse_id, pdf_response, services
+from registration.web.common.http import body, parse_as_of, parse_id, pdf_response, services
 from registration.web.common.idempotency import claim, replays
 from registration.web.common.schemas import load_json
 
@@ -80,12 +82,15 @@ def badges(slug: str) -> Any:
 
 def check_in_outcome(result: CheckIn) -> Outcome:
     return Outcome("check_in" if result.first_scan else "already_checked_in",
-                   (str(result.registration.id),))
+                   (str(result.registration.id), result.checkin_list.code, result.direction,
+                    result.at.isoformat()))
 
 
 def checked_in_again(outcome: Outcome) -> Any:
     first_scan = outcome.resource == "check_in"
-    result = services().desk.scan(UUID(outcome.ids[0]), first_scan)
+    registration_id, list_code, direction, at = outcome.ids
+    result = services().desk.scan(UUID(registration_id), first_scan, list_code, direction,
+                                  datetime.fromisoformat(at))
     return check_in_json(result), 201 if first_scan else 200
 
 
@@ -93,23 +98,51 @@ def checked_in_again(outcome: Outcome) -> Any:
 @staff_required("desk")
 @replays(checked_in_again)
 def check_in(slug: str) -> Any:
-    """Check an attendee in with the code scanned from their badge, or typed from under its QR.
+    """Scan an attendee in or out of a check-in list with the code of their badge or e-ticket
+    (its QR code, or the short code typed from under it).
     ---
     requestBody: {required: true, content: {application/json: {schema: CheckInRequestSchema}}}
     responses:
-      201: {description: "Checked in: who, delegation, type, payment status, and `checkin_code`
-            (the short code printed under the badge's QR code).",
+      201: {description: "Recorded: `checked_in` (an entry) or `checked_out` (an exit), on
+            `list`; who, delegation, type, payment status, and `checkin_code` (the short code
+            printed under the badge's QR code).",
             content: {application/json: {schema: CheckIn}}}
-      200: {description: "Already checked in (no new check-in): `message` says since when.",
+      200: {description: "Already inside this list (a second entry records nothing):
+            `message` and `at` say since when.",
             content: {application/json: {schema: CheckIn}}}
       404: {description: "The code is not a badge of this edition (`mistyped_checkin_code`: it
-            has characters no short code uses)."}
-      409: {description: "The registration is cancelled, or the badge was replaced."}
+            has characters no short code uses), or the edition has no such list
+            (`unknown_checkin_list`)."}
+      409: {description: "The registration is cancelled, or the badge was replaced; the list
+            does not admit this person (`not_on_list`: their type, or not its day); an exit
+            with no entry scanned on this list (`not_inside`: nothing is recorded)."}
+      422: {description: "Invalid request (e.g. a direction other than entry or exit)."}
     """
-    code = load_json(CheckInRequestSchema(), body())["code"]
-    result = services().desk.check_in(slug, code, staff_name(),
-                                      idempotency=claim(check_in_outcome))
+    scanned = load_json(CheckInRequestSchema(), body())
+    result = services().desk.check_in(slug, scanned["code"], staff_name(),
+                                      idempotency=claim(check_in_outcome),
+                                      list_code=scanned["checkin_list"],
+                                      direction=scanned["direction"])
     return check_in_json(result), 201 if result.first_scan else 200
+
+
+@desk.get("/editions/<slug>/presence")
+@staff_required("desk")
+def presence(slug: str) -> Any:
+    """Who is inside now, per check-in list and delegation (entries minus exits).
+
+    Without `as_of` the answer comes from the read tables; with it, from the event log.
+    ---
+    parameters: [{in: query, schema: PresenceQuerySchema}]
+    responses:
+      200: {description: "Each list with `present` and the delegations with someone inside.",
+            content: {application/json: {schema: Presence}}}
+      404: {description: "No edition with this slug."}
+      422: {description: "`as_of` is not a date or a date-time."}
+    """
+    config = services().editions.config(slug)
+    PresenceQuerySchema().load(request.args)
+    return services().queries.presence(config, parse_as_of(request.args.get("as_of"), config))
 
 
 @desk.get("/editions/<slug>/attendees")
@@ -132,11 +165,17 @@ def check_in_json(result: CheckIn) -> dict[str, Any]:
     config = registration.edition
     attendee = registration.attendee
     at, language = f"{result.at:%H:%M}", config.languages[0]
+    exit_ = result.direction == "exit"
     return {
-        "status": "checked_in" if result.first_scan else "already_checked_in",
-        "message": f"Checked in at {at}." if result.first_scan
-        else f"Already checked in at {at}.",
-        "checked_in_at": result.at.isoformat(),
+        "status": "checked_out" if exit_ else
+        "checked_in" if result.first_scan else "already_checked_in",
+        "message": f"Out at {at}." if exit_ else f"Checked in at {at}." if result.first_scan
+        else f"Already inside since {at}.",
+        "list": {"code": result.checkin_list.code,
+                 "name": result.checkin_list.name(language) or result.checkin_list.code},
+        "direction": result.direction,
+        "at": result.at.isoformat(),
+        "checked_in_at": None if exit_ else result.at.isoformat(),
         "registration": str(registration.id),
         "checkin_code": result.checkin_code,
         "attendee": {"first_name": attendee.first_name, "last_name": attendee.last_name,

@@ -236,7 +236,7 @@ def invoice_json(view: InvoiceView) -> dict[str, Any]:
         **{k: doc[k] for k in ("number", "kind", "refers_to_number", "currency", "languages",
                                "issued_on", "due_on", "po_number", "delegation", "reason",
                                "issuer", "bill_to")},
-        "edition": doc["edition"]["slug"],
+        "edition": doc["edition"]["slug"], "paid_by": doc.get("paid_by"),
         "lines": doc["lines"],
         "subtotal": str(lines_total(doc["lines"], "amount", currency).amount),
         "taxes": [{"code": t.code, "names": t.names, "rate": str(t.rate),

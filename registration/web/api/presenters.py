@@ -66,6 +66,8 @@ def registration_json(registration: RegistrationView) -> dict[str, Any]:
         else None,
         "registered_at": iso(registration.registered_at),
         "updated_at": iso(registration.updated_at),
+        "answers": dict(registration.answers),
+        "unanswered": list(registration.unanswered),
     }
 
 
@@ -101,5 +103,11 @@ def edition_json(config: EditionConfig, now: datetime, left: Availability,
             {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment,
              "places_left": left.delegation_left(d.code)}
             for d in config.delegations
+        ],
+        "questions": [
+            {"code": q.code, "kind": q.kind, "labels": dict(q.labels), "required": q.required,
+             "options": [{"code": o.code, "labels": dict(o.labels)} for o in q.options],
+             "registration_types": sorted(q.registration_types)}
+            for q in config.questions
         ],
     }

@@ -25,6 +25,8 @@ from registration.web.common.idempotency import (
 )
 from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import (
+    AnswersSchema,
+    ApprovalDecisionSchema,
     AttendeeSchema,
     CorrectionSchema,
     EditionQuerySchema,
@@ -194,15 +196,17 @@ def register(slug: str) -> Any:
           (`access_code_required`) or its access code used up (`access_code_exhausted`).
       422:
         description: >-
-          Invalid or unknown fields, unknown type, delegation or discount code, or an access
-          code that does not open the type (`access_code_invalid`).
+          Invalid or unknown fields, unknown type, delegation or discount code, an access
+          code that does not open the type (`access_code_invalid`), or answers missing or
+          not acceptable (`answers_refused`: `details.answers` names each question and why).
     """
     payload = body()
     data = load_json(RegistrationRequestSchema(), payload)
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
     created = services().registrations.register(
         slug, attendee, data["registration_type"], data["delegation"], data["discount_code"],
-        idempotency=claim(registration_outcome), access_code=data["access_code"])
+        idempotency=claim(registration_outcome), access_code=data["access_code"],
+        answers=data["answers"])
     document = registration_json(created.registration)
     document["manage_token"] = created.manage_token
     return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}
@@ -236,6 +240,54 @@ def correct_registration(registration_id: str) -> Any:
     registration = registration_for_caller(registration_id)
     changes = load_json(CorrectionSchema(), body())
     return registration_json(services().registrations.correct_details(registration.id, changes))
+
+
+@api.put("/registrations/<registration_id>/answers")
+@holder_or_staff("desk")
+def answer_questions(registration_id: str) -> Any:
+    """Answer the edition's questions (dietary needs, consents...): every answer at once.
+
+    The person registered by a delegation lead, or who took over a place, answers here.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: AnswersSchema}}}
+    responses:
+      200:
+        description: The registration with its `answers` (and any still `unanswered`).
+        content: {application/json: {schema: Registration}}
+      409: {description: "The registration is cancelled."}
+      422:
+        description: >-
+          An answer missing or not acceptable (`answers_refused`: `details.answers` names
+          each question and why).
+    """
+    registration = registration_for_caller(registration_id)
+    answers = load_json(AnswersSchema(), body())["answers"]
+    return registration_json(services().registrations.answer_questions(registration.id, answers))
+
+
+@api.post("/registrations/<registration_id>/approval")
+@staff_required("admin")
+def decide_approval(registration_id: str) -> Any:
+    """Approve a place awaiting approval, or turn it down (cancelled, keeping nothing).
+
+    The person is e-mailed the decision: with their link to pay when approved, with the
+    `note` as the reason when turned down. Its seat, codes and address are freed then.
+    ---
+    requestBody: {required: true, content: {application/json: {schema: ApprovalDecisionSchema}}}
+    responses:
+      200:
+        description: The registration, approved (`pending_payment` or paid) or `cancelled`.
+        content: {application/json: {schema: Registration}}
+      409: {description: "Not awaiting approval (`not_awaiting_approval`), or cancelled."}
+      422: {description: "No decision, or turned down without a reason (`note`)."}
+    """
+    registration = registration_for_caller(registration_id)
+    data = load_json(ApprovalDecisionSchema(), body())
+    if data["decision"] == "approve":
+        decided = services().registrations.approve(registration.id, data["note"])
+    else:
+        decided = services().registrations.refuse_approval(registration.id, data["note"])
+    return registration_json(decided)
 
 
 @api.post("/registrations/<registration_id>/substitution")
@@ -298,7 +350,9 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, PaymentReceived,
           PaymentFailed, PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled,
-          BadgePrinted, CheckedIn, ManageLinkRenewed), amounts as `{amount, currency}`. The
+          BadgePrinted, CheckedIn, ManageLinkRenewed, AnswersGiven, ApprovalAsked, Approved,
+          NotApproved), amounts as
+          `{amount, currency}`. The
           holder of the manage token sees only what concerns them: a staff member as
           `{kind: staff, role}` with no id or name ("the organiser"), no system job's `name`
           nor Stripe's event id; no earlier holder's

@@ -9,9 +9,17 @@ from flask import Blueprint, redirect, request, url_for
 from domain.attendee import Attendee
 from domain.errors import DomainError
 from domain.money import Money
+from domain.questions import AnswersRefused
 from registration.services.history import for_holder
 from registration.services.views import RegistrationView
 from registration.web.attendee.holder import drop_grant, holder_registration, page
+from registration.web.common import i18n
+from registration.web.common.answers import (
+    answer_errors,
+    form_answers,
+    form_values,
+    readable_answers,
+)
 from registration.web.common.forms import Errors, attendee_payload, refusal, validate
 from registration.web.common.history_text import describe, who
 from registration.web.common.http import services
@@ -53,7 +61,9 @@ def manage(registration_id: str) -> Any:
     return page("attendee/manage.html", registration,
                 payments=payments(registration), notice=request.args.get("done"),
                 history=history(registration), ticket=services().desk.e_ticket(registration.id),
-                documents=ledger().billing(str(registration.id), registration.invoices))
+                documents=ledger().billing(str(registration.id), registration.invoices),
+                answers=readable_answers(registration.edition, registration.registration_type,
+                                         registration.answers, i18n.current_language()))
 
 
 def back_to_manage(registration: RegistrationView, done: str) -> Any:
@@ -82,6 +92,27 @@ def details(registration_id: str) -> Any:
             return back_to_manage(registration, "corrected")
     return page("attendee/details.html", registration, 422 if errors else 200,
                 form=form, errors=errors)
+
+
+@attendee.route("/<registration_id>/answers", methods=["GET", "POST"])
+def answers(registration_id: str) -> Any:
+    """The edition's questions, answered again (all at once, as the API takes them)."""
+    registration = holder_registration(registration_id)
+    config, type_code = registration.edition, registration.registration_type
+    errors: Errors = {}
+    form: Any = form_values(registration.answers)
+    if request.method == "POST":
+        form = request.form
+        try:
+            services().registrations.answer_questions(
+                registration.id, form_answers(config, type_code, form))
+            return back_to_manage(registration, "answered")
+        except AnswersRefused as refused:
+            errors = answer_errors(config, refused)
+        except DomainError as error:
+            errors = refusal(error)
+    return page("attendee/answers.html", registration, 422 if errors else 200, form=form,
+                errors=errors, questions=config.questions_for(type_code))
 
 
 @attendee.route("/<registration_id>/substitute", methods=["GET", "POST"])

@@ -15,9 +15,11 @@ from domain.edition_config import EditionConfig
 from domain.errors import DomainError
 from domain.outcome import Outcome
 from domain.pricing import PriceQuote
+from domain.questions import AnswersRefused
 from registration.idempotency import Replayed
 from registration.web.attendee.holder import grant
 from registration.web.common import i18n
+from registration.web.common.answers import answer_errors, form_answers
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.idempotency import claim, manage_token, registration_outcome
@@ -62,6 +64,7 @@ def form_choices(config: EditionConfig, left: Availability,
                                 i18n.gettext("sold out")))
             for t in config.offered_types(access_code)],
         "first_type": first_available(config, left, access_code),
+        "type_names": [(t.code, t.name(language)) for t in config.registration_types],
         "unavailable": {d.code for d in config.delegations if left.delegation_full(d.code)}
         | {t.code for t in config.registration_types if left.type_sold_out(t.code)},
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
@@ -156,21 +159,28 @@ def register(slug: str) -> Any:
 
 
 def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
+    type_code = form.get("registration_type", "")
     payload = {
         "attendee": attendee_payload(form),
-        "registration_type": form.get("registration_type", ""),
+        "registration_type": type_code,
         "delegation": typed(form, "delegation"),
         "discount_code": typed(form, "discount_code"),
         "access_code": typed(form, "access_code"),
     }
+    answers = form_answers(config, type_code, form)
     data, errors = validate(RegistrationRequestSchema(), payload)
+    try:  # every problem at once: the answers' beside the details'
+        config.answers(type_code, answers)
+    except AnswersRefused as refused:
+        errors = {**errors, **answer_errors(config, refused)}
     if errors:
         return errors, None
     try:
         created = services().registrations.register(
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
-            idempotency=claim(registration_outcome), access_code=data["access_code"])
+            idempotency=claim(registration_outcome), access_code=data["access_code"],
+            answers=answers)
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from domain.checkin_lists import DIRECTIONS
 from domain.edition_config import BADGE_STOCKS
 from domain.payment_details import DESK_PAYMENT_METHODS
 from registration.web.common import i18n
@@ -35,6 +36,18 @@ class CheckInRequestSchema(StrictSchema):
     code = Text(required=True, validate=validate.Length(min=1, max=200), metadata={
         "description": "The text of the badge's QR code, as scanned, or the short code "
                        "printed under it (K7M-4QX-9RT: case, spaces and dashes do not matter)."})
+    checkin_list = Text(load_default=None, data_key="list",
+                        validate=validate.Length(min=1, max=63), metadata={
+                            "description": "The check-in list's code (default: the edition's "
+                                           "first list, the conference entry)."})
+    direction = Text(load_default="entry", validate=validate.OneOf(DIRECTIONS), metadata={
+        "description": "`entry` (default) or `exit`."})
+
+
+class PresenceQuerySchema(Schema):
+    as_of = Text(load_default=None, metadata={
+        "description": "Answer for this past moment: a date (the end of that day in the "
+                       "edition's zone) or a date-time.", "example": "2019-06-03T10:30"})
 
 
 class AttendeeQuerySchema(Schema):

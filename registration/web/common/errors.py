@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import DomainError, InvalidEdition, NotFound, Refused, WrongToken
+from domain.questions import AnswersRefused
 from registration.adapters.stripe_gateway import CardTokenRefused, GatewayUnavailable
 from registration.web.common.request_limits import MAX_BODY_BYTES
 
@@ -48,6 +49,8 @@ def register_error_handlers(app: Flask) -> None:
         details: Any = {"code": error.code}
         if isinstance(error, InvalidEdition):
             details["problems"] = error.problems
+        if isinstance(error, AnswersRefused):
+            details["answers"] = error.problems
         return error_response(status_of(error), error.message, details)
 
     @app.errorhandler(GatewayUnavailable)

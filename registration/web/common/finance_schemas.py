@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -9,6 +10,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from domain.edition_document import LANGUAGES
 from domain.invoice_lines import BillTo
 from domain.payment_details import PAYMENT_METHODS
+from domain.text import split_lines
 from registration.projections.journal import KINDS as JOURNAL_KINDS
 from registration.projections.journal import METHODS as JOURNAL_METHODS
 from registration.projections.ledger_queries import STATUSES
@@ -38,6 +40,22 @@ class BillToSchema(StrictSchema):
 
 PO_NUMBER = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=50),
                  metadata={"description": "The customer's purchase-order number."})
+
+
+class PurchaseOrderSchema(StrictSchema):
+    po_number = PO_NUMBER
+
+
+BILL_TO_FIELDS = ("name", "contact", "email", "tax_id", "language")
+
+
+def bill_to_payload(form: Mapping[str, str]) -> dict[str, Any]:
+    """The bill-to fields as typed on a page (blanks left out); the address block, a line
+    per item."""
+    values: dict[str, Any] = {k: form.get(k, "") for k in BILL_TO_FIELDS}
+    values = {k: v for k, v in values.items() if v.strip()}
+    values["address"] = [line for line in split_lines(form.get("address", "")) if line.strip()]
+    return values
 
 
 class InvoiceRequestSchema(StrictSchema):

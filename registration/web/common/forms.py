@@ -25,6 +25,8 @@ MESSAGES = {
     "Not a valid date.": N_("Enter a date like 2019-06-02."),
     "The period ends before it starts.": N_("The period ends before it starts."),
     "A period of a year at most.": N_("A period of a year at most."),
+    "Say why: the person is told.": N_("Say why: the person is told."),
+    "Must be one of: approve, refuse.": N_("Approve or turn down."),
 }
 # Marshmallow's length refusals, with their numbers.
 LENGTHS = (

@@ -11,13 +11,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from domain.actor import Actor
+from domain.actor import BY_KIOSK, Actor
 from domain.edition_config import EditionConfig
 from domain.money import Money
 from registration.services.history import HistoryEntry
 from registration.web.common.declines import decline_message
 from registration.web.common.i18n import N_, amount_with_code, gettext
-from registration.web.common.pages import display_name
+from registration.web.common.pages import display_name, list_name
 
 FIELD_LABELS = {
     "first_name": N_("first name"), "last_name": N_("last name"), "email": N_("e-mail"),
@@ -89,13 +89,18 @@ def _refund(data: dict[str, Any], config: EditionConfig) -> str:
 def _badge(data: dict[str, Any], config: EditionConfig) -> str:
     if "printed_by" not in data:
         return gettext("Badge printed")
+    if data["printed_by"] == BY_KIOSK:
+        return gettext("Badge printed at the self-service kiosk")
     return gettext("Badge printed by %(name)s") % {"name": data["printed_by"]}
 
 
 def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
-    if "by" not in data:
-        return gettext("Checked in")
-    return gettext("Checked in by %(name)s") % {"name": data["by"]}
+    names = {"list": list_name(config, data["list"]), "name": data.get("by")}
+    if data["direction"] == "exit":
+        return (gettext("Out (%(list)s), scanned by %(name)s") if "by" in data
+                else gettext("Out (%(list)s)")) % names
+    return (gettext("Checked in (%(list)s) by %(name)s") if "by" in data
+            else gettext("Checked in (%(list)s)")) % names
 
 
 def _payment_requested(data: dict[str, Any], config: EditionConfig) -> str:
@@ -121,12 +126,31 @@ def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Manage link sent again on request (the earlier one ended)")
 
 
+def _answers(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Answers to the questions recorded")
+
+
+def _approval_asked(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Awaiting the organisers' approval")
+
+
+def _approved(data: dict[str, Any], config: EditionConfig) -> str:
+    note = data.get("note")
+    return gettext("Approved by the organisers: %(note)s") % {"note": note} if note else \
+        gettext("Approved by the organisers")
+
+
+def _not_approved(data: dict[str, Any], config: EditionConfig) -> str:
+    return gettext("Not approved by the organisers: %(reason)s") % {"reason": data["reason"]}
+
+
 SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Registered": _registered, "DetailsCorrected": _corrected, "Substituted": _substituted,
     "Cancelled": _cancelled, "PaymentReceived": _payment, "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
-    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled,
+    "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
+    "ApprovalAsked": _approval_asked, "Approved": _approved, "NotApproved": _not_approved,
 }
 
 
@@ -152,6 +176,8 @@ def who(actor: Actor) -> str:
         return gettext("%(name)s (%(role)s)") % {"name": actor.name, "role": gettext(role)}
     if actor.kind == "attendee":
         return gettext("the attendee") if actor.id else gettext("the attendee, registering")
+    if actor.kind == "kiosk":
+        return gettext("the self-service kiosk")
     if actor.kind == "stripe":
         return gettext("Stripe")
     if actor.kind == "system":

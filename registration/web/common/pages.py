@@ -157,3 +157,15 @@ def display_name(config: EditionConfig, kind: str, code: str) -> str:
     except DomainError:
         return code
     return found.name(i18n.current_language())
+
+
+def list_name(config: EditionConfig, code: str) -> str:
+    """A check-in list's name today: a day list without names is named by its day."""
+    try:
+        found = config.checkin_list(code)
+    except DomainError:
+        return code
+    name = found.name(i18n.current_language())
+    if name is None and found.day is not None:
+        return i18n.day(found.day)
+    return name or code

@@ -44,6 +44,9 @@ REFUSALS = {
     "badge_replaced": ("", N_("Badge replaced: the place was handed to someone else.")),
     "reference_used": ("reference", N_("A payment with this reference is already recorded.")),
     "more_than_due": ("amount", N_("This is more than what is due.")),
+    "awaiting_approval": ("", N_("This registration is awaiting the organisers' approval: it "
+                                 "cannot be paid, invoiced, printed or checked in yet.")),
+    "not_awaiting_approval": ("", N_("This registration is not awaiting approval (any more).")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
 }
 

@@ -16,7 +16,7 @@ from marshmallow import (
 
 from domain.attendee import CORRECTABLE, Attendee
 from domain.edition_document import LANGUAGES
-from registration.web.common.text_fields import EmailAddress, Text
+from registration.web.common.text_fields import EmailAddress, MultilineText, Text
 
 NAME = validate.Length(min=1, max=100)
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
@@ -60,6 +60,24 @@ class CorrectionSchema(AttendeeSchema):
             raise ValidationError(f"Give at least one of: {', '.join(CORRECTABLE)}.")
 
 
+def answers_field(**kwargs: Any) -> fields.Dict:
+    """Answers by question code: text or an option's code (a string), or true/false."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
+                       values=AnswerValue(), validate=validate.Length(max=50), metadata={
+                           "description": "Answers to the edition's `questions`, by code: a "
+                           "text or an option's code, or true/false for yes/no and consent."},
+                       **kwargs)
+
+
+class AnswerValue(fields.Field):
+    """A string or a boolean, left to the edition's questions to accept (domain.questions)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or (isinstance(value, str) and len(value) <= 2000):
+            return value
+        raise ValidationError("An answer is a text (up to 2,000 characters) or true/false.")
+
+
 class RegistrationRequestSchema(StrictSchema):
     attendee = fields.Nested(AttendeeSchema, required=True)
     registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
@@ -69,6 +87,14 @@ class RegistrationRequestSchema(StrictSchema):
     access_code = Text(load_default=None, allow_none=True, validate=validate.Length(
         min=1, max=50), metadata={"description": "The access code of an invitation-only "
                                                  "registration type (needed for it)."})
+    answers = answers_field(load_default=dict)
+
+
+class AnswersSchema(StrictSchema):
+    """Every answer to the questions asked of the registration's type (replacing earlier
+    ones: an optional question left out is unanswered)."""
+
+    answers = answers_field(required=True)
 
 
 class EditionQuerySchema(StrictSchema):
@@ -106,3 +132,18 @@ def load_json(schema: Schema, payload: Any) -> dict:
     if not isinstance(payload, dict):
         raise ValidationError({"_schema": ["Send a JSON object."]})
     return schema.load(payload)
+
+
+class ApprovalDecisionSchema(StrictSchema):
+    """The organisers' decision on a place awaiting approval; turning one down needs the
+    reason the person is told."""
+
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "refuse")),
+                             metadata={"description": "approve, or refuse (turn it down)."})
+    note = MultilineText(load_default="", validate=validate.Length(max=1000), metadata={
+        "description": "For the person: a note with an approval; the reason of a refusal."})
+
+    @validates_schema
+    def reason_for_a_refusal(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            raise ValidationError("Say why: the person is told.", "note")

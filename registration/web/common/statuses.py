@@ -6,6 +6,7 @@ from registration.web.common import i18n
 from registration.web.common.i18n import N_
 
 LABELS = {  # status: (label, tone of its pill)
+    "awaiting_approval": (N_("Awaiting approval"), "warn"),
     "pending_payment": (N_("Awaiting payment"), "warn"),
     "paid": (N_("Paid"), "ok"),
     "confirmed": (N_("Confirmed"), "ok"),

@@ -1,4 +1,5 @@
-"""Registration desk pages: find an attendee, their card, badges, and the check-in screen.
+"""Registration desk pages: find an attendee, their card, badges (the scanning screens are
+in desk_scans, the kiosk in kiosk).
 
 Everything goes through `DeskService`; the search answers the same page's fragment to the
 small script that searches as one types, and the whole page without it.
@@ -6,7 +7,6 @@ small script that searches as one types, and the whole page without it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -14,20 +14,15 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from domain.actor import current_actor
 from domain.edition_config import EditionConfig
 from domain.errors import (
-    AlreadyCancelled,
-    BadgeReplaced,
-    MistypedCheckinCode,
-    NotFound,
     NothingToPrint,
 )
 from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
 from registration.services.badge_batches import NOTHING_LEFT, RENDER_FAILED, BatchNotReady
-from registration.services.views import RegistrationView
 from registration.web.common import i18n
-from registration.web.common.desk_schemas import AttendeeQuerySchema, CheckInRequestSchema
+from registration.web.common.answers import readable_answers
+from registration.web.common.desk_schemas import AttendeeQuerySchema
 from registration.web.common.forms import validate
-from registration.web.common.headers import use_camera
 from registration.web.common.http import pdf_response, services
 from registration.web.common.i18n import N_
 from registration.web.common.pages import (
@@ -52,10 +47,14 @@ def staff_name() -> str:
 
 
 def names(config: EditionConfig) -> dict[str, Any]:
-    """Template helpers: a type's or delegation's name in the page's language."""
+    """Template helpers: a type's or delegation's name in the page's language, and the
+    answers the desk is shown."""
     return {"type_name": lambda code: display_name(config, "type", code),
             "delegation_name": lambda code: display_name(config, "delegation", code)
-            if code else "—"}
+            if code else "—",
+            "desk_answers": lambda registration: readable_answers(
+                config, registration.registration_type, registration.answers,
+                i18n.current_language(), desk=True)}
 
 
 @desk_pages.get("/")
@@ -198,87 +197,3 @@ BATCH_ERRORS = {
     NOTHING_LEFT: N_("No badge to print with these filters any more: they were printed or "
                      "cancelled meanwhile."),
 }
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the check-in screen shows after a scan: a colour, a headline, who it is."""
-
-    tone: str  # "ok" (green), "warn" (amber) or "bad" (red)
-    headline: str
-    registration: RegistrationView | None = None
-    detail: str = ""
-
-
-SCAN_REFUSALS = (AlreadyCancelled, BadgeReplaced, MistypedCheckinCode, NotFound)
-
-
-def refused(error: Exception) -> Answer:
-    """Why a scanned code admits nobody (nor prints a badge), in red."""
-    if isinstance(error, BadgeReplaced):
-        return Answer("bad", i18n.gettext("Badge replaced: the place was handed to someone else."))
-    if isinstance(error, AlreadyCancelled):
-        return Answer("bad", i18n.gettext("Cancelled registration: do not admit."))
-    if isinstance(error, MistypedCheckinCode):
-        return Answer("bad", i18n.gettext(
-            "Unknown code: badge codes never use O, I, L, S, Z, B, 0, 1, 2, 5 or 8. Check the "
-            "code printed under the QR code."))
-    return Answer("bad", i18n.gettext(
-        "Unknown code: no badge of this conference has it. Check the code under the QR "
-        "code, or find the person by name."))
-
-
-def scan(config: EditionConfig, code: str) -> Answer:
-    try:
-        result = services().desk.check_in(config.slug, code, staff_name())
-    except SCAN_REFUSALS as error:
-        return refused(error)
-    registration, at = result.registration, f"{result.at:%H:%M}"
-    if not result.first_scan:
-        return Answer("warn", i18n.gettext("Already checked in at %(time)s") % {"time": at},
-                      registration)
-    due = registration.balance_due
-    if not due.is_zero:
-        return Answer("warn", i18n.gettext("Checked in — payment due"), registration,
-                      i18n.gettext("%(amount)s is still to pay.") % {"amount": i18n.money(due)})
-    return Answer("ok", i18n.gettext("Checked in"), registration)
-
-
-@desk_pages.route("/<slug>/check-in", methods=["GET", "POST"])
-@staff_page("desk")
-def check_in(slug: str) -> Any:
-    """One input a USB scanner types into (then Enter); the answer in large colours."""
-    config = edition_for_staff_page(slug)
-    use_camera()
-    answer = None
-    if request.method == "POST" and request.form.get("code", "").strip():
-        scanned, errors = validate(CheckInRequestSchema(), {"code": request.form["code"]})
-        answer = Answer("bad", errors["code"]) if errors else scan(config, scanned["code"])
-    return render_template("staff/desk/check_in.html", config=config, answer=answer,
-                           **names(config))
-
-
-@desk_pages.route("/<slug>/print-on-scan", methods=["GET", "POST"])
-@staff_page("desk")
-def print_on_scan(slug: str) -> Any:
-    """Scan a badge's QR code (or type its short code): that person's badge opens as a PDF,
-    its print recorded. Separate from the entrance: nobody is checked in here."""
-    config = edition_for_staff_page(slug)
-    use_camera()
-    answer, status = None, 200
-    if request.method == "POST" and request.form.get("code", "").strip():
-        scanned, errors = validate(CheckInRequestSchema(), {"code": request.form["code"]})
-        if errors:
-            answer, status = Answer("bad", errors["code"]), 422
-        else:
-            try:
-                printed = services().desk.badge_on_scan(config.slug, scanned["code"],
-                                                        staff_name())
-            except SCAN_REFUSALS as error:
-                answer = refused(error)
-                status = 409 if isinstance(error, AlreadyCancelled | BadgeReplaced) else 404
-            else:
-                return pdf_response(printed.pdf,
-                                    f"badge-{printed.registration.attendee.last_name}")
-    return render_template("staff/desk/print_on_scan.html", config=config, answer=answer,
-                           **names(config)), status

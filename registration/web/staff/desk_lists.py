@@ -3,6 +3,7 @@ sign-in sheets as a PDF (a page per delegation, a signature column), in reading 
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
+from domain.questions import answer_text
 from registration.adapters.spreadsheet import csv_document, xlsx_document
 from registration.projections.attendance import NO_DELEGATION, RegistrationRow
 from registration.projections.desk import BadgeFilter
@@ -76,15 +78,24 @@ def delegation_of(config: EditionConfig, row: RegistrationRow) -> str:
 
 
 def spreadsheet(listed: AttendeeList) -> tuple[list[str], list[list[Any]]]:
-    config, _ = listed.config, i18n.gettext
+    """A row per person; a column per question of the edition (blank where not asked)."""
+    config, _, language = listed.config, i18n.gettext, i18n.current_language()
     header = [_("Last name"), _("First name"), _("Organisation"), _("Delegation"),
               _("Registration type"), _("E-mail"), _("Language"), _("Status"),
-              _("Checked in"), _("Badges printed")]
+              _("Checked in"), _("Badges printed"),
+              *(q.label(language) for q in config.questions)]
     rows = [[r.last_name, r.first_name, r.organisation, delegation_of(config, r),
              display_name(config, "type", r.registration_type), r.email, r.language,
-             status_label(r.status), _("Yes") if r.checked_in_at else _("No"), r.badge_prints]
+             status_label(r.status), _("Yes") if r.checked_in_at else _("No"), r.badge_prints,
+             *answer_cells(config, r, language)]
             for r in listed.rows]
     return header, rows
+
+
+def answer_cells(config: EditionConfig, row: RegistrationRow, language: str) -> list[str]:
+    answers = json.loads(row.answers)
+    yes_no = (i18n.gettext("Yes"), i18n.gettext("No"))
+    return [answer_text(q, answers.get(q.code), language, yes_no) for q in config.questions]
 
 
 def sign_in_sheets(listed: AttendeeList) -> bytes:

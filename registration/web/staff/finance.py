@@ -16,16 +16,17 @@ from domain.errors import DomainError
 from domain.identifiers import edition_id
 from domain.invoice_lines import lines_total
 from domain.money import Money
-from domain.text import TextRefused, clean_text, split_lines
+from domain.text import TextRefused, clean_text
 from registration.projections.ledger import LedgerRow
 from registration.projections.ledger_queries import STATUSES, InvoiceView, ledger_csv
 from registration.web.common import i18n
 from registration.web.common.amounts import amount_typed
 from registration.web.common.finance_schemas import (
-    PO_NUMBER,
     BillToSchema,
     InvoiceCancellationSchema,
     InvoicePaymentSchema,
+    PurchaseOrderSchema,
+    bill_to_payload,
 )
 from registration.web.common.forms import Errors, refusal, typed, validate
 from registration.web.common.http import services
@@ -33,18 +34,11 @@ from registration.web.common.lookups import invoice_pdf, ledger
 from registration.web.common.lookups import invoice_view as known_invoice
 from registration.web.common.pages import protect
 from registration.web.common.refusals import refusal_message
-from registration.web.common.schemas import StrictSchema
 from registration.web.common.staff_session import staff_page
 from registration.web.common.statuses import method_label, recorder_label
 from registration.web.staff.context import chosen_edition, edition_for_staff_page, speak_about
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
-BILL_TO_FIELDS = ("name", "contact", "email", "tax_id", "language")
-
-
-class PurchaseOrderSchema(StrictSchema):
-    po_number = PO_NUMBER
-
 
 def ledger_filters(args: MultiDict[str, str]) -> dict[str, Any]:
     """The ledger's filters; a delegation the text rule refuses is refused here (422)."""
@@ -95,14 +89,6 @@ def export(slug: str) -> Any:
     rows = ledger().rows(str(edition_id(config.slug)), **ledger_filters(request.args))
     return Response(ledger_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{slug}-ledger.csv"'})
-
-
-def bill_to_payload(form: MultiDict[str, str]) -> dict[str, Any]:
-    """The bill-to fields as typed (blanks left out); the address block, a line per item."""
-    values: dict[str, Any] = {k: form.get(k, "") for k in BILL_TO_FIELDS}
-    values = {k: v for k, v in values.items() if v.strip()}
-    values["address"] = [line for line in split_lines(form.get("address", "")) if line.strip()]
-    return values
 
 
 @finance_pages.route("/<slug>/invoices/new", methods=["GET", "POST"])

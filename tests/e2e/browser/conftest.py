@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+AXE = Path(__file__).resolve().parents[3] / "node_modules/axe-core/axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -53,3 +54,13 @@ def snap(page: Page, name: str) -> None:
     page.set_viewport_size(PHONE)
     page.screenshot(path=f"{folder}/{name}-phone.png", full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def axe_source() -> str:
+    """axe-core's script (from npm: scripts/setup-node.sh), for the accessibility checks."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: run scripts/setup-node.sh")
+        pytest.skip(f"{AXE} is missing: run scripts/setup-node.sh")
+    return AXE.read_text()

@@ -43,7 +43,7 @@ def test_a_typed_short_code_checks_in_like_a_scan_and_a_wrong_one_says_why(
     expect(page.locator("#code")).to_be_focused()
     snap(page, "desk-check-in-short-code-en")
     typed(page, code)
-    expect(answer).to_contain_text("Already checked in at")
+    expect(answer).to_contain_text("Already inside since")
     typed(page, services.registrations.get(zoe).checkin_secret)  # as a USB scanner types it
     expect(answer).to_contain_text("Tremblay2")
     expect(answer).not_to_contain_text("Already")

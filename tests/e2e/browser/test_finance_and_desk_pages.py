@@ -154,7 +154,7 @@ def test_the_desk_finds_francois_prints_a_badge_and_checks_in_by_qr_code(
     page.keyboard.type(services.registrations.get(francois).checkin_secret)
     page.keyboard.press("Enter")
     expect(answer).to_have_attribute("data-answer", "warn")
-    expect(answer).to_contain_text("Already checked in at 10:00")
+    expect(answer).to_contain_text("Already inside since 10:00")
     snap(page, "desk-check-in-amber")
     expect(page.locator("#code")).to_be_focused()  # the answered page is ready to type in
     page.keyboard.type(services.registrations.get(unpaid).checkin_secret)
@@ -196,13 +196,17 @@ def test_an_attendee_asks_for_an_invoice_and_downloads_it_from_the_manage_page(
     created = services.registrations.register(SLUG, Attendee(**editions.attendee(1)),
                                               "delegate", "QC")
     page.goto(f"/r/{created.registration.id}?token={created.manage_token}")
-    page.get_by_role("button", name="Send me an invoice instead").click()
+    page.get_by_role("link", name="Send me an invoice instead").click()
+    page.get_by_label("Address").fill("75 rue De La Gauchetière Ouest\nMontréal (Québec) H2Z 1A4")
+    page.get_by_label("Purchase-order number").fill("PO-7781")
+    snap(page, "attendee-invoice-request")
+    page.get_by_role("button", name="Send me the invoice").click()
     expect(page.locator(".notice.ok")).to_contain_text("Your invoice is issued")
     link = page.locator("[data-invoices] a")
     expect(link).to_have_count(1)
     snap(page, "attendee-manage-invoice")
     assert is_pdf(page, link.get_attribute("href") or "")
-    expect(page.get_by_role("button", name="Send me an invoice instead")).to_have_count(0)
+    expect(page.get_by_role("link", name="Send me an invoice instead")).to_have_count(0)
     other = services.registrations.register(SLUG, Attendee(**editions.attendee(2)), "delegate")
     href = link.get_attribute("href") or ""
     assert created.manage_token not in href  # the session opens it, not a token

@@ -23,11 +23,10 @@ from registration.services.container import Services
 from tests.e2e.browser.conftest import DESKTOP, PHONE
 from tests.e2e.browser.test_attendee_pages import record_card_payment
 from tests.support import editions
+from tests.unit.test_questions import QUESTIONS
 
 pytestmark = pytest.mark.browser
 SLUG = "test-montreal"
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = ("en", "fr")
 
@@ -68,12 +67,11 @@ def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture
-def axe_source() -> str:
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AXE} is missing: run scripts/setup-node.sh")
-        pytest.skip(f"{AXE} is missing: run scripts/setup-node.sh")
-    return AXE.read_text()
+def edition(services: Services) -> dict[str, Any]:
+    """The Quebec test edition, asking questions (their fields are on the forms too)."""
+    document = editions.edition(questions=QUESTIONS)
+    services.editions.load(document)
+    return document
 
 
 def attendee_pages(page: Page, services: Services) -> list[str]:
@@ -85,7 +83,8 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     page.goto(f"/r/{rid}?token={created.manage_token}")
     return [f"/e/{SLUG}", f"/e/{SLUG}/register", f"/e/{SLUG}/register?discount_code=NOPE",
             f"/e/{SLUG}/group", f"/e/{SLUG}/my-link", f"/r/{rid}/confirmation", f"/r/{rid}",
-            f"/r/{rid}/details", f"/r/{rid}/substitute", f"/r/{rid}/cancel", f"/pay/{rid}",
+            f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",
+            f"/r/{rid}/cancel", f"/pay/{rid}", f"/r/{rid}/invoice",
             "/e/nope"]
 
 

@@ -1,0 +1,173 @@
+"""A card payment's tax document: where the edition issues invoices on payment, a card
+payment (through localstripe) for places no invoice bills gets an invoice issued paid, in
+the invoices' own series. Read back from its PDF, it carries what the CRA asks of a document
+supporting an input tax credit (Input Tax Credit Information Regulations, thresholds of
+$100 and $500 since 2021) and what Revenu Québec asks for the QST."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.registration import Attendee
+from registration.adapters.invoice_document import render_invoice
+from registration.projections.ledger_queries import InvoiceView, Ledger
+from registration.services.container import Services
+from tests.support import editions, invoicing
+from tests.support.localstripe import card_token
+from tests.support.pdfs import page_texts
+
+VISA = "4242424242424242"
+STUDENT = {"code": "student", "names": {"en": "Student", "fr": "Personne étudiante"},
+           "tiers": [{"name": "regular", "price": "50.00"}]}
+ISSUER = invoicing.ISSUER["legal_name"]
+
+
+@pytest.fixture
+def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
+    return stripe_settings
+
+
+@pytest.fixture
+def quebec(services: Services) -> str:
+    document = invoicing.quebec()
+    document["registration_types"].append(STUDENT)
+    document["invoicing"]["bank"] = invoicing.BANK_CA
+    services.editions.load(document)
+    return document["slug"]
+
+
+def register(services: Services, slug: str, n: int, kind: str = "delegate",
+             **person: str) -> UUID:
+    attendee = Attendee(**editions.attendee(n, **person))
+    return services.registrations.register(slug, attendee, kind, "QC").registration.id
+
+
+def pay_by_card(services: Services, localstripe: str, ids: list[UUID]) -> str:
+    """Stripe.js's card step, then Stripe's notice of the payment."""
+    checkout = services.payments.checkout(ids)
+    services.payments.pay_with_card(checkout.reference, checkout.client_secret,
+                                    card_token(localstripe, VISA))
+    services.payments.record_intent(services.payments.gateway.intent(checkout.reference))
+    return checkout.reference
+
+
+def tax_document(services: Services, registration_id: UUID) -> tuple[InvoiceView, str]:
+    number = services.registrations.get(registration_id).invoice_number
+    assert number is not None, "no invoice was issued on payment"
+    view = Ledger(services.read_models.store).view(number)
+    assert view is not None
+    text = "\n".join(page_texts(render_invoice(services.documents, view)))
+    return view, re.sub(r"[ \u00a0\u202f]+", " ", text)
+
+
+def assert_in(text: str, *expected: str) -> None:
+    for item in expected:
+        assert item in text, item
+
+
+def test_under_100_dollars_the_invoice_names_the_supplier_date_total_and_taxes_paid(
+        services, quebec, localstripe, client, staff_headers):
+    student = register(services, quebec, 1, "student")
+    reference = pay_by_card(services, localstripe, [student])
+    view, text = tax_document(services, student)
+    assert (view.document["number"], view.status, view.document["paid_by"]) == (
+        "SEUS19-0001", "paid", reference)
+    # 50,00 + TPS 2,50 + TVQ 4,99 = 57,49 $: supplier, date, total, GST paid
+    assert_in(text, ISSUER, "FACTURE", "20 mars 2019", "PAYÉE", "Total (CAD) 57,49 $",
+              "TPS (5 %)", "2,50 $", "TVQ (9,975 %)", "4,99 $",
+              f"Payée par carte le 20 mars 2019 (paiement {reference})")
+    assert "Payable par virement" not in text and "Coordonnées bancaires" not in text
+    answer = client.get("/api/invoices/SEUS19-0001", headers=staff_headers["finance"]).json
+    assert (answer["paid_by"], answer["status"], answer["balance_due"]) == (
+        reference, "paid", "0.00")
+
+
+def test_from_100_dollars_it_shows_the_gst_and_qst_numbers_and_each_tax_apart(
+        services, quebec, localstripe):
+    place = register(services, quebec, 1)
+    pay_by_card(services, localstripe, [place])
+    view, text = tax_document(services, place)
+    assert (str(view.paid), str(view.balance)) == ("454.15", "0.00")
+    assert_in(text, "Total (CAD) 454,15 $", "123456789 RT0001", "1234567890 TQ0001",
+              "TPS (5 %)", "19,75 $", "TVQ (9,975 %)", "39,40 $", "Montant payé 454,15 $",
+              "Solde dû (CAD) 0,00 $")
+
+
+def test_from_500_dollars_it_names_the_recipient_the_supplies_and_the_terms(
+        services, quebec, localstripe):
+    """A delegation lead pays for two places at once: one invoice, billed to the lead's
+    organisation, one line per place."""
+    lead, colleague = register(services, quebec, 1), register(services, quebec, 2)
+    pay_by_card(services, localstripe, [lead, colleague])
+    view, text = tax_document(services, lead)
+    assert services.registrations.get(colleague).invoice_number == view.document["number"]
+    assert (view.document["bill_to"]["name"], view.document["bill_to"]["email"]) == (
+        "Hydro-Québec", "person1@example.com")
+    assert_in(text, "Total (CAD) 908,30 $", "FACTURER À", "Hydro-Québec", "François Tremblay1",
+              "Personne déléguée — François", "Tremblay2", "Conditions de paiement",
+              "Payable sur réception", "123456789 RT0001", "1234567890 TQ0001")
+
+
+def test_an_english_payer_in_quebec_gets_a_french_first_document_with_english_labels(
+        services, quebec, localstripe):
+    place = register(services, quebec, 1, language="en")
+    pay_by_card(services, localstripe, [place])
+    _view, text = tax_document(services, place)
+    assert_in(text, "FACTURE", "INVOICE", "TPS / GST (5 %)", "TVQ / QST (9,975 %)",
+              "Paid by card on", "this invoice is the receipt for that payment")
+
+
+def test_invoices_on_payment_share_the_series_and_a_place_already_invoiced_gets_no_second(
+        services, quebec, localstripe):
+    billed = register(services, quebec, 1)
+    services.invoices.issue_for_holder(billed, None)  # SEUS19-0001, then paid by card
+    pay_by_card(services, localstripe, [billed])
+    paid = register(services, quebec, 2)
+    pay_by_card(services, localstripe, [paid])
+    assert services.registrations.get(billed).invoice_number == "SEUS19-0001"
+    assert services.registrations.get(paid).invoice_number == "SEUS19-0002"
+    ledger = Ledger(services.read_models.store)
+    assert [(v.document["number"], v.status) for v in (
+        ledger.view("SEUS19-0001"), ledger.view("SEUS19-0002")) if v] == [
+        ("SEUS19-0001", "paid"), ("SEUS19-0002", "paid")]
+
+
+def test_an_edition_may_turn_it_off_and_a_us_edition_has_it_off(services, localstripe):
+    document: dict[str, Any] = invoicing.quebec()
+    document["invoicing"] = {**document["invoicing"], "on_payment": False}
+    services.editions.load(document)
+    place = register(services, document["slug"], 1)
+    pay_by_card(services, localstripe, [place])
+    assert services.registrations.get(place).invoice_number is None
+    georgia = invoicing.georgia()
+    services.editions.load(georgia)
+    attendee = Attendee(**editions.attendee(2))
+    us_place = services.registrations.register(georgia["slug"], attendee, "delegate",
+                                               "GA").registration.id
+    pay_by_card(services, localstripe, [us_place])
+    assert services.registrations.get(us_place).invoice_number is None
+
+
+def test_cancelling_a_card_paid_place_credits_its_invoice_and_the_refund_settles_it(
+        services, quebec, localstripe, clock):
+    """Cancelled on April 20, the whole price less the policy's 50,00 $ fee comes back: the
+    credit note credits what is refunded, and the invoice ends settled, nothing due."""
+    place = register(services, quebec, 1)
+    pay_by_card(services, localstripe, [place])
+    clock.set("2019-04-20T12:00:00-04:00")
+    services.cancellations.cancel(place)
+    registration = services.registrations.get(place)
+    assert (registration.refunded.amount, registration.standing.refund_owed.is_zero) == (
+        Decimal("404.15"), True)
+    ledger = Ledger(services.read_models.store)
+    invoice, note = ledger.view("SEUS19-0001"), ledger.view("SEUS19-0002")
+    assert invoice is not None and note is not None
+    assert (note.document["kind"], note.document["refers_to_number"]) == (
+        "credit_note", "SEUS19-0001")
+    assert (str(invoice.paid), str(invoice.credited), str(invoice.balance), invoice.status) == (
+        "50.00", "-404.15", "0.00", "paid")
