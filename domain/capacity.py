@@ -4,7 +4,18 @@ Each limited resource (a type's seats, a discount code's uses, a delegation's al
 and each natural key (an e-mail within an edition) is a small aggregate with a
 deterministic id, saved in the same atomic `save()` as the registration it governs:
 two racing registrations cannot both take the last seat, because the second save
-finds a stale version and is retried against the new count.
+finds a stale version (the store's guarantee, whatever the application does).
+
+Why one `Allocation` per resource, and how it stays cheap and never "busy":
+- Constant cost: the application snapshots an Allocation on every save (snapshots are a
+  cache written after the atomic save, from the state in hand), so deciding reads one
+  snapshot and no events, at the 100th registration as at the 5,000th. A chain of
+  short-lived counter aggregates would bound the replay too, but needs a pointer to the
+  current link that is itself hot, and cancellations would have to find the right link.
+- Taking turns: registrations into the same resource wait for it under a lock held from
+  load to save (registration.adapters.resource_locks), instead of colliding on the version
+  and giving up after a few retries. Finer-grained allocation (seat buckets) would spread
+  the collisions but still refuse some near the end; the lock makes the order explicit.
 """
 
 from __future__ import annotations

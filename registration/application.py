@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import UUID
@@ -21,7 +22,9 @@ from domain.identifiers import edition_id
 from domain.numbering import InvoiceSequence
 from domain.staff import StaffMember
 from domain.transcodings import value_transcodings
+from registration.adapters.resource_locks import BUSY
 from registration.idempotency import Claim
+from registration.persistence import resource_locks
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -31,6 +34,11 @@ log = logging.getLogger(__name__)
 # The log position of the last event this context (a request, a command) saved: a read
 # that must show it waits until the read models have reached it.
 written_position: ContextVar[int] = ContextVar("written_position", default=0)
+# While `decide` runs a decision: where `hold` puts the locks it takes (None once taken).
+decision_locks: ContextVar[ExitStack | None] = ContextVar("decision_locks", default=None)
+# Snapshotted on every save (see `_store`), so loading one reads a single snapshot: these
+# are the aggregates every registration of a limited type, delegation or code decides on.
+SNAPSHOT_EVERY_SAVE = (Allocation,)
 
 
 class Conference(Application[UUID]):
@@ -41,11 +49,12 @@ class Conference(Application[UUID]):
     """
 
     name = "Conference"
-    snapshotting_intervals = {Allocation: 100, InvoiceSequence: 100, StaffMember: 100}
+    snapshotting_intervals = {Edition: 10, InvoiceSequence: 100, StaffMember: 100}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.saved_listeners: list[Callable[[], object]] = []
+        self.locks = resource_locks(self.env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -53,10 +62,20 @@ class Conference(Application[UUID]):
             transcoder.register(transcoding)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = self._store(*objs, **kwargs)
+        self._saved(recordings)
+        return recordings
+
+    def _store(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's `save` (its `_record` and `_take_snapshots`, pinned 9.5.6), with the
         aggregates' events collected here: its `collect_events` first tests each object
         against two runtime-checkable typing protocols, which walks the protocols' members
-        on every test (Python 3.11): a twentieth of a registration's CPU."""
+        on every test (Python 3.11): a twentieth of a registration's CPU.
+
+        Then a snapshot of what every registration loads (SNAPSHOT_EVERY_SAVE), written after
+        the events' transaction: a cache of the state just saved (taken from the aggregate in
+        hand, nothing read), never needed for correctness.
+        """
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         for aggregate in objs:
             processing.events.extend(aggregate.collect_events())
@@ -64,6 +83,15 @@ class Conference(Application[UUID]):
         processing.saved_kwargs.update(kwargs)
         recordings = self._record(processing)
         self._take_snapshots(processing)
+        snapshots = [type(a).Snapshot.take(a) for a in objs if isinstance(a, SNAPSHOT_EVERY_SAVE)]
+        if snapshots and self.snapshots is not None:
+            try:
+                self.snapshots.put(snapshots)
+            except Exception:  # what was saved stands; the next load replays a few more events
+                log.exception("snapshotting %d allocations failed", len(snapshots))
+        return recordings
+
+    def _saved(self, recordings: Any) -> None:
         ids = [r.notification.id for r in recordings if r.notification.id is not None]
         if ids:
             written_position.set(max(max(ids), written_position.get()))
@@ -72,12 +100,11 @@ class Conference(Application[UUID]):
                 listener()
             except Exception:  # what was saved stands; the follower reports its own failure
                 log.exception("after a save, %r failed", listener)
-        return recordings
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate, if there is one of that kind. Only the kinds that are snapshotted
         look for a snapshot first: for the others it is a query that never finds one."""
-        if cls in self.snapshotting_intervals:
+        if cls in self.snapshotting_intervals or cls in SNAPSHOT_EVERY_SAVE:
             try:
                 aggregate: Any = self.repository.get(aggregate_id, projector_func=replayed)
             except AggregateNotFoundError:
@@ -111,24 +138,47 @@ class Conference(Application[UUID]):
         taken again on the new state (where it may now be refused, e.g. sold out).
         With a `claim` (a request's Idempotency-Key), a key already answered raises
         Replayed instead, and a new answer is saved with the decision's effects.
+        A decision that `hold`s limited resources keeps them from its load to its save;
+        read models and other listeners follow once they are handed on.
         """
         for _attempt in range(SAVE_ATTEMPTS):
-            if claim is not None:
-                claim.check(self.find)
-            try:
-                aggregates, result = decision()
-            except DomainError:
-                if claim is not None:  # a twin request may have just done it: its answer
-                    claim.check(self.find)
-                raise
-            if claim is not None:
-                aggregates = [*aggregates, claim.record(result)]
-            try:
-                self.save(*[a for a in aggregates if a is not None])
-            except IntegrityError:
-                continue
+            with ExitStack() as held:
+                turn = decision_locks.set(held)
+                try:
+                    if claim is not None:
+                        claim.check(self.find)
+                    try:
+                        aggregates, result = decision()
+                    except DomainError:
+                        if claim is not None:  # a twin request may have just done it
+                            claim.check(self.find)
+                        raise
+                    if claim is not None:
+                        aggregates = [*aggregates, claim.record(result)]
+                    try:
+                        recordings = self._store(*[a for a in aggregates if a is not None])
+                    except IntegrityError:
+                        continue
+                finally:
+                    decision_locks.reset(turn)
+            self._saved(recordings)
             return result
-        raise Conflict("The system is busy with the same resource; please try again.")
+        raise Conflict(BUSY)
+
+    def hold(self, resources: Iterable[str]) -> None:
+        """Wait for this decision's turn at these limited resources (by `resource_key`),
+        before loading them: held until the decision is saved or refused (see
+        registration.adapters.resource_locks). Once per decision, so that every decision
+        takes its locks in the same order."""
+        held = decision_locks.get()
+        if held is None:
+            raise RuntimeError("hold() is for a decision run by decide(), once")
+        held.enter_context(self.locks.holding(resources))
+        decision_locks.set(None)
+
+    def close(self) -> None:
+        super().close()
+        self.locks.close()
 
 
 def replayed(aggregate: Any, events: Iterable[Any]) -> Any:

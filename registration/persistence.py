@@ -6,12 +6,15 @@ our one `DATABASE_URL` setting into those, for the event store and for the read 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+from psycopg.conninfo import make_conninfo
+
+from registration.adapters.resource_locks import AdvisoryLocks, FileLocks, ResourceLocks
 
 # The advisory lock under which a process creates its tables (any constant of our own).
 START_UP_LOCK = 0x5E05_2019
@@ -68,6 +71,22 @@ def _sqlite_path(database_url: str | None) -> Path | None:
 
 def is_postgres(env: dict[str, str]) -> bool:
     return env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+
+def resource_locks(env: Mapping[str, str | None]) -> ResourceLocks:
+    """The locks under which limited resources are decided, kept where the event store is:
+    advisory locks on its PostgreSQL server, or lock files beside its SQLite file (an
+    in-memory SQLite store lives in one process, where its threads' locks suffice)."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return ResourceLocks(AdvisoryLocks(make_conninfo(
+            dbname=env.get("POSTGRES_DBNAME"), host=env.get("POSTGRES_HOST"),
+            port=env.get("POSTGRES_PORT"), user=env.get("POSTGRES_USER"),
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT"))))
+    database = env.get("SQLITE_DBNAME") or ":memory:"
+    if ":memory:" in database or "mode=memory" in database:
+        return ResourceLocks(None)
+    return ResourceLocks(FileLocks(Path(database).with_suffix(".locks")))
 
 
 @contextmanager

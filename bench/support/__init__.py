@@ -93,9 +93,11 @@ def registration_request(n: int) -> dict[str, Any]:
 
 
 def post_registration(port: int, n: int, timeout: float = 120,
-                      idempotency_key: str | None = None) -> tuple[int, bytes, float, float]:
-    """POST registration n to the app on `port`: status, body, when sent and when answered."""
-    body = json.dumps(registration_request(n))
+                      idempotency_key: str | None = None,
+                      request: dict[str, Any] | None = None) -> tuple[int, bytes, float, float]:
+    """POST registration n (`request`, else `registration_request(n)`) to the app on `port`:
+    status, body, when sent and when answered."""
+    body = json.dumps(request or registration_request(n))
     headers = {"Content-Type": "application/json"}
     if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key

@@ -137,9 +137,13 @@ class RegistrationService:
                 access.max_uses,
                 AccessCodeExhausted(f"The access code {access.code} has been used up."),
             ))
+        limited = [(resource, limit, refusal) for resource, limit, refusal in limits
+                   if limit is not None]
+        # Our turn (on what it gives back, too), then fresh counts.
+        self.app.hold({*(resource for resource, _, _ in limited), *held})
         allocations = []
-        for resource, limit, refusal in limits:
-            if limit is None or resource in held:
+        for resource, limit, refusal in limited:
+            if resource in held:
                 continue
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             allocation = allocation or Allocation(resource=resource)
@@ -151,8 +155,8 @@ class RegistrationService:
     def availability(self, config: EditionConfig) -> Availability:
         """Places left per limited type and delegation, read from the Allocation aggregates
         that decide registrations (not from a read model), so a page agrees with what
-        registering would decide at that moment. Each is at most a snapshot and 99 events
-        (Conference.snapshotting_intervals); only limited resources are read."""
+        registering would decide at that moment. Each is one snapshot (snapshotted on every
+        save: registration.application.SNAPSHOT_EVERY_SAVE); only limited resources are read."""
         def taken(resource: str) -> int:
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             return allocation.taken if allocation is not None else 0
@@ -307,7 +311,9 @@ class RegistrationService:
 
     def _freed(self, registration: Registration) -> list[Aggregate | None]:
         """What a place ending gives back: its seat, code use and allotment, and its e-mail
-        address, saved with the event that ends it."""
+        address, saved with the event that ends it (in its turn on each resource, as
+        registering takes it: Conference.hold)."""
+        self.app.hold(registration.holds)
         allocations: list[Aggregate | None] = []
         for resource in registration.holds:
             allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")

@@ -76,26 +76,30 @@ def test_a_full_delegation_is_shown_as_such_and_not_offered(
 
 def test_reading_the_places_left_reads_only_the_limited_resources(
         client: FlaskClient, services: Services, edition: dict) -> None:
-    """What a page view costs: one Allocation per limited type and delegation, each at most
-    a snapshot and the events after it."""
+    """What a page view costs: one Allocation per limited type and delegation, each a
+    snapshot (they are snapshotted on every save) and no events."""
     for n in range(3):
         registered(client, 10 + n, registration_type="speaker")
     registered(client, 1, delegation="GA")
-    recorder: Any = services.app.recorder
-    read: list[int] = []
-    select = recorder.select_events
+    recorders: dict[str, Any] = {"events": services.app.recorder,
+                                 "snapshots": services.app.snapshots.recorder}
+    read: dict[str, list[int]] = {name: [] for name in recorders}
+    selects = {name: recorder.select_events for name, recorder in recorders.items()}
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        events = select(*args, **kwargs)
-        read.append(len(events))
-        return events
+    def counting(name: str) -> Any:
+        def select(*args: Any, **kwargs: Any) -> Any:
+            events = selects[name](*args, **kwargs)
+            read[name].append(len(events))
+            return events
+        return select
 
-    recorder.select_events = counting
+    config = services.editions.config(SLUG)
+    for name, recorder in recorders.items():
+        recorder.select_events = counting(name)
     try:
-        config = services.editions.config(SLUG)
-        read.clear()
         services.registrations.availability(config)
     finally:
-        recorder.select_events = select
-    # speaker: opened + 3 taken; GA: opened + 1 taken; nothing else is read.
-    assert sum(read) == 6 and len(read) <= 4
+        for name, recorder in recorders.items():
+            recorder.select_events = selects[name]
+    # speaker and GA: one snapshot each; nothing else is read.
+    assert read == {"events": [0, 0], "snapshots": [1, 1]}
