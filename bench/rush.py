@@ -36,6 +36,7 @@ from support import (
     CLOCK_START,
     DELEGATIONS,
     POSTGRES_SERVER,
+    answers,
     as_benchmark,
     attendee,
     bench_edition,
@@ -70,7 +71,7 @@ def edition(places: int) -> dict[str, Any]:
 
 def request(n: int) -> dict[str, Any]:
     return {"attendee": attendee(n), "delegation": DELEGATIONS[n % len(DELEGATIONS)],
-            "registration_type": "delegate"}
+            "registration_type": "delegate", "answers": answers(n)}
 
 
 def load() -> str:

@@ -84,12 +84,21 @@ def attendee(n: int) -> dict[str, str]:
             "organisation": "Hydro-Québec", "job_title": "Ingénieure", "language": "fr"}
 
 
+def answers(n: int) -> dict[str, Any]:
+    """What a registrant answers to the demo's questions (the photos and terms are required)."""
+    given: dict[str, Any] = {"photos": n % 3 != 0, "terms": True, "gala-meal": "fish"}
+    if n % 5 == 0:
+        given["diet"] = "Sans gluten"
+    return given
+
+
 def registration_request(n: int) -> dict[str, Any]:
-    """Mostly delegates across all delegations; every fourth a government official with a code."""
+    """Mostly delegates across all delegations; every fourth a government official with a code;
+    each answers the edition's questions."""
     government = n % 4 == 3
     return {"attendee": attendee(n), "delegation": DELEGATIONS[n % len(DELEGATIONS)],
             "registration_type": "government" if government else "delegate",
-            "discount_code": "GOUV100" if government else None}
+            "discount_code": "GOUV100" if government else None, "answers": answers(n)}
 
 
 def post_registration(port: int, n: int, timeout: float = 120,
