@@ -34,6 +34,9 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # how long an attempt may take before another sender retries
+# A mail whose facts a read model does not show yet (an invoice's PDF before the ledger has
+# it) is not failing: it is tried again soon, however often, until the read model catches up.
+NOT_READY_WAIT = timedelta(seconds=3)
 
 
 def mail_id(kind: str, registration_id: UUID, about: str = "") -> UUID:
@@ -107,6 +110,11 @@ class Mail(ConferenceAggregate):
     def record_failure(self, error: str, at: datetime) -> None:
         retry_at = at + retry_delay(self.attempts) if self.attempts < MAX_ATTEMPTS else None
         self._failed(self.attempts, error[:500], retry_at)
+
+    def record_not_ready(self, error: str, at: datetime) -> None:
+        """The attempt found what it tells not yet in the read models: due again shortly
+        (never given up for this, as the read models always catch up)."""
+        self._failed(self.attempts, error[:500], at + NOT_READY_WAIT)
 
     @event(Failed)
     def _failed(self, attempt: int, error: str, retry_at: datetime | None) -> None:

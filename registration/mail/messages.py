@@ -48,6 +48,11 @@ from registration.services.checkin_codes import typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
+class NotReadyYet(LookupError):
+    """What the mail tells is recorded, but a read model it is rendered from (the ledger)
+    has not reached it yet: the processor tries again shortly."""
+
+
 @dataclass(frozen=True)
 class Envelope:
     to: str
@@ -178,7 +183,7 @@ class MailComposer:
         number, _, reminder = mail.about.partition("/")
         view = self.ledger.view(number)
         if view is None:
-            raise LookupError(f"document {number} is not in the ledger yet")
+            raise NotReadyYet(f"document {number} is not in the ledger yet")
         bill_to = view.document["bill_to"]
         envelope = Envelope(bill_to["email"], bill_to.get("language", "en"), territory(config))
         context = {**self._context(envelope, registration, config), "number": number,
@@ -279,7 +284,7 @@ class MailComposer:
             if invoice is not None and invoice.document.get("paid_by") == reference:
                 view = self.ledger.view(number)
                 if view is None:
-                    raise LookupError(f"invoice {number} is not in the ledger yet")
+                    raise NotReadyYet(f"invoice {number} is not in the ledger yet")
                 return view
         return None
 

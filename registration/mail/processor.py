@@ -28,7 +28,7 @@ from domain.actor import Actor, acting_as
 from domain.mail import Mail
 from registration.application import Conference
 from registration.following import LogFollower
-from registration.mail.messages import MailComposer
+from registration.mail.messages import MailComposer, NotReadyYet
 from registration.mail.outbox import TRIGGERS, owed_for
 from registration.projections.store import Cursor, ReadModelStore
 
@@ -154,6 +154,10 @@ class MailProcessor:
         try:
             message = self.composer.compose(mail)
             self.transport.send(message)
+        except NotReadyYet as lagging:  # the read models catch up: tried again soon
+            mail.record_not_ready(f"{type(lagging).__name__}: {lagging}", self.clock())
+            self.app.save(mail)
+            return False
         except Exception as error:  # any failure is recorded and retried
             log.warning("mail %s (%s) not sent: %r", mail_id, mail.kind, error)
             mail.record_failure(f"{type(error).__name__}: {error}", self.clock())

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from cryptography.fernet import InvalidToken
 
-from domain.mail import LEASE, MAX_ATTEMPTS, Mail, mail_id, retry_delay
+from domain.mail import LEASE, MAX_ATTEMPTS, NOT_READY_WAIT, Mail, mail_id, retry_delay
 from registration.mail.outbox import LinkSeal
 
 AT = datetime(2019, 3, 20, 14, tzinfo=UTC)
@@ -46,6 +46,17 @@ def test_failures_back_off_exponentially_up_to_an_hour_then_give_up() -> None:
         assert not mail.is_due(moment)
         moment += timedelta(hours=2)
     assert mail.given_up and not mail.start_attempt(moment)
+
+
+def test_a_mail_whose_invoice_the_ledger_does_not_show_yet_is_tried_again_in_seconds() -> None:
+    mail = Mail.queue("receipt", uuid4(), "pi_1", sealed_link=None)
+    moment = AT
+    for _ in range(MAX_ATTEMPTS + 2):  # the read models lag: never given up for that
+        assert mail.start_attempt(moment)
+        mail.record_not_ready("invoice SEUS19-0001 is not in the ledger yet", moment)
+        assert not mail.is_due(moment) and mail.is_due(moment + NOT_READY_WAIT)
+        moment += NOT_READY_WAIT
+    assert not mail.given_up
 
 
 def test_a_sent_mail_is_never_attempted_again() -> None:
