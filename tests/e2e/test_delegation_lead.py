@@ -8,6 +8,7 @@ import re
 from typing import Any
 from uuid import UUID
 
+import pytest
 from flask.testing import FlaskClient
 
 from domain.delegation_lead import DelegationLead
@@ -16,6 +17,12 @@ from registration.services.container import Services
 from tests.support import editions
 
 SLUG = "test-montreal"
+
+
+@pytest.fixture
+def app_overrides(stripe_settings: dict[str, str]) -> dict[str, str]:
+    """The lead pays by card: through this session's own localstripe."""
+    return stripe_settings
 
 
 def csrf(client: FlaskClient, url: str) -> str:
