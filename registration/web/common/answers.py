@@ -6,7 +6,7 @@ a consent is a checkbox ("yes"), a choice is radio buttons with the option's cod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain.edition_config import EditionConfig
@@ -71,7 +71,14 @@ def readable_answers(config: EditionConfig, type_code: str, answers: Mapping[str
                      language: str, *, desk: bool = False) -> list[tuple[str, str]]:
     """(question, answer) as a person reads them, in the document's order; for the desk,
     only the questions shown at the desk and answered."""
+    shown = [q for q in config.questions_for(type_code)
+             if not desk or (q.shown_at_desk and answers.get(q.code) not in (None, ""))]
+    return list(zip([q.label(language) for q in shown], answer_texts(shown, answers, language),
+                    strict=True))
+
+
+def answer_texts(questions: Iterable[Question], answers: Mapping[str, Any],
+                 language: str) -> list[str]:
+    """Each question's answer as a person reads it ("" where unanswered)."""
     yes_no = (gettext("Yes"), gettext("No"))
-    return [(q.label(language), answer_text(q, answers.get(q.code), language, yes_no))
-            for q in config.questions_for(type_code)
-            if not desk or (q.shown_at_desk and answers.get(q.code) not in (None, ""))]
+    return [answer_text(q, answers.get(q.code), language, yes_no) for q in questions]

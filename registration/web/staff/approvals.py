@@ -11,10 +11,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from domain.errors import DomainError
 from registration.web.common.forms import Errors, refusal, validate
 from registration.web.common.http import services
-from registration.web.common.pages import display_name, protect
+from registration.web.common.pages import protect
 from registration.web.common.schemas import ApprovalDecisionSchema
 from registration.web.common.staff_session import staff_page
 from registration.web.staff.context import chosen_edition, registration_for_page
+from registration.web.staff.desk import names
 
 approval_pages = protect(Blueprint("approval_pages", __name__, url_prefix="/staff/approvals"))
 
@@ -35,9 +36,7 @@ def page(errors: Errors | None = None, failed: str | None = None, notice: str | 
         "staff/approvals.html", config=config, documents=documents, rows=rows,
         errors=errors or {}, failed=failed, notice=notice, form=request.form,
         registered_on=lambda row: datetime.fromisoformat(row.registered_at),
-        type_name=lambda code: display_name(config, "type", code) if config else code,
-        delegation_name=lambda code: display_name(config, "delegation", code)
-        if config and code else "—"), status
+        **(names(config) if config else {})), status
 
 
 @approval_pages.post("/<registration_id>")

@@ -11,12 +11,12 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from domain.edition_config import EditionConfig
 from domain.errors import DomainError
-from domain.questions import answer_text
 from registration.adapters.spreadsheet import csv_document, xlsx_document
 from registration.projections.attendance import NO_DELEGATION, RegistrationRow
 from registration.projections.desk import BadgeFilter
 from registration.services.desk import AttendeeList
 from registration.web.common import i18n
+from registration.web.common.answers import answer_texts
 from registration.web.common.http import pdf_response, services
 from registration.web.common.pages import display_name, protect
 from registration.web.common.staff_session import staff_page
@@ -93,9 +93,7 @@ def spreadsheet(listed: AttendeeList) -> tuple[list[str], list[list[Any]]]:
 
 
 def answer_cells(config: EditionConfig, row: RegistrationRow, language: str) -> list[str]:
-    answers = json.loads(row.answers)
-    yes_no = (i18n.gettext("Yes"), i18n.gettext("No"))
-    return [answer_text(q, answers.get(q.code), language, yes_no) for q in config.questions]
+    return answer_texts(config.questions, json.loads(row.answers), language)
 
 
 def sign_in_sheets(listed: AttendeeList) -> bytes:
