@@ -75,6 +75,9 @@ class StaffMember(ConferenceAggregate):
         sealed_secret: str  # encrypted with a key derived from SECRET_KEY, outside the domain
         code_step: int
 
+    class SecondFactorRemoved(ConferenceAggregate.Event):
+        reason: str  # e.g. "phone lost": an admin's act, kept in the history
+
     @staticmethod
     def create_id(name: str, role: str) -> UUID:
         return staff_id(name)
@@ -196,6 +199,20 @@ class StaffMember(ConferenceAggregate):
     def _second_factor_enrolled(self, sealed_secret: str, code_step: int) -> None:
         self.sealed_secret = sealed_secret
         self.last_code_step = max(self.last_code_step, code_step)
+
+    def remove_second_factor(self, reason: str) -> None:
+        """A lost or replaced phone: the secret goes and every session ends, so the member
+        signs in again with their password and enrols a new app if their role needs one.
+        The used-code counter stays, so an old code can never count again."""
+        if not reason.strip():
+            raise ValueError("say why the second factor is removed")
+        if self.sealed_secret is not None:
+            self._second_factor_removed(reason.strip())
+
+    @event(SecondFactorRemoved)
+    def _second_factor_removed(self, reason: str) -> None:
+        self.sealed_secret = None
+        self.sessions.clear()
 
     @property
     def has_second_factor(self) -> bool:

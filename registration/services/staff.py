@@ -211,6 +211,17 @@ class StaffService:
 
         self.app.decide(decision)
 
+    def remove_second_factor(self, member_id: UUID, reason: str) -> None:
+        """An admin's act for a lost phone: the member's sessions end and, if their role
+        needs a second factor, they enrol a new app at their next sign-in."""
+
+        def decision() -> tuple[list, None]:
+            member = self._member(member_id)
+            member.remove_second_factor(reason)
+            return [member], None
+
+        self.app.decide(decision)
+
     def set_disabled(self, member_id: UUID, disabled: bool) -> StaffView:
         """Disable (every token and session ends at once) or enable again (with no token)."""
 

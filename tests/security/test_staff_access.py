@@ -334,6 +334,43 @@ def test_a_role_that_requires_a_code_sends_its_members_to_enrol_first(
     assert signed_in(client, "/staff/accounts")  # admins were not required
 
 
+def test_an_admin_removes_a_lost_second_factor_and_the_member_enrols_a_new_app(
+        app: Flask, client: FlaskClient, services: Services, ada: Any, dana: Any) -> None:
+    phone = app.test_client()
+    sign_in(phone, "desk@example.com")
+    enrol(phone)
+    sign_in(client, "ada@example.com")
+    page = f"/staff/accounts/{dana.id}"
+    assert "Second factor on" in client.get(page).text
+    unexplained = post(client, f"{page}/second-factor/remove", page, reason=" ")
+    assert unexplained.status_code == 422 and services.staff_access.needs_code(dana.id)
+    assert signed_in(phone)
+
+    removed = post(client, f"{page}/second-factor/remove", page, reason="Phone lost")
+    assert removed.status_code == 302
+    assert "is removed" in client.get(page).text
+    assert not signed_in(phone)  # the lost phone's session ended with it
+    assert sign_in(phone, "desk@example.com").headers["Location"] == "/staff/"
+    setup = phone.get("/staff/me/second-factor").text  # a new app, from their own page
+    new_app = pyotp.TOTP(re.search(r'id="secret">([A-Z2-7 ]+)<', setup)  # type: ignore[union-attr]
+                         .group(1).replace(" ", ""))
+    assert post(phone, "/staff/me/second-factor", "/staff/me/second-factor",
+                code=later_code(new_app)).status_code == 302
+    assert services.staff_access.needs_code(dana.id)
+    assert post(client, f"{page}/second-factor/remove", page, reason="twice").status_code == 302
+    nothing = post(client, f"{page}/second-factor/remove", page, reason="thrice")
+    assert nothing.status_code == 409 and "no second factor" in nothing.text
+
+
+def test_removing_a_second_factor_in_french_explains_in_french(
+        client: FlaskClient, ada: Any, dana: Any) -> None:
+    sign_in(client, "ada@example.com", lang="fr")
+    page = f"/staff/accounts/{dana.id}"
+    answer = post(client, f"{page}/second-factor/remove", page, reason="perdu")
+    assert answer.status_code == 409
+    assert "pas de second facteur à retirer" in answer.text
+
+
 # --- throttling ---
 
 

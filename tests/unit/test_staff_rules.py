@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.staff import StaffDirectory, StaffMember
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -60,6 +62,23 @@ def test_a_second_factor_code_counts_once() -> None:
     assert not dana.accepts_code_step(100) and not dana.accepts_code_step(99)
     dana.start_session("laptop", NOW, code_step=101)
     assert not dana.accepts_code_step(101) and dana.accepts_code_step(102)
+
+
+def test_removing_a_lost_second_factor_needs_a_reason_ends_sessions_and_keeps_old_codes_spent(
+) -> None:
+    dana = member()
+    dana.enrol_second_factor("sealed", code_step=100)
+    dana.start_session("phone", NOW, code_step=101)
+    with pytest.raises(ValueError):
+        dana.remove_second_factor("  ")
+    assert dana.has_second_factor
+    dana.remove_second_factor("phone lost")
+    assert not dana.has_second_factor and dana.sessions == {}
+    assert not dana.accepts_code_step(101)  # a code of the old app never counts again
+    events = dana.collect_events()
+    assert events[-1].reason == "phone lost"
+    dana.remove_second_factor("again")
+    assert dana.collect_events() == []  # nothing left to remove: nothing recorded
 
 
 def test_the_directory_lists_token_holders_and_the_roles_requiring_a_code() -> None:

@@ -1,5 +1,6 @@
 """The admin's pages for staff accounts: create them, require a second factor by role, and
-for each member reset the password, list and revoke bearer tokens, disable or enable."""
+for each member reset the password, remove a lost second factor, list and revoke bearer
+tokens, disable or enable."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class StaffAccountSchema(StrictSchema):
 
 class NewPasswordSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
+
+
+class RemovalReasonSchema(StrictSchema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=500))
 
 
 @staff_pages.route("/accounts", methods=["GET", "POST"])
@@ -103,6 +108,24 @@ def reset_password(member_id: str) -> Any:
         return member_page(member_id, errors)
     services().staff.reset_password(member.id, data["password"])
     flash(i18n.gettext("New password set: every session of %(name)s has ended.")
+          % {"name": member.name})
+    return redirect(url_for("staff_pages.member_page", member_id=member_id))
+
+
+@staff_pages.post("/accounts/<member_id>/second-factor/remove")
+@staff_page("admin")
+def remove_second_factor(member_id: str) -> Any:
+    member = member_or_404(member_id)
+    if not member.second_factor:
+        abort(409, description=i18n.gettext("%(name)s has no second factor to remove.")
+              % {"name": member.name})
+    data, errors = validate_form(RemovalReasonSchema(),
+                                 {"reason": request.form.get("reason", "")})
+    if errors:
+        return member_page(member_id, errors)
+    services().staff.remove_second_factor(member.id, data["reason"])
+    flash(i18n.gettext("The second factor of %(name)s is removed and their sessions have "
+                       "ended: they sign in with their password and enrol a new app.")
           % {"name": member.name})
     return redirect(url_for("staff_pages.member_page", member_id=member_id))
 
