@@ -19,6 +19,8 @@ from domain.questions import AnswersRefused
 from registration.idempotency import Replayed
 from registration.services.delegation_leads import LeadView
 from registration.web.attendee.holder import grant
+from registration.web.attendee.invitations import access_code as code_for
+from registration.web.attendee.invitations import is_unlocking, unlock
 from registration.web.attendee.leads import grant_lead, lead_for_session
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
@@ -105,17 +107,19 @@ def first_available(config: EditionConfig, left: Availability,
 
 # What the live price panel may be refused for (it then empties and says why).
 QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
-                  "registration_closed")
+                  "registration_closed", "access_code_required", "access_code_invalid")
 QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
                         "and the discount code.")
 
 
 def quote_or_refusal(
-    config: EditionConfig, type_code: str, code: str | None
+    config: EditionConfig, type_code: str, code: str | None, access_code: str | None
 ) -> tuple[PriceQuote | None, str | None]:
-    """Today's quote, or why there is none (in the page's language)."""
+    """Today's quote (an invitation-only type's only with its access code), or why there is
+    none (in the page's language)."""
     try:
-        return config.quote(type_code, code or None, services().clock()), None
+        return config.visitor_quote(type_code, code or None, access_code,
+                                    services().clock()), None
     except DomainError as error:
         return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
             i18n.gettext(QUOTE_REFUSED)
@@ -148,31 +152,38 @@ def register(slug: str) -> Any:
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
     errors: Errors = {}
-    if request.method == "POST":
-        errors, created = register_one(config, form)
+    access_code = code_for(slug, form)
+    if is_unlocking(form):  # a refused code shows the open types only, priced as such
+        errors = unlock(config, form)
+        if not errors:
+            return redirect(url_for("public.register", slug=slug), 303)
+        form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
+    elif request.method == "POST":
+        errors, created = register_one(config, form, access_code)
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
     left = services().registrations.availability(config)
-    access_code = typed(form, "access_code")
     type_code = form.get("registration_type") or first_available(config, left, access_code)
-    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"))
+    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"),
+                                            access_code)
     status = 422 if errors else 200
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
                            quote=quote, quote_refused=quote_refused, open=is_open(config),
-                           chosen=type_code,
+                           chosen=type_code, access_code=access_code,
                            by_invitation=any(t.by_invitation for t in config.registration_types),
                            **form_choices(config, left, access_code)), status
 
 
-def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
+def register_one(config: EditionConfig, form: MultiDict[str, str],
+                 access_code: str | None) -> tuple[Errors, Any]:
     type_code = form.get("registration_type", "")
     payload = {
         "attendee": attendee_payload(form),
         "registration_type": type_code,
         "delegation": typed(form, "delegation"),
         "discount_code": typed(form, "discount_code"),
-        "access_code": typed(form, "access_code"),
+        "access_code": access_code,
     }
     answers = form_answers(config, type_code, form)
     data, errors = validate(RegistrationRequestSchema(), payload)

@@ -113,6 +113,10 @@ class QuoteRequestSchema(StrictSchema):
     registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
     discount_code = Text(load_default=None, allow_none=True,
                          validate=validate.Length(min=1, max=50))
+    access_code = Text(load_default=None, allow_none=True, validate=validate.Length(
+        min=1, max=50), metadata={"description": "The access code of an invitation-only "
+                                                 "registration type (its price is quoted "
+                                                 "only with it)."})
     at = fields.DateTime(load_default=None, allow_none=True, validate=plausible_moment,
                          metadata={"description": "Quote as of this moment (default: now); "
                                                   "without an offset, in the edition's zone."})
