@@ -156,7 +156,8 @@ def register(slug: str) -> Any:
     if is_unlocking(form):  # a refused code shows the open types only, priced as such
         errors = unlock(config, form)
         if not errors:
-            return redirect(url_for("public.register", slug=slug), 303)
+            return redirect(url_for("public.register", slug=slug,
+                                    lang=request.args.get("lang")), 303)
         form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
     elif request.method == "POST":
         errors, created = register_one(config, form, access_code)
@@ -264,20 +265,31 @@ def group(slug: str) -> Any:
     rows = row_count(form)
     errors: dict[int, Errors] = {}
     general: Errors = {}
-    if request.method == "POST":
-        general, errors, lead_id = register_group(config, form, rows, lead)
+    access_code = code_for(slug, form)
+    if is_unlocking(form):  # the delegation's code: each row may then choose what it opens
+        general = unlock(config, form)
+        if not general:
+            return redirect(url_for("public.group", slug=slug, lead=request.args.get("lead"),
+                                    lang=request.args.get("lang")), 303)
+        form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
+    elif request.method == "POST":
+        general, errors, lead_id = register_group(config, form, rows, lead, access_code)
         if lead_id is not None:  # the lead's page is what comes after
             return redirect(url_for("leads.page", lead_id=lead_id), 303)
     left = services().registrations.availability(config)
-    return render_template("public/group.html", config=config, offers=offers(config, left),
-                           form=form, rows=rows, errors=errors, general=general, lead=lead,
+    return render_template("public/group.html", config=config, form=form, rows=rows,
+                           errors=errors, general=general, lead=lead,
                            registered=session.get("group_registered", []),
-                           open=is_open(config), **form_choices(config, left)), \
+                           open=is_open(config), access_code=access_code,
+                           by_invitation=any(t.by_invitation for t in config.registration_types),
+                           **{**form_choices(config, left, access_code),
+                              "first_type": first_available(config, left)}), \
         422 if errors or general else 200
 
 
 def register_group(
-    config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None
+    config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None,
+    access_code: str | None
 ) -> tuple[Errors, dict[int, Errors], UUID | None]:
     """Check every filled row first; then register them, keeping each refusal beside its row.
     Once all are in, the lead is recorded with them (or, from the lead's page, they are
@@ -299,14 +311,9 @@ def register_group(
             continue
         if form.get(prefix + "email", "").strip().casefold() in done:
             continue  # registered by an earlier attempt of this form
-        person = attendee_payload(form, prefix)
-        if shared["organisation"]:
-            person.setdefault("organisation", shared["organisation"])
-        payload = {"attendee": person,
-                   "registration_type": form.get(prefix + "registration_type", ""),
-                   "delegation": delegation,
-                   "discount_code": shared["discount_code"], "access_code": None}
-        data, row_errors = validate(RegistrationRequestSchema(), payload)
+        data, row_errors = group_member(config, form, prefix, {
+            "delegation": delegation, "discount_code": shared["discount_code"],
+            "organisation": shared["organisation"], "access_code": access_code})
         if row_errors:
             errors[row] = row_errors
         else:
@@ -320,7 +327,8 @@ def register_group(
             created = services().registrations.register(
                 config.slug, Attendee(**data["attendee"]), data["registration_type"],
                 delegation, data["discount_code"],
-                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
+                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}),
+                access_code=data["access_code"], answers=data["answers"])
         except Replayed as replayed:  # the form posted again: this row's first answer
             rid = first_registration(replayed.outcome)
             if not any(r["id"] == str(rid) for r in registered):
@@ -343,6 +351,25 @@ def register_group(
         services().leads.add_members(lead.id, lead.link_generation, members)
         return {}, {}, lead.id
     return {}, {}, record_lead(config, delegation, shared, members)
+
+
+def group_member(config: EditionConfig, form: MultiDict[str, str], prefix: str,
+                 shared: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """One row of the group form as a registration request, with its person's answers to
+    the questions asked of their type (every problem of the row at once)."""
+    person = attendee_payload(form, prefix)
+    if shared["organisation"]:
+        person.setdefault("organisation", shared["organisation"])
+    type_code = form.get(prefix + "registration_type", "")
+    answers = form_answers(config, type_code, form, prefix)
+    data, errors = validate(RegistrationRequestSchema(), {
+        "attendee": person, "registration_type": type_code, "delegation": shared["delegation"],
+        "discount_code": shared["discount_code"], "access_code": shared["access_code"]})
+    try:
+        config.answers(type_code, answers)
+    except AnswersRefused as refused:
+        errors = {**errors, **answer_errors(config, refused)}
+    return {**data, "answers": answers}, errors
 
 
 def record_lead(config: EditionConfig, delegation: str, shared: dict[str, Any],
