@@ -59,8 +59,8 @@ def offers(config: EditionConfig, left: Availability,
 
 def form_choices(config: EditionConfig, left: Availability,
                  access_code: str | None = None) -> dict[str, Any]:
-    """Delegations and types to pick from (a full one shown as such, not selectable), and
-    tax names for the live quote, in the page's language."""
+    """Delegations and types to pick from (a full one shown as such, not selectable), tax
+    names for the live quote, in the page's language, and whether to offer the unlock form."""
     language = i18n.current_language()
     rates = config.tax_rates(services().clock())
     return {
@@ -79,6 +79,7 @@ def form_choices(config: EditionConfig, left: Availability,
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
         "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
+        "by_invitation": any(t.by_invitation for t in config.registration_types),
     }
 
 
@@ -172,7 +173,6 @@ def register(slug: str) -> Any:
                            offers=offers(config, left, access_code), form=form, errors=errors,
                            quote=quote, quote_refused=quote_refused, open=is_open(config),
                            chosen=type_code, access_code=access_code,
-                           by_invitation=any(t.by_invitation for t in config.registration_types),
                            **form_choices(config, left, access_code)), status
 
 
@@ -281,7 +281,6 @@ def group(slug: str) -> Any:
                            errors=errors, general=general, lead=lead,
                            registered=session.get("group_registered", []),
                            open=is_open(config), access_code=access_code,
-                           by_invitation=any(t.by_invitation for t in config.registration_types),
                            **{**form_choices(config, left, access_code),
                               "first_type": first_available(config, left)}), \
         422 if errors or general else 200
