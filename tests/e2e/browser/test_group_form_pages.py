@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from registration.services.container import Services
-from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
+from tests.e2e.browser.test_phone_and_accessibility import axe_violations
 from tests.e2e.test_group_form import asking_questions_with_a_georgian_speakers_code
 
 pytestmark = pytest.mark.browser
@@ -59,3 +60,19 @@ def test_a_lead_registers_an_invited_speaker_and_a_delegate_answering_for_each(
     expect(page.locator("main")).to_contain_text("Roy")
     expect(page.locator("main")).to_contain_text("Tremblay")
     snap(page, f"group-lead-page-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_forms_with_an_unlock_form_and_questions_per_person_pass_axe_at_both_widths(
+        page: Page, services: Services, axe_source: str, language: str) -> None:
+    asking_questions_with_a_georgian_speakers_code(services)
+    problems = {}
+    for url in (f"/e/{SLUG}/group?lang={language}#code=SPK-GA",
+                f"/e/{SLUG}/register?lang={language}#code=nope"):
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size(width)
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            if violations := axe_violations(page, axe_source):
+                problems[f"{url} {width['width']}"] = violations
+    assert problems == {}
