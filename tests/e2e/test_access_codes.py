@@ -73,7 +73,7 @@ def test_the_register_page_shows_the_type_once_the_code_is_posted_and_never_from
     assert 'data-type="speaker"' not in url_code and "SPK-ANNE" not in url_code
     opened = unlock(client, "spk-anne")
     assert opened.status_code == 303
-    assert opened.headers["Location"] == f"/e/{SLUG}/register"  # no code in the address
+    assert opened.headers["Location"] == f"/e/{SLUG}/register?lang=en"  # and no code
     page = client.get(f"/e/{SLUG}/register?lang=en").get_data(True)
     assert 'data-type="speaker"' in page
     assert 'name="access_code" value="SPK-ANNE"' in page  # posted with the form, not a URL
