@@ -145,6 +145,14 @@ class EditionConfig:
             self.tax_numbers,
         )
 
+    def visitor_quote(self, type_code: str, code: str | None, access_code: str | None,
+                      at: datetime) -> PriceQuote:
+        """The price a visitor is shown: an invitation-only type's only with an access code
+        that opens it (AccessCodeRequired, AccessCodeInvalid otherwise), so its price is as
+        hidden as the type."""
+        self.check_access(type_code, access_code)
+        return self.quote(type_code, code, at)
+
     def questions_for(self, type_code: str) -> tuple[Question, ...]:
         """The questions a registration of this type is asked, in the document's order."""
         return tuple(q for q in self.questions if q.asked_of(type_code))

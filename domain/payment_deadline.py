@@ -6,6 +6,13 @@ person can read: "pay by March 14"), and never later than the day before the eve
 registered on the event's days has no deadline (it is paid at the desk). The holder is
 reminded `REMINDER_BEFORE` the deadline.
 
+A card payment the holder is in the middle of at the deadline holds the place
+(`payment_holds_place`): one waiting on them (a card page open, a 3-D Secure check) for
+`PAYMENT_GRACE` after the deadline, one the card network is processing until it settles (it
+can no longer be stopped). Once the grace is over the payment is closed at the processor
+before the place expires, so nothing can be paid for a place given back; money that still
+arrives for an expired place is owed back in full and refunded at once (domain.standing).
+
 Invoiced places follow the invoice's due date instead and never expire: an overdue invoice
 is for finance to chase or cancel (its credit note makes the place unpaid again, and it then
 expires at the next pass once its deadline has passed). Money received, even in part, or a
@@ -19,6 +26,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from domain.money import Money
 
 REMINDER_BEFORE = timedelta(days=3)
+PAYMENT_GRACE = timedelta(hours=1)
+WAITING_ON_THE_HOLDER = frozenset({"requires_payment_method", "requires_confirmation",
+                                   "requires_action"})  # a card payment still open
 MAX_PAYMENT_DAYS = 365
 
 
@@ -41,3 +51,12 @@ def reminder_due(deadline: datetime, registered_at: datetime) -> datetime:
 def may_expire(*, cancelled: bool, invoiced: bool, paid: Money, balance_due: Money) -> bool:
     """Only a live place, billed by no invoice, with nothing received and something due."""
     return not cancelled and not invoiced and paid.is_zero and not balance_due.is_zero
+
+
+def payment_holds_place(status: str, deadline: datetime, at: datetime) -> bool:
+    """Whether a card payment in `status` (the processor's word) keeps a place past its
+    deadline at `at`: processing, always; open, during the grace; otherwise (succeeded,
+    cancelled) not — a succeeded one is recorded instead."""
+    if status == "processing":
+        return True
+    return status in WAITING_ON_THE_HOLDER and at < deadline + PAYMENT_GRACE

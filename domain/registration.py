@@ -402,6 +402,15 @@ class Registration(ConferenceAggregate):
             cancelled=self.is_cancelled, invoiced=self.invoice_number is not None,
             paid=self.paid, balance_due=self.balance_due)
 
+    @property
+    def open_payment(self) -> str | None:
+        """The card payment opened for this place and not recorded as received (its
+        reference), if any: the processor says whether it is still going on."""
+        request = self.payment_request
+        if request is None or request["reference"] in self.payment_references:
+            return None
+        return str(request["reference"])
+
     def payment_deadline(self, config: EditionConfig) -> datetime | None:
         """When the place must be paid (None: no deadline, or it may not expire)."""
         if not self.may_expire:

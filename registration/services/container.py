@@ -112,7 +112,7 @@ class Services:
         queue = make_queue(settings.jobs_queue, settings.instance_path, settings.redis_url)
         batches = BadgeBatchService(desk, BatchStore(store, settings.instance_path), queue,
                                     lambda: services_of_this_process(settings).batches)
-        deadlines = PaymentDeadlines(app, store, registrations, clock, queue,
+        deadlines = PaymentDeadlines(app, store, registrations, payments, clock, queue,
                                      lambda: services_of_this_process(settings).deadlines)
         return cls(
             clock=clock, deadlines=deadlines,

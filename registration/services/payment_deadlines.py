@@ -11,6 +11,12 @@ so a stale read model, or several passes at once, remind and expire each place a
 (the reminder is a `Mail` keyed by the place and its deadline; an expiry saved against a
 stale version is decided again, and then finds the place already ended). Time is the
 product's clock, so a rehearsal moves it.
+
+A place with a card payment open at its deadline is asked about at Stripe first
+(domain.payment_deadline.payment_holds_place): one the holder is still paying is left for
+the grace hour (processing: until it settles); then the payment is recorded if it went
+through, else cancelled at Stripe, and only then does the place expire. When Stripe cannot
+be reached the place waits for the next pass.
 """
 
 from __future__ import annotations
@@ -30,10 +36,12 @@ from domain.actor import Actor, acting_as
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.mail import Mail
-from domain.payment_deadline import reminder_due
+from domain.payment_deadline import payment_holds_place, reminder_due
+from registration.adapters.stripe_gateway import GatewayUnavailable
 from registration.application import Conference
 from registration.clock import Clock
 from registration.projections.store import ReadModelStore
+from registration.services.payments import PaymentService
 from registration.services.registrations import RegistrationService
 
 log = logging.getLogger(__name__)
@@ -50,9 +58,10 @@ class DeadlinePass:
 
 class PaymentDeadlines:
     def __init__(self, app: Conference, store: ReadModelStore,
-                 registrations: RegistrationService, clock: Clock, queue: Huey,
-                 in_worker_process: Callable[[], PaymentDeadlines]) -> None:
+                 registrations: RegistrationService, payments: PaymentService, clock: Clock,
+                 queue: Huey, in_worker_process: Callable[[], PaymentDeadlines]) -> None:
         self.app, self.store, self.registrations, self.clock = app, store, registrations, clock
+        self.payments = payments
         self._pid = os.getpid()
         self._in_worker_process = in_worker_process  # built in a forked job worker
         # Every minute; calling it queues a pass at once.
@@ -81,10 +90,27 @@ class PaymentDeadlines:
                 if deadline is None:
                     continue
                 if now >= deadline:
-                    expired += self.registrations.expire(place, now)
+                    expired += self._expire(place, deadline, now)
                 elif now >= reminder_due(deadline, registered_at):
                     reminded += self._remind(place, deadline)
         return DeadlinePass(reminded, expired)
+
+    def _expire(self, registration_id: UUID, deadline: datetime, now: datetime) -> bool:
+        """Expire the place unless the card payment opened for it is still going on; an
+        open payment is first recorded (it went through) or cancelled at Stripe."""
+        registration = self.registrations.get(registration_id)
+        reference = registration.open_payment
+        if reference is not None:
+            try:
+                if payment_holds_place(self.payments.gateway.intent(reference).status,
+                                       deadline, now):
+                    return False
+                self.payments.settle_open_request(registration)
+            except GatewayUnavailable as error:
+                log.warning("payment deadlines: %s left for the next pass: %s",
+                            registration_id, error.message)
+                return False
+        return self.registrations.expire(registration_id, now)
 
     def _remind(self, registration_id: UUID, deadline: datetime) -> bool:
         """Queue the reminder of this deadline once (the mailer sends it)."""

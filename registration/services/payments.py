@@ -147,10 +147,10 @@ class PaymentService:
     def settle_open_request(self, registration: Registration) -> None:
         """Before anything replaces or cancels it: record the open payment if it went through,
         otherwise cancel it at Stripe so it can no longer be paid."""
-        request = registration.payment_request
-        if request is None or request["reference"] in registration.payment_references:
+        reference = registration.open_payment
+        if reference is None:
             return
-        intent = self.gateway.intent(request["reference"])
+        intent = self.gateway.intent(reference)
         if intent.succeeded:
             self.record_intent(intent)
         elif intent.open:

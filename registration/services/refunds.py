@@ -65,6 +65,16 @@ class CancellationService:
             registration_id, attempt.id, from_minor_units(refund.amount, refund.currency),
             refund.id))
 
+    def refund_late_payment(self, reference: str) -> None:
+        """Card money that reached places already ended (a place expired while its holder
+        paid, or cancelled) is owed back in full: send it back at once. A webhook replayed
+        after a failure tries again; one sent already is not sent twice."""
+        order = self.app.find(PaymentOrder.create_id(reference), PaymentOrder)
+        for registration_id in order.registration_ids if order is not None else ():
+            registration = self.registrations.get(registration_id)
+            if registration.is_cancelled and not registration.standing.refund_owed.is_zero:
+                self.refund(registration_id)
+
     def _claim(self, registration_id: UUID) -> tuple[list[Aggregate], RefundAttempt | None]:
         registration = self.registrations.get(registration_id)
         owed = registration.standing.refund_owed

@@ -1,22 +1,25 @@
-// The registration form shows only the questions asked of the registration type chosen.
-// Without JavaScript every question shows, with the types it is asked of; the server
-// counts only those of the type chosen.
+// A form shows only the questions asked of the registration type chosen: the registration
+// form (its type's radio buttons) and each person of the group form (their type's select)
+// are each a `[data-type-scope]`. Without JavaScript every question shows, with the types it
+// is asked of; the server counts only those of the type chosen.
 (function () {
-  var form = document.getElementById("registration-form");
-  if (!form) return;
-  function chosen() {
-    var checked = form.querySelector("input[name=registration_type]:checked");
-    return checked ? checked.value : null;
-  }
-  function update() {
-    var type = chosen();
-    form.querySelectorAll("[data-asked-of]").forEach(function (question) {
-      var asked = question.dataset.askedOf.split(" ");
-      question.hidden = type !== null && asked.indexOf(type) < 0;
+  "use strict";
+  var TYPE = "[name$=registration_type]";
+  document.querySelectorAll("[data-type-scope]").forEach(function (scope) {
+    function chosen() {
+      var picked = scope.querySelector("select" + TYPE + ", input" + TYPE + ":checked");
+      return picked && picked.value ? picked.value : null;
+    }
+    function update() {
+      var type = chosen();
+      scope.querySelectorAll("[data-asked-of]").forEach(function (question) {
+        var asked = question.dataset.askedOf.split(" ");
+        question.hidden = type !== null && asked.indexOf(type) < 0;
+      });
+    }
+    scope.addEventListener("change", function (event) {
+      if (/registration_type$/.test(event.target.name)) { update(); }
     });
-  }
-  form.addEventListener("change", function (event) {
-    if (event.target.name === "registration_type") update();
+    update();
   });
-  update();
 })();

@@ -63,12 +63,14 @@
   function update() {
     var type = form.querySelector("input[name=registration_type]:checked");
     var code = form.querySelector("input[name=discount_code]").value.trim();
+    var access = form.querySelector("input[name=access_code]");
     if (!type) { return; }
     var mine = ++pending;
     fetch(form.dataset.quoteUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ registration_type: type.value, discount_code: code || null })
+      body: JSON.stringify({ registration_type: type.value, discount_code: code || null,
+                             access_code: access ? access.value : null })
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {

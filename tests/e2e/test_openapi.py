@@ -45,8 +45,12 @@ def test_errors_and_who_may_call_are_described(client):
     document = client.get("/api/openapi.json").json
     assert set(document["components"]["schemas"]["Error"]["required"]) == {"error", "details"}
     assert set(document["components"]["securitySchemes"]) == {
-        "staffToken", "manageToken", "manageLink"}
+        "staffToken", "manageToken", "manageLink", "leadToken"}
     paths = document["paths"]
+    lead = paths["/api/leads/{lead_id}/members"]["post"]
+    assert lead["security"] == [{"leadToken": []}]
+    assert lead["description"].endswith("Who may call: The delegation lead (their link's token).")
+    assert {"201", "401", "403", "404", "409", "422"} <= set(lead["responses"])
     attendance = paths["/api/editions/{slug}/attendance"]["get"]
     assert attendance["security"] == [{"staffToken": []}]
     assert [p["name"] for p in attendance["parameters"]] == ["as_of", "X-Wait-For-Position"]

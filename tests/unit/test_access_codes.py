@@ -48,6 +48,18 @@ def test_registering_for_it_needs_a_valid_code_and_a_delegation_code_its_delegat
     assert config.check_access("speaker", "SPK-ANY").max_uses is None  # type: ignore[union-attr]
 
 
+def test_an_invitation_only_price_is_quoted_only_with_a_code_that_opens_the_type() -> None:
+    config = parse_edition(invitation_document())
+    at = config.registration_opens
+    with pytest.raises(AccessCodeRequired):
+        config.visitor_quote("speaker", None, None, at)
+    with pytest.raises(AccessCodeInvalid):
+        config.visitor_quote("speaker", None, "SPK-BOB", at)
+    assert config.visitor_quote("speaker", None, "spk-anne", at) == \
+        config.quote("speaker", None, at)
+    assert config.visitor_quote("delegate", None, None, at) == config.quote("delegate", None, at)
+
+
 def test_a_document_with_access_mistakes_is_refused_with_each_listed() -> None:
     document = invitation_document()
     document["registration_types"][0]["access"] = "secret"

@@ -15,7 +15,7 @@ from domain.attendee import Attendee
 from domain.edition_document import parse_edition
 from domain.errors import InvalidEdition
 from domain.money import Money
-from domain.payment_deadline import reminder_due
+from domain.payment_deadline import payment_holds_place, reminder_due
 from domain.registration import Registration
 from tests.support import editions
 
@@ -95,3 +95,14 @@ def test_paid_in_part_invoiced_or_free_places_never_expire():
     free = place("speaker")
     assert not any(r.expire(deadline, later) for r in (part_paid, invoiced, free))
     assert not place().expire(None, later)
+
+
+def test_a_card_payment_going_on_at_the_deadline_holds_the_place_for_the_grace_hour() -> None:
+    deadline = datetime(2019, 4, 3, 23, 59, 59, tzinfo=ZoneInfo("America/Toronto"))
+    within, after = deadline + timedelta(minutes=59), deadline + timedelta(minutes=61)
+    for waiting in ("requires_action", "requires_confirmation", "requires_payment_method"):
+        assert payment_holds_place(waiting, deadline, within)
+        assert not payment_holds_place(waiting, deadline, after)
+    assert payment_holds_place("processing", deadline, after + timedelta(days=2))
+    for over in ("succeeded", "canceled"):
+        assert not payment_holds_place(over, deadline, within)

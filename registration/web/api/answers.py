@@ -219,6 +219,13 @@ STAFF_MEMBER = obj({"id": UUID, "name": STRING, "role": enum(ROLES), "disabled":
                     "second_factor": BOOLEAN, "tokens": array(STAFF_TOKEN)})
 STAFF_MEMBERS = obj({"members": array(ref("StaffMember"))})
 LINK_SENT = obj({"message": STRING})
+DELEGATION_LEAD = obj({
+    "id": UUID, "edition": STRING, "delegation": STRING, "name": STRING, "email": STRING,
+    "language": enum(LANGUAGES), "allotment_left": nullable(INTEGER),
+    "members": array(obj({
+        "id": UUID, "first_name": STRING, "last_name": STRING, "email": STRING,
+        "registration_type": STRING, "status": enum(REGISTRATION_STATUSES),
+        "attending": BOOLEAN, "balance_due": DECIMAL, "currency": enum(CURRENCIES)}))})
 BADGE_BATCH = obj({
     "id": STRING, "edition": STRING,
     "status": enum(BATCH_STATUSES),
@@ -236,5 +243,5 @@ ANSWERS: dict[str, Schema] = {
     "Attendees": ATTENDEES,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
-    "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH,
+    "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH, "DelegationLead": DELEGATION_LEAD,
 }

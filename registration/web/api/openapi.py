@@ -31,6 +31,7 @@ UNDOCUMENTED = {"docs"}  # the blueprint serving this document and its page
 STAFF = "staffToken"
 HOLDER = "manageToken"
 HOLDER_LINK = "manageLink"  # the same token, as `?token=` in the attendee's secret link
+LEAD = "leadToken"
 ERRORS = {
     "400": "The body is not JSON (send 'Content-Type: application/json'), or it nests "
            "objects and arrays more than 32 levels deep.",
@@ -86,6 +87,11 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(HOLDER_LINK, {
         "type": "apiKey", "in": "query", "name": "token",
         "description": "The manage token as `?token=`, as in the attendee's secret link."})
+    spec.components.security_scheme(LEAD, {
+        "type": "http", "scheme": "bearer",
+        "description": "A delegation lead's token: the `token` of the secret link to their "
+                       "page e-mailed to them (`/g/{lead}?token=…`); \"E-mail me a new link\" "
+                       "replaces it (the earlier one is refused with 403)."})
     spec.components.schema("Error", ERROR_SCHEMA)
     for name, schema in ANSWERS.items():
         spec.components.schema(name, schema)
@@ -220,6 +226,11 @@ def caller(op: dict[str, Any], view: Callable[..., Any]) -> None:
     in, admin always among them) and a sentence in the description."""
     staff_roles = getattr(view, "staff_roles", None)
     holder_roles = getattr(view, "holder_roles", None)
+    if getattr(view, "lead_token", False):
+        op["security"] = [{LEAD: []}]
+        op["x-who"] = "The delegation lead (their link's token)."
+        op["description"] = f"{op.get('description', '')} Who may call: {op['x-who']}".strip()
+        return
     if staff_roles is None and holder_roles is None:
         op["security"] = []
         op["x-who"] = "Anyone."

@@ -123,12 +123,14 @@ def quote(slug: str) -> Any:
         content: {application/json: {schema: Quote}}
         description: >-
           The quote: list price, early-bird and code discounts, one line per tax, total.
-      422: {description: "Unknown registration type or discount code, or invalid fields."}
+      409: {description: "An invitation-only type without its access code."}
+      422: {description: "Unknown type, discount code or access code, or invalid fields."}
     """
     data = load_json(QuoteRequestSchema(), body())
     config = services().editions.config(slug)
     at = in_zone(data["at"], config) if data["at"] else services().clock()
-    return quote_json(config.quote(data["registration_type"], data["discount_code"], at))
+    return quote_json(config.visitor_quote(data["registration_type"], data["discount_code"],
+                                           data["access_code"], at))
 
 
 def registration_answered(outcome: Outcome) -> Any:

@@ -44,6 +44,8 @@ def stripe_webhook() -> Any:
     event_id, kind, obj = stripe_event(document)
     act_as(Actor.stripe(event_id))
     outcome = services().payments.handle_notice(event_id, kind, obj)
+    if kind == "payment_intent.succeeded":  # for a place that ended meanwhile: sent back
+        services().cancellations.refund_late_payment(str(obj["id"]))
     return {"received": event_id, "outcome": outcome}
 
 

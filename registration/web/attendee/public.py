@@ -19,6 +19,8 @@ from domain.questions import AnswersRefused
 from registration.idempotency import Replayed
 from registration.services.delegation_leads import LeadView
 from registration.web.attendee.holder import grant
+from registration.web.attendee.invitations import access_code as code_for
+from registration.web.attendee.invitations import is_unlocking, unlock
 from registration.web.attendee.leads import grant_lead, lead_for_session
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
@@ -57,8 +59,8 @@ def offers(config: EditionConfig, left: Availability,
 
 def form_choices(config: EditionConfig, left: Availability,
                  access_code: str | None = None) -> dict[str, Any]:
-    """Delegations and types to pick from (a full one shown as such, not selectable), and
-    tax names for the live quote, in the page's language."""
+    """Delegations and types to pick from (a full one shown as such, not selectable), tax
+    names for the live quote, in the page's language, and whether to offer the unlock form."""
     language = i18n.current_language()
     rates = config.tax_rates(services().clock())
     return {
@@ -77,6 +79,7 @@ def form_choices(config: EditionConfig, left: Availability,
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
         "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
+        "by_invitation": any(t.by_invitation for t in config.registration_types),
     }
 
 
@@ -105,17 +108,19 @@ def first_available(config: EditionConfig, left: Availability,
 
 # What the live price panel may be refused for (it then empties and says why).
 QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
-                  "registration_closed")
+                  "registration_closed", "access_code_required", "access_code_invalid")
 QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
                         "and the discount code.")
 
 
 def quote_or_refusal(
-    config: EditionConfig, type_code: str, code: str | None
+    config: EditionConfig, type_code: str, code: str | None, access_code: str | None
 ) -> tuple[PriceQuote | None, str | None]:
-    """Today's quote, or why there is none (in the page's language)."""
+    """Today's quote (an invitation-only type's only with its access code), or why there is
+    none (in the page's language)."""
     try:
-        return config.quote(type_code, code or None, services().clock()), None
+        return config.visitor_quote(type_code, code or None, access_code,
+                                    services().clock()), None
     except DomainError as error:
         return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
             i18n.gettext(QUOTE_REFUSED)
@@ -148,31 +153,38 @@ def register(slug: str) -> Any:
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
     errors: Errors = {}
-    if request.method == "POST":
-        errors, created = register_one(config, form)
+    access_code = code_for(slug, form)
+    if is_unlocking(form):  # a refused code shows the open types only, priced as such
+        errors = unlock(config, form)
+        if not errors:
+            return redirect(url_for("public.register", slug=slug,
+                                    lang=request.args.get("lang")), 303)
+        form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
+    elif request.method == "POST":
+        errors, created = register_one(config, form, access_code)
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
     left = services().registrations.availability(config)
-    access_code = typed(form, "access_code")
     type_code = form.get("registration_type") or first_available(config, left, access_code)
-    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"))
+    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"),
+                                            access_code)
     status = 422 if errors else 200
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
                            quote=quote, quote_refused=quote_refused, open=is_open(config),
-                           chosen=type_code,
-                           by_invitation=any(t.by_invitation for t in config.registration_types),
+                           chosen=type_code, access_code=access_code,
                            **form_choices(config, left, access_code)), status
 
 
-def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Errors, Any]:
+def register_one(config: EditionConfig, form: MultiDict[str, str],
+                 access_code: str | None) -> tuple[Errors, Any]:
     type_code = form.get("registration_type", "")
     payload = {
         "attendee": attendee_payload(form),
         "registration_type": type_code,
         "delegation": typed(form, "delegation"),
         "discount_code": typed(form, "discount_code"),
-        "access_code": typed(form, "access_code"),
+        "access_code": access_code,
     }
     answers = form_answers(config, type_code, form)
     data, errors = validate(RegistrationRequestSchema(), payload)
@@ -253,20 +265,30 @@ def group(slug: str) -> Any:
     rows = row_count(form)
     errors: dict[int, Errors] = {}
     general: Errors = {}
-    if request.method == "POST":
-        general, errors, lead_id = register_group(config, form, rows, lead)
+    access_code = code_for(slug, form)
+    if is_unlocking(form):  # the delegation's code: each row may then choose what it opens
+        general = unlock(config, form)
+        if not general:
+            return redirect(url_for("public.group", slug=slug, lead=request.args.get("lead"),
+                                    lang=request.args.get("lang")), 303)
+        form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
+    elif request.method == "POST":
+        general, errors, lead_id = register_group(config, form, rows, lead, access_code)
         if lead_id is not None:  # the lead's page is what comes after
             return redirect(url_for("leads.page", lead_id=lead_id), 303)
     left = services().registrations.availability(config)
-    return render_template("public/group.html", config=config, offers=offers(config, left),
-                           form=form, rows=rows, errors=errors, general=general, lead=lead,
+    return render_template("public/group.html", config=config, form=form, rows=rows,
+                           errors=errors, general=general, lead=lead,
                            registered=session.get("group_registered", []),
-                           open=is_open(config), **form_choices(config, left)), \
+                           open=is_open(config), access_code=access_code,
+                           **{**form_choices(config, left, access_code),
+                              "first_type": first_available(config, left)}), \
         422 if errors or general else 200
 
 
 def register_group(
-    config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None
+    config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None,
+    access_code: str | None
 ) -> tuple[Errors, dict[int, Errors], UUID | None]:
     """Check every filled row first; then register them, keeping each refusal beside its row.
     Once all are in, the lead is recorded with them (or, from the lead's page, they are
@@ -288,14 +310,9 @@ def register_group(
             continue
         if form.get(prefix + "email", "").strip().casefold() in done:
             continue  # registered by an earlier attempt of this form
-        person = attendee_payload(form, prefix)
-        if shared["organisation"]:
-            person.setdefault("organisation", shared["organisation"])
-        payload = {"attendee": person,
-                   "registration_type": form.get(prefix + "registration_type", ""),
-                   "delegation": delegation,
-                   "discount_code": shared["discount_code"], "access_code": None}
-        data, row_errors = validate(RegistrationRequestSchema(), payload)
+        data, row_errors = group_member(config, form, prefix, {
+            "delegation": delegation, "discount_code": shared["discount_code"],
+            "organisation": shared["organisation"], "access_code": access_code})
         if row_errors:
             errors[row] = row_errors
         else:
@@ -309,7 +326,8 @@ def register_group(
             created = services().registrations.register(
                 config.slug, Attendee(**data["attendee"]), data["registration_type"],
                 delegation, data["discount_code"],
-                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
+                idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}),
+                access_code=data["access_code"], answers=data["answers"])
         except Replayed as replayed:  # the form posted again: this row's first answer
             rid = first_registration(replayed.outcome)
             if not any(r["id"] == str(rid) for r in registered):
@@ -332,6 +350,25 @@ def register_group(
         services().leads.add_members(lead.id, lead.link_generation, members)
         return {}, {}, lead.id
     return {}, {}, record_lead(config, delegation, shared, members)
+
+
+def group_member(config: EditionConfig, form: MultiDict[str, str], prefix: str,
+                 shared: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """One row of the group form as a registration request, with its person's answers to
+    the questions asked of their type (every problem of the row at once)."""
+    person = attendee_payload(form, prefix)
+    if shared["organisation"]:
+        person.setdefault("organisation", shared["organisation"])
+    type_code = form.get(prefix + "registration_type", "")
+    answers = form_answers(config, type_code, form, prefix)
+    data, errors = validate(RegistrationRequestSchema(), {
+        "attendee": person, "registration_type": type_code, "delegation": shared["delegation"],
+        "discount_code": shared["discount_code"], "access_code": shared["access_code"]})
+    try:
+        config.answers(type_code, answers)
+    except AnswersRefused as refused:
+        errors = {**errors, **answer_errors(config, refused)}
+    return {**data, "answers": answers}, errors
 
 
 def record_lead(config: EditionConfig, delegation: str, shared: dict[str, Any],

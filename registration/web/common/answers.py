@@ -30,12 +30,14 @@ def field_name(question: Question) -> str:
     return PREFIX + question.code
 
 
-def form_answers(config: EditionConfig, type_code: str, form: Mapping[str, str]) -> dict[str, Any]:
+def form_answers(config: EditionConfig, type_code: str, form: Mapping[str, str],
+                 prefix: str = "") -> dict[str, Any]:
     """The answers a form gives to the questions asked of `type_code` (others are ignored:
-    the form shows every question, the type chosen decides which count)."""
+    the form shows every question, the type chosen decides which count); `prefix` names a
+    row of the group form (`p0-answer-diet`)."""
     answers: dict[str, Any] = {}
     for question in config.questions_for(type_code):
-        value = form.get(field_name(question))
+        value = form.get(prefix + field_name(question))
         if question.kind == "yes_no":
             answers[question.code] = {"yes": True, "no": False}.get(value or "")
         elif question.kind == "consent":

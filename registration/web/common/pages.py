@@ -90,8 +90,9 @@ def protect(blueprint: Blueprint) -> Blueprint:
 
 
 def switch_language_url(language: str) -> str:
-    """This page in `language` (never repeating a manage token the address may carry)."""
-    args = {k: v for k, v in request.args.items() if k != "token"}
+    """This page in `language` (never repeating a manage token or an access code the address
+    may carry)."""
+    args = {k: v for k, v in request.args.items() if k not in ("token", "access_code")}
     args["lang"] = language
     return f"{request.path}?{urlencode(args)}"
 

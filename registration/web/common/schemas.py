@@ -90,6 +90,19 @@ class RegistrationRequestSchema(StrictSchema):
     answers = answers_field(load_default=dict)
 
 
+class LeadMemberSchema(StrictSchema):
+    """A person a delegation lead adds (their delegation is the lead's)."""
+
+    attendee = fields.Nested(AttendeeSchema, required=True)
+    registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
+    discount_code = Text(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=50))
+    access_code = Text(load_default=None, allow_none=True, validate=validate.Length(
+        min=1, max=50), metadata={"description": "The delegation's access code, for an "
+                                                 "invitation-only type."})
+    answers = answers_field(load_default=dict)
+
+
 class AnswersSchema(StrictSchema):
     """Every answer to the questions asked of the registration's type (replacing earlier
     ones: an optional question left out is unanswered)."""
@@ -113,6 +126,10 @@ class QuoteRequestSchema(StrictSchema):
     registration_type = Text(required=True, validate=validate.Length(min=1, max=50))
     discount_code = Text(load_default=None, allow_none=True,
                          validate=validate.Length(min=1, max=50))
+    access_code = Text(load_default=None, allow_none=True, validate=validate.Length(
+        min=1, max=50), metadata={"description": "The access code of an invitation-only "
+                                                 "registration type (its price is quoted "
+                                                 "only with it)."})
     at = fields.DateTime(load_default=None, allow_none=True, validate=plausible_moment,
                          metadata={"description": "Quote as of this moment (default: now); "
                                                   "without an offset, in the edition's zone."})

@@ -60,3 +60,46 @@ def test_an_invited_speaker_sees_their_type_once_the_access_code_is_entered(
     expect(page.locator("label.choice[data-type=speaker]")).to_have_count(1)
     expect(page.locator("label.choice[data-type=speaker] input")).to_be_checked()
     snap(page, "register-access-code-fr")
+
+
+def invitation_only_speakers(services: Any) -> None:
+    types = [{**t, "access": "code"} if t["code"] == "speaker" else t
+             for t in editions.QUEBEC["registration_types"]]
+    services.editions.load(editions.edition(registration_types=types, access_codes=[
+        {"code": "SPK-ANNE", "registration_types": ["speaker"]}]))
+
+
+@pytest.mark.parametrize(("language", "page_fixture", "refused"), [
+    ("en", "page", "This access code is unknown"),
+    ("fr", "french_page", "Ce code d'accès est inconnu"),
+])
+def test_a_shared_invitation_link_opens_the_type_without_the_code_reaching_a_url(
+        request: pytest.FixtureRequest, services: Any, edition: dict, language: str,
+        page_fixture: str, refused: str) -> None:
+    invitation_only_speakers(services)
+    page: Page = request.getfixturevalue(page_fixture)
+    addresses: list[str] = []
+    page.on("request", lambda r: addresses.append(r.url))
+    page.goto(f"/e/{SLUG}/register#code=SPK-ANNE")
+    expect(page.locator("label.choice[data-type=speaker] input")).to_be_checked()
+    expect(page.locator("[data-quote]")).to_be_visible()
+    assert "code=" not in page.url and not any("SPK-ANNE" in url for url in addresses)
+    snap(page, f"register-invitation-link-{language}")
+    # the live price of the type shown, then a refused code: the panel empties and says why
+    page.fill("#access_code", "SPK-BOB")
+    page.locator("button[name=unlock]").click()
+    expect(page.locator("#access_code-error")).to_contain_text(refused)
+    expect(page.locator("label.choice[data-type=speaker]")).to_have_count(0)
+    expect(page.locator("label.choice[data-type=delegate] input")).to_be_checked()
+    snap(page, f"register-access-code-refused-{language}")
+
+
+def test_the_price_panel_never_shows_a_hidden_types_price_without_its_code(
+        page: Page, services: Any, edition: dict) -> None:
+    invitation_only_speakers(services)
+    page.goto(f"/e/{SLUG}/register?lang=en&registration_type=speaker")
+    expect(page.locator("[data-quote-refused]")).to_contain_text("by invitation")
+    expect(page.locator("[data-quote]")).to_have_count(0)
+    answer = page.request.post(f"/api/editions/{SLUG}/quotes",
+                               data={"registration_type": "speaker"})
+    assert answer.status == 409
