@@ -20,9 +20,21 @@
   const results = root.querySelector("[data-offline-results]");
   let syncing = null;
 
-  if (navigator.serviceWorker) {
+  if (navigator.serviceWorker && window.caches) {
     navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/staff/desk/"})
-      .catch(function () { /* the page still works online */ });
+      .then(keepThisPage).catch(function () { /* the page still works online */ });
+  }
+
+  // The worker keeps what it fetches; this page and its files were fetched before it ran,
+  // so they are kept once here (the same cache as desk-offline-worker.js).
+  function keepThisPage() {
+    const files = Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"),
+                             function (e) { return e.href || e.src; });
+    return caches.open("desk-offline-v1").then(function (cache) {
+      return Promise.all([location.pathname + location.search].concat(files).map(function (url) {
+        return cache.match(url).then(function (hit) { return hit || cache.add(url); });
+      }));
+    });
   }
 
   // IndexedDB: one copy per edition ("copies", by slug), and the queue ("queue", by nonce).
@@ -103,9 +115,9 @@
     });
   }
 
-  function time(iso) {
-    return new Date(iso).toLocaleTimeString(document.documentElement.lang,
-                                           {hour: "2-digit", minute: "2-digit"});
+  function time(iso, copy) {  // 10:02, in the edition's time zone as the desk says it
+    return new Date(iso).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit",
+                                                      timeZone: copy && copy.time_zone});
   }
 
   function show() {
@@ -114,7 +126,7 @@
       const parts = [];
       if (!navigator.onLine) parts.push(text("Offline"));
       if (copy) {
-        parts.push(text("Copy", {count: Object.keys(copy.people).length, time: time(copy.updated)}));
+        parts.push(text("Copy", {count: Object.keys(copy.people).length, time: time(copy.updated, copy)}));
       }
       if (waiting) parts.push(text("Waiting", {count: waiting}));
       status.textContent = parts.join(" ");
@@ -213,7 +225,7 @@
       }
       const since = person && person.inside[list];
       if (person && direction === "entry" && since) {
-        return answer("warn", text("Inside", {time: time(since)}), person, copy);
+        return answer("warn", text("Inside", {time: time(since, copy)}), person, copy);
       }
       if (person && direction === "exit" && !since) {
         return answer("bad", text("NotInside", {list: listName}), person, copy);
@@ -226,7 +238,7 @@
         if (!person) return answer("warn", text("Unknown"), null, copy);
         if (direction === "entry") person.inside[list] = now; else delete person.inside[list];
         return saveCopy(copy).then(function () {
-          answer("ok", direction === "entry" ? text("In") : text("Out", {time: time(now)}),
+          answer("ok", direction === "entry" ? text("In") : text("Out", {time: time(now, copy)}),
                  person, copy);
         });
       });
