@@ -102,3 +102,14 @@ def test_one_person_scanned_in_on_two_offline_devices_is_a_conflict_on_the_desk(
     expect(conflict).to_contain_text("Conflit\u00a0: entrée déjà scannée sur un autre appareil")
     snap(second_device, "desk-offline-conflict-fr")
     assert entries(services, aline) == ["CheckedIn", "CheckInConflicted"]
+
+    second_device.goto(f"/staff/desk/attendees/{aline}")  # the desk card: every scan
+    scans = second_device.locator("[data-scans-list=entry] li")
+    expect(scans).to_have_count(2)
+    expect(scans.nth(0)).to_have_attribute("data-scan", "entry")
+    expect(scans.nth(0)).to_contain_text("par Dana Desk")
+    expect(scans.nth(1)).to_have_attribute("data-scan", "conflict")
+    expect(scans.nth(1)).to_contain_text("Conflit (Entrée au congrès)\u00a0: entrée scannée "
+                                         "hors ligne")
+    expect(scans.nth(1)).to_contain_text("par Paul Porte")
+    snap(second_device, "desk-card-scans-fr")
