@@ -130,10 +130,22 @@
       }
       if (waiting) parts.push(text("Waiting", {count: waiting}));
       status.textContent = parts.join(" ");
+      if (copy) showPresent(copy);
       root.classList.toggle("offline", !navigator.onLine);
       root.hidden = !parts.length;
       root.dataset.waiting = String(waiting);
     });
+  }
+
+  // "12 people inside now" above the field, from the copy (what this device knows).
+  function showPresent(copy) {
+    const present = document.querySelector("[data-present]");
+    if (!present) return;
+    const count = Object.values(copy.people).filter(function (p) {
+      return p.admitted && p.inside[list];
+    }).length;
+    const form = new Intl.PluralRules(document.documentElement.lang).select(count);
+    present.textContent = text(form === "one" ? "PresentOne" : "PresentOther", {count: count});
   }
 
   function sync() {

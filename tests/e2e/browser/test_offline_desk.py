@@ -66,6 +66,7 @@ def test_scans_made_offline_are_answered_queued_and_synced_when_the_network_retu
     scanned_offline(page, services.registrations.get(zoe).checkin_secret)
     expect(answer).to_contain_text("Already inside since")
     expect(status).to_contain_text("Scans waiting to sync: 2.")  # a second entry is not queued
+    expect(page.locator("[data-present]")).to_have_text("2 people inside now")
     snap(page, "desk-offline-queued-en")
     assert entries(services, francois) == []
 
