@@ -75,6 +75,8 @@ def test_a_queued_scan_sent_twice_is_recorded_once(client, services, edition, st
     again = sync(client, desk, "device-A1", entry)  # the answer was lost: the device resends
     assert (first[0]["status"], first[0]["repeated"]) == ("recorded", False)
     assert (again[0]["status"], again[0]["repeated"]) == ("recorded", True)
+    other = sync(client, desk, "device-A1", {**entry, "direction": "exit"})  # reused nonce
+    assert (other[0]["status"], other[0]["reason"]) == ("refused", "idempotency_key_reused")
     history = client.get(f"/api/registrations/{aline_id}/history", headers=desk).json["events"]
     checked_in = [e for e in history if e["event"] == "CheckedIn"]
     assert [e["details"]["at"] for e in checked_in] == ["2019-06-03T10:02:00-04:00"]  # its time
