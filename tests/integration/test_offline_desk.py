@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from domain.checkin import grouped, short_code
 from tests.e2e.test_checkin_lists import code_of, present
 from tests.e2e.test_desk import EDITION, registered
+from tests.security.test_staff_access import PASSWORD, csrf, post, sign_in
 
 
 def key(text: str) -> str:
@@ -121,3 +122,22 @@ def test_a_queued_scan_the_desk_would_refuse_is_refused_and_the_rest_recorded(
         "device": "device-A1", "scans": [{"nonce": "x", "code": "A"}]})
     assert bad.status_code == 422
     assert client.get(f"{EDITION}/desk-copy").status_code == 401
+
+
+def test_the_check_in_page_syncs_on_its_session_and_signing_out_clears_the_device(
+        client, services, edition, clock):
+    services.staff.create_account("Dana Desk", "desk@example.com", PASSWORD, "desk")
+    assert sign_in(client, "desk@example.com").status_code == 302
+    aline_id = registered(client, 1)[0]
+    pages = f"/staff/desk/{edition['slug']}/offline"
+    assert client.get(f"{pages}/copy").json["people"][0]["id"] == aline_id
+    queue = {"device": "device-A1", "scans": [scanned(code_of(services, aline_id),
+                                                      "2019-03-20T09:59:00-04:00")]}
+    assert client.post(f"{pages}/scans", json=queue).status_code == 400  # no CSRF token
+    token = csrf(client, f"/staff/desk/{edition['slug']}/check-in")
+    synced = client.post(f"{pages}/scans", json=queue, headers={"X-CSRF-Token": token})
+    assert synced.json["results"][0]["status"] == "recorded"
+
+    signed_out = post(client, "/staff/sign-out")
+    assert signed_out.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert client.get(f"{pages}/copy").status_code == 302  # to sign in again
