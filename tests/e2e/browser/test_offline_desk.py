@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from domain.checkin import grouped, short_code
 from registration.services.container import Services
 from tests.e2e.browser.conftest import new_page, snap
+from tests.e2e.browser.test_phone_and_accessibility import axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,8 @@ def test_scans_made_offline_are_answered_queued_and_synced_when_the_network_retu
 
 
 def test_one_person_scanned_in_on_two_offline_devices_is_a_conflict_on_the_desk(
-        page: Page, second_device: Page, services: Services, edition: dict) -> None:
+        page: Page, second_device: Page, services: Services, edition: dict,
+        axe_source: str) -> None:
     services.staff.create_account("Dana Desk", "desk@example.com", PASSWORD, "desk")
     services.staff.create_account("Paul Porte", "door@example.com", PASSWORD, "desk")
     aline = register(services, 3, "QC")
@@ -102,6 +104,7 @@ def test_one_person_scanned_in_on_two_offline_devices_is_a_conflict_on_the_desk(
     expect(conflict).to_contain_text("François Tremblay3")
     expect(conflict).to_contain_text("Conflit\u00a0: entrée déjà scannée sur un autre appareil")
     snap(second_device, "desk-offline-conflict-fr")
+    assert axe_violations(second_device, axe_source) == []
     assert entries(services, aline) == ["CheckedIn", "CheckInConflicted"]
 
     second_device.goto(f"/staff/desk/attendees/{aline}")  # the desk card: every scan
@@ -114,3 +117,4 @@ def test_one_person_scanned_in_on_two_offline_devices_is_a_conflict_on_the_desk(
                                          "hors ligne")
     expect(scans.nth(1)).to_contain_text("par Paul Porte")
     snap(second_device, "desk-card-scans-fr")
+    assert axe_violations(second_device, axe_source) == []
