@@ -28,6 +28,7 @@ from domain.errors import (
     ReferenceAlreadyUsed,
 )
 from domain.money import Money
+from domain.offline_scans import conflict
 from domain.payment_deadline import may_expire
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
 from domain.policy import CancellationPolicy, CancellationTerms, cancellation_terms
@@ -151,6 +152,18 @@ class Registration(ConferenceAggregate):
             state["list_code"] = DEFAULT_LIST.code
             state["direction"] = "entry"
 
+    class CheckInConflicted(ConferenceAggregate.Event):
+        """A scan made offline that contradicts what another device recorded meanwhile
+        (domain.offline_scans): kept, never counted as a second entry nor lost."""
+
+        at: datetime  # the scan's time on the device that made it
+        by: str
+        list_code: str
+        direction: str  # "entry" or "exit"
+        device: str
+        reason: str  # one of domain.offline_scans.CONFLICTS
+        inside_since: datetime | None  # where the person stood on the list when it arrived
+
     class AnswersGiven(ConferenceAggregate.Event):
         """Every answer to the edition's questions (domain.questions), as accepted: the set
         replaces the one given before (an optional answer left empty is gone)."""
@@ -204,6 +217,7 @@ class Registration(ConferenceAggregate):
         self.badge_prints = 0
         self.checked_in_at: datetime | None = None  # the first entry, on any list
         self.inside: dict[str, datetime] = {}  # check-in list code -> inside since
+        self.last_scans: dict[str, datetime] = {}  # check-in list code -> latest scan's time
         self.link_generation = 0  # the manage link in force (0: the one given at registration)
         self.answers: dict[str, str | bool] = {}
         self.approval: str | None = None  # None (not needed), "asked", "approved", "refused"
@@ -350,6 +364,7 @@ class Registration(ConferenceAggregate):
         self.substitutions += 1
         self.checked_in_at = None  # the new person has not come in yet (the history keeps both)
         self.inside = {}  # nor is on any list
+        self.last_scans = {}
         self.answers = {}  # dietary needs, consents...: the new person gives their own
 
     def terms_if_cancelled(self, policy: CancellationPolicy,
@@ -585,10 +600,7 @@ class Registration(ConferenceAggregate):
         A second entry without an exit changes nothing (False); the list's refusals are
         in domain.checkin_lists.
         """
-        if self.is_cancelled:
-            raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
-        self._check_approved()
-        checkin_list.check_admits(self.registration_type, today or at.date())
+        self._check_scannable(checkin_list, today or at.date())
         since = self.inside_since(checkin_list.code)
         passage(since, direction, at)
         if not changes(since, direction):
@@ -596,9 +608,35 @@ class Registration(ConferenceAggregate):
         self._checked_in(at, by, checkin_list.code, direction)
         return True
 
+    def check_in_offline(self, by: str, at: datetime, checkin_list: CheckinList,
+                         direction: str, device: str, today: date) -> str | None:
+        """Apply a scan a device made offline (domain.offline_scans): recorded as a scan, or
+        as a conflict with what was recorded meanwhile (its reason returned)."""
+        self._check_scannable(checkin_list, today)
+        since = self.inside_since(checkin_list.code)
+        reason = conflict(since, self.last_scans.get(checkin_list.code), direction, at)
+        if reason is None:
+            self._checked_in(at, by, checkin_list.code, direction)
+        else:
+            self._check_in_conflicted(at, by, checkin_list.code, direction, device, reason,
+                                      since)
+        return reason
+
+    def _check_scannable(self, checkin_list: CheckinList, today: date) -> None:
+        if self.is_cancelled:
+            raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
+        self._check_approved()
+        checkin_list.check_admits(self.registration_type, today)
+
+    @event(CheckInConflicted)
+    def _check_in_conflicted(self, at: datetime, by: str, list_code: str, direction: str,
+                             device: str, reason: str, inside_since: datetime | None) -> None:
+        pass  # changes nobody's presence: the history and the desk show it
+
     @event(CheckedIn)
     def _checked_in(self, at: datetime, by: str, list_code: str, direction: str) -> None:
         since = passage(self.inside_since(list_code), direction, at)
+        self.last_scans[list_code] = max(at, self.last_scans.get(list_code, at))
         if since is None:
             self.inside.pop(list_code, None)
         else:

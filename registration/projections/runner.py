@@ -18,6 +18,7 @@ from registration.application import Conference
 from registration.following import LogFollower
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
+from registration.projections.desk_copy import CheckinKeysProjection
 from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
 from registration.projections.presence import PresenceProjection
@@ -47,7 +48,8 @@ class ReadModels:
         # Other read models, each applying the page in the same transaction.
         # The journal reads the ledger's rows: it comes after.
         self.page_handlers: list[PageHandler] = [LedgerProjection(store), JournalProjection(store),
-                                                 PresenceProjection(store)]
+                                                 PresenceProjection(store),
+                                                 CheckinKeysProjection(store)]
         self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
             *attendance.REDUCERS, *attendance.EDITION_EVENTS,
             *(topic for handler in self.page_handlers for topic in handler.topics))))

@@ -56,6 +56,8 @@ READ_MODEL_TABLES = (
     """CREATE TABLE IF NOT EXISTS presence (
         registration_id TEXT NOT NULL, list_code TEXT NOT NULL, since TEXT NOT NULL,
         PRIMARY KEY (registration_id, list_code))""",
+    """CREATE TABLE IF NOT EXISTS checkin_keys (
+        registration_id TEXT PRIMARY KEY, code_key TEXT NOT NULL, short_key TEXT NOT NULL)""",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(READ_MODEL_TABLES)))

@@ -36,6 +36,7 @@ from registration.services.desk_payments import DeskPaymentService
 from registration.services.editions import EditionService
 from registration.services.health import Health, check_health
 from registration.services.invoices import InvoiceService
+from registration.services.offline_desk import OfflineDeskService
 from registration.services.payment_deadlines import PaymentDeadlines
 from registration.services.payments import PaymentService
 from registration.services.preferences import StaffPreferencesService
@@ -64,6 +65,7 @@ class Services:
     clock: Clock
     documents: DocumentRenderer  # one per process: fonts and stylesheets loaded once
     desk: DeskService
+    offline_desk: OfflineDeskService  # a desk device's copy, and the scans it queued offline
     desk_payments: DeskPaymentService  # card terminal and cash at the desk
     batches: BadgeBatchService  # badge batches as background jobs
     payments: PaymentService
@@ -122,7 +124,9 @@ class Services:
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,
-            desk=desk, batches=batches, desk_payments=DeskPaymentService(app, clock),
+            desk=desk, batches=batches,
+            offline_desk=OfflineDeskService(app, read_models, desk, clock),
+            desk_payments=DeskPaymentService(app, clock),
             job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
             staff_actions=StaffActionService(app, registrations),

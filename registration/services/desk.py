@@ -143,7 +143,7 @@ class DeskService:
 
     def holder_of(self, slug: str, code: str) -> UUID:
         """The registration of the edition `slug` whose badge or e-ticket code was read."""
-        registration = self._registration(self._admitted_by(code))
+        registration = self._registration(self.admitted_by(code))
         if registration.edition_id != self.app.edition(slug).id:
             raise UnknownCheckinCode()
         return registration.id
@@ -221,7 +221,7 @@ class DeskService:
         check-in list (None: the edition's first); a second entry records nothing."""
         edition = self.app.edition(slug)
         checkin_list = edition.config.checkin_list(list_code)
-        registration_id = self._admitted_by(code)
+        registration_id = self.admitted_by(code)
 
         def decision() -> tuple[list[Aggregate], CheckIn]:
             registration = self._registration(registration_id)
@@ -244,7 +244,7 @@ class DeskService:
                        grouped(short_code(registration.checkin_secret)), checkin_list,
                        direction, (since or at).astimezone(config.zone))
 
-    def _admitted_by(self, code: str) -> UUID:
+    def admitted_by(self, code: str) -> UUID:
         """The registration a scanned QR code (its secret) or a typed short code admits."""
         typed = code.strip()
         index = self.app.find(checkin_code_id(typed), CheckinCode)

@@ -26,6 +26,9 @@ not the events' own attributes, which may grow or change version. Each entry:
     InvoiceCancelled  invoice_number, total
     BadgePrinted      printed_by
     CheckedIn         at, by, list, direction (entry or exit)
+    CheckInConflicted at, by, list, direction, device, reason (entered_elsewhere, not_inside,
+                      out_of_order), inside_since: a scan made offline that contradicts what
+                      another device recorded meanwhile (domain.offline_scans); nothing moved
     ManageLinkRenewed reason (substituted, resent, lead_asked: the delegation lead asked the
                       member to complete their details): a new manage link, the earlier one
                       ended
@@ -105,6 +108,10 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
     Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by,
                                        "list": e.list_code, "direction": e.direction},
+    Registration.CheckInConflicted: lambda e: {
+        "at": e.at.isoformat(), "by": e.by, "list": e.list_code, "direction": e.direction,
+        "device": e.device, "reason": e.reason,
+        "inside_since": e.inside_since.isoformat() if e.inside_since else None},
     Registration.ManageLinkRenewed: lambda e: {"reason": e.reason},
     Registration.AnswersGiven: lambda e: {"answers": dict(e.answers)},
     Registration.Approved: lambda e: {"note": e.note},
@@ -120,6 +127,7 @@ def history_entry(event: Any) -> HistoryEntry:
 
 
 HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
+                  "CheckInConflicted": ("by", "device"),
                   "PaymentRequested": ("reference",), "PaymentFailed": ("reference",),
                   # staff's reasons are their own notes: the holder is told by e-mail
                   "Cancelled": ("reason",), "RefundIssued": ("reason",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -95,3 +96,40 @@ def test_attendance_per_delegation_converges_to_exactly_what_happened(stack: Sta
 
     # Who is inside, as the projection worker keeps it: the one person scanned in.
     settles(present, {"entry": [{"code": "QC", "present": 1}]})
+
+
+def test_scans_queued_offline_on_two_devices_record_once_each_and_the_second_entry_is_a_conflict(
+        stack: Stack):
+    """Several workers, the projection worker apart: the device's copy follows the log."""
+    tag = unique()
+    created, holder = register(stack, tag)
+    code = badge_code(stack, created["id"])
+    desk, copy_path = stack.staff["desk"], "/api/editions/test-montreal/desk-copy"
+
+    def copied(since: int | None = None) -> dict[str, Any]:
+        query = {} if since is None else {"since": since}
+        return dict(answered(stack.get(copy_path, desk, **query), 200))
+
+    before = settles(lambda: created["id"] in {p["id"] for p in copied()["people"]}, True)
+    assert before
+    position = copied()["position"]
+
+    scanned_at = datetime.now(UTC).isoformat()
+
+    def queue(device: str, nonce: str) -> list[dict[str, Any]]:
+        answer = stack.post("/api/editions/test-montreal/offline-scans", headers=desk, json={
+            "device": device, "scans": [{
+                "nonce": nonce, "code": code, "list": "entry", "direction": "entry",
+                "scanned_at": scanned_at}]})
+        return list(answered(answer, 200)["results"])
+
+    first, second = f"{tag}-a", f"{tag}-b"
+    assert queue("device-one", first)[0]["status"] == "recorded"
+    resent = queue("device-one", first)[0]
+    assert resent["repeated"] is True, resent  # resent: recorded once
+    assert queue("device-two", second)[0]["reason"] == "entered_elsewhere"
+    assert [e["event"] for e in events(stack, created["id"], holder)
+            if e["event"] in {"CheckedIn", "CheckInConflicted"}] == [
+        "CheckedIn", "CheckInConflicted"]
+    settles(lambda: [list(p["inside"]) for p in copied(position)["people"]
+                     if p["id"] == created["id"]], [["entry"]])

@@ -169,6 +169,21 @@ CHECK_IN = obj({
 PRESENCE = obj({"edition": STRING, "as_of": nullable(MOMENT), "lists": array(obj({
     "code": STRING, "name": nullable(STRING), "day": nullable(DATE), "present": INTEGER,
     "delegations": array(obj({"code": nullable(STRING), "present": INTEGER}))}))})
+DESK_COPY = obj({
+    "edition": STRING, "position": INTEGER, "complete": BOOLEAN, "time_zone": STRING,
+    "lists": array(obj({"code": STRING, "name": STRING, "day": nullable(DATE),
+                        "registration_types": nullable(array(STRING))})),
+    "registration_types": mapping(STRING), "delegations": mapping(STRING),
+    "people": array(obj({
+        "id": UUID, "first_name": STRING, "last_name": STRING, "organisation": STRING,
+        "delegation": nullable(STRING), "registration_type": STRING, "admitted": BOOLEAN,
+        "keys": {**array(STRING), "description": "SHA-256 (hex) of `desk-copy/` and the "
+                 "badge's QR text, then of its normalised short code."},
+        "inside": {**mapping(MOMENT), "description": "List code: inside since."}}))})
+OFFLINE_SCANS = obj({"results": array(obj({
+    "nonce": STRING, "status": enum(("recorded", "conflict", "refused")),
+    "reason": nullable(STRING), "registration": nullable(STRING), "repeated": BOOLEAN,
+    "message": STRING}))})
 ATTENDEES = obj({"attendees": array(obj({
     "registration": STRING, "first_name": STRING, "last_name": STRING, "email": STRING,
     "organisation": STRING, "delegation": nullable(STRING), "registration_type": STRING,
@@ -240,7 +255,7 @@ ANSWERS: dict[str, Schema] = {
     "Edition": EDITION, "Editions": EDITIONS, "Attendance": ATTENDANCE,
     "Health": HEALTH_REPORT, "Checkout": CHECKOUT, "CardOutcome": CARD_OUTCOME,
     "PaymentStatus": PAYMENT_STATUS, "CheckIn": CHECK_IN, "Presence": PRESENCE,
-    "Attendees": ATTENDEES,
+    "Attendees": ATTENDEES, "DeskCopy": DESK_COPY, "OfflineScans": OFFLINE_SCANS,
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
     "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH, "DelegationLead": DELEGATION_LEAD,

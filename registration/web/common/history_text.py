@@ -141,6 +141,20 @@ def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
             else gettext("Checked in (%(list)s)")) % names
 
 
+def _check_in_conflicted(data: dict[str, Any], config: EditionConfig) -> str:
+    """A scan made offline that another device's scan contradicts (domain.offline_scans)."""
+    names = {"list": list_name(config, data["list"]),
+             "time": f"{datetime.fromisoformat(data['at']).astimezone(config.zone):%H:%M}"}
+    if data["reason"] == "entered_elsewhere":
+        return gettext("Conflict (%(list)s): entry scanned offline at %(time)s on another "
+                       "device while already inside; not counted twice") % names
+    if data["reason"] == "not_inside":
+        return gettext("Conflict (%(list)s): exit scanned offline at %(time)s for someone not "
+                       "inside; not recorded") % names
+    return gettext("Conflict (%(list)s): scan made offline at %(time)s, older than one "
+                   "recorded since on another device; not applied") % names
+
+
 def _payment_requested(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Card payment opened: %(amount)s") % {
         "amount": amount_with_code(Money.from_dict(data["amount"]))}
@@ -190,6 +204,7 @@ SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "Cancelled": _cancelled, "Expired": _expired, "PaymentReceived": _payment,
     "PaymentFailed": _payment_failed,
     "RefundIssued": _refund, "BadgePrinted": _badge, "CheckedIn": _checked_in,
+    "CheckInConflicted": _check_in_conflicted,
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
     "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
     "ApprovalAsked": _approval_asked, "Approved": _approved, "NotApproved": _not_approved,

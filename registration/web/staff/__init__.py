@@ -1,7 +1,12 @@
 """The staff pages under /staff: sign-in and accounts, the dashboard with each registration's
 history, the finance pages, the registration desk's and its self-service kiosk."""
 
-from registration.web.staff import accounts, desk_scans, own_account  # noqa: F401  (routes)
+from registration.web.staff import (  # noqa: F401  (routes)
+    accounts,
+    desk_offline,
+    desk_scans,
+    own_account,
+)
 from registration.web.staff.approvals import approval_pages
 from registration.web.staff.context import install_staff_language
 from registration.web.staff.dashboard import dashboard

@@ -36,6 +36,7 @@ from registration.web.staff.context import (
     edition_for_staff_page,
     registration_for_page,
 )
+from registration.web.staff.desk_scan_history import scans_by_list
 
 desk_pages = protect(Blueprint("desk_pages", __name__, url_prefix="/staff/desk"))
 
@@ -80,8 +81,9 @@ def search() -> Any:
 def card(registration_id: str) -> Any:
     registration = registration_for_page(registration_id)
     config = registration.edition
+    scans = scans_by_list(services().registrations.history(registration.id), config)
     return render_template("staff/desk/card.html", registration=registration, config=config,
-                           notice=request.args.get("done"), **names(config))
+                           notice=request.args.get("done"), scans=scans, **names(config))
 
 
 @desk_pages.get("/attendees/<registration_id>/badge.pdf")

@@ -128,5 +128,9 @@ def code() -> Any:
 
 @staff_pages.post("/sign-out")
 def sign_out() -> Any:
+    """Ends the session, and clears what this browser kept for the desk offline (its copy
+    of the edition, the service worker's cache)."""
     end_session()
-    return redirect(url_for("staff_pages.sign_in"))
+    response = redirect(url_for("staff_pages.sign_in"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
