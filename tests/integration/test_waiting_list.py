@@ -5,6 +5,7 @@ even when it races the cancellation that frees it."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from tests.integration.test_mail import settled, text_of
 from tests.support import editions
 from tests.support.clock import SettableClock
 from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.staff_pages import signed_in
 
 EDITION = "/api/editions/test-montreal"
 SLUG = "test-montreal"
@@ -151,3 +153,20 @@ def test_a_walk_in_racing_the_cancellation_never_takes_the_place_someone_waits_f
         assert [w.result() for w in walk_ins] == [409] * 8
     assert services.waiting_list.view(UUID(entry["id"])).status == "offered"
     assert speakers_left(client) == 0
+
+
+def test_staff_see_the_waiting_list_in_order_and_desk_staff_do_not(
+        app, client, services, edition) -> None:
+    for n in range(1, 4):
+        speaker(client, n)
+    join(client, 1, quantity=2, delegation="QC")
+    join(client, 2, language="en")
+    finance = signed_in(app, services, "fin@example.com", role="finance")
+    page = finance.get("/staff/waiting-list/?lang=fr").get_data(as_text=True)
+    rows = re.findall(r'<tr data-entry="[^"]+" data-status="(\w+)">\s*<td>(\d)</td>\s*'
+                      r'<td>Ada (\w+)<br>', page)
+    assert rows == [("waiting", "1", "Waiting1"), ("waiting", "2", "Waiting2")]
+    assert "En attente\u00a0: rang 2" in page
+    desk = signed_in(app, services, "desk@example.com", role="desk")
+    assert desk.get("/staff/waiting-list/").status_code == 403
+    assert client.get(f"{EDITION}/waiting-list").status_code == 401
