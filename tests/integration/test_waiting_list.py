@@ -66,7 +66,9 @@ def cancel(client: FlaskClient, services: Services, registration: str) -> None:
 
 def speakers_left(client: FlaskClient) -> Any:
     types = client.get(EDITION).json["registration_types"]
-    return next(t["places_left"] for t in types if t["code"] == "speaker")
+    [speakers] = [t for t in types if t["code"] == "speaker"]
+    assert speakers["waiting_list_open"] == (speakers["places_left"] == 0)
+    return speakers["places_left"]
 
 
 def listed(client: FlaskClient, staff_headers: dict[str, dict[str, str]]) -> list[Any]:

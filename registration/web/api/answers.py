@@ -114,14 +114,17 @@ HISTORY = obj({"registration": UUID, "events": array(obj({
 TIER = obj({"name": STRING, "price": DECIMAL, "until": nullable(MOMENT),
             "early_bird": BOOLEAN})
 PLACES_LEFT = {**nullable(INTEGER), "description": (
-    "Places left now (0: sold out, or the delegation is full), as registering decides; "
-    "null when unlimited.")}
+    "Places left now (0: sold out, or the delegation is full, or someone on the waiting list "
+    "comes first), as registering decides; null when unlimited.")}
+WAITING_LIST_OPEN = {**BOOLEAN, "description": (
+    "Sold out: POST /api/editions/{slug}/waiting-list to wait for places.")}
 REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(INTEGER),
-                         "places_left": PLACES_LEFT,
+                         "places_left": PLACES_LEFT, "waiting_list_open": WAITING_LIST_OPEN,
                          "color": nullable(STRING), "current_price": ref("Quote"),
                          "tiers": array(TIER)})
 DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
-                  "allotment": nullable(INTEGER), "places_left": PLACES_LEFT})
+                  "allotment": nullable(INTEGER), "places_left": PLACES_LEFT,
+                  "waiting_list_open": WAITING_LIST_OPEN})
 QUESTION = obj({
     "code": STRING, "kind": enum(QUESTION_KINDS), "labels": NAMES, "required": BOOLEAN,
     "options": array(obj({"code": STRING, "labels": NAMES})),
