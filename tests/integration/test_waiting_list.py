@@ -5,6 +5,7 @@ even when it races the cancellation that frees it."""
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Iterator
@@ -172,3 +173,25 @@ def test_staff_see_the_waiting_list_in_order_and_desk_staff_do_not(
     desk = signed_in(app, services, "desk@example.com", role="desk")
     assert desk.get("/staff/waiting-list/").status_code == 403
     assert client.get(f"{EDITION}/waiting-list").status_code == 401
+
+
+def test_leaving_gives_an_offer_to_the_next_in_line_and_the_link_opens_only_its_entry(
+        app, client, services, edition) -> None:
+    seated = [speaker(client, n).json["id"] for n in range(1, 4)]
+    first, second = join(client, 1).json, join(client, 2, language="en").json
+    cancel(client, services, seated[0])
+    assert services.waiting_list.view(UUID(first["id"])).status == "offered"
+
+    person = app.test_client()
+    assert person.get(f"/w/{first['id']}").status_code == 403  # no link, no entry
+    assert person.get(f"/w/{first['id']}?token={second['token']}").status_code == 403
+    opened = person.get(f"/w/{first['id']}?token={first['token']}&lang=fr")
+    assert opened.status_code == 303 and "token" not in opened.headers["Location"]
+    page = person.get(f"/w/{first['id']}?lang=fr").get_data(as_text=True)
+    assert "Offerte\u00a0: la place vous est réservée jusqu'au 22 mars 2019" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    left = person.post(f"/w/{first['id']}/leave?lang=fr", data={"csrf_token": csrf.group(1)})
+    assert "Vous avez quitté la liste d'attente." in html.unescape(left.get_data(as_text=True))
+    assert services.waiting_list.view(UUID(second["id"])).status == "offered"
+    assert speakers_left(client) == 0  # the freed place went to the next in line
