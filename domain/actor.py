@@ -16,8 +16,8 @@ from typing import Any
 KINDS = ("attendee", "staff", "kiosk", "stripe", "system", "unrecorded")
 # What the system does by itself (an operator's command-line work is "command-line", with
 # the operator's login as detail).
-JOBS = ("mailer", "payment-deadlines", "rehearsal-clock", "demo-seed", "command-line", "tests",
-        "benchmark")
+JOBS = ("mailer", "payment-deadlines", "waiting-list", "rehearsal-clock", "demo-seed",
+        "command-line", "tests", "benchmark")
 ROLES = ("admin", "finance", "desk")  # a staff member's; an admin may do everything
 BY_KIOSK = "kiosk"  # who printed a badge at the self-service kiosk (BadgePrinted.printed_by)
 

@@ -47,15 +47,19 @@ class Availability:
         return self.delegations.get(code) == 0
 
 
-def availability(config: EditionConfig, edition_id: UUID,
-                 taken: Callable[[str], int]) -> Availability:
+def availability(config: EditionConfig, edition_id: UUID, taken: Callable[[str], int],
+                 waiting: Callable[[str], bool] = lambda resource: False) -> Availability:
     """What is left of each limited type and delegation, given how many units of a resource
-    (by `resource_key`) are taken."""
+    (by `resource_key`) are taken (held for a waiting-list offer included), and whether
+    someone `waiting` for it comes first (then nothing is left for anyone else)."""
+    def left(kind: str, code: str, limit: int | None) -> int | None:
+        if limit is None:
+            return None
+        resource = resource_key(edition_id, kind, code)
+        return 0 if waiting(resource) else places_left(limit, taken(resource))
+
     return Availability(
-        types={t.code: places_left(t.capacity, taken(resource_key(edition_id, "type", t.code))
-                                   if t.capacity is not None else 0)
-               for t in config.registration_types},
-        delegations={d.code: places_left(
-            d.allotment, taken(resource_key(edition_id, "delegation", d.code))
-            if d.allotment is not None else 0) for d in config.delegations},
+        types={t.code: left("type", t.code, t.capacity) for t in config.registration_types},
+        delegations={d.code: left("delegation", d.code, d.allotment)
+                     for d in config.delegations},
     )

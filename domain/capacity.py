@@ -20,6 +20,7 @@ Why one `Allocation` per resource, and how it stays cheap and never "busy":
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -30,7 +31,9 @@ from domain.identifiers import NAMESPACE
 
 
 class Allocation(ConferenceAggregate):
-    """How many units of one limited resource are taken."""
+    """How many units of one limited resource are taken, held for a waiting-list offer, and
+    who waits for them, in order (domain.waiting_list: one boundary, so nothing is counted
+    twice and nobody passes the queue)."""
 
     class Opened(ConferenceAggregate.Created):
         resource: str
@@ -41,6 +44,28 @@ class Allocation(ConferenceAggregate):
     class Returned(ConferenceAggregate.Event):
         registration_id: UUID
 
+    class Queued(ConferenceAggregate.Event):
+        entry_id: UUID
+        quantity: int
+
+    class Unqueued(ConferenceAggregate.Event):
+        entry_id: UUID
+
+    class OfferHeld(ConferenceAggregate.Event):
+        entry_id: UUID
+        quantity: int
+
+    class OfferReleased(ConferenceAggregate.Event):
+        entry_id: UUID
+
+    class OfferTaken(ConferenceAggregate.Event):
+        entry_id: UUID
+        registration_id: UUID
+
+    # Read from snapshots taken before the waiting list too (never changed in place).
+    waiting = cast(dict[str, int], {})  # entry id -> places wanted, in the order of joining
+    offered = cast(dict[str, int], {})  # entry id -> places held for its offer
+
     @staticmethod
     def create_id(resource: str) -> UUID:
         return uuid5(NAMESPACE, f"allocation/{resource}")
@@ -50,11 +75,56 @@ class Allocation(ConferenceAggregate):
         self.resource = resource
         self.taken = 0
 
+    @property
+    def held(self) -> int:
+        return sum(self.offered.values())
+
     def has_room(self, limit: int) -> bool:
-        return places_left(limit, self.taken) != 0
+        """Room for one walk-in: a free place, and nobody waiting for one."""
+        return self.room_for(limit, 1)
+
+    def room_for(self, limit: int, quantity: int, entry_id: UUID | None = None) -> bool:
+        """Whether `quantity` places may go to `entry_id` (None: a walk-in) now: that many
+        free (taken and held both count), and nobody waiting ahead of it here (strict order:
+        a smaller later entry never passes a larger earlier one)."""
+        ahead = next(iter(self.waiting), None)
+        if ahead is not None and ahead != str(entry_id):
+            return False
+        return (places_left(limit, self.taken + self.held) or 0) >= quantity
 
     def places_left(self, limit: int | None) -> int | None:
-        return places_left(limit, self.taken)
+        """What a walk-in may take: none while someone waits."""
+        if self.waiting and limit is not None:
+            return 0
+        return places_left(limit, self.taken + self.held)
+
+    @event(Queued)
+    def queue(self, entry_id: UUID, quantity: int) -> None:
+        self.waiting = {**self.waiting, str(entry_id): quantity}
+
+    @event(Unqueued)
+    def unqueue(self, entry_id: UUID) -> None:
+        self.waiting = {k: v for k, v in self.waiting.items() if k != str(entry_id)}
+
+    @event(OfferHeld)
+    def hold_offer(self, entry_id: UUID, quantity: int) -> None:
+        """Hold places for an offer (out of the queue, if the entry waited here)."""
+        self.waiting = {k: v for k, v in self.waiting.items() if k != str(entry_id)}
+        self.offered = {**self.offered, str(entry_id): quantity}
+
+    @event(OfferReleased)
+    def release_offer(self, entry_id: UUID) -> None:
+        """Give back what an offer still holds (expired, or the person left)."""
+        self.offered = {k: v for k, v in self.offered.items() if k != str(entry_id)}
+
+    @event(OfferTaken)
+    def take_offered(self, entry_id: UUID, registration_id: UUID) -> None:
+        """One held place becomes a registration's."""
+        left = self.offered.get(str(entry_id), 0) - 1
+        self.offered = {k: v for k, v in self.offered.items() if k != str(entry_id)}
+        if left > 0:
+            self.offered[str(entry_id)] = left
+        self.taken += 1
 
     @event(Taken)
     def take(self, registration_id: UUID) -> None:

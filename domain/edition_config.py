@@ -38,6 +38,11 @@ class Delegation:
         return self.names.get(language) or self.names.get("en") or self.code
 
 
+OFFER_HOURS = 48  # how long a waiting-list offer holds its places, unless the edition says
+MAX_OFFER_HOURS = 30 * 24
+MAX_WAITING_PLACES = 30  # places one waiting-list entry may wait for (the group form's rows)
+
+
 @dataclass(frozen=True)
 class EditionConfig:
     slug: str
@@ -64,6 +69,7 @@ class EditionConfig:
     checkin_lists: tuple[CheckinList, ...] = (DEFAULT_LIST,)
     questions: tuple[Question, ...] = ()
     payment_days: int | None = None  # days to pay an unpaid place (None: no deadline)
+    waiting_list_hours: int = OFFER_HOURS  # how long a waiting-list offer holds its places
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from domain.access import ACCESS, AccessCode
 from domain.checkin_lists import parse_checkin_lists
 from domain.documents import DocumentReader, join
-from domain.edition_config import BADGE_STOCKS, Delegation, EditionConfig
+from domain.edition_config import (
+    BADGE_STOCKS,
+    MAX_OFFER_HOURS,
+    OFFER_HOURS,
+    Delegation,
+    EditionConfig,
+)
 from domain.errors import (
     InvalidEdition,
 )
@@ -32,6 +38,7 @@ KNOWN_KEYS = {
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
     "invoicing", "access_codes", "contact", "checkin_lists", "questions", "payment_days",
+    "waiting_list_hours",
 }
 CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -89,6 +96,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
     checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types})
     payment_days = _payment_days(r, doc, "")
+    waiting_list_hours = _waiting_list_hours(r, doc)
     taxes = _taxes(r, doc)
     badge_stock = _badge_stock(r, doc)
     invoicing = parse_invoicing(r, doc, slug)
@@ -115,6 +123,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         tax_numbers=dict(doc.get("tax_numbers") or {}), badge_stock=badge_stock,
         invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
         checkin_lists=checkin_lists, questions=questions, payment_days=payment_days,
+        waiting_list_hours=waiting_list_hours,
     )
 
 
@@ -188,6 +197,17 @@ def _registration_type(r: DocumentReader, doc: Any, path: str, zone: ZoneInfo) -
         approval=approval is True,
         payment_days=_payment_days(r, doc, path),
     )
+
+
+def _waiting_list_hours(r: DocumentReader, doc: Any) -> int:
+    """How long a waiting-list offer holds its places (domain.waiting_list)."""
+    hours = r.integer(doc, "waiting_list_hours", "")
+    if hours is None:
+        return OFFER_HOURS
+    if not 1 <= hours <= MAX_OFFER_HOURS:
+        r.problem("waiting_list_hours", f"must be from 1 to {MAX_OFFER_HOURS} hours")
+        return OFFER_HOURS
+    return hours
 
 
 def _payment_days(r: DocumentReader, doc: Any, path: str) -> int | None:

@@ -216,3 +216,18 @@ class NotInside(Refused):
 class UnknownCheckinList(NotFound):
     code = "unknown_checkin_list"
     default_message = "This edition has no such check-in list."
+
+
+class PlacesAvailable(Refused):
+    code = "places_available"
+    default_message = "There are places left for this choice: register instead of waiting."
+
+
+class NotOffered(Refused):
+    code = "not_offered"
+    default_message = "This waiting-list entry has no offer in force (not yet, or no longer)."
+
+
+class NotWaiting(Refused):
+    code = "not_waiting"
+    default_message = "This waiting-list entry is no longer on the list."

@@ -26,10 +26,12 @@ from domain.identifiers import NAMESPACE
 # "payment_reminder" before an unpaid place's deadline (`about` is the deadline);
 # "credit_note": to the bill-to, like an invoice; "reminder": of an overdue invoice, `about`
 # its number and the reminder's ("SEUS19-0002/1"); "lead_link": a delegation lead's page
-# link (its `registration_id` is the lead's id, and `about` the link's generation).
+# link (its `registration_id` is the lead's id, and `about` the link's generation);
+# "waitlist_joined", "waitlist_offered" (`about`: until when), "waitlist_expired": to a
+# waiting-list entry's person (its `registration_id` is the entry's id).
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
          "moved", "credit_note", "reminder", "approved", "payment_reminder", "expired",
-         "lead_link")
+         "lead_link", "waitlist_joined", "waitlist_offered", "waitlist_expired")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

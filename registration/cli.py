@@ -17,7 +17,7 @@ from domain.errors import InvalidEdition
 from registration.cli_badges import badges, recorded_text
 from registration.cli_jobs import jobs
 from registration.cli_mail import mail
-from registration.cli_registrations import registrations
+from registration.cli_registrations import registrations, waiting_list
 from registration.polling import poll_until_interrupted
 from registration.services.container import Services
 
@@ -163,7 +163,8 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (editions, staff, projections, seed, badges, mail, jobs, registrations):
+    for command in (editions, staff, projections, seed, badges, mail, jobs, registrations,
+                    waiting_list):
         acting_from_the_command_line(command)
         app.cli.add_command(command)
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -35,6 +35,7 @@ from domain.invoice import Invoice, invoice_id
 from domain.mail import Mail
 from domain.registration import Registration
 from domain.reminders import InvoiceReminders
+from domain.waiting_list import WaitingEntry
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.qr_code import qr_png
@@ -89,6 +90,8 @@ class MailComposer:
         (see the module's docstring)."""
         if mail.kind == "lead_link":
             return self._lead_link(mail)
+        if mail.kind.startswith("waitlist_"):
+            return self._waiting_list(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
         config = self.app.load(registration.edition_id, Edition, "edition").config
         if mail.kind in {"confirmation", "link"}:
@@ -226,6 +229,29 @@ class MailComposer:
             "delegation_name": config.delegation(lead.delegation).name(envelope.language),
             "lead_link": f"{self.base_url}/g/{lead.id}?{urlencode({'token': token})}"}, [])
 
+    def _waiting_list(self, mail: Mail) -> EmailMessage:
+        """To a waiting-list entry's person: joined, offered (until `about`), or the offer
+        expired; with the entry's link (derived now)."""
+        entry = self.app.load(mail.registration_id, WaitingEntry, "waiting-list entry")
+        config = self.app.load(entry.edition_id, Edition, "edition").config
+        envelope = Envelope(entry.email, entry.language if entry.language in LANGUAGES
+                            else "en", territory(config))
+        name = config.name(envelope.language)
+        french = envelope.language == "fr"
+        token = self.links.token(entry.id, 0)
+        delegation = config.delegation(entry.delegation).name(envelope.language) \
+            if entry.delegation else None
+        until = datetime.fromisoformat(mail.about).astimezone(config.zone) if mail.about \
+            else None
+        return self._message(envelope, mail.kind, {
+            "entry": entry, "edition_name": name, "language": envelope.language,
+            "edition_to": to_name(name) if french else name,
+            "edition_the": with_article(name) if french else name,
+            "type_name": config.registration_type(entry.registration_type)
+            .name(envelope.language), "delegation_name": delegation,
+            "offered_until": until, "time_zone": config.time_zone,
+            "entry_link": f"{self.base_url}/w/{entry.id}?{urlencode({'token': token})}"}, [])
+
     def _manage_link(self, mail: Mail, registration: Registration) -> str:
         """The link in force, derived now (a mail queued before derivation holds it sealed)."""
         if mail.sealed_link is not None and registration.link_generation == 0:
@@ -306,6 +332,7 @@ class MailComposer:
             "percent": lambda value: format_decimal(value, format="#,##0.###",
                                                     locale=locale) + "\u00a0%",
             "day": lambda value: self._day(value, envelope.language, locale),
+            "time": lambda value: format_time(value, format="short", locale=locale),
         }
 
     @staticmethod

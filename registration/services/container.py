@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from domain.actor import Actor, acting_as
 from domain.base import set_clock
+from domain.identifiers import edition_id
 from registration.adapters.badge_printer import BadgePrinter
 from registration.adapters.batch_store import BatchStore
 from registration.adapters.documents import DocumentRenderer
@@ -48,6 +49,7 @@ from registration.services.sealing import Seal
 from registration.services.staff import StaffService
 from registration.services.staff_access import StaffAccess
 from registration.services.staff_actions import StaffActionService
+from registration.services.waiting_list import WaitingListService
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class Services:
     reconciliation: ReconciliationService  # the journal against the card processor
     leads: DelegationLeadService  # a delegation lead's own page
     deadlines: PaymentDeadlines  # reminds, then expires, unpaid places (a periodic job)
+    waiting_list: WaitingListService  # offers freed places in turn (and a periodic job)
     mail: MailProcessor  # confirmations, receipts, invoices: queued, sent, retried
     mail_sender: BackgroundSender | None  # sends off-request when no mailer process runs
     seal: LinkSeal | None = None  # opens the manage tokens sealed before links were derived
@@ -97,6 +100,7 @@ class Services:
         if settings.sync_projections:
             app.saved_listeners.insert(0, lambda: read_models.catch_up())
         registrations = RegistrationService(app, clock, ManageLinks(settings.secret_key))
+        store_queries = Queries(read_models)
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
         registrations.registration_hooks.append(mail.outbox.confirmation)
@@ -116,11 +120,16 @@ class Services:
                                     lambda: services_of_this_process(settings).batches)
         deadlines = PaymentDeadlines(app, store, registrations, payments, clock, queue,
                                      lambda: services_of_this_process(settings).deadlines)
+        waiting_list = WaitingListService(
+            app, clock, registrations.links,
+            lambda: [edition_id(d["slug"]) for d in store_queries.edition_documents()])
+        waiting_list.schedule(queue, lambda: services_of_this_process(settings).waiting_list)
+        registrations.freed_hooks.append(waiting_list.offer_freed)
         return cls(
-            clock=clock, deadlines=deadlines,
+            clock=clock, deadlines=deadlines, waiting_list=waiting_list,
             leads=DelegationLeadService(app, registrations, registrations.links),
             app=app, read_models=read_models,
-            queries=Queries(read_models),
+            queries=store_queries,
             editions=editions, registrations=registrations,
             staff=staff, staff_access=staff_access,
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,

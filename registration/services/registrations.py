@@ -5,6 +5,7 @@ The web layer gets `RegistrationView`s; `get` (the aggregate) is for the service
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from domain.errors import (
     AllotmentExhausted,
     CodeExhausted,
     DuplicateEmail,
+    NotOffered,
     Refused,
     SoldOut,
     WrongToken,
@@ -32,6 +34,7 @@ from domain.errors import (
 from domain.identifiers import edition_id
 from domain.policy import CancellationTerms
 from domain.registration import Registration
+from domain.waiting_list import WaitingEntry
 from registration.application import Conference, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
@@ -42,6 +45,7 @@ from registration.services.views import RegistrationView, registration_view
 
 CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
 RegistrationHook = Callable[[Registration, str], list[Aggregate]]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,16 +64,20 @@ class RegistrationService:
         self.cancellation_hooks: list[CancellationHook] = []
         # Decided with each registration, given its manage token: e.g. the confirmation mail.
         self.registration_hooks: list[RegistrationHook] = []
+        # Told (with the edition's id) once a place has been given back: the waiting list
+        # offers it. The periodic pass offers it too, should this fail.
+        self.freed_hooks: list[Callable[[UUID], object]] = []
 
     def register(
         self, slug: str, attendee: Attendee, registration_type: str,
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
         idempotency: Claim | None = None, access_code: str | None = None,
-        answers: Mapping[str, Any] | None = None,
+        answers: Mapping[str, Any] | None = None, offer: tuple[UUID, str] | None = None,
     ) -> NewRegistration:
         """`answers` to the edition's questions are checked (required ones included); None
         when the person is registered by someone else (a delegation lead), who cannot answer
-        for them: they answer from their own manage page."""
+        for them: they answer from their own manage page. An `offer` (a waiting-list entry
+        and its link's token) gives one of the places it holds, at today's price."""
         moment = at or self.clock()
 
         def decision() -> tuple[list[Aggregate], NewRegistration]:
@@ -83,14 +91,21 @@ class RegistrationService:
             accepted = config.answers(registration_type, answers) if answers is not None else {}
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
+            entry = self._offer(offer, edition.id, registration_type, delegation)
+            offered = entry.needs if entry is not None else []
             allocations = self.allocations(config, edition.id, registration_type, delegation, code,
-                                           access)
+                                           access, held=offered)
             registration = Registration.register(
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
-                checkin_secret=new_checkin_secret(), holds=[a.resource for a in allocations],
+                checkin_secret=new_checkin_secret(),
+                holds=[*offered, *(a.resource for a in allocations)],
             )
+            from_offer: list[Aggregate] = []
+            if entry is not None:
+                entry.take_place(registration.id, moment)
+                from_offer = [entry, *self._take_offered(entry, registration.id)]
             if config.registration_type(registration_type).approval:
                 registration.ask_approval()
             if accepted:
@@ -101,7 +116,8 @@ class RegistrationService:
             checkin = issued(registration.checkin_secret, registration.id)
             consequences = [aggregate for hook in self.registration_hooks
                             for aggregate in hook(registration, token)]
-            return [registration, claim, *checkin, *allocations, *consequences], NewRegistration(
+            return [registration, claim, *checkin, *allocations, *from_offer,
+                    *consequences], NewRegistration(
                 registration_view(registration, config), token)
 
         return self.app.decide(decision, idempotency)
@@ -152,16 +168,50 @@ class RegistrationService:
             allocations.append(allocation)
         return allocations
 
+    def _offer(self, offer: tuple[UUID, str] | None, edition_id: UUID, type_code: str,
+               delegation: str | None) -> WaitingEntry | None:
+        """The waiting-list entry whose offer this registration takes a place of (its link's
+        token opens it; it is for this type and delegation), or None."""
+        if offer is None:
+            return None
+        entry = self.app.load(offer[0], WaitingEntry, "waiting-list entry")
+        if not self.links.is_token(entry.id, 0, offer[1]):
+            raise WrongToken()
+        if (entry.edition_id, entry.registration_type, entry.delegation) != \
+                (edition_id, type_code, delegation):
+            raise NotOffered("This offer is for another registration type or delegation.")
+        return entry
+
+    def _take_offered(self, entry: WaitingEntry, registration_id: UUID) -> list[Allocation]:
+        """One of the places the entry's offer holds, on each resource, becomes taken."""
+        allocations = [self.app.load(Allocation.create_id(resource), Allocation, "allocation")
+                       for resource in entry.needs]
+        for allocation in allocations:
+            allocation.take_offered(entry.id, registration_id)
+        return allocations
+
     def availability(self, config: EditionConfig) -> Availability:
         """Places left per limited type and delegation, read from the Allocation aggregates
         that decide registrations (not from a read model), so a page agrees with what
         registering would decide at that moment. Each is one snapshot (snapshotted on every
         save: registration.application.SNAPSHOT_EVERY_SAVE); only limited resources are read."""
-        def taken(resource: str) -> int:
-            allocation = self.app.find(Allocation.create_id(resource), Allocation)
-            return allocation.taken if allocation is not None else 0
+        allocations: dict[str, Allocation | None] = {}
 
-        return availability(config, edition_id(config.slug), taken)
+        def allocation(resource: str) -> Allocation | None:
+            if resource not in allocations:
+                allocations[resource] = self.app.find(Allocation.create_id(resource),
+                                                      Allocation)
+            return allocations[resource]
+
+        def taken(resource: str) -> int:
+            found = allocation(resource)
+            return found.taken + found.held if found is not None else 0
+
+        def waiting(resource: str) -> bool:
+            found = allocation(resource)
+            return found is not None and bool(found.waiting)
+
+        return availability(config, edition_id(config.slug), taken, waiting)
 
     def _claim(self, edition_id: UUID, email: str, registration_id: UUID) -> EmailClaim:
         key = email_key(edition_id, email)
@@ -307,7 +357,9 @@ class RegistrationService:
                                         reason, waive_fee)
             return [registration, *self._place_freed(registration, terms, moment)], terms
 
-        return self.app.decide(decision, claim)
+        terms = self.app.decide(decision, claim)
+        self._places_freed(registration_id)
+        return terms
 
     def _freed(self, registration: Registration) -> list[Aggregate | None]:
         """What a place ending gives back: its seat, code use and allotment, and its e-mail
@@ -333,7 +385,21 @@ class RegistrationService:
                 return [], False
             return [registration, *self._freed(registration)], True
 
-        return self.app.decide(decision)
+        expired = self.app.decide(decision)
+        if expired:
+            self._places_freed(registration_id)
+        return expired
+
+    def _places_freed(self, registration_id: UUID) -> None:
+        """Tell the hooks (the waiting list) that a place of this edition was given back."""
+        if not self.freed_hooks:
+            return
+        edition = self.get(registration_id).edition_id
+        for hook in self.freed_hooks:
+            try:
+                hook(edition)
+            except Exception:  # what was saved stands; the periodic pass offers it
+                log.exception("after a place was freed, %r failed", hook)
 
     def _place_freed(self, registration: Registration, terms: CancellationTerms,
                      moment: datetime) -> list[Aggregate | None]:
@@ -363,7 +429,9 @@ class RegistrationService:
             terms = registration.refuse_approval(reason)
             return [registration, *self._place_freed(registration, terms, moment)], registration
 
-        return self._view(self.app.decide(decision))
+        refused = self.app.decide(decision)
+        self._places_freed(registration_id)
+        return self._view(refused)
 
     def history(self, registration_id: UUID) -> list[HistoryEntry]:
         """Every event of the registration, in order, in its published shape."""

@@ -13,7 +13,8 @@ from registration.web.api.payments import payments
 from registration.web.api.registrations import api
 from registration.web.api.staff_actions import staff_actions
 from registration.web.api.staff_tokens import staff_tokens
+from registration.web.api.waiting_list import waiting_list
 from registration.web.api.webhooks import webhooks
 
 BLUEPRINTS = (api, badge_batches, desk, desk_offline, desk_payments, docs, finance, journal,
-              leads, payments, staff_actions, staff_tokens, webhooks)
+              leads, payments, staff_actions, staff_tokens, waiting_list, webhooks)

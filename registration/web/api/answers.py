@@ -30,6 +30,7 @@ INTENT_STATUSES = ("requires_payment_method", "requires_confirmation", "requires
 CARD_OUTCOMES = ("succeeded", "processing", "requires_action")
 CHECK_IN_STATUSES = ("checked_in", "already_checked_in", "checked_out")
 HEALTH = ("ok", "failing")
+WAITING_STATUSES = ("waiting", "offered", "accepted", "expired", "left")  # domain.waiting_list
 INVOICE_KINDS = ("invoice", "credit_note")  # domain.invoice.KINDS (the web imports no aggregate)
 COUNTS = ("registered", "paid", "cancelled", "substituted", "checked_in", "attending")
 
@@ -113,14 +114,17 @@ HISTORY = obj({"registration": UUID, "events": array(obj({
 TIER = obj({"name": STRING, "price": DECIMAL, "until": nullable(MOMENT),
             "early_bird": BOOLEAN})
 PLACES_LEFT = {**nullable(INTEGER), "description": (
-    "Places left now (0: sold out, or the delegation is full), as registering decides; "
-    "null when unlimited.")}
+    "Places left now (0: sold out, or the delegation is full, or someone on the waiting list "
+    "comes first), as registering decides; null when unlimited.")}
+WAITING_LIST_OPEN = {**BOOLEAN, "description": (
+    "Sold out: POST /api/editions/{slug}/waiting-list to wait for places.")}
 REGISTRATION_TYPE = obj({"code": STRING, "names": NAMES, "capacity": nullable(INTEGER),
-                         "places_left": PLACES_LEFT,
+                         "places_left": PLACES_LEFT, "waiting_list_open": WAITING_LIST_OPEN,
                          "color": nullable(STRING), "current_price": ref("Quote"),
                          "tiers": array(TIER)})
 DELEGATION = obj({"code": STRING, "names": NAMES, "kind": STRING,
-                  "allotment": nullable(INTEGER), "places_left": PLACES_LEFT})
+                  "allotment": nullable(INTEGER), "places_left": PLACES_LEFT,
+                  "waiting_list_open": WAITING_LIST_OPEN})
 QUESTION = obj({
     "code": STRING, "kind": enum(QUESTION_KINDS), "labels": NAMES, "required": BOOLEAN,
     "options": array(obj({"code": STRING, "labels": NAMES})),
@@ -247,6 +251,18 @@ BADGE_BATCH = obj({
     "done": INTEGER, "total": INTEGER, "filters": {"type": "object"}, "stock": nullable(STRING),
     "asked_at": STRING, "finished_at": nullable(STRING), "download": nullable(STRING),
     "error": nullable(obj({"code": STRING, "message": STRING}))})
+WAITING_LIST_ENTRY_PROPERTIES = {
+    "id": UUID, "edition": STRING, "registration_type": STRING, "delegation": nullable(STRING),
+    "quantity": INTEGER, "first_name": STRING, "last_name": STRING, "email": STRING,
+    "language": LANGUAGE, "status": enum(WAITING_STATUSES), "joined_at": MOMENT,
+    "offered_until": nullable(MOMENT),
+    "position": {**nullable(INTEGER), "description": "1: the next to be offered (null: not "
+                                                     "waiting)."},
+    "registered": {**INTEGER, "description": "Places of its offer already registered."}}
+WAITING_LIST_ENTRY = obj(WAITING_LIST_ENTRY_PROPERTIES)
+NEW_WAITING_LIST_ENTRY = obj({**WAITING_LIST_ENTRY_PROPERTIES, "token": {
+    **STRING, "description": "The entry's link token: its page is /w/{id}?token=…"}})
+WAITING_LIST = obj({"edition": STRING, "entries": array(ref("WaitingListEntry"))})
 
 ANSWERS: dict[str, Schema] = {
     "Quote": QUOTE, "RegisteredAttendee": ATTENDEE, "CancellationTerms": REFUND,
@@ -259,4 +275,6 @@ ANSWERS: dict[str, Schema] = {
     "Invoice": INVOICE, "Ledger": LEDGER, "Movement": MOVEMENT, "Journal": JOURNAL,
     "Reconciliation": RECONCILIATION, "StaffMember": STAFF_MEMBER, "StaffMembers": STAFF_MEMBERS,
     "LinkSent": LINK_SENT, "BadgeBatch": BADGE_BATCH, "DelegationLead": DELEGATION_LEAD,
+    "WaitingListEntry": WAITING_LIST_ENTRY, "NewWaitingListEntry": NEW_WAITING_LIST_ENTRY,
+    "WaitingList": WAITING_LIST,
 }

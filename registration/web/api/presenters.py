@@ -92,6 +92,7 @@ def edition_json(config: EditionConfig, now: datetime, left: Availability,
             {
                 "code": t.code, "names": dict(t.names), "capacity": t.capacity,
                 "places_left": left.type_left(t.code), "color": t.color,
+                "waiting_list_open": left.type_sold_out(t.code) and not t.by_invitation,
                 "current_price": quote_json(config.quote(t.code, None, now)),
                 "tiers": [{"name": tier.name, "price": str(tier.price),
                            "until": iso(tier.until), "early_bird": tier.early_bird}
@@ -101,7 +102,8 @@ def edition_json(config: EditionConfig, now: datetime, left: Availability,
         ],
         "delegations": [
             {"code": d.code, "names": dict(d.names), "kind": d.kind, "allotment": d.allotment,
-             "places_left": left.delegation_left(d.code)}
+             "places_left": left.delegation_left(d.code),
+             "waiting_list_open": left.delegation_full(d.code)}
             for d in config.delegations
         ],
         "questions": [

@@ -7,5 +7,6 @@ from registration.web.attendee.leads import leads
 from registration.web.attendee.manage import attendee
 from registration.web.attendee.payments import attendee_payments
 from registration.web.attendee.public import public
+from registration.web.attendee.waiting_list import waiting
 
-BLUEPRINTS = (public, attendee, checkout, attendee_payments, leads)
+BLUEPRINTS = (public, attendee, checkout, attendee_payments, leads, waiting)

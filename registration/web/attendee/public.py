@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +19,12 @@ from domain.pricing import PriceQuote
 from domain.questions import AnswersRefused
 from registration.idempotency import Replayed
 from registration.services.delegation_leads import LeadView
+from registration.services.waiting_list import EntryView
 from registration.web.attendee.holder import grant
 from registration.web.attendee.invitations import access_code as code_for
 from registration.web.attendee.invitations import is_unlocking, unlock
 from registration.web.attendee.leads import grant_lead, lead_for_session
+from registration.web.attendee.waiting_list import offer_in_session, offer_token
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
@@ -54,7 +57,11 @@ def offers(config: EditionConfig, left: Availability,
     language = i18n.current_language()
     return [{"code": t.code, "name": t.name(language), "quote": config.quote(t.code, None, now),
              "capacity": t.capacity, "color": t.color, "places_left": left.type_left(t.code),
-             "sold_out": left.type_sold_out(t.code)} for t in config.offered_types(access_code)]
+             "sold_out": left.type_sold_out(t.code),
+             "waiting_list_url": url_for("waiting.join", slug=config.slug,
+                                         registration_type=t.code)
+             if left.type_sold_out(t.code) and not t.by_invitation else None}
+            for t in config.offered_types(access_code)]
 
 
 def form_choices(config: EditionConfig, left: Availability,
@@ -152,6 +159,9 @@ def edition(slug: str) -> Any:
 def register(slug: str) -> Any:
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
+    offer = offer_in_session(form.get("offer"))
+    if offer is not None and request.method == "GET":
+        form = MultiDict({**offered_form(offer), **form.to_dict()})
     errors: Errors = {}
     access_code = code_for(slug, form)
     if is_unlocking(form):  # a refused code shows the open types only, priced as such
@@ -161,10 +171,10 @@ def register(slug: str) -> Any:
                                     lang=request.args.get("lang")), 303)
         form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
     elif request.method == "POST":
-        errors, created = register_one(config, form, access_code)
+        errors, created = register_one(config, form, access_code, offer)
         if created:
             return redirect(url_for("attendee.confirmation", registration_id=created))
-    left = services().registrations.availability(config)
+    left = with_offer(services().registrations.availability(config), offer)
     type_code = form.get("registration_type") or first_available(config, left, access_code)
     quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"),
                                             access_code)
@@ -172,12 +182,47 @@ def register(slug: str) -> Any:
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
                            quote=quote, quote_refused=quote_refused, open=is_open(config),
-                           chosen=type_code, access_code=access_code,
+                           chosen=type_code, access_code=access_code, offer=offer,
+                           waiting_list_url=waiting_list_url(config, form, left)
+                           if errors and offer is None else None,
                            **form_choices(config, left, access_code)), status
 
 
+def offered_form(offer: EntryView) -> dict[str, str]:
+    """The registration form pre-filled from a waiting-list offer."""
+    return {"offer": str(offer.id), "registration_type": offer.registration_type,
+            "delegation": offer.delegation or "", "first_name": offer.first_name,
+            "last_name": offer.last_name, "email": offer.email}
+
+
+def with_offer(left: Availability, offer: EntryView | None) -> Availability:
+    """What is left for whoever holds `offer`: the places it holds are theirs."""
+    if offer is None:
+        return left
+    held = offer.quantity - offer.registered
+    types = {**left.types, offer.registration_type: held} \
+        if left.type_left(offer.registration_type) is not None else left.types
+    delegations = {**left.delegations, offer.delegation: held} \
+        if offer.delegation and left.delegation_left(offer.delegation) is not None \
+        else left.delegations
+    return replace(left, types=types, delegations=delegations)
+
+
+def waiting_list_url(config: EditionConfig, form: MultiDict[str, str],
+                     left: Availability) -> str | None:
+    """Where to join the waiting list, when the type or delegation chosen is sold out."""
+    type_code, delegation = form.get("registration_type", ""), typed(form, "delegation")
+    if not left.type_sold_out(type_code) and not (delegation and
+                                                  left.delegation_full(delegation)):
+        return None
+    return url_for("waiting.join", slug=config.slug, registration_type=type_code,
+                   delegation=delegation or "", first_name=form.get("first_name", ""),
+                   last_name=form.get("last_name", ""), email=form.get("email", ""))
+
+
 def register_one(config: EditionConfig, form: MultiDict[str, str],
-                 access_code: str | None) -> tuple[Errors, Any]:
+                 access_code: str | None, offer: EntryView | None = None
+                 ) -> tuple[Errors, Any]:
     type_code = form.get("registration_type", "")
     payload = {
         "attendee": attendee_payload(form),
@@ -199,7 +244,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str],
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
             idempotency=claim(registration_outcome), access_code=data["access_code"],
-            answers=answers)
+            answers=answers, offer=offer_token(offer) if offer else None)
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
@@ -262,6 +307,9 @@ def group(slug: str) -> Any:
     config = edition_for_page(slug)
     lead = lead_for_session(request.args["lead"]) if "lead" in request.args else None
     form = request.form if request.method == "POST" else MultiDict(request.args)
+    offer = offer_in_session(form.get("offer"))
+    if offer is not None and request.method == "GET":
+        form = MultiDict({**offered_group(offer), **form.to_dict()})
     rows = row_count(form)
     errors: dict[int, Errors] = {}
     general: Errors = {}
@@ -273,12 +321,20 @@ def group(slug: str) -> Any:
                                     lang=request.args.get("lang")), 303)
         form, access_code = MultiDict({"access_code": form.get("access_code", "")}), None
     elif request.method == "POST":
-        general, errors, lead_id = register_group(config, form, rows, lead, access_code)
+        general, errors, lead_id = register_group(config, form, rows, lead, access_code, offer)
         if lead_id is not None:  # the lead's page is what comes after
             return redirect(url_for("leads.page", lead_id=lead_id), 303)
-    left = services().registrations.availability(config)
-    return render_template("public/group.html", config=config, form=form, rows=rows,
-                           errors=errors, general=general, lead=lead,
+    left = with_offer(services().registrations.availability(config), offer)
+    waiting = None
+    if (errors or general) and offer is None:
+        people = sum(filled(form, f"p{row}-") for row in range(rows))
+        waiting = waiting_list_url(config, MultiDict({
+            **form.to_dict(), "registration_type": form.get("p0-registration_type", ""),
+            "first_name": "", "last_name": "", "email": form.get("lead_email", "")}), left)
+        waiting = waiting and f"{waiting}&quantity={max(people, 1)}"
+    return render_template("public/group.html", config=config,
+                           offer=offer, waiting_list_url=waiting,
+                           form=form, rows=rows, errors=errors, general=general, lead=lead,
                            registered=session.get("group_registered", []),
                            open=is_open(config), access_code=access_code,
                            **{**form_choices(config, left, access_code),
@@ -286,9 +342,17 @@ def group(slug: str) -> Any:
         422 if errors or general else 200
 
 
+def offered_group(offer: EntryView) -> dict[str, str]:
+    """The group form pre-filled from a waiting-list offer: a row per place it holds."""
+    held = offer.quantity - offer.registered
+    return {"offer": str(offer.id), "delegation": offer.delegation or "",
+            "lead_name": offer.name, "lead_email": offer.email, "rows": str(held),
+            **{f"p{row}-registration_type": offer.registration_type for row in range(held)}}
+
+
 def register_group(
     config: EditionConfig, form: MultiDict[str, str], rows: int, lead: LeadView | None,
-    access_code: str | None
+    access_code: str | None, offer: EntryView | None = None,
 ) -> tuple[Errors, dict[int, Errors], UUID | None]:
     """Check every filled row first; then register them, keeping each refusal beside its row.
     Once all are in, the lead is recorded with them (or, from the lead's page, they are
@@ -327,7 +391,8 @@ def register_group(
                 config.slug, Attendee(**data["attendee"]), data["registration_type"],
                 delegation, data["discount_code"],
                 idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}),
-                access_code=data["access_code"], answers=data["answers"])
+                access_code=data["access_code"], answers=data["answers"],
+                offer=offer_token(offer) if offer else None)
         except Replayed as replayed:  # the form posted again: this row's first answer
             rid = first_registration(replayed.outcome)
             if not any(r["id"] == str(rid) for r in registered):

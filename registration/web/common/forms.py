@@ -27,6 +27,10 @@ MESSAGES = {
     "A period of a year at most.": N_("A period of a year at most."),
     "Say why: the person is told.": N_("Say why: the person is told."),
     "Must be one of: approve, refuse.": N_("Approve or turn down."),
+    "Several places are for a delegation: choose it.": N_("Several places are for a "
+                                                          "delegation: choose it."),
+    "Must be greater than or equal to 1 and less than or equal to 30.": N_(
+        "From 1 to 30 places."),
 }
 # Marshmallow's length refusals, with their numbers.
 LENGTHS = (

@@ -30,6 +30,7 @@ METHODS = {"card": N_("card"), "bank_transfer": N_("bank transfer"), "cheque": N
 
 
 JOB_NAMES = {"mailer": N_("the mailer"), "payment-deadlines": N_("the payment deadlines"),
+             "waiting-list": N_("the waiting list"),
              "rehearsal-clock": N_("the rehearsal clock"),
              "demo-seed": N_("the demo data"), "command-line": N_("the command line"),
              "tests": N_("the tests"), "benchmark": N_("a benchmark")}

@@ -29,6 +29,7 @@ from registration.mail.outbox import LinkSeal
 from registration.services.delegation_leads import LeadView
 from registration.services.registrations import NewRegistration
 from registration.services.views import RegistrationView
+from registration.services.waiting_list import Joined
 from registration.web.common.errors import ApiError
 
 HEADER = "Idempotency-Key"
@@ -104,6 +105,11 @@ def registration_outcome(created: NewRegistration) -> Outcome:
 def lead_outcome(lead: LeadView) -> Outcome:
     """A delegation lead recorded with their group: the lead's id (their link is derived)."""
     return Outcome("delegation_lead", (str(lead.id),))
+
+
+def waiting_list_outcome(joined: Joined) -> Outcome:
+    """A waiting-list entry made: its id (its link is derived again)."""
+    return Outcome("waiting_list_entry", (str(joined.entry.id),))
 
 
 def desk_payment_outcome(registration: RegistrationView) -> Outcome:

@@ -54,6 +54,11 @@ REFUSALS = {
     "invoiced_place": ("", N_("An invoice bills this place: cancel it with a credit note "
                               "first, then invoice the new price.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
+    "places_available": ("registration_type", N_("There are places left for this choice: "
+                                                 "register instead of waiting.")),
+    "not_offered": ("", N_("This waiting-list offer is no longer in force: its places were "
+                           "registered, or its time has passed.")),
+    "not_waiting": ("", N_("This entry is no longer on the waiting list.")),
 }
 
 

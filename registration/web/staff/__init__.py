@@ -19,10 +19,11 @@ from registration.web.staff.kiosk import install_kiosk_lock, kiosk
 from registration.web.staff.overdue import overdue_pages
 from registration.web.staff.registration import registration_pages
 from registration.web.staff.sign_in import staff_pages
+from registration.web.staff.waiting_list import waiting_list_pages
 
 SPEAKING_AS_STAFF = (staff_pages, dashboard, finance_pages, desk_pages, desk_lists,
                      desk_payment_pages, journal_pages, approval_pages, registration_pages,
-                     overdue_pages)
+                     overdue_pages, waiting_list_pages)
 install_staff_language(SPEAKING_AS_STAFF)
 BLUEPRINTS = (*SPEAKING_AS_STAFF, kiosk)  # the kiosk speaks the language its visitor picks
 __all__ = ["BLUEPRINTS", "install_kiosk_lock"]

@@ -84,7 +84,13 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     lead = services.leads.record(SLUG, "QC", "Aminata Diallo", "aminata@example.com", "fr",
                                  [rid])
     page.goto(f"/g/{lead.id}?token={services.registrations.links.token(lead.id, 0)}")
+    for n in range(2, 5):  # the speakers are sold out: their waiting list is open
+        services.registrations.register(SLUG, Attendee(**editions.attendee(n)), "speaker")
+    waiting = services.waiting_list.join(SLUG, "speaker", "QC", 2, "Jordan", "Lee",
+                                         "jordan@example.com", "fr")
+    page.goto(f"/w/{waiting.entry.id}?token={waiting.token}")
     return [f"/g/{lead.id}", f"/e/{SLUG}", f"/e/{SLUG}/register",
+            f"/e/{SLUG}/waiting-list?registration_type=speaker", f"/w/{waiting.entry.id}",
             f"/e/{SLUG}/register?discount_code=NOPE", f"/e/{SLUG}/group", f"/e/{SLUG}/my-link",
             f"/r/{rid}/confirmation", f"/r/{rid}",
             f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",
