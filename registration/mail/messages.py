@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -38,6 +38,7 @@ from domain.reminders import InvoiceReminders
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.qr_code import qr_png
+from registration.amounts_text import currency_text
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
@@ -302,7 +303,7 @@ class MailComposer:
     def _filters(self, envelope: Envelope) -> dict[str, Callable[..., str]]:
         locale = f"{envelope.language}_{envelope.territory}"
         return {
-            "money": lambda value: format_currency(value.amount, value.currency, locale=locale),
+            "money": lambda value: currency_text(value.amount, value.currency, locale),
             "percent": lambda value: format_decimal(value, format="#,##0.###",
                                                     locale=locale) + "\u00a0%",
             "day": lambda value: self._day(value, envelope.language, locale),
