@@ -42,7 +42,7 @@ SNAPSHOT_EVERY_SAVE = (Allocation,)
 # Kept decoded in each process, as of the last version read: every registration loads its
 # edition, which rarely changes. Each load still reads the events after the kept version,
 # so a change saved by any process shows at once; only decoding old history is saved (a
-# snapshot query and its JSON: a tenth of a registration's CPU).
+# snapshot query and its JSON: about a twelfth of a registration's CPU).
 KEPT_DECODED = (Edition,)
 
 

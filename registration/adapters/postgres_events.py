@@ -3,7 +3,7 @@ once.
 
 The library composes each statement from `psycopg.sql` pieces on every call (reading an
 aggregate adds four pieces) and psycopg renders the composition to bytes again on every
-execution: for the four reads and five writes of a registration, about a twentieth of its
+execution: for the reads and writes of a registration, a few per cent of its
 CPU. Here they are bytes made when the recorder is built, and a read's statement is made
 once per shape (with or without `gt`, `lte`, `limit`, ascending or not). Same SQL, same
 table lock, same notification.
