@@ -12,8 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+from eventsourcing.utils import get_topic
 from psycopg.conninfo import make_conninfo
 
+from registration.adapters.postgres_events import PostgresEventRecorder
 from registration.adapters.resource_locks import AdvisoryLocks, FileLocks, ResourceLocks
 
 # The advisory lock under which a process creates its tables (any constant of our own).
@@ -21,7 +23,10 @@ START_UP_LOCK = 0x5E05_2019
 
 
 def event_store_env(database_url: str | None, instance_path: Path) -> dict[str, str]:
-    return _env(database_url, instance_path / "events.sqlite")
+    env = _env(database_url, instance_path / "events.sqlite")
+    if is_postgres(env):  # the library's recorder, its statements rendered once
+        env["APPLICATION_RECORDER_TOPIC"] = get_topic(PostgresEventRecorder)
+    return env
 
 
 def read_model_env(database_url: str | None, instance_path: Path) -> dict[str, str]:

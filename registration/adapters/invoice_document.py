@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
 from domain.tax import TaxLine
 from registration.adapters.documents import DocumentRenderer
+from registration.amounts_text import currency_text
 from registration.french import first_of_month, of_name
 from registration.projections.ledger_queries import InvoiceView
 
@@ -98,7 +99,7 @@ class Formats:
 
     def money(self, amount: Decimal | Money | str) -> str:
         value = amount.amount if isinstance(amount, Money) else Decimal(amount)
-        return format_currency(value, self.currency, locale=self.locale)
+        return currency_text(value, self.currency, self.locale)
 
     def rate(self, rate: Decimal | str) -> str:
         number = format_decimal(Decimal(rate), format="#,##0.###", locale=self.locale)

@@ -11,9 +11,13 @@ from itertools import groupby
 
 import segno
 from markupsafe import Markup
+from PIL import Image
 
 QR_MASK = 1  # see qr_svg
 QUIET_ZONE = 2  # modules of white around the code (the badge adds its own margin)
+PNG_QUIET_ZONE = 4  # the standard's, in an e-mail where nothing else frames the code
+PNG_SCALE = 8  # pixels a module
+DARK_TO_BLACK = bytes.maketrans(b"\x00\x01", b"\xff\x00")  # segno's 1 is dark; grey 0 is black
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,18 @@ def qr_svg(secret: str) -> Markup:
 
 
 def qr_png(secret: str) -> bytes:
-    """The check-in QR code as a PNG: 8 pixels a module, with the standard quiet zone."""
+    """The check-in QR code as a 1-bit PNG: 8 pixels a module, with the standard quiet zone.
+
+    Drawn by Pillow (C) from segno's matrix: segno's own PNG writer, pure Python, took about
+    two thirds of a confirmation mail's CPU. The pixels are the same.
+    """
+    matrix = segno.make_qr(secret, error="m", mask=QR_MASK).matrix
+    modules, side = len(matrix), len(matrix) + 2 * PNG_QUIET_ZONE
+    dark_is_black = b"".join(matrix).translate(DARK_TO_BLACK)
+    image = Image.new("1", (side, side), 1)
+    image.paste(Image.frombytes("L", (modules, modules), dark_is_black)
+                .convert("1", dither=Image.Dither.NONE), (PNG_QUIET_ZONE, PNG_QUIET_ZONE))
     buffer = BytesIO()
-    segno.make_qr(secret, error="m", mask=QR_MASK).save(buffer, kind="png", scale=8, border=4)
+    image.resize((side * PNG_SCALE, side * PNG_SCALE), Image.Resampling.NEAREST) \
+        .save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -39,6 +39,7 @@ from domain.waiting_list import WaitingEntry
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.qr_code import qr_png
+from registration.amounts_text import currency_text
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
@@ -328,7 +329,7 @@ class MailComposer:
     def _filters(self, envelope: Envelope) -> dict[str, Callable[..., str]]:
         locale = f"{envelope.language}_{envelope.territory}"
         return {
-            "money": lambda value: format_currency(value.amount, value.currency, locale=locale),
+            "money": lambda value: currency_text(value.amount, value.currency, locale),
             "percent": lambda value: format_decimal(value, format="#,##0.###",
                                                     locale=locale) + "\u00a0%",
             "day": lambda value: self._day(value, envelope.language, locale),

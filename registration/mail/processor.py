@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -43,6 +43,8 @@ MAILER = Actor.system("mailer")
 
 
 class Transport(Protocol):
+    def session(self) -> AbstractContextManager[None]: ...
+
     def send(self, message: Any) -> None: ...
 
 
@@ -136,7 +138,8 @@ class MailProcessor:
         rows = self.store.query(
             "SELECT mail_id FROM mail_queue WHERE due_at <= :now ORDER BY due_at LIMIT 100",
             {"now": stamp(self.clock())})
-        return sum(self._send(UUID(row["mail_id"])) for row in rows)
+        with self.transport.session():  # one SMTP connection for the batch
+            return sum(self._send(UUID(row["mail_id"])) for row in rows)
 
     def _send(self, mail_id: UUID) -> bool:
         with acting_as(MAILER):

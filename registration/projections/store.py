@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Protocol
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
@@ -175,7 +176,14 @@ class PostgresReadModels(ReadModelStore, PostgresTrackingRecorder):
         self.sql_create_statements.extend(SQL(s) for s in READ_MODEL_TABLES)  # type: ignore[misc]
 
     def sql(self, statement: str) -> str:
-        return PARAMETER.sub(r"%(\1)s", statement)
+        return pyformat(statement)
+
+
+@lru_cache(maxsize=1024)
+def pyformat(statement: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s`, rewritten once per statement: the same
+    few statements run for every event followed."""
+    return PARAMETER.sub(r"%(\1)s", statement)
 
 
 def open_store(env: Mapping[str, str]) -> ReadModelStore:

@@ -22,11 +22,12 @@ from babel.dates import (
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 
 from domain.money import Money
+from registration.amounts_text import currency_text
 from registration.french import first_of_month
 
 LANGUAGES = ("en", "fr")
@@ -103,7 +104,7 @@ def money(value: Money | None) -> str:
     """`$1,258.98` in English, `1 258,98 $` in French (USD shows as `US$`/`$ US` in Canada)."""
     if value is None:
         return ""
-    return format_currency(value.amount, value.currency, locale=current_locale())
+    return currency_text(value.amount, value.currency, current_locale())
 
 
 def amount_with_code(value: Money) -> str:
