@@ -7,7 +7,7 @@ aggregates of domain.capacity, which decide registrations with the same rule).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.edition_config import EditionConfig
@@ -33,6 +33,7 @@ class Availability:
 
     types: Mapping[str, int | None]
     delegations: Mapping[str, int | None]
+    extras: Mapping[str, int | None] = field(default_factory=dict)  # add-ons' units left
 
     def type_left(self, code: str) -> int | None:
         return self.types.get(code)
@@ -46,6 +47,9 @@ class Availability:
     def delegation_full(self, code: str) -> bool:
         return self.delegations.get(code) == 0
 
+    def extra_left(self, code: str) -> int | None:
+        return self.extras.get(code)
+
 
 def availability(config: EditionConfig, edition_id: UUID,
                  taken: Callable[[str], int]) -> Availability:
@@ -58,4 +62,6 @@ def availability(config: EditionConfig, edition_id: UUID,
         delegations={d.code: places_left(
             d.allotment, taken(resource_key(edition_id, "delegation", d.code))
             if d.allotment is not None else 0) for d in config.delegations},
+        extras={e.code: places_left(e.capacity, taken(resource_key(edition_id, "extra", e.code))
+                                    if e.capacity is not None else 0) for e in config.extras},
     )

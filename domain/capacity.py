@@ -50,8 +50,9 @@ class Allocation(ConferenceAggregate):
         self.resource = resource
         self.taken = 0
 
-    def has_room(self, limit: int) -> bool:
-        return places_left(limit, self.taken) != 0
+    def has_room(self, limit: int, units: int = 1) -> bool:
+        """Are `units` still free (an add-on bought several times takes one per ticket)?"""
+        return (self.places_left(limit) or 0) >= units
 
     def places_left(self, limit: int | None) -> int | None:
         return places_left(limit, self.taken)

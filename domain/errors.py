@@ -216,3 +216,16 @@ class NotInside(Refused):
 class UnknownCheckinList(NotFound):
     code = "unknown_checkin_list"
     default_message = "This edition has no such check-in list."
+
+
+class ExtraNotOffered(Invalid):
+    """An add-on the edition does not have, not offered to this type, or more of it than
+    one registration may buy (domain.extras)."""
+
+    code = "extra_not_offered"
+    default_message = "This add-on is not offered with this registration, or not that many."
+
+
+class ExtraSoldOut(Refused):
+    code = "extra_sold_out"
+    default_message = "This add-on is sold out."

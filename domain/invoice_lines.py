@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.errors import Invalid
 from domain.money import Money, round_cents, total
-from domain.tax import TaxLine, TaxRate, price_before_taxes, tax_lines
+from domain.tax import TaxLine, TaxRate, price_before_taxes, summed_tax_lines, tax_lines
 
 
 @dataclass(frozen=True)
@@ -122,17 +122,7 @@ def _split(credited: Money, rates: list[Decimal]) -> tuple[Money, list[Money]]:
 
 def summed_taxes(lines: Iterable[Mapping[str, Any]]) -> list[TaxLine]:
     """The document's tax lines: one per tax and rate, summing the lines' bases and amounts."""
-    sums: dict[tuple[str, Decimal], TaxLine] = {}
-    for line in lines:
-        for tax in (TaxLine.from_dict(t) for t in line["taxes"]):
-            key = (tax.code, tax.rate)
-            if key in sums:
-                seen = sums[key]
-                tax = TaxLine(code=tax.code, names=tax.names, rate=tax.rate,
-                              base=seen.base + tax.base, amount=seen.amount + tax.amount,
-                              registration_number=tax.registration_number)
-            sums[key] = tax
-    return list(sums.values())
+    return summed_tax_lines(TaxLine.from_dict(t) for line in lines for t in line["taxes"])
 
 
 def lines_total(lines: Iterable[Mapping[str, Any]], key: str, currency: str) -> Money:
