@@ -1,6 +1,6 @@
-// The registration form shows only the questions asked of the registration type chosen.
-// Without JavaScript every question shows, with the types it is asked of; the server
-// counts only those of the type chosen.
+// The registration form shows only the questions asked of the registration type chosen, and
+// the add-ons offered with it. Without JavaScript every one shows, with the types it is for;
+// the server counts only those of the type chosen.
 (function () {
   var form = document.getElementById("registration-form");
   if (!form) return;

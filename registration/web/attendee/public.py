@@ -22,6 +22,7 @@ from registration.web.attendee.holder import grant
 from registration.web.attendee.leads import grant_lead, lead_for_session
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
+from registration.web.common.extras import extra_offers, form_extras
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.idempotency import (
@@ -77,6 +78,8 @@ def form_choices(config: EditionConfig, left: Availability,
         "tax_names": {r.code: r.names.get(language) or r.names.get("en") or r.code
                       for r in rates},
         "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
+        "extras": extra_offers(config, left),
+        "extra_names": {e.code: e.name(language) for e in config.extras},
     }
 
 
@@ -105,17 +108,19 @@ def first_available(config: EditionConfig, left: Availability,
 
 # What the live price panel may be refused for (it then empties and says why).
 QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
-                  "registration_closed")
+                  "registration_closed", "extra_not_offered")
 QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
                         "and the discount code.")
 
 
 def quote_or_refusal(
-    config: EditionConfig, type_code: str, code: str | None
+    config: EditionConfig, type_code: str, code: str | None,
+    extras: dict[str, int] | None = None,
 ) -> tuple[PriceQuote | None, str | None]:
-    """Today's quote, or why there is none (in the page's language)."""
+    """Today's quote (with the add-ons `extras`), or why there is none (in the page's
+    language)."""
     try:
-        return config.quote(type_code, code or None, services().clock()), None
+        return config.quote(type_code, code or None, services().clock(), extras), None
     except DomainError as error:
         return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
             i18n.gettext(QUOTE_REFUSED)
@@ -155,7 +160,8 @@ def register(slug: str) -> Any:
     left = services().registrations.availability(config)
     access_code = typed(form, "access_code")
     type_code = form.get("registration_type") or first_available(config, left, access_code)
-    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"))
+    quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"),
+                                            form_extras(config, type_code, form)[0])
     status = 422 if errors else 200
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
@@ -175,11 +181,13 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
         "access_code": typed(form, "access_code"),
     }
     answers = form_answers(config, type_code, form)
+    extras, extra_errors = form_extras(config, type_code, form)
     data, errors = validate(RegistrationRequestSchema(), payload)
     try:  # every problem at once: the answers' beside the details'
         config.answers(type_code, answers)
     except AnswersRefused as refused:
         errors = {**errors, **answer_errors(config, refused)}
+    errors = {**errors, **extra_errors}
     if errors:
         return errors, None
     try:
@@ -187,7 +195,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str]) -> tuple[Erro
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
             idempotency=claim(registration_outcome), access_code=data["access_code"],
-            answers=answers)
+            answers=answers, extras=extras)
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
@@ -296,10 +304,11 @@ def register_group(
                    "delegation": delegation,
                    "discount_code": shared["discount_code"], "access_code": None}
         data, row_errors = validate(RegistrationRequestSchema(), payload)
-        if row_errors:
-            errors[row] = row_errors
+        extras, extra_errors = form_extras(config, payload["registration_type"], form, prefix)
+        if row_errors or extra_errors:
+            errors[row] = {**row_errors, **extra_errors}
         else:
-            people[row] = data
+            people[row] = {**data, "extras": extras}
     if not people and not errors and not done:
         return {"": i18n.gettext("Fill in at least one person.")}, {}, None
     if errors:
@@ -308,7 +317,7 @@ def register_group(
         try:
             created = services().registrations.register(
                 config.slug, Attendee(**data["attendee"]), data["registration_type"],
-                delegation, data["discount_code"],
+                delegation, data["discount_code"], extras=data["extras"],
                 idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}))
         except Replayed as replayed:  # the form posted again: this row's first answer
             rid = first_registration(replayed.outcome)

@@ -54,6 +54,10 @@ REFUSALS = {
     "invoiced_place": ("", N_("An invoice bills this place: cancel it with a credit note "
                               "first, then invoice the new price.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
+    "extra_sold_out": ("extras", N_("Not enough of this add-on is left: choose fewer, or "
+                                    "none.")),
+    "extra_not_offered": ("extras", N_("This add-on is not offered with this registration "
+                                       "type, or not that many.")),
 }
 
 
