@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 from domain.capacity import Allocation
 from domain.edition_document import parse_edition
 from domain.errors import ExtraNotOffered, InvalidEdition, NotOnList
+from domain.invoice_lines import admission_line, credit_line
+from domain.invoice_parts import InvoiceLine
+from domain.money import Money
 from domain.pricing import PriceQuote
 from domain.staff_actions import requote
 from tests.support import editions
@@ -138,3 +141,19 @@ def test_units_of_a_limited_add_on_are_never_sold_beyond_its_capacity(attempts, 
                 allocation.take(uuid4())
             holders.append(quantity)
         assert allocation.taken == sum(holders) <= capacity
+
+
+def test_an_invoice_line_bills_the_add_ons_with_the_place_each_taxed_on_its_own():
+    quote = QUEBEC.quote("delegate", None, AT, {"gala": 1, "companion": 2})
+    line = admission_line(
+        registration_id="r", attendee="Aline", item={"en": "Delegate"}, delegation="QC",
+        price=quote.subtotal, rates=QUEBEC.tax_rates(AT), tax_numbers={}, prepaid=Money.zero(
+            "CAD"), extras=quote.extras)
+    assert Money.from_dict(line["total"]) == quote.total  # the same rounding as the quote
+    assert Money.from_dict(line["amount"]) == quote.before_tax
+    assert [(e["code"], e["quantity"], e["amount"]["amount"]) for e in line["extras"]] == [
+        ("gala", 1, "120.00"), ("companion", 2, "199.98")]
+    stored = InvoiceLine.from_dict(line).to_dict()
+    assert stored["extras"] == line["extras"]
+    credit = credit_line(line, Money.zero("CAD"))
+    assert credit is not None and Money.from_dict(credit["total"]) == -quote.total

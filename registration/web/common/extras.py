@@ -6,12 +6,14 @@ number from 0 to what one registration may buy.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from domain.availability import Availability
 from domain.edition_config import EditionConfig
 from domain.money import Money
+from registration.projections.attendance import RegistrationRow
 from registration.web.common.i18n import current_language, gettext
 
 PREFIX = "extra-"
@@ -55,3 +57,9 @@ def form_extras(config: EditionConfig, type_code: str, form: Mapping[str, str],
         elif int(raw):
             chosen[extra.code] = int(raw)
     return chosen, errors
+
+
+def bought_extras(row: RegistrationRow) -> dict[str, int]:
+    """What the read model says a place bought: add-on code -> how many."""
+    return json.loads(row.extras)
+
