@@ -123,7 +123,7 @@ def quote(slug: str) -> Any:
         content: {application/json: {schema: Quote}}
         description: >-
           The quote: list price, early-bird and code discounts, one line per tax, total.
-      422: {description: "Unknown registration type or discount code, or invalid fields."}
+      422: {description: "Unknown registration type, discount code or add-on, or invalid fields."}
     """
     data = load_json(QuoteRequestSchema(), body())
     config = services().editions.config(slug)
