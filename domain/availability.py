@@ -7,7 +7,7 @@ aggregates of domain.capacity, which decide registrations with the same rule).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.edition_config import EditionConfig
@@ -33,6 +33,7 @@ class Availability:
 
     types: Mapping[str, int | None]
     delegations: Mapping[str, int | None]
+    extras: Mapping[str, int | None] = field(default_factory=dict)  # add-ons' units left
 
     def type_left(self, code: str) -> int | None:
         return self.types.get(code)
@@ -45,6 +46,9 @@ class Availability:
 
     def delegation_full(self, code: str) -> bool:
         return self.delegations.get(code) == 0
+
+    def extra_left(self, code: str) -> int | None:
+        return self.extras.get(code)
 
 
 def availability(config: EditionConfig, edition_id: UUID, taken: Callable[[str], int],
@@ -62,4 +66,5 @@ def availability(config: EditionConfig, edition_id: UUID, taken: Callable[[str],
         types={t.code: left("type", t.code, t.capacity) for t in config.registration_types},
         delegations={d.code: left("delegation", d.code, d.allotment)
                      for d in config.delegations},
+        extras={e.code: left("extra", e.code, e.capacity) for e in config.extras},
     )

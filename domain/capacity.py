@@ -79,9 +79,10 @@ class Allocation(ConferenceAggregate):
     def held(self) -> int:
         return sum(self.offered.values())
 
-    def has_room(self, limit: int) -> bool:
-        """Room for one walk-in: a free place, and nobody waiting for one."""
-        return self.room_for(limit, 1)
+    def has_room(self, limit: int, units: int = 1) -> bool:
+        """Room for `units` walk-in places (an add-on bought several times takes one per
+        ticket): that many free, and nobody waiting for one."""
+        return self.room_for(limit, units)
 
     def room_for(self, limit: int, quantity: int, entry_id: UUID | None = None) -> bool:
         """Whether `quantity` places may go to `entry_id` (None: a walk-in) now: that many

@@ -17,6 +17,7 @@ from domain.errors import (
     UnknownDelegation,
     UnknownRegistrationType,
 )
+from domain.extras import Extra, extra_lines
 from domain.invoicing import InvoicingTerms
 from domain.payment_deadline import payment_deadline
 from domain.policy import CancellationPolicy
@@ -70,6 +71,7 @@ class EditionConfig:
     questions: tuple[Question, ...] = ()
     payment_days: int | None = None  # days to pay an unpaid place (None: no deadline)
     waiting_list_hours: int = OFFER_HOURS  # how long a waiting-list offer holds its places
+    extras: tuple[Extra, ...] = ()  # add-ons bought with a place (domain.extras)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -144,20 +146,31 @@ class EditionConfig:
         schedule = {self.host: self.taxes} if self.taxes is not None else None
         return rates_for(self.host, day, schedule)
 
-    def quote(self, type_code: str, code: str | None, at: datetime) -> PriceQuote:
+    def quote(self, type_code: str, code: str | None, at: datetime,
+              extras: Mapping[str, int] | None = None) -> PriceQuote:
+        """The place's price at `at`, with the add-ons `extras` (code -> quantity)."""
         discount = self.discount_code(code) if code else None
-        return price_quote(
-            self.registration_type(type_code), self.currency, self.tax_rates(at), at, discount,
+        rates = self.tax_rates(at)
+        quote = price_quote(
+            self.registration_type(type_code), self.currency, rates, at, discount,
             self.tax_numbers,
         )
+        if not extras:
+            return quote
+        return quote.with_extras(extra_lines(self.extras, extras, type_code, self.currency,
+                                             rates, self.tax_numbers))
+
+    def extras_for(self, type_code: str) -> tuple[Extra, ...]:
+        """The add-ons offered with a place of this type, in the document's order."""
+        return tuple(extra for extra in self.extras if extra.offered_with(type_code))
 
     def visitor_quote(self, type_code: str, code: str | None, access_code: str | None,
-                      at: datetime) -> PriceQuote:
+                      at: datetime, extras: Mapping[str, int] | None = None) -> PriceQuote:
         """The price a visitor is shown: an invitation-only type's only with an access code
         that opens it (AccessCodeRequired, AccessCodeInvalid otherwise), so its price is as
         hidden as the type."""
         self.check_access(type_code, access_code)
-        return self.quote(type_code, code, at)
+        return self.quote(type_code, code, at, extras)
 
     def questions_for(self, type_code: str) -> tuple[Question, ...]:
         """The questions a registration of this type is asked, in the document's order."""

@@ -21,6 +21,7 @@ from domain.edition_config import (
 from domain.errors import (
     InvalidEdition,
 )
+from domain.extras import parse_extras
 from domain.invoicing import parse_invoicing
 from domain.payment_deadline import MAX_PAYMENT_DAYS
 from domain.policy import CancellationPolicy, RefundStep
@@ -38,7 +39,7 @@ KNOWN_KEYS = {
     "languages", "registration_opens", "registration_closes", "registration_types",
     "delegations", "discount_codes", "cancellation_policy", "taxes", "tax_numbers", "badge",
     "invoicing", "access_codes", "contact", "checkin_lists", "questions", "payment_days",
-    "waiting_list_hours",
+    "waiting_list_hours", "extras",
 }
 CONTACT_KEYS = ("email", "phone")  # the organisers' contact, both optional
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -94,7 +95,9 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
                       for i, q in enumerate(r.items(doc, "questions", "", required=False)))
     r.unique([q.code for q in questions], "questions", "question")
     policy = _policy(r, doc.get("cancellation_policy") or {}, zone)
-    checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types})
+    extras = parse_extras(r, doc, {t.code for t in types}, currency)
+    checkin_lists = parse_checkin_lists(r, doc, {t.code for t in types},
+                                        {extra.code for extra in extras})
     payment_days = _payment_days(r, doc, "")
     waiting_list_hours = _waiting_list_hours(r, doc)
     taxes = _taxes(r, doc)
@@ -124,6 +127,7 @@ def parse_edition(doc: Mapping[str, Any]) -> EditionConfig:
         invoicing=invoicing, contact={k: str(v).strip() for k, v in contact.items()},
         checkin_lists=checkin_lists, questions=questions, payment_days=payment_days,
         waiting_list_hours=waiting_list_hours,
+        extras=extras,
     )
 
 

@@ -231,3 +231,16 @@ class NotOffered(Refused):
 class NotWaiting(Refused):
     code = "not_waiting"
     default_message = "This waiting-list entry is no longer on the list."
+
+
+class ExtraNotOffered(Invalid):
+    """An add-on the edition does not have, not offered to this type, or more of it than
+    one registration may buy (domain.extras)."""
+
+    code = "extra_not_offered"
+    default_message = "This add-on is not offered with this registration, or not that many."
+
+
+class ExtraSoldOut(Refused):
+    code = "extra_sold_out"
+    default_message = "This add-on is sold out."

@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain.errors import Invalid
+from domain.extras import ExtraLine
 from domain.money import Money, round_cents, total
-from domain.tax import TaxLine, TaxRate, price_before_taxes, tax_lines
+from domain.tax import TaxLine, TaxRate, price_before_taxes, summed_tax_lines, tax_lines
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,25 @@ def tax_point(due_on: date, paid_on: date | None) -> date:
 def admission_line(
     *, registration_id: str, attendee: str, item: Mapping[str, str], delegation: str | None,
     price: Money, rates: Sequence[TaxRate], tax_numbers: Mapping[str, str], prepaid: Money,
+    extras: Sequence[ExtraLine] = (),
 ) -> dict[str, Any]:
-    """One registration billed: its agreed price before tax and the taxes at the tax point."""
-    taxes = tax_lines(price, rates, tax_numbers)
+    """One registration billed: its agreed price before tax and the taxes at the tax point.
+
+    The add-ons bought with it (`extras`) are billed within its line, each listed, each
+    taxed on its own amount under the one rounding rule, as its quote did: the line's
+    amount and taxes are the place's and its add-ons' sums.
+    """
+    parts = [price, *(extra.amount for extra in extras)]
+    taxes = summed_tax_lines(t for part in parts for t in tax_lines(part, rates, tax_numbers))
+    amount = total(parts, price.currency)
     return {
         "kind": "admission", "registration_id": registration_id, "attendee": attendee,
-        "item": dict(item), "delegation": delegation, "amount": price.to_dict(),
+        "item": dict(item), "delegation": delegation, "amount": amount.to_dict(),
         "taxes": [line.to_dict() for line in taxes],
-        "total": (price + total((t.amount for t in taxes), price.currency)).to_dict(),
+        "total": (amount + total((t.amount for t in taxes), price.currency)).to_dict(),
         "prepaid": prepaid.to_dict(), "retained": None,
+        **({"extras": [{"code": e.code, "item": dict(e.names), "quantity": e.quantity,
+                        "amount": e.amount.to_dict()} for e in extras]} if extras else {}),
     }
 
 
@@ -122,17 +133,7 @@ def _split(credited: Money, rates: list[Decimal]) -> tuple[Money, list[Money]]:
 
 def summed_taxes(lines: Iterable[Mapping[str, Any]]) -> list[TaxLine]:
     """The document's tax lines: one per tax and rate, summing the lines' bases and amounts."""
-    sums: dict[tuple[str, Decimal], TaxLine] = {}
-    for line in lines:
-        for tax in (TaxLine.from_dict(t) for t in line["taxes"]):
-            key = (tax.code, tax.rate)
-            if key in sums:
-                seen = sums[key]
-                tax = TaxLine(code=tax.code, names=tax.names, rate=tax.rate,
-                              base=seen.base + tax.base, amount=seen.amount + tax.amount,
-                              registration_number=tax.registration_number)
-            sums[key] = tax
-    return list(sums.values())
+    return summed_tax_lines(TaxLine.from_dict(t) for line in lines for t in line["taxes"])
 
 
 def lines_total(lines: Iterable[Mapping[str, Any]], key: str, currency: str) -> Money:

@@ -31,6 +31,8 @@ class InvoiceLine:
     total: Money
     prepaid: Money  # already paid when the line was issued
     retained: Money | None = None  # what a credit leaves billed (the cancellation fee)
+    # add-ons billed within the line (domain.extras): code, item (names), quantity, amount
+    extras: tuple[dict[str, Any], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,7 @@ class InvoiceLine:
             "amount": self.amount.to_dict(), "taxes": [t.to_dict() for t in self.taxes],
             "total": self.total.to_dict(), "prepaid": self.prepaid.to_dict(),
             "retained": self.retained.to_dict() if self.retained is not None else None,
+            **({"extras": [dict(extra) for extra in self.extras]} if self.extras else {}),
         }
 
     @classmethod
@@ -50,7 +53,8 @@ class InvoiceLine:
             delegation=data.get("delegation"), amount=Money.from_dict(data["amount"]),
             taxes=tuple(TaxLine.from_dict(t) for t in data["taxes"]),
             total=Money.from_dict(data["total"]), prepaid=Money.from_dict(data["prepaid"]),
-            retained=Money.from_dict(retained) if retained else None)
+            retained=Money.from_dict(retained) if retained else None,
+            extras=tuple(dict(extra) for extra in data.get("extras", ())))
 
 
 @dataclass(frozen=True)

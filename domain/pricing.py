@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.errors import CodeInvalid
+from domain.extras import ExtraLine
 from domain.money import Money, round_cents
-from domain.tax import TaxLine, TaxRate, tax_lines
+from domain.tax import TaxLine, TaxRate, summed_tax_lines, tax_lines
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class PriceQuote:
     tax_lines: tuple[TaxLine, ...]
     quoted_at: datetime
     early_bird_until: datetime | None = None
+    extras: tuple[ExtraLine, ...] = ()  # add-ons bought with the place (domain.extras)
 
     @property
     def currency(self) -> str:
@@ -118,8 +120,27 @@ class PriceQuote:
         return sum((line.amount for line in self.tax_lines), Money.zero(self.currency))
 
     @property
+    def extras_total(self) -> Money:
+        """What the add-ons cost, their taxes included."""
+        return sum((line.total for line in self.extras), Money.zero(self.currency))
+
+    @property
     def total(self) -> Money:
-        return self.subtotal + self.tax_total
+        """The place (`subtotal` and `tax_lines` are the place's alone) and its add-ons."""
+        return self.subtotal + self.tax_total + self.extras_total
+
+    @property
+    def before_tax(self) -> Money:
+        """The place and its add-ons before tax."""
+        return sum((line.amount for line in self.extras), self.subtotal)
+
+    @property
+    def all_tax_lines(self) -> list[TaxLine]:
+        """The place's and its add-ons' taxes, one line per tax."""
+        return summed_tax_lines([*self.tax_lines, *(t for e in self.extras for t in e.tax_lines)])
+
+    def with_extras(self, extras: tuple[ExtraLine, ...]) -> PriceQuote:
+        return replace(self, extras=extras)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +153,7 @@ class PriceQuote:
             "code_discount": self.code_discount.to_dict(),
             "tax_lines": [line.to_dict() for line in self.tax_lines],
             "quoted_at": self.quoted_at,
+            **({"extras": [line.to_dict() for line in self.extras]} if self.extras else {}),
         }
 
     @classmethod
@@ -146,6 +168,7 @@ class PriceQuote:
             code_discount=Money.from_dict(data["code_discount"]),
             tax_lines=tuple(TaxLine.from_dict(line) for line in data["tax_lines"]),
             quoted_at=data["quoted_at"],
+            extras=tuple(ExtraLine.from_dict(line) for line in data.get("extras", ())),
         )
 
 

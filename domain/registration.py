@@ -589,6 +589,11 @@ class Registration(ConferenceAggregate):
     def _badge_printed(self, printed_by: str) -> None:
         self.badge_prints += 1
 
+    @property
+    def extras_bought(self) -> frozenset[str]:
+        """The add-ons bought with the place (domain.extras)."""
+        return frozenset(line.code for line in self.quote.extras if line.quantity)
+
     def inside_since(self, list_code: str) -> datetime | None:
         """When the attendee last came in through `list_code` (None: not inside)."""
         return self.inside.get(list_code)
@@ -626,7 +631,7 @@ class Registration(ConferenceAggregate):
         if self.is_cancelled:
             raise AlreadyCancelled("This registration is cancelled: it cannot be checked in.")
         self._check_approved()
-        checkin_list.check_admits(self.registration_type, today)
+        checkin_list.check_admits(self.registration_type, today, self.extras_bought)
 
     @event(CheckInConflicted)
     def _check_in_conflicted(self, at: datetime, by: str, list_code: str, direction: str,

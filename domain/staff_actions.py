@@ -34,12 +34,14 @@ def check_reason(reason: str | None) -> str:
 
 
 def requote(config: EditionConfig, original: PriceQuote, registration_type: str) -> PriceQuote:
-    """The place's price as another type, at the moment it was first quoted."""
+    """The place's price as another type, at the moment it was first quoted; the add-ons
+    bought with it stay as they were bought."""
     config.registration_type(registration_type)  # an unknown type is refused first
     try:
-        return config.quote(registration_type, original.code, original.quoted_at)
+        quote = config.quote(registration_type, original.code, original.quoted_at)
     except CodeInvalid:  # the code does not apply to the new type: quoted without it
-        return config.quote(registration_type, None, original.quoted_at)
+        quote = config.quote(registration_type, None, original.quoted_at)
+    return quote.with_extras(original.extras)
 
 
 def without_fee(policy: CancellationPolicy) -> CancellationPolicy:

@@ -8,7 +8,7 @@ organiser's tax adviser; an edition can carry its own schedule as plain data ins
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -237,3 +237,18 @@ def price_before_taxes(amount: Money, rates: Sequence[Decimal]) -> Money | None:
         if price + total((price.times(rate / 100) for rate in rates), amount.currency) == amount:
             return price
     return None
+
+
+def summed_tax_lines(lines: Iterable[TaxLine]) -> list[TaxLine]:
+    """One line per tax and rate, summing the bases and amounts of `lines` (a document's or
+    a quote's taxes over its lines), in the order first met."""
+    sums: dict[tuple[str, Decimal], TaxLine] = {}
+    for tax in lines:
+        key = (tax.code, tax.rate)
+        if key in sums:
+            seen = sums[key]
+            tax = TaxLine(code=tax.code, names=tax.names, rate=tax.rate,
+                          base=seen.base + tax.base, amount=seen.amount + tax.amount,
+                          registration_number=tax.registration_number)
+        sums[key] = tax
+    return list(sums.values())

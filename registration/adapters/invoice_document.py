@@ -174,6 +174,9 @@ def _line(doc: dict[str, Any], line: dict[str, Any], language: str, f: Formats) 
                   for t in (TaxLine.from_dict(tax) for tax in line["taxes"])},
         "total": f.money(Money.from_dict(line["total"])),
         "retained": f.money(Money.from_dict(line["retained"])) if line["retained"] else None,
+        "extras": [{"item": _pick(extra["item"], language), "quantity": extra["quantity"],
+                    "amount": f.money(Money.from_dict(extra["amount"]))}
+                   for extra in line.get("extras", ())],
     }
 
 

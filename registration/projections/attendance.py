@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain.edition import Edition
+from domain.extras import units
 from domain.money import Money
+from domain.pricing import PriceQuote
 from domain.registration import Registration
 from domain.standing import standing
 
@@ -52,6 +54,7 @@ class RegistrationRow:
     refund_owed: str
     answers: str  # JSON: question code -> answer, as Registration.AnswersGiven recorded them
     approval: str  # "" (not needed), "asked", "approved" or "refused" (domain.registration)
+    extras: str  # JSON: add-on code -> how many were bought with the place (domain.extras)
 
     @classmethod
     def from_mapping(cls, row: Any) -> RegistrationRow:
@@ -139,9 +142,13 @@ def on_registered(row: RegistrationRow | None, e: Registration.Registered) -> Re
         retained=None, invoiced=False, substitutions=0, checked_in_at=None,
         registered_at=e.timestamp.isoformat(), search_text="", badge_prints=0,
         status="", attending=True, balance_due=zero, refund_owed=zero, answers="{}",
-        approval="",
+        approval="", extras=extras_json(e.quote),
     )
     return settled(with_attendee(blank, e.attendee.to_dict()))
+
+
+def extras_json(quote: PriceQuote) -> str:
+    return json.dumps(units(quote.extras), sort_keys=True) if quote.extras else "{}"
 
 
 def on_corrected(row: RegistrationRow, e: Registration.DetailsCorrected) -> RegistrationRow:

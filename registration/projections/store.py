@@ -30,7 +30,7 @@ READ_MODEL_TABLES = (
         substitutions INTEGER NOT NULL, checked_in_at TEXT, registered_at TEXT NOT NULL,
         search_text TEXT NOT NULL, badge_prints INTEGER NOT NULL, status TEXT NOT NULL,
         attending BOOLEAN NOT NULL, balance_due TEXT NOT NULL, refund_owed TEXT NOT NULL,
-        answers TEXT NOT NULL, approval TEXT NOT NULL)""",
+        answers TEXT NOT NULL, approval TEXT NOT NULL, extras TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS registrations_by_edition ON registrations (edition_id, delegation)",
     """CREATE TABLE IF NOT EXISTS attendance (
         edition_id TEXT NOT NULL, delegation TEXT NOT NULL, registration_type TEXT NOT NULL,

@@ -30,6 +30,7 @@ from registration.services.desk import DeskService, badge_of
 
 log = logging.getLogger(__name__)
 RENDER_FAILED = "render_failed"
+WORKER_LOST = "render_worker_lost"  # no sign of life for batch_store.LEASE
 NOTHING_LEFT = "no_badges_to_print"
 AT_ONCE_UP_TO = 50  # a batch this small may still be rendered in the request (~1.5 s)
 
@@ -73,9 +74,14 @@ class BadgeBatchService:
         return self.get(batch_id)
 
     def get(self, batch_id: str) -> Batch:
+        """The batch; a running one whose render worker died is failed first (see
+        batch_store.LEASE), so its page stops waiting."""
         batch = self.store.get(batch_id)
         if batch is None:
             raise NotFound("No badge batch with this id (batches are kept for a day).")
+        if batch.running and self.store.end_if_silent(batch.id, self._now(), WORKER_LOST):
+            log.error("badge batch %s: no sign of its render worker, failed", batch.id)
+            return self.get(batch_id)
         return batch
 
     def document(self, batch_id: str) -> bytes:
@@ -121,13 +127,15 @@ class BadgeBatchService:
         badges = [badge_of(r, config) for r in registrations]
         stock = batch.stock or config.badge_stock
         pieces = parts(badges)
-        if self.store.begin(batch.id, [b.registration_id for b in badges], len(pieces)):
+        if self.store.begin(batch.id, [b.registration_id for b in badges], len(pieces),
+                            self._now()):
             for index, piece in enumerate(pieces):
                 self._part_job(batch.id, index, stock, list(piece))
 
     def _render(self, batch: Batch, index: int, stock: str, badges: Sequence[Badge]) -> None:
+        self.store.alive(batch.id, self._now())
         self.store.shelf.put(batch.id, index, self.desk.printer.part(badges, stock))
-        counted = self.store.part_done(batch.id, len(badges))
+        counted = self.store.part_done(batch.id, len(badges), self._now())
         if counted is None:  # cancelled or failed meanwhile
             self.store.shelf.drop(batch.id, index)
             return

@@ -241,6 +241,7 @@ class InvoiceService:
             registration_id=str(registration.id), attendee=registration.attendee.full_name,
             item=item, delegation=registration.delegation, price=registration.quote.subtotal,
             rates=rates, tax_numbers=config.tax_numbers, prepaid=registration.paid,
+            extras=registration.quote.extras,
         )
 
     def _first_payment_day(self, registration: Registration, config: EditionConfig) -> date | None:

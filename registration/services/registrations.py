@@ -6,6 +6,7 @@ The web layer gets `RegistrationView`s; `get` (the aggregate) is for the service
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from domain.errors import (
     AllotmentExhausted,
     CodeExhausted,
     DuplicateEmail,
+    ExtraSoldOut,
     NotOffered,
     Refused,
     SoldOut,
@@ -33,6 +35,7 @@ from domain.errors import (
 )
 from domain.identifiers import edition_id
 from domain.policy import CancellationTerms
+from domain.pricing import PriceQuote
 from domain.registration import Registration
 from domain.waiting_list import WaitingEntry
 from registration.application import Conference, secret_hash
@@ -73,11 +76,14 @@ class RegistrationService:
         delegation: str | None = None, code: str | None = None, at: datetime | None = None,
         idempotency: Claim | None = None, access_code: str | None = None,
         answers: Mapping[str, Any] | None = None, offer: tuple[UUID, str] | None = None,
+        extras: Mapping[str, int] | None = None,
     ) -> NewRegistration:
         """`answers` to the edition's questions are checked (required ones included); None
         when the person is registered by someone else (a delegation lead), who cannot answer
         for them: they answer from their own manage page. An `offer` (a waiting-list entry
-        and its link's token) gives one of the places it holds, at today's price."""
+        and its link's token) gives one of the places it holds, at today's price. `extras`:
+        the add-ons bought with the place (code -> quantity), priced into its quote and taken
+        like its seat."""
         moment = at or self.clock()
 
         def decision() -> tuple[list[Aggregate], NewRegistration]:
@@ -86,21 +92,23 @@ class RegistrationService:
             config.check_open(moment)
             if delegation is not None:
                 config.delegation(delegation)
-            quote = config.quote(registration_type, code, moment)
+            quote = config.quote(registration_type, code, moment, extras)
             access = config.check_access(registration_type, access_code, delegation)
             accepted = config.answers(registration_type, answers) if answers is not None else {}
             registration_id = uuid4()
             token = self.links.token(registration_id, 0)
             entry = self._offer(offer, edition.id, registration_type, delegation)
             offered = entry.needs if entry is not None else []
+            bought = extra_units(edition.id, quote)
             allocations = self.allocations(config, edition.id, registration_type, delegation, code,
-                                           access, held=offered)
+                                           access, held=offered, bought=bought)
             registration = Registration.register(
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=new_checkin_secret(),
-                holds=[*offered, *(a.resource for a in allocations)],
+                holds=[*offered, *(a.resource for a in allocations
+                                   for _ in range(bought.get(a.resource, 1)))],
             )
             from_offer: list[Aggregate] = []
             if entry is not None:
@@ -112,7 +120,8 @@ class RegistrationService:
                 registration.give_answers(accepted)
             claim = self._claim(edition.id, attendee.email, registration.id)
             for allocation in allocations:
-                allocation.take(registration.id)
+                for _ in range(bought.get(allocation.resource, 1)):
+                    allocation.take(registration.id)
             checkin = issued(registration.checkin_secret, registration.id)
             consequences = [aggregate for hook in self.registration_hooks
                             for aggregate in hook(registration, token)]
@@ -125,10 +134,11 @@ class RegistrationService:
     def allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
         delegation: str | None, code: str | None, access: AccessCode | None = None,
-        held: Collection[str] = (),
+        held: Collection[str] = (), bought: Mapping[str, int] | None = None,
     ) -> list[Allocation]:
         """The limited resources this registration takes, each checked for room (those it
-        `held` already are its own: neither checked nor taken again)."""
+        `held` already are its own: neither checked nor taken again); `bought`: the units of
+        add-ons it takes (by resource, see `extra_units`), each checked for that many."""
         limits: list[tuple[str, int | None, Refused]] = [(
             resource_key(edition_id, "type", type_code),
             config.registration_type(type_code).capacity,
@@ -153,6 +163,7 @@ class RegistrationService:
                 access.max_uses,
                 AccessCodeExhausted(f"The access code {access.code} has been used up."),
             ))
+        limits.extend(extra_limits(config, edition_id, bought or {}))
         limited = [(resource, limit, refusal) for resource, limit, refusal in limits
                    if limit is not None]
         # Our turn (on what it gives back, too), then fresh counts.
@@ -163,7 +174,7 @@ class RegistrationService:
                 continue
             allocation = self.app.find(Allocation.create_id(resource), Allocation)
             allocation = allocation or Allocation(resource=resource)
-            if not allocation.has_room(limit):
+            if not allocation.has_room(limit, (bought or {}).get(resource, 1)):
                 raise refusal
             allocations.append(allocation)
         return allocations
@@ -367,9 +378,10 @@ class RegistrationService:
         registering takes it: Conference.hold)."""
         self.app.hold(registration.holds)
         allocations: list[Aggregate | None] = []
-        for resource in registration.holds:
+        for resource, units in Counter(registration.holds).items():  # an add-on's: per unit
             allocation = self.app.load(Allocation.create_id(resource), Allocation, "allocation")
-            allocation.give_back(registration.id)
+            for _ in range(units):
+                allocation.give_back(registration.id)
             allocations.append(allocation)
         return [self._release(registration), *allocations]
 
@@ -437,3 +449,17 @@ class RegistrationService:
         """Every event of the registration, in order, in its published shape."""
         self.get(registration_id)
         return [history_entry(e) for e in self.app.events.get(registration_id)]
+
+
+def extra_units(edition_id: UUID, quote: PriceQuote) -> dict[str, int]:
+    """The add-ons' units a quote takes, by resource (one unit per ticket)."""
+    return {resource_key(edition_id, "extra", line.code): line.quantity for line in quote.extras}
+
+
+def extra_limits(config: EditionConfig, edition_id: UUID,
+                 bought: Mapping[str, int]) -> list[tuple[str, int | None, Refused]]:
+    """The limited add-ons among those `bought` (by resource), with their refusal."""
+    return [(resource, extra.capacity,
+             ExtraSoldOut(f"Not enough left of the add-on {extra.code}."))
+            for extra in config.extras
+            if (resource := resource_key(edition_id, "extra", extra.code)) in bought]

@@ -1,7 +1,7 @@
-// A form shows only the questions asked of the registration type chosen: the registration
-// form (its type's radio buttons) and each person of the group form (their type's select)
-// are each a `[data-type-scope]`. Without JavaScript every question shows, with the types it
-// is asked of; the server counts only those of the type chosen.
+// A form shows only the questions asked of the registration type chosen, and the add-ons
+// offered with it: the registration form (its type's radio buttons) and each person of the
+// group form (their type's select) are each a `[data-type-scope]`. Without JavaScript every
+// one shows, with the types it is for; the server counts only those of the type chosen.
 (function () {
   "use strict";
   var TYPE = "[name$=registration_type]";

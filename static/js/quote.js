@@ -1,4 +1,4 @@
-// Live price quote on the registration form: asks the API as the type or code changes.
+// Live price quote on the registration form: asks the API as the type, code or add-ons change.
 // Without JavaScript the form still works: the server quotes again when it is sent.
 (function () {
   "use strict";
@@ -10,6 +10,7 @@
   var d = labels.dataset;
   var taxes = JSON.parse(d.taxes || "{}");
   var refusals = JSON.parse(d.refusals || "{}");
+  var extraNames = JSON.parse(d.extras || "{}");
   var pending = 0;
 
   function money(amount, currency) {
@@ -36,7 +37,10 @@
     body.appendChild(row(d.list, q.list_price, q.currency));
     if (q.early_bird_applied) { body.appendChild(row(d.early, q.early_bird_discount, q.currency, "discount", true)); }
     if (q.discount_code) { body.appendChild(row(d.code.replace("{code}", q.discount_code), q.code_discount, q.currency, "discount", true)); }
-    body.appendChild(row(d.subtotal, q.subtotal, q.currency));
+    (q.extras || []).forEach(function (e) {
+      body.appendChild(row((extraNames[e.code] || e.name) + " \u00d7 " + e.quantity, e.amount, q.currency, "extra"));
+    });
+    body.appendChild(row(d.subtotal, q.before_tax, q.currency));
     q.taxes.forEach(function (t) {
       var rate = new Intl.NumberFormat(d.locale, { maximumFractionDigits: 3 }).format(Number(t.rate));
       body.appendChild(row((taxes[t.code] || t.code) + " (" + rate + "\u00a0%)", t.amount, q.currency, "tax"));
@@ -60,6 +64,16 @@
     box.replaceChildren(p);
   }
 
+  // The add-ons asked for, among those offered with the type chosen (the others are hidden).
+  function extras() {
+    var chosen = {};
+    form.querySelectorAll("input[name^='extra-']").forEach(function (input) {
+      var n = parseInt(input.value, 10);
+      if (n > 0 && !input.closest("[hidden]")) { chosen[input.name.slice(6)] = n; }
+    });
+    return chosen;
+  }
+
   function update() {
     var type = form.querySelector("input[name=registration_type]:checked");
     var code = form.querySelector("input[name=discount_code]").value.trim();
@@ -70,7 +84,7 @@
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
       body: JSON.stringify({ registration_type: type.value, discount_code: code || null,
-                             access_code: access ? access.value : null })
+                             access_code: access ? access.value : null, extras: extras() })
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
@@ -83,10 +97,16 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.name === "registration_type" || event.target.name === "discount_code") { update(); }
+    var name = event.target.name || "";
+    if (name === "registration_type" || name === "discount_code" || name.indexOf("extra-") === 0) {
+      // after questions.js has shown the add-ons offered with a newly chosen type
+      setTimeout(update, 0);
+    }
   });
   var timer;
-  form.querySelector("input[name=discount_code]").addEventListener("input", function () {
+  form.addEventListener("input", function (event) {
+    var name = event.target.name || "";
+    if (name !== "discount_code" && name.indexOf("extra-") !== 0) { return; }
     clearTimeout(timer);
     timer = setTimeout(update, 400);
   });

@@ -74,3 +74,16 @@ def attendee(n: int = 1, **changes: Any) -> dict[str, Any]:
     }
     person.update(changes)
     return person
+
+
+# Add-ons (domain.extras): a gala ticket for delegates (speakers' places include the gala),
+# and a companion's ticket for anyone, two at most, 3 in all.
+EXTRAS: list[dict[str, Any]] = [
+    {"code": "gala", "names": {"en": "Gala dinner ticket", "fr": "Billet du souper gala"},
+     "prices": {"CAD": "120.00", "USD": "90.00"}, "registration_types": ["delegate"]},
+    {"code": "companion", "names": {"en": "Companion gala ticket",
+                                    "fr": "Billet de gala pour une personne accompagnatrice"},
+     "prices": {"CAD": "99.99", "USD": "75.00"}, "capacity": 3, "max_per_registration": 2},
+]
+GALA_LIST: dict[str, Any] = {"code": "gala", "names": {"en": "Gala dinner", "fr": "Souper gala"},
+                             "registration_types": ["speaker"], "extras": ["gala"]}

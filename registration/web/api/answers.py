@@ -83,7 +83,12 @@ QUOTE = obj({
     "registration_type": STRING, "tier": STRING, "currency": CURRENCY, "list_price": DECIMAL,
     "early_bird_applied": BOOLEAN, "early_bird_until": nullable(MOMENT),
     "early_bird_discount": DECIMAL, "discount_code": nullable(STRING),
-    "code_discount": DECIMAL, "subtotal": DECIMAL, "taxes": array(TAX_LINE),
+    "code_discount": DECIMAL, "subtotal": DECIMAL, "extras": {**array(obj({
+        "code": STRING, "name": STRING, "quantity": INTEGER, "unit_price": DECIMAL,
+        "amount": DECIMAL, "total": DECIMAL})), "description": (
+            "Add-ons bought with the place, each taxed like it (`total`: taxes included).")},
+    "before_tax": {**DECIMAL, "description": "The place (`subtotal`) and its add-ons."},
+    "taxes": {**array(TAX_LINE), "description": "The place's and its add-ons' taxes."},
     "tax_total": DECIMAL, "total": DECIMAL, "quoted_at": nullable(MOMENT)})
 ATTENDEE = obj({"first_name": STRING, "last_name": STRING, "email": STRING,
                 "organisation": STRING, "job_title": STRING, "language": LANGUAGE,
@@ -130,13 +135,19 @@ QUESTION = obj({
     "options": array(obj({"code": STRING, "labels": NAMES})),
     "registration_types": {**array(STRING), "description": (
         "The types asked this question; empty: every type.")}})
+EXTRA = obj({
+    "code": STRING, "names": NAMES, "price": {**DECIMAL, "description": "Before tax."},
+    "capacity": nullable(INTEGER), "places_left": PLACES_LEFT,
+    "max_per_registration": INTEGER, "registration_types": {**nullable(array(STRING)),
+                                                            "description": (
+        "The types it is offered with; null: every type.")}})
 EDITION = obj({
     "slug": STRING, "names": NAMES, "host": STRING, "venue": mapping(STRING),
     "starts_on": DATE, "ends_on": DATE, "time_zone": STRING, "currency": CURRENCY,
     "languages": array(LANGUAGE), "registration_opens": nullable(MOMENT),
     "registration_closes": nullable(MOMENT), "registration_open": BOOLEAN,
     "registration_types": array(ref("RegistrationType")), "delegations": array(DELEGATION),
-    "questions": array(QUESTION)})
+    "questions": array(QUESTION), "extras": array(EXTRA)})
 EDITIONS = obj({"editions": array(ref("Edition"))})
 
 FIGURES = obj({name: INTEGER for name in COUNTS})

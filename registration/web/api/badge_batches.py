@@ -13,7 +13,7 @@ from flask import Blueprint, request, url_for
 from domain.actor import current_actor
 from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
-from registration.services.badge_batches import RENDER_FAILED, BatchNotReady
+from registration.services.badge_batches import RENDER_FAILED, WORKER_LOST, BatchNotReady
 from registration.web.common.auth import staff_required
 from registration.web.common.desk_schemas import BadgeBatchRequestSchema
 from registration.web.common.errors import ApiError
@@ -25,6 +25,8 @@ ERRORS = {  # what a failed batch says (the pages say it in the person's languag
     RENDER_FAILED: "The badges could not be rendered. Try again; if it fails again, print "
                    "smaller batches (per delegation) and tell the organisers.",
     "no_badges_to_print": "No badge to print with these filters any more.",
+    WORKER_LOST: "The render worker stopped answering: nothing was recorded as printed. "
+                 "Ask for the batch again.",
 }
 
 

@@ -28,13 +28,20 @@ def quote_json(quote: PriceQuote) -> dict[str, Any]:
         "discount_code": quote.code,
         "code_discount": str(quote.code_discount.amount),
         "subtotal": str(quote.subtotal.amount),
+        "extras": [
+            {"code": line.code, "name": line.name("en"), "quantity": line.quantity,
+             "unit_price": str(line.unit_price.amount), "amount": str(line.amount.amount),
+             "total": str(line.total.amount)}
+            for line in quote.extras
+        ],
+        "before_tax": str(quote.before_tax.amount),
         "taxes": [
             {"code": line.code, "name": line.name("en"), "rate": str(line.rate),
              "base": str(line.base.amount), "amount": str(line.amount.amount),
              "registration_number": line.registration_number}
-            for line in quote.tax_lines
+            for line in quote.all_tax_lines
         ],
-        "tax_total": str(quote.tax_total.amount),
+        "tax_total": str((quote.total - quote.before_tax).amount),
         "total": str(quote.total.amount),
         "quoted_at": iso(quote.quoted_at),
     }
@@ -111,5 +118,13 @@ def edition_json(config: EditionConfig, now: datetime, left: Availability,
              "options": [{"code": o.code, "labels": dict(o.labels)} for o in q.options],
              "registration_types": sorted(q.registration_types)}
             for q in config.questions
+        ],
+        "extras": [
+            {"code": e.code, "names": dict(e.names), "price": str(e.prices[config.currency]),
+             "capacity": e.capacity, "places_left": left.extra_left(e.code),
+             "max_per_registration": e.max_per_registration,
+             "registration_types": sorted(e.registration_types)
+             if e.registration_types is not None else None}
+            for e in config.extras
         ],
     }

@@ -124,13 +124,13 @@ def quote(slug: str) -> Any:
         description: >-
           The quote: list price, early-bird and code discounts, one line per tax, total.
       409: {description: "An invitation-only type without its access code."}
-      422: {description: "Unknown type, discount code or access code, or invalid fields."}
+      422: {description: "Unknown type, discount code, access code or add-on, or invalid fields."}
     """
     data = load_json(QuoteRequestSchema(), body())
     config = services().editions.config(slug)
     at = in_zone(data["at"], config) if data["at"] else services().clock()
     return quote_json(config.visitor_quote(data["registration_type"], data["discount_code"],
-                                           data["access_code"], at))
+                                           data["access_code"], at, data["extras"]))
 
 
 def registration_answered(outcome: Outcome) -> Any:
@@ -197,12 +197,14 @@ def register(slug: str) -> Any:
           header.
       409:
         description: >-
-          Closed, sold out, code or delegation places used up, the e-mail is already
+          Closed, sold out, an add-on sold out (`extra_sold_out`), code or delegation
+          places used up, the e-mail is already
           registered, an invitation-only type without `access_code`
           (`access_code_required`) or its access code used up (`access_code_exhausted`).
       422:
         description: >-
-          Invalid or unknown fields, unknown type, delegation or discount code, an access
+          Invalid or unknown fields, unknown type, delegation or discount code, an add-on
+          not offered with the type or more than allowed (`extra_not_offered`), an access
           code that does not open the type (`access_code_invalid`), or answers missing or
           not acceptable (`answers_refused`: `details.answers` names each question and why).
     """
@@ -210,7 +212,7 @@ def register(slug: str) -> Any:
     created = services().registrations.register(
         slug, Attendee(**data["attendee"]), data["registration_type"], data["delegation"],
         data["discount_code"], idempotency=claim(registration_outcome, checked_by_decision=True),
-        access_code=data["access_code"], answers=data["answers"])
+        access_code=data["access_code"], answers=data["answers"], extras=data["extras"])
     document = registration_json(created.registration)
     document["manage_token"] = created.manage_token
     return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}

@@ -27,6 +27,7 @@ from registration.web.attendee.leads import grant_lead, lead_for_session
 from registration.web.attendee.waiting_list import offer_in_session, offer_token
 from registration.web.common import i18n
 from registration.web.common.answers import answer_errors, form_answers
+from registration.web.common.extras import extra_offers, form_extras
 from registration.web.common.forms import Errors, attendee_payload, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.idempotency import (
@@ -87,6 +88,8 @@ def form_choices(config: EditionConfig, left: Availability,
                       for r in rates},
         "quote_refusals": {code: i18n.gettext(REFUSALS[code][1]) for code in QUOTE_REFUSALS},
         "by_invitation": any(t.by_invitation for t in config.registration_types),
+        "extras": extra_offers(config, left),
+        "extra_names": {e.code: e.name(language) for e in config.extras},
     }
 
 
@@ -115,19 +118,21 @@ def first_available(config: EditionConfig, left: Availability,
 
 # What the live price panel may be refused for (it then empties and says why).
 QUOTE_REFUSALS = ("code_invalid", "code_exhausted", "unknown_registration_type", "sold_out",
-                  "registration_closed", "access_code_required", "access_code_invalid")
+                  "registration_closed", "access_code_required", "access_code_invalid",
+                  "extra_not_offered")
 QUOTE_REFUSED = i18n.N_("No price can be quoted for this choice; check the registration type "
                         "and the discount code.")
 
 
 def quote_or_refusal(
-    config: EditionConfig, type_code: str, code: str | None, access_code: str | None
+    config: EditionConfig, type_code: str, code: str | None, access_code: str | None,
+    extras: dict[str, int] | None = None,
 ) -> tuple[PriceQuote | None, str | None]:
-    """Today's quote (an invitation-only type's only with its access code), or why there is
-    none (in the page's language)."""
+    """Today's quote (an invitation-only type's only with its access code), with the add-ons
+    `extras`, or why there is none (in the page's language)."""
     try:
         return config.visitor_quote(type_code, code or None, access_code,
-                                    services().clock()), None
+                                    services().clock(), extras), None
     except DomainError as error:
         return None, refusal_message(error) if error.code in QUOTE_REFUSALS else \
             i18n.gettext(QUOTE_REFUSED)
@@ -177,7 +182,7 @@ def register(slug: str) -> Any:
     left = with_offer(services().registrations.availability(config), offer)
     type_code = form.get("registration_type") or first_available(config, left, access_code)
     quote, quote_refused = quote_or_refusal(config, type_code, typed(form, "discount_code"),
-                                            access_code)
+                                            access_code, form_extras(config, type_code, form)[0])
     status = 422 if errors else 200
     return render_template("public/register.html", config=config,
                            offers=offers(config, left, access_code), form=form, errors=errors,
@@ -232,11 +237,13 @@ def register_one(config: EditionConfig, form: MultiDict[str, str],
         "access_code": access_code,
     }
     answers = form_answers(config, type_code, form)
+    extras, extra_errors = form_extras(config, type_code, form)
     data, errors = validate(RegistrationRequestSchema(), payload)
     try:  # every problem at once: the answers' beside the details'
         config.answers(type_code, answers)
     except AnswersRefused as refused:
         errors = {**errors, **answer_errors(config, refused)}
+    errors = {**errors, **extra_errors}
     if errors:
         return errors, None
     try:
@@ -244,7 +251,7 @@ def register_one(config: EditionConfig, form: MultiDict[str, str],
             config.slug, Attendee(**data["attendee"]), data["registration_type"],
             data["delegation"], data["discount_code"],
             idempotency=claim(registration_outcome), access_code=data["access_code"],
-            answers=answers, offer=offer_token(offer) if offer else None)
+            answers=answers, offer=offer_token(offer) if offer else None, extras=extras)
     except Replayed as replayed:  # the form posted again: its first answer
         return {}, first_registration(replayed.outcome)
     except DomainError as error:
@@ -392,7 +399,7 @@ def register_group(
                 delegation, data["discount_code"],
                 idempotency=claim(registration_outcome, f"#{row}", {**data, "row": row}),
                 access_code=data["access_code"], answers=data["answers"],
-                offer=offer_token(offer) if offer else None)
+                offer=offer_token(offer) if offer else None, extras=data["extras"])
         except Replayed as replayed:  # the form posted again: this row's first answer
             rid = first_registration(replayed.outcome)
             if not any(r["id"] == str(rid) for r in registered):
@@ -420,7 +427,8 @@ def register_group(
 def group_member(config: EditionConfig, form: MultiDict[str, str], prefix: str,
                  shared: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
     """One row of the group form as a registration request, with its person's answers to
-    the questions asked of their type (every problem of the row at once)."""
+    the questions asked of their type and the add-ons they buy (every problem of the row at
+    once)."""
     person = attendee_payload(form, prefix)
     if shared["organisation"]:
         person.setdefault("organisation", shared["organisation"])
@@ -429,11 +437,12 @@ def group_member(config: EditionConfig, form: MultiDict[str, str], prefix: str,
     data, errors = validate(RegistrationRequestSchema(), {
         "attendee": person, "registration_type": type_code, "delegation": shared["delegation"],
         "discount_code": shared["discount_code"], "access_code": shared["access_code"]})
+    extras, extra_errors = form_extras(config, type_code, form, prefix)
     try:
         config.answers(type_code, answers)
     except AnswersRefused as refused:
         errors = {**errors, **answer_errors(config, refused)}
-    return {**data, "answers": answers}, errors
+    return {**data, "answers": answers, "extras": extras}, {**errors, **extra_errors}
 
 
 def record_lead(config: EditionConfig, delegation: str, shared: dict[str, Any],

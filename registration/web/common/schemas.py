@@ -69,6 +69,15 @@ def answers_field(**kwargs: Any) -> fields.Dict:
                        **kwargs)
 
 
+def extras_field(**kwargs: Any) -> fields.Dict:
+    """Add-ons bought with the place, by code: how many of each (domain.extras)."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
+                       values=fields.Integer(strict=True, validate=validate.Range(0, 20)),
+                       validate=validate.Length(max=20), metadata={
+                           "description": "Add-ons (the edition's `extras`) bought with the "
+                           "place: how many of each, by code."}, **kwargs)
+
+
 class AnswerValue(fields.Field):
     """A string or a boolean, left to the edition's questions to accept (domain.questions)."""
 
@@ -88,6 +97,7 @@ class RegistrationRequestSchema(StrictSchema):
         min=1, max=50), metadata={"description": "The access code of an invitation-only "
                                                  "registration type (needed for it)."})
     answers = answers_field(load_default=dict)
+    extras = extras_field(load_default=dict)
 
 
 class LeadMemberSchema(StrictSchema):
@@ -130,6 +140,7 @@ class QuoteRequestSchema(StrictSchema):
         min=1, max=50), metadata={"description": "The access code of an invitation-only "
                                                  "registration type (its price is quoted "
                                                  "only with it)."})
+    extras = extras_field(load_default=dict)
     at = fields.DateTime(load_default=None, allow_none=True, validate=plausible_moment,
                          metadata={"description": "Quote as of this moment (default: now); "
                                                   "without an offset, in the edition's zone."})

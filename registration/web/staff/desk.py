@@ -18,7 +18,12 @@ from domain.errors import (
 )
 from registration.adapters.batch_store import Batch
 from registration.projections.desk import BadgeFilter
-from registration.services.badge_batches import NOTHING_LEFT, RENDER_FAILED, BatchNotReady
+from registration.services.badge_batches import (
+    NOTHING_LEFT,
+    RENDER_FAILED,
+    WORKER_LOST,
+    BatchNotReady,
+)
 from registration.web.common import i18n
 from registration.web.common.answers import readable_answers
 from registration.web.common.desk_schemas import AttendeeQuerySchema
@@ -200,4 +205,6 @@ BATCH_ERRORS = {
                       "smaller batches (per delegation) and tell the organisers."),
     NOTHING_LEFT: N_("No badge to print with these filters any more: they were printed or "
                      "cancelled meanwhile."),
+    WORKER_LOST: N_("The render worker stopped answering: nothing was recorded as printed. "
+                    "Ask for the batch again."),
 }

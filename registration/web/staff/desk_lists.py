@@ -17,6 +17,7 @@ from registration.projections.desk import BadgeFilter
 from registration.services.desk import AttendeeList
 from registration.web.common import i18n
 from registration.web.common.answers import answer_texts
+from registration.web.common.extras import bought_extras
 from registration.web.common.http import pdf_response, services
 from registration.web.common.pages import display_name, protect
 from registration.web.common.staff_session import staff_page
@@ -78,22 +79,29 @@ def delegation_of(config: EditionConfig, row: RegistrationRow) -> str:
 
 
 def spreadsheet(listed: AttendeeList) -> tuple[list[str], list[list[Any]]]:
-    """A row per person; a column per question of the edition (blank where not asked)."""
+    """A row per person; a column per question of the edition (blank where not asked), and
+    one per add-on: how many the person bought (blank: none)."""
     config, _, language = listed.config, i18n.gettext, i18n.current_language()
     header = [_("Last name"), _("First name"), _("Organisation"), _("Delegation"),
               _("Registration type"), _("E-mail"), _("Language"), _("Status"),
               _("Checked in"), _("Badges printed"),
-              *(q.label(language) for q in config.questions)]
+              *(q.label(language) for q in config.questions),
+              *(e.name(language) for e in config.extras)]
     rows = [[r.last_name, r.first_name, r.organisation, delegation_of(config, r),
              display_name(config, "type", r.registration_type), r.email, r.language,
              status_label(r.status), _("Yes") if r.checked_in_at else _("No"), r.badge_prints,
-             *answer_cells(config, r, language)]
+             *answer_cells(config, r, language), *extra_cells(config, r)]
             for r in listed.rows]
     return header, rows
 
 
 def answer_cells(config: EditionConfig, row: RegistrationRow, language: str) -> list[str]:
     return answer_texts(config.questions, json.loads(row.answers), language)
+
+
+def extra_cells(config: EditionConfig, row: RegistrationRow) -> list[int | str]:
+    bought = bought_extras(row)
+    return [bought.get(e.code) or "" for e in config.extras]
 
 
 def sign_in_sheets(listed: AttendeeList) -> bytes:

@@ -82,6 +82,9 @@ def list_refusal(error: Exception, config: EditionConfig, checkin_list: CheckinL
     if isinstance(error, NotOnList) and error.reason == "day" and checkin_list.day:
         return i18n.gettext("Not admitted today: %(list)s admits on %(day)s only.") % {
             **named, "day": i18n.day(checkin_list.day)}
+    if checkin_list.extras:
+        return i18n.gettext("Not on this list: %(list)s does not admit this registration "
+                            "type, and no ticket for it was bought.") % named
     return i18n.gettext("Not on this list: %(list)s does not admit this registration "
                         "type.") % named
 
