@@ -21,7 +21,7 @@ from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
-from domain.payment_details import PAYMENT_METHODS
+from domain.payment_details import CARD, PAYMENT_METHODS
 from domain.tax import TaxLine
 
 KINDS = ("invoice", "credit_note")
@@ -49,7 +49,7 @@ def invoice_id(number: str) -> UUID:
 
 class Invoice(ConferenceAggregate):
     class Issued(ConferenceAggregate.Created):
-        class_version = 3
+        class_version = 4
         edition_id: UUID
         edition: EditionSnapshot  # slug, names and host, as they were
         number: str
@@ -65,16 +65,22 @@ class Invoice(ConferenceAggregate):
         po_number: str | None
         delegation: str | None
         reason: str | None
-        paid_by: str | None  # the card payment an invoice issued on payment was issued for
+        paid_by: str | None  # the payment an invoice issued on payment was issued for
+        paid_with: str | None  # how: "card", or at the desk "card_terminal" or "cash"
 
         @classmethod
         def upcast_v2_v3(cls, state: dict[str, Any]) -> None:
             """Version 2 knew no invoices issued on payment."""
             state["paid_by"] = None
 
+        @classmethod
+        def upcast_v3_v4(cls, state: dict[str, Any]) -> None:
+            """Version 3 issued them on card payments only."""
+            state["paid_with"] = CARD if state.get("paid_by") else None
+
     class PaymentRecorded(ConferenceAggregate.Event):
         amount: Money
-        method: str
+        method: str  # one of PAYMENT_METHODS, or CARD (a card payment of places it bills)
         reference: str
         received_on: str
 
@@ -93,7 +99,7 @@ class Invoice(ConferenceAggregate):
         refers_to_number: str | None, issuer: IssuerSnapshot, bill_to: BillTo,
         lines: list[InvoiceLine], currency: str, languages: list[str], issued_on: str,
         due_on: str, po_number: str | None, delegation: str | None, reason: str | None,
-        paid_by: str | None = None,
+        paid_by: str | None = None, paid_with: str | None = None,
     ) -> None:
         self.edition_id = edition_id
         self.number = number
@@ -107,6 +113,7 @@ class Invoice(ConferenceAggregate):
             "languages": list(languages),
             "issued_on": issued_on, "due_on": due_on, "po_number": po_number,
             "delegation": delegation, "reason": reason, "paid_by": paid_by,
+            "paid_with": paid_with,
         }
         self.paid = lines_total(self.lines, "prepaid", self.currency)
         self.payment_references: list[str] = []
@@ -185,6 +192,17 @@ class Invoice(ConferenceAggregate):
             raise MoreThanDue(f"Only {self.balance_due} is due on {self.number}; confirm the "
                               "overpayment to record it as a credit to refund.")
         self._payment_recorded(amount, method, reference, received_on.isoformat())
+
+    def record_card_payment(self, amount: Money, reference: str, received_on: date) -> bool:
+        """A card payment of places this invoice bills (the processor's payment id as its
+        reference): the money is already taken, so nothing is refused — beyond what is due
+        it shows as a credit to refund. The same payment again changes nothing (False)."""
+        if reference in self.payment_references:
+            return False
+        if amount.currency != self.currency or amount.amount <= 0:
+            raise Invalid(f"A payment must be a positive amount in {self.currency}.")
+        self._payment_recorded(amount, CARD, reference, received_on.isoformat())
+        return True
 
     @event(PaymentRecorded)
     def _payment_recorded(self, amount: Money, method: str, reference: str,

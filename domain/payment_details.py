@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-PAYMENT_METHODS = ("bank_transfer", "cheque")  # how money is recorded against an invoice
+PAYMENT_METHODS = ("bank_transfer", "cheque")  # how finance records money against an invoice
+CARD = "card"  # a card payment (through the processor); of an invoiced place, also its invoice's
 DESK_PAYMENT_METHODS = ("card_terminal", "cash")  # how money is taken at the registration desk
 
 
 @dataclass(frozen=True)
 class PaymentDetails:
-    invoice: str | None = None  # the invoice a transfer or cheque was recorded against
+    invoice: str | None = None  # the invoice whose own payment record carries this money
     received_on: str | None = None  # ISO date the money was received (transfers, cheques)
     charge: str | None = None  # the card processor's charge id
     payment_total: str | None = None  # the whole card payment, in minor units (a group's)
@@ -20,6 +21,8 @@ class PaymentDetails:
 
     @property
     def against_invoice(self) -> bool:
+        """A share of a payment recorded on an invoice (a transfer or cheque shared out over
+        its places, or a card payment of an invoiced place): the invoice counts it."""
         return self.invoice is not None
 
     def to_dict(self) -> dict[str, Any]:

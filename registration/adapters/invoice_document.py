@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 
 from domain.invoice_lines import lines_total, summed_taxes
 from domain.money import Money
+from domain.payment_details import DESK_PAYMENT_METHODS
 from domain.tax import TaxLine
 from registration.adapters.documents import DocumentRenderer
 from registration.amounts_text import currency_text
@@ -48,6 +49,10 @@ LABELS: dict[str, dict[str, str]] = {
         "aba_routing": "ABA routing", "swift": "SWIFT/BIC",
         "paid_by": "Paid by card on {day} (payment {reference}): this invoice is the receipt "
                    "for that payment.",
+        "paid_by_card_terminal": "Paid by card at the registration desk on {day} (payment "
+                                 "{reference}): this invoice is the receipt for that payment.",
+        "paid_by_cash": "Paid in cash at the registration desk on {day} (payment {reference}): "
+                        "this invoice is the receipt for that payment.",
         "rounding": "Each tax is calculated on each line's amount and rounded to the cent; "
                     "the tax totals are the sums of the lines.",
     },
@@ -77,6 +82,11 @@ LABELS: dict[str, dict[str, str]] = {
         "swift": "SWIFT/BIC",
         "paid_by": "Payée par carte le {day} (paiement {reference})\u00a0: cette facture "
                    "tient lieu de reçu pour ce paiement.",
+        "paid_by_card_terminal": "Payée par terminal de paiement à l'accueil le {day} "
+                                 "(paiement {reference})\u00a0: cette facture tient lieu de "
+                                 "reçu pour ce paiement.",
+        "paid_by_cash": "Payée comptant à l'accueil le {day} (paiement {reference})\u00a0: "
+                        "cette facture tient lieu de reçu pour ce paiement.",
         "rounding": "Chaque taxe est calculée sur le montant de chaque ligne et arrondie au "
                     "cent\u00a0; les totaux des taxes sont les sommes des lignes.",
     },
@@ -146,10 +156,16 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
         "delegation": delegation_name(doc, doc["delegation"], language),
         "credit_notes": view.credit_notes,
         "bank": [(key, bank[key]) for key in BANK_FIELDS if bank.get(key)],
-        "paid_by": [LABELS[lang]["paid_by"].format(
+        "paid_by": [LABELS[lang][paid_note(doc)].format(
             day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
             for lang in languages] if doc.get("paid_by") else [],
     }
+
+
+def paid_note(doc: dict[str, Any]) -> str:
+    """The note of an invoice issued on payment: by card, or at the desk."""
+    method = doc.get("paid_with")
+    return f"paid_by_{method}" if method in DESK_PAYMENT_METHODS else "paid_by"
 
 
 def tax_name(tax: TaxLine, languages: list[str]) -> str:

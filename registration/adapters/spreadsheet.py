@@ -68,10 +68,9 @@ def xlsx_document(title: str, header: Sequence[str], rows: Iterable[Sequence[Any
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append([None] * len(values))
+    for row, values in enumerate(rows, start=2):  # (sheet.max_row reads every cell)
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell = sheet.cell(row=row, column=column)
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 cell.value = value
             else:

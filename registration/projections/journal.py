@@ -2,7 +2,9 @@
 payment taken at the desk, a transfer or cheque recorded against an invoice, a refund.
 
 Money a registration receives against an invoice is the invoice's payment shared out over
-the places it bills: the journal takes it once, from the invoice. Refunds are negative.
+the places it bills: the journal takes it once, from the invoice. A card payment is taken
+from its places (one row per payment, with its charge, for the reconciliation), naming the
+invoice that bills them, and not again from that invoice's record of it. Refunds are negative.
 Rows are keyed so that a movement replayed, or reported twice, is written once.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 from domain.actor import Actor
 from domain.invoice import Invoice
 from domain.money import round_cents
+from domain.payment_details import CARD
 from domain.registration import Registration
 from registration.projections.store import Cursor, ReadModelStore, upsert_statement
 
@@ -71,7 +74,7 @@ def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),
-        invoice=None, recorded_by=recorder(e.actor))
+        invoice=details.invoice if details else None, recorded_by=recorder(e.actor))
 
 
 def joined(row: JournalRow, other: JournalRow) -> JournalRow:
@@ -92,10 +95,14 @@ def from_invoice_payment(e: Invoice.PaymentRecorded, edition_id: str, number: st
 
 
 def on_the_journal(e: Any) -> bool:
-    """Money that moved, and is not an invoice payment's share (the invoice carries it)."""
+    """Money that moved, and is not a transfer's or cheque's share (the invoice carries it);
+    a card payment is taken from its places, not from the invoice that records it too."""
+    if isinstance(e, Invoice.PaymentRecorded):
+        return e.method != CARD
     if isinstance(e, Registration.RefundIssued):
         return True
-    return isinstance(e, Registration.PaymentReceived) and not e.details.against_invoice
+    return isinstance(e, Registration.PaymentReceived) and (
+        e.method == CARD or not e.details.against_invoice)
 
 
 class JournalProjection:
@@ -119,6 +126,8 @@ class JournalProjection:
         self._save(cursor, list(rows.values()))
 
     def _row(self, cursor: Cursor, event: Any) -> JournalRow | None:
+        if not on_the_journal(event):
+            return None
         if isinstance(event, Invoice.PaymentRecorded):
             found = self._query(cursor, "SELECT number, edition_id, bill_to, document "
                                 "FROM ledger WHERE invoice_id = :id",
@@ -129,8 +138,6 @@ class JournalProjection:
             places = [line["registration_id"] for line in lines if line.get("registration_id")]
             return from_invoice_payment(event, found[0]["edition_id"], found[0]["number"],
                                         found[0]["bill_to"], places)
-        if not on_the_journal(event):
-            return None
         found = self._query(cursor, "SELECT edition_id, first_name, last_name, organisation "
                             "FROM registrations WHERE registration_id = :id",
                             {"id": str(event.originator_id)})

@@ -87,7 +87,7 @@ def on_issued(e: Invoice.Issued) -> LedgerRow:
                 "currency": currency,
                 "languages": e.languages, "issued_on": e.issued_on, "due_on": e.due_on,
                 "po_number": e.po_number, "delegation": e.delegation, "reason": e.reason,
-                "paid_by": e.paid_by}
+                "paid_by": e.paid_by, "paid_with": e.paid_with}
     row = LedgerRow(
         number=e.number, invoice_id=str(e.originator_id), edition_id=str(e.edition_id),
         kind=e.kind,

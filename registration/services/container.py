@@ -107,7 +107,8 @@ class Services:
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
-        payments.payment_hooks.append(invoices.invoice_on_payment)
+        payments.payment_hooks.append(invoices.on_card_payment)
+        invoices.settle_card_payment = payments.settle_open_request
         staff = StaffService(app, clock, activity, settings.staff_token_days)
         staff_access = StaffAccess(
             app, staff, clock, activity, Seal(settings.secret_key, "staff/second-factor"),
@@ -135,7 +136,7 @@ class Services:
             preferences=StaffPreferencesService(app, editions, clock), documents=documents,
             desk=desk, batches=batches,
             offline_desk=OfflineDeskService(app, read_models, desk, clock),
-            desk_payments=DeskPaymentService(app, clock),
+            desk_payments=DeskPaymentService(app, clock, invoices),
             job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
             staff_actions=StaffActionService(app, registrations),

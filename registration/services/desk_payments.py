@@ -1,4 +1,5 @@
-"""Payments taken at the registration desk: a card terminal or cash, recorded on the place."""
+"""Payments taken at the registration desk: a card terminal or cash, recorded on the place,
+with the tax document a card payment gets (the invoice issued on payment, see invoices)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from domain.registration import Registration
 from registration.application import Conference
 from registration.clock import Clock
 from registration.idempotency import Claim
+from registration.services.invoices import InvoiceService
 from registration.services.views import RegistrationView, registration_view
 
 
 class DeskPaymentService:
-    def __init__(self, app: Conference, clock: Clock) -> None:
+    def __init__(self, app: Conference, clock: Clock, invoices: InvoiceService) -> None:
         self.app = app
         self.clock = clock
+        self.invoices = invoices
 
     def take_payment(self, registration_id: UUID, amount: Decimal, method: str,
                      reference: str | None, claim: Claim | None = None) -> RegistrationView:
@@ -35,6 +38,7 @@ class DeskPaymentService:
             today = self.clock().astimezone(config.zone).date()
             registration.take_payment_at_desk(Money(amount, registration.total.currency),
                                               method, given, today)
-            return [registration], registration_view(registration, config)
+            document = self.invoices.on_desk_payment(registration, given, method)
+            return [registration, *document], registration_view(registration, config)
 
         return self.app.decide(decision, claim)

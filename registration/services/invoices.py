@@ -7,7 +7,7 @@ racing requests never get the same one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
 from domain.invoicing import InvoicingTerms
 from domain.money import Money
 from domain.numbering import InvoiceSequence, sequence_id
-from domain.payment_details import PaymentDetails
+from domain.payment_details import CARD, PaymentDetails
 from domain.policy import CancellationTerms
 from domain.registration import Registration
 from registration.application import Conference
@@ -43,6 +43,9 @@ class InvoiceService:
     def __init__(self, app: Conference, clock: Clock) -> None:
         self.app = app
         self.clock = clock
+        # Before money is recorded on an invoice, a card payment opened for one of its places
+        # is recorded if it went through, else cancelled at the processor (see payments).
+        self.settle_card_payment: Callable[[Registration], None] = lambda registration: None
 
     def exists(self, number: str) -> bool:
         return self.app.find(invoice_id(number), Invoice) is not None
@@ -79,27 +82,53 @@ class InvoiceService:
 
         return self.app.decide(decision, idempotency)
 
-    def invoice_on_payment(self, registrations: Sequence[Registration],
-                           reference: str) -> list[Aggregate]:
-        """Run inside a card payment's decision: where the edition issues invoices on
-        payment, the places it settled that no invoice bills get one, issued paid, billed
-        to the payer (whoever the payment was opened for first)."""
+    def on_card_payment(self, registrations: Sequence[Registration], reference: str,
+                        shares: Mapping[UUID, Money]) -> list[Aggregate]:
+        """Run inside a card payment's decision, given the places it just paid: the places
+        an invoice bills are paid on that invoice (once per payment, their shares summed),
+        so the invoice is not left due and a transfer or cheque for them afterwards needs
+        the overpayment confirmed; the others get the invoice issued on payment."""
         if not registrations:
             return []
         edition = self.app.load(registrations[0].edition_id, Edition, "edition")
+        today = self.clock().astimezone(edition.config.zone).date()
+        by_invoice: dict[str, Money] = {}
+        for registration in registrations:
+            if registration.invoice_number is not None:
+                number, share = registration.invoice_number, shares[registration.id]
+                by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
+        paid = [invoice for number, amount in by_invoice.items()
+                if (invoice := self.get(number)).record_card_payment(amount, reference, today)]
+        return [*paid, *self._invoice_on_payment(edition, registrations, reference, CARD,
+                                                 today)]
+
+    def on_desk_payment(self, registration: Registration, reference: str,
+                        method: str) -> list[Aggregate]:
+        """Run inside a desk payment's decision: the same tax document as a card payment's,
+        once the money taken at the desk settles the place (a place an invoice bills is not
+        paid at the desk: see Registration.take_payment_at_desk)."""
+        edition = self.app.load(registration.edition_id, Edition, "edition")
+        today = self.clock().astimezone(edition.config.zone).date()
+        return self._invoice_on_payment(edition, [registration], reference, method, today)
+
+    def _invoice_on_payment(self, edition: Edition, registrations: Sequence[Registration],
+                            reference: str, method: str, today: date) -> list[Aggregate]:
+        """Where the edition issues invoices on payment, the places a payment settled that
+        no invoice bills get one, issued paid, billed to the payer (whoever the payment was
+        opened for first)."""
         if not invoicing(edition.config).on_payment:
             return []
         unbilled = [r for r in registrations if r.invoice_number is None
                     and not r.is_cancelled and r.balance_due.is_zero and not r.paid.is_zero]
         if not unbilled:
             return []
-        today = self.clock().astimezone(edition.config.zone).date()
         return self._bill(edition, unbilled, holder_bill_to(registrations[0]), today, today,
-                          None, paid_by=reference)[1]
+                          None, paid_by=reference, paid_with=method)[1]
 
     def _bill(self, edition: Edition, registrations: list[Registration], bill_to: BillTo,
               issued_on: date, due_on: date, po_number: str | None,
-              paid_by: str | None = None) -> tuple[Invoice, list[Aggregate]]:
+              paid_by: str | None = None,
+              paid_with: str | None = None) -> tuple[Invoice, list[Aggregate]]:
         """The invoice billing these places, its series' counter and the places marked."""
         config = edition.config
         terms = invoicing(config)
@@ -114,7 +143,7 @@ class InvoiceService:
             languages=document_languages(config.host, bill_to.language),
             issued_on=issued_on, due_on=due_on, po_number=po_number,
             delegation=delegations.pop() if len(delegations) == 1 else None, reason=None,
-            paid_by=paid_by,
+            paid_by=paid_by, paid_with=paid_with,
         )
         for registration, line in zip(registrations, lines, strict=True):
             registration.mark_invoiced(number, Money.from_dict(line["total"]))
@@ -139,8 +168,13 @@ class InvoiceService:
         """A bank transfer or cheque against an invoice, shared out to the places it pays.
 
         Each registration gets the part of the payment that settles it (in line order);
-        what is left over (a confirmed overpayment) stays on the invoice as a credit.
+        what is left over (a confirmed overpayment) stays on the invoice as a credit. A card
+        payment still open for one of its places is settled first: recorded (on the invoice
+        too) if it went through, else cancelled, so that the place cannot be paid twice.
         """
+        for registration_id in self.get(number).uncredited():
+            self.settle_card_payment(
+                self.app.load(UUID(registration_id), Registration, "registration"))
 
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
@@ -240,7 +274,8 @@ class InvoiceService:
         return admission_line(
             registration_id=str(registration.id), attendee=registration.attendee.full_name,
             item=item, delegation=registration.delegation, price=registration.quote.subtotal,
-            rates=rates, tax_numbers=config.tax_numbers, prepaid=registration.paid,
+            rates=rates, tax_numbers=config.tax_numbers,
+            prepaid=registration.paid - registration.refunded,
             extras=registration.quote.extras,
         )
 

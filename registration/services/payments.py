@@ -27,7 +27,7 @@ from domain.payment import (
     minor_units,
     payable_shares,
 )
-from domain.payment_details import PaymentDetails
+from domain.payment_details import CARD, PaymentDetails
 from domain.registration import Registration
 from registration.adapters.stripe_gateway import CardDeclined, Intent, StripeGateway
 from registration.application import Conference
@@ -59,8 +59,11 @@ class PaymentService:
     def __init__(self, app: Conference, gateway: StripeGateway) -> None:
         self.app = app
         self.gateway = gateway
-        # Decided with each card payment, saved with it: e.g. the invoice issued on payment.
-        self.payment_hooks: list[Callable[[list[Registration], str], list[Aggregate]]] = []
+        # Decided with each card payment, saved with it: the places' invoices (the payment
+        # recorded on the one billing them, or the invoice issued on payment). Each hook is
+        # given the places just paid, the payment's id and each place's share of it.
+        self.payment_hooks: list[Callable[[list[Registration], str, Mapping[UUID, Money]],
+                                          list[Aggregate]]] = []
 
     def _registration(self, registration_id: UUID) -> Registration:
         return self.app.load(registration_id, Registration, "registration")
@@ -220,7 +223,9 @@ class PaymentService:
                 if record_from_intent(registration, intent, order.share_of(rid)):
                     changed.append(registration)
             paid = changed if intent.succeeded else []
-            decided = [*changed, *(a for hook in self.payment_hooks for a in hook(paid, intent.id))]
+            shares = {rid: order.share_of(rid) for rid in order.registration_ids}
+            decided = [*changed, *(a for hook in self.payment_hooks
+                                   for a in hook(paid, intent.id, shares))]
             unique = {a.id: a for a in decided}  # a hook may change the places again
             return [*unique.values(), *self._notice(notice_id, "payment_intent")], "recorded"
 
@@ -268,8 +273,9 @@ def utf8(text: str) -> bytes:
 
 def record_from_intent(registration: Registration, intent: Intent, share: Money) -> bool:
     if intent.succeeded:
-        return registration.record_payment(share, "card", intent.id, PaymentDetails(
-            charge=intent.charge_id, payment_total=str(intent.amount), currency=intent.currency))
+        return registration.record_payment(share, CARD, intent.id, PaymentDetails(
+            invoice=registration.invoice_number, charge=intent.charge_id,
+            payment_total=str(intent.amount), currency=intent.currency))
     if intent.failure and intent.status == "requires_payment_method":
         attempt = intent.failure.get("charge") or intent.id
         message = intent.failure.get("message") or "The card was declined."

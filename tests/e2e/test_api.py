@@ -186,9 +186,12 @@ def test_details_are_corrected_by_the_holder_or_by_staff(client, edition, staff_
     assert corrected.status_code == 200
     assert corrected.json["attendee"]["job_title"] == "Director"
     assert corrected.json["attendee"]["language"] == "fr"  # untouched fields stay
-    by_staff = client.patch(url, json={"organisation": "Port de Montréal"},
+    by_staff = client.patch(url, json={"organisation": "Port de Montréal",
+                                       "reason": "Name of the employer, by phone"},
                             headers=staff_headers["admin"])
     assert by_staff.json["attendee"]["organisation"] == "Port de Montréal"
+    history = client.get(f"{url}/history", headers=staff_headers["admin"]).json["events"]
+    assert history[-1]["details"]["reason"] == "Name of the employer, by phone"
     registered(client, 2)
     with nothing_recorded(services):
         assert refusal(client.patch(url, json={}, headers=holder), 422)["details"]
@@ -199,9 +202,18 @@ def test_details_are_corrected_by_the_holder_or_by_staff(client, edition, staff_
         taken = refusal(client.patch(url, json={"email": "person2@example.com"},
                                      headers=holder), 409)
         assert taken["details"] == {"code": "duplicate_email"}
+        # Staff say why, as on their pages; the holder does not.
+        for caller, change in ((staff_headers["admin"], {"job_title": "X"}),
+                               (staff_headers["admin"], {"job_title": "X", "reason": " "}),
+                               (holder, {"job_title": "X", "reason": "Because"})):
+            assert set(refusal(client.patch(url, json=change, headers=caller),
+                               422)["details"]) == {"reason"}
+        refusal(client.patch(url, json={"reason": "Nothing else"},
+                             headers=staff_headers["admin"]), 422)
 
 
-def test_a_colleague_takes_the_place_at_the_same_price(client, edition, services, clock):
+def test_a_colleague_takes_the_place_at_the_same_price(client, edition, services, clock,
+                                                       staff_headers):
     registration, holder = registered(client, 1, delegation="QC")
     before = client.get(f"/api/registrations/{registration}", headers=holder).json
     clock.set("2019-05-25T12:00:00-04:00")
@@ -219,7 +231,19 @@ def test_a_colleague_takes_the_place_at_the_same_price(client, edition, services
                             json={"attendee": {"first_name": "X"}}, headers=holder), 422)
         refusal(client.post(f"/api/registrations/{registration}/substitution",
                             json={}, headers=holder), 422)
+        unexplained = refusal(client.post(
+            f"/api/registrations/{registration}/substitution",
+            json={"attendee": editions.attendee(3)}, headers=staff_headers["desk"]), 422)
+        assert set(unexplained["details"]) == {"reason"}
     registered(client, 1)  # the first person's address is free again
+    by_staff = client.post(f"/api/registrations/{registration}/substitution", json={
+        "attendee": editions.attendee(3), "reason": "The delegation sends someone else"},
+        headers=staff_headers["desk"])
+    assert by_staff.status_code == 200, by_staff.json
+    history = client.get(f"/api/registrations/{registration}/history",
+                         headers=staff_headers["admin"]).json["events"]
+    substituted = [e for e in history if e["event"] == "Substituted"]
+    assert substituted[-1]["details"]["reason"] == "The delegation sends someone else"
 
 
 def test_cancelling_returns_the_refund_owed_and_cannot_be_repeated(

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support import editions
+from registration.services.container import Services
+from tests.support import editions, invoicing
+
+
+@pytest.fixture
+def edition(services: Services) -> dict[str, Any]:
+    """Places paid at the desk stay unbilled here, so finance may move them."""
+    return invoicing.without_invoices_on_payment(services)
 
 
 @pytest.fixture

@@ -171,3 +171,31 @@ def test_cancelling_a_card_paid_place_credits_its_invoice_and_the_refund_settles
         "credit_note", "SEUS19-0001")
     assert (str(invoice.paid), str(invoice.credited), str(invoice.balance), invoice.status) == (
         "50.00", "-404.15", "0.00", "paid")
+
+
+def test_a_payment_at_the_desk_gets_the_same_tax_invoice_once_it_settles_the_place(
+        services, quebec, client):
+    """Part in cash, then the rest on the desk's card terminal: the payment that settles the
+    place gets the invoice issued paid, which the attendee downloads like a card payer's."""
+    answer = client.post(f"/api/editions/{quebec}/registrations", json={
+        "attendee": editions.attendee(1), "registration_type": "delegate", "delegation": "QC"})
+    place, holder = UUID(answer.json["id"]), {
+        "Authorization": f"Bearer {answer.json['manage_token']}"}
+    services.desk_payments.take_payment(place, Decimal("100.00"), "cash", None)
+    assert services.registrations.get(place).invoice_number is None  # 354,15 $ still due
+    services.desk_payments.take_payment(place, Decimal("354.15"), "card_terminal", "T-8841")
+    view, text = tax_document(services, place)
+    assert (view.document["paid_by"], view.document["paid_with"], view.status) == (
+        "T-8841", "card_terminal", "paid")
+    assert_in(text, "Total (CAD) 454,15 $", "Montant payé 454,15 $", "Solde dû (CAD) 0,00 $",
+              "Payée par terminal de paiement à l'accueil le 20 mars 2019 (paiement T-8841)")
+    pdf = client.get(f"/api/invoices/{view.document['number']}.pdf", headers=holder)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+
+def test_cash_at_the_desk_says_so_on_its_invoice(services, quebec):
+    place = register(services, quebec, 1, "student")
+    services.desk_payments.take_payment(place, Decimal("57.49"), "cash", None)
+    view, text = tax_document(services, place)
+    assert view.document["paid_with"] == "cash" and view.status == "paid"
+    assert_in(text, "Payée comptant à l'accueil le 20 mars 2019 (paiement cash-")

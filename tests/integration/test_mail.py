@@ -241,7 +241,8 @@ def test_a_card_payment_s_receipt_carries_the_invoice_issued_on_it_and_links_the
     def decision() -> tuple[list[Any], None]:
         registration = services.registrations.get(created_id(created))
         registration.record_payment(Money(Decimal("454.15"), "CAD"), "card", "pi_test_77")
-        return services.invoices.invoice_on_payment([registration], "pi_test_77"), None
+        share = {registration.id: registration.paid}
+        return services.invoices.on_card_payment([registration], "pi_test_77", share), None
 
     services.app.decide(decision)
     settled(services)

@@ -3,9 +3,11 @@ the right role, any. The holder then acts as that registration's attendee."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import g
+from marshmallow import ValidationError
 
 from domain.actor import ROLES, Actor
 from domain.errors import WrongToken
@@ -55,3 +57,17 @@ def require_holder_or_finance(registration_ids: list[UUID]) -> None:
     if holder is None:
         raise ApiError(403, "This token does not give access to this invoice.")
     act_as(Actor.attendee(holder))
+
+
+def staff_reason(data: dict[str, Any]) -> str | None:
+    """The reason a correction or substitution is recorded with: staff give one (kept in
+    the history, as their pages ask), the holder none; refused otherwise (422, `reason`)."""
+    reason = data.pop("reason", None)
+    if current_staff() is not None:
+        if not reason:
+            raise ValidationError({"reason": [
+                "Staff give a reason: it is kept in the registration's history."]})
+        return str(reason)
+    if reason is not None:
+        raise ValidationError({"reason": ["Only staff give a reason."]})
+    return None

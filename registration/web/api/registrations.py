@@ -13,7 +13,7 @@ from flask import Blueprint, request
 from domain.attendee import Attendee
 from domain.outcome import Outcome
 from registration.services.history import for_holder
-from registration.web.api.access import registration_for_caller
+from registration.web.api.access import registration_for_caller, staff_reason
 from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
 from registration.web.common.auth import current_staff, holder_or_staff, staff_required
 from registration.web.common.errors import ApiError
@@ -245,7 +245,9 @@ def correct_registration(registration_id: str) -> Any:
     """
     registration = registration_for_caller(registration_id)
     changes = load_json(CorrectionSchema(), body())
-    return registration_json(services().registrations.correct_details(registration.id, changes))
+    reason = staff_reason(changes)
+    return registration_json(services().registrations.correct_details(registration.id, changes,
+                                                                      reason))
 
 
 @api.put("/registrations/<registration_id>/answers")
@@ -314,9 +316,10 @@ def substitute(registration_id: str) -> Any:
     """
     registration = registration_for_caller(registration_id)
     payload = body()
-    load_json(SubstitutionSchema(), payload)
+    reason = staff_reason(load_json(SubstitutionSchema(), payload))
     attendee = AttendeeSchema().load_attendee(payload["attendee"])
-    return registration_json(services().registrations.substitute(registration.id, attendee))
+    return registration_json(services().registrations.substitute(registration.id, attendee,
+                                                                 reason))
 
 
 @api.post("/registrations/<registration_id>/cancellation")

@@ -48,15 +48,24 @@ class AttendeeSchema(StrictSchema):
         return Attendee(**self.load(data))
 
 
+def staff_reason() -> MultilineText:
+    """Why staff act on someone's registration: required from staff, as on their pages."""
+    return MultilineText(load_default=None, validate=validate.Length(min=1, max=500), metadata={
+        "description": "Staff only, and required from them: why (kept in the registration's "
+                       "history, never shown to the attendee). The holder gives none."})
+
+
 class CorrectionSchema(AttendeeSchema):
     """Only the fields being corrected; at least one."""
+
+    reason = staff_reason()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(partial=True, **kwargs)  # so the OpenAPI document requires none
 
     @validates_schema
     def at_least_one(self, data: dict, **kwargs: Any) -> None:
-        if not data:
+        if not set(data) - {"reason"}:
             raise ValidationError(f"Give at least one of: {', '.join(CORRECTABLE)}.")
 
 
@@ -148,6 +157,7 @@ class QuoteRequestSchema(StrictSchema):
 
 class SubstitutionSchema(StrictSchema):
     attendee = fields.Nested(AttendeeSchema, required=True)
+    reason = staff_reason()
 
 
 class AttendanceQuerySchema(Schema):
