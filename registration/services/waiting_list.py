@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -31,9 +31,11 @@ from domain.errors import PlacesAvailable, UnknownRegistrationType, WrongToken
 from domain.mail import Mail
 from domain.waiting_list import (
     WaitingEntry,
+    check_not_waiting,
     limited_resources,
     may_offer,
     needed_resources,
+    same_address,
 )
 from registration.application import Conference
 from registration.clock import Clock
@@ -109,6 +111,8 @@ class WaitingListService:
                 raise UnknownRegistrationType()
             needs = needed_resources(config, edition.id, registration_type, delegation)
             allocations = self._allocations(needs)
+            check_not_waiting(self._on_lists(allocations.values()), email, registration_type,
+                              delegation)
             queued_on = [resource for resource, limit in needs.items()
                          if not allocations[resource].room_for(limit, quantity)]
             if not queued_on:
@@ -125,6 +129,18 @@ class WaitingListService:
                 Joined(self._view(entry, config, allocations), self.links.token(entry.id, 0))
 
         return self.app.decide(decision, idempotency)
+
+    def send_link_again(self, slug: str, email: str) -> int:
+        """E-mail the link of each entry of the edition's lists with this address again
+        (links are derived, so the same one); how many were sent (0: none uses it)."""
+        edition = self.app.edition(slug)
+        moment = self.clock()
+        mails = [Mail.queue("waitlist_joined", entry.id, about=moment.isoformat())
+                 for entry in self._current(edition.id)
+                 if same_address(entry.email) == same_address(email)]
+        if mails:
+            self.app.save(*mails)
+        return len(mails)
 
     def leave(self, entry_id: UUID) -> EntryView:
         """The person leaves the list (an offer's places go to the next in turn)."""
@@ -218,19 +234,27 @@ class WaitingListService:
 
     def _current(self, edition_id: UUID) -> list[WaitingEntry]:
         config = self.app.load(edition_id, Edition, "edition").config
+        return self._on_lists(
+            allocation for resource in limited_resources(config, edition_id)
+            if (allocation := self.app.find(Allocation.create_id(resource), Allocation)))
+
+    def _on_lists(self, allocations: Iterable[Allocation]) -> list[WaitingEntry]:
+        """The entries waiting or offered on these resources, in the order they joined."""
         ids: dict[str, None] = {}
-        for resource in limited_resources(config, edition_id):
-            allocation = self.app.find(Allocation.create_id(resource), Allocation)
-            if allocation is not None:
-                ids.update(dict.fromkeys([*allocation.offered, *allocation.waiting]))
+        for allocation in allocations:
+            ids.update(dict.fromkeys([*allocation.offered, *allocation.waiting]))
         entries = [self._entry(UUID(i)) for i in ids]
         return sorted(entries, key=lambda e: e.created_on)
 
     def for_holder(self, entry_id: UUID, token: str | None) -> EntryView:
         """The entry, for whoever holds its link (else WrongToken)."""
-        if not self.links.is_token(entry_id, 0, token):
+        if not self.opens(entry_id, token):
             raise WrongToken()
         return self.view(entry_id)
+
+    def opens(self, entry_id: UUID, token: str | None) -> bool:
+        """Whether `token` is the entry's link token."""
+        return self.links.is_token(entry_id, 0, token)
 
     def view(self, entry_id: UUID) -> EntryView:
         entry = self._entry(entry_id)

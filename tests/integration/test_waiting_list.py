@@ -195,3 +195,45 @@ def test_leaving_gives_an_offer_to_the_next_in_line_and_the_link_opens_only_its_
     assert "Vous avez quitté la liste d'attente." in html.unescape(left.get_data(as_text=True))
     assert services.waiting_list.view(UUID(second["id"])).status == "offered"
     assert speakers_left(client) == 0  # the freed place went to the next in line
+
+
+def test_an_address_joins_a_list_once_even_twice_at_once_and_may_have_its_link_again(
+        app, client, services, edition, inbox) -> None:
+    for n in range(1, 4):
+        speaker(client, n)
+    first = join(client, 1)
+    assert first.status_code == 201, first.json
+    again = join(client, 1, email=" Waiting1@Example.com")
+    assert again.status_code == 409 and again.json["details"]["code"] == "already_waiting"
+    assert join(client, 1, delegation="QC").status_code == 201  # another list: the delegation's
+
+    start = threading.Barrier(2)
+
+    def twin() -> int:
+        start.wait()
+        return int(join(client, 7).status_code)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sorted(pool.map(lambda _: twin(), range(2))) == [201, 409]
+
+    person = app.test_client()
+    page = person.get(f"/e/{SLUG}/waiting-list?lang=fr&registration_type=speaker")
+    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"',
+                             page.get_data(as_text=True)))
+    refused = person.post(f"/e/{SLUG}/waiting-list?lang=fr", data={
+        **hidden, "registration_type": "speaker", "quantity": "1", "first_name": "Ada",
+        "last_name": "Waiting1", "email": "waiting1@example.com"})
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "Cette adresse courriel est déjà sur cette liste d'attente" in text
+    assert f"/e/{SLUG}/waiting-list/my-link?email=waiting1%40example.com" in text
+
+    sent = [client.post(f"{EDITION}/waiting-list/links", json={"email": address})
+            for address in ("waiting1@example.com", "nobody@example.com")]
+    assert [s.status_code for s in sent] == [202, 202]
+    assert sent[0].json == sent[1].json  # tells nobody who waits
+    assert len(services.waiting_list.entries(SLUG)) == 3  # nothing else changed
+    settled(services)
+    mails = inbox.to("waiting1@example.com")
+    assert len(mails) == 4  # joined twice (two lists), then both links again
+    assert sum(f"/w/{first.json['id']}?token=" in text_of(m) for m in mails) == 2
