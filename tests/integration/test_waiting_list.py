@@ -237,3 +237,49 @@ def test_an_address_joins_a_list_once_even_twice_at_once_and_may_have_its_link_a
     mails = inbox.to("waiting1@example.com")
     assert len(mails) == 4  # joined twice (two lists), then both links again
     assert sum(f"/w/{first.json['id']}?token=" in text_of(m) for m in mails) == 2
+
+
+def test_staff_see_past_entries_accepted_expired_and_left_with_when_rebuilt_from_the_log(
+        app, client, services, edition, clock: SettableClock, staff_headers) -> None:
+    seated = [speaker(client, n).json["id"] for n in range(1, 4)]
+    taker, _, leaver = (join(client, n).json for n in (1, 2, 3))
+    assert client.delete(f"/api/waiting-list/{leaver['id']}", headers={
+        "Authorization": f"Bearer {leaver['token']}"}).status_code == 200
+    cancel(client, services, seated[0])
+    took = client.post(f"{EDITION}/registrations", json={
+        "attendee": editions.attendee(9), "registration_type": "speaker",
+        "offer": taker["id"]}, headers={"Authorization": f"Bearer {taker['token']}"})
+    assert took.status_code == 201, took.json
+    cancel(client, services, seated[1])
+    clock.set("2019-03-22T11:00:00-04:00")
+    assert services.waiting_list.run().expired == 1
+
+    def shown(which: str) -> list[tuple[str, str, bool]]:
+        answer = client.get(f"{EDITION}/waiting-list?status={which}",
+                            headers=staff_headers["finance"])
+        assert answer.status_code == 200, answer.json
+        return [(e["last_name"], e["status"], e["ended_at"] is not None)
+                for e in answer.json["entries"]]
+
+    everyone = [("Waiting1", "accepted", True), ("Waiting2", "expired", True),
+                ("Waiting3", "left", True)]
+    assert shown("all") == everyone and shown("current") == []
+    assert shown("left") == [("Waiting3", "left", True)]
+    bad = client.get(f"{EDITION}/waiting-list?status=gone", headers=staff_headers["finance"])
+    assert bad.status_code == 422
+    expired = client.get(f"{EDITION}/waiting-list?status=expired",
+                         headers=staff_headers["finance"]).json["entries"]
+    assert expired[0]["ended_at"].startswith("2019-03-22T10:00:00")  # when the offer ended
+
+    finance = signed_in(app, services, "fin@example.com", role="finance")
+    page = html.unescape(finance.get("/staff/waiting-list/?lang=fr&status=all")
+                         .get_data(as_text=True))
+    assert re.findall(r'data-status="(\w+)"', page) == ["accepted", "expired", "left"]
+    for words in ("Acceptée", "Offre expirée", "A quitté la liste", "22 mars 2019"):
+        assert words in page
+    assert "Nobody is waiting." in finance.get("/staff/waiting-list/?lang=en").get_data(
+        as_text=True)
+    assert finance.get("/staff/waiting-list/?status=gone").status_code == 400
+
+    services.read_models.rebuild()
+    assert shown("all") == everyone

@@ -18,7 +18,10 @@ from registration.web.common.errors import ApiError
 from registration.web.common.http import body, services
 from registration.web.common.ratelimit import budget, link_mail_allowed
 from registration.web.common.schemas import LinkRequestSchema, load_json
-from registration.web.common.waiting_list_schemas import WaitingListJoinSchema
+from registration.web.common.waiting_list_schemas import (
+    WaitingListJoinSchema,
+    WaitingListQuerySchema,
+)
 
 waiting_list = Blueprint("waiting_list_api", __name__, url_prefix="/api")
 
@@ -30,7 +33,8 @@ def entry_json(entry: EntryView) -> dict[str, Any]:
             "last_name": entry.last_name, "email": entry.email, "language": entry.language,
             "status": entry.status, "joined_at": entry.joined_at.isoformat(),
             "offered_until": entry.offered_until.isoformat() if entry.offered_until else None,
-            "position": entry.position, "registered": entry.registered}
+            "position": entry.position, "registered": entry.registered,
+            "ended_at": entry.ended_at.isoformat() if entry.ended_at else None}
 
 
 def places_asked() -> int:
@@ -68,16 +72,22 @@ def join(slug: str) -> Any:
 @waiting_list.get("/editions/<slug>/waiting-list")
 @staff_required("admin", "finance")
 def entries(slug: str) -> Any:
-    """The entries on the edition's waiting lists now (offered, then waiting), in the order
-    they joined, each with its quantity, status, position and until when its offer holds.
+    """The entries of the edition's waiting lists, in the order they joined, each with its
+    quantity, status, position and until when its offer holds; by default those on the list
+    now (waiting or offered), with `status` the past ones too: accepted, expired or left,
+    with when (`ended_at`). The past ones come from a read model that follows the log a
+    moment behind (send `X-Wait-For-Position` to see a write of yours).
     ---
+    parameters: [{in: query, schema: WaitingListQuerySchema}]
     responses:
       200:
         description: The entries.
         content: {application/json: {schema: WaitingList}}
+      422: {description: "An unknown `status`."}
     """
+    which = load_json(WaitingListQuerySchema(), request.args.to_dict())["status"]
     return {"edition": slug,
-            "entries": [entry_json(e) for e in services().waiting_list.entries(slug)]}
+            "entries": [entry_json(e) for e in services().waiting_list.listed(slug, which)]}
 
 
 LINK_SENT = ("If an entry on this edition's waiting lists uses this address, its link has "
