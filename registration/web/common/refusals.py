@@ -59,7 +59,7 @@ REFUSALS = {
     "not_offered": ("", N_("This waiting-list offer is no longer in force: its places were "
                            "registered, or its time has passed.")),
     "not_waiting": ("", N_("This entry is no longer on the waiting list.")),
-    "already_waiting": ("email", N_("This e-mail address is already on this waiting list: we "
+    "already_waiting": ("", N_("This e-mail address is already on this waiting list: we "
                                     "e-mailed it the entry's link. Lost it? Ask for it again.")),
     "extra_sold_out": ("extras", N_("Not enough of this add-on is left: choose fewer, or "
                                     "none.")),
