@@ -228,6 +228,12 @@ class NotOffered(Refused):
     default_message = "This waiting-list entry has no offer in force (not yet, or no longer)."
 
 
+class AlreadyWaiting(Refused):
+    code = "already_waiting"
+    default_message = ("This e-mail address is already on this waiting list: the entry's link "
+                       "was e-mailed to it. Ask for the link again if it was lost.")
+
+
 class NotWaiting(Refused):
     code = "not_waiting"
     default_message = "This waiting-list entry is no longer on the list."

@@ -27,7 +27,8 @@ from domain.identifiers import NAMESPACE
 # "credit_note": to the bill-to, like an invoice; "reminder": of an overdue invoice, `about`
 # its number and the reminder's ("SEUS19-0002/1"); "lead_link": a delegation lead's page
 # link (its `registration_id` is the lead's id, and `about` the link's generation);
-# "waitlist_joined", "waitlist_offered" (`about`: until when), "waitlist_expired": to a
+# "waitlist_joined" (`about`: when its link was asked for again, if it was), "waitlist_offered"
+# (`about`: until when), "waitlist_expired": to a
 # waiting-list entry's person (its `registration_id` is the entry's id).
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
          "moved", "credit_note", "reminder", "approved", "payment_reminder", "expired",

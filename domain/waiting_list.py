@@ -19,7 +19,7 @@ Rules (pretix-like, strict order):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -29,9 +29,10 @@ from domain.availability import resource_key
 from domain.base import ConferenceAggregate
 from domain.capacity import Allocation
 from domain.edition_config import MAX_WAITING_PLACES, OFFER_HOURS, EditionConfig
-from domain.errors import NotOffered, NotWaiting
+from domain.errors import AlreadyWaiting, NotOffered, NotWaiting
 
 STATUSES = ("waiting", "offered", "accepted", "expired", "left")
+CURRENT = ("waiting", "offered")  # still on the list
 
 
 class WaitingEntry(ConferenceAggregate):
@@ -135,7 +136,7 @@ class WaitingEntry(ConferenceAggregate):
             self.status = "accepted"
 
     def leave(self) -> None:
-        if self.status not in ("waiting", "offered"):
+        if self.status not in CURRENT:
             raise NotWaiting()
         self._left()
 
@@ -175,3 +176,18 @@ def may_offer(entry: WaitingEntry, limits: Mapping[str, int],
     return entry.status == "waiting" and all(
         allocations[resource].room_for(limit, entry.quantity, entry.id)
         for resource, limit in limits.items())
+
+
+def same_address(email: str) -> str:
+    return email.strip().casefold()
+
+
+def check_not_waiting(entries: Iterable[WaitingEntry], email: str, registration_type: str,
+                      delegation: str | None) -> None:
+    """One entry per address on a list (type and delegation): refused (AlreadyWaiting) while
+    an earlier one with this address still waits or holds an offer."""
+    address = same_address(email)
+    if any(e.status in CURRENT and same_address(e.email) == address
+           and (e.registration_type, e.delegation) == (registration_type, delegation)
+           for e in entries):
+        raise AlreadyWaiting()

@@ -242,8 +242,8 @@ class MailComposer:
         token = self.links.token(entry.id, 0)
         delegation = config.delegation(entry.delegation).name(envelope.language) \
             if entry.delegation else None
-        until = datetime.fromisoformat(mail.about).astimezone(config.zone) if mail.about \
-            else None
+        until = datetime.fromisoformat(mail.about).astimezone(config.zone) \
+            if mail.kind == "waitlist_offered" else None
         return self._message(envelope, mail.kind, {
             "entry": entry, "edition_name": name, "language": envelope.language,
             "edition_to": to_name(name) if french else name,

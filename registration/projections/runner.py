@@ -1,4 +1,5 @@
-"""The read models: registration rows, attendance counters, editions and the ledger.
+"""The read models: registration rows, attendance counters, editions, the ledger, and the
+others each page handler keeps (journal, presence, check-in keys, waiting-list entries).
 
 `registration.following.LogFollower` feeds them a page of events per transaction, exactly
 once; this module says what a page does to the tables.
@@ -28,6 +29,7 @@ from registration.projections.store import (
     placeholders,
     upsert_statement,
 )
+from registration.projections.waiting_list import WaitingListProjection
 
 PAGE_SIZE = 500
 
@@ -49,7 +51,8 @@ class ReadModels:
         # The journal reads the ledger's rows: it comes after.
         self.page_handlers: list[PageHandler] = [LedgerProjection(store), JournalProjection(store),
                                                  PresenceProjection(store),
-                                                 CheckinKeysProjection(store)]
+                                                 CheckinKeysProjection(store),
+                                                 WaitingListProjection(store)]
         self.topics = list(dict.fromkeys(get_topic(cls) for cls in (
             *attendance.REDUCERS, *attendance.EDITION_EVENTS,
             *(topic for handler in self.page_handlers for topic in handler.topics))))

@@ -59,6 +59,14 @@ READ_MODEL_TABLES = (
         PRIMARY KEY (registration_id, list_code))""",
     """CREATE TABLE IF NOT EXISTS checkin_keys (
         registration_id TEXT PRIMARY KEY, code_key TEXT NOT NULL, short_key TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS waiting_entries (
+        entry_id TEXT PRIMARY KEY, edition_id TEXT NOT NULL, registration_type TEXT NOT NULL,
+        delegation TEXT, quantity INTEGER NOT NULL, first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL, email TEXT NOT NULL, language TEXT NOT NULL,
+        status TEXT NOT NULL, joined_at TEXT NOT NULL, offered_until TEXT,
+        registered INTEGER NOT NULL, ended_at TEXT)""",
+    "CREATE INDEX IF NOT EXISTS waiting_entries_by_edition ON waiting_entries "
+    "(edition_id, status)",
 )
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", " ".join(READ_MODEL_TABLES)))

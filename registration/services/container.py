@@ -29,6 +29,7 @@ from registration.projections.ledger_queries import Ledger
 from registration.projections.queries import Queries
 from registration.projections.runner import ReadModels
 from registration.projections.store import open_store
+from registration.projections.waiting_list import entries as waiting_entries
 from registration.services.activity import Activity
 from registration.services.badge_batches import BadgeBatchService
 from registration.services.delegation_leads import DelegationLeadService
@@ -123,7 +124,8 @@ class Services:
                                      lambda: services_of_this_process(settings).deadlines)
         waiting_list = WaitingListService(
             app, clock, registrations.links,
-            lambda: [edition_id(d["slug"]) for d in store_queries.edition_documents()])
+            lambda: [edition_id(d["slug"]) for d in store_queries.edition_documents()],
+            lambda edition, statuses: waiting_entries(store, edition, statuses))
         waiting_list.schedule(queue, lambda: services_of_this_process(settings).waiting_list)
         registrations.freed_hooks.append(waiting_list.offer_freed)
         return cls(

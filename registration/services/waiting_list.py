@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -30,15 +30,20 @@ from domain.edition_config import EditionConfig
 from domain.errors import PlacesAvailable, UnknownRegistrationType, WrongToken
 from domain.mail import Mail
 from domain.waiting_list import (
+    CURRENT,
+    STATUSES,
     WaitingEntry,
+    check_not_waiting,
     limited_resources,
     may_offer,
     needed_resources,
+    same_address,
 )
 from registration.application import Conference
 from registration.clock import Clock
 from registration.idempotency import Claim
 from registration.links import ManageLinks
+from registration.projections.waiting_list import EntryRow
 
 log = logging.getLogger(__name__)
 OFFERS = Actor.system("waiting-list")
@@ -60,10 +65,17 @@ class EntryView:
     offered_until: datetime | None
     position: int | None  # 1: next to be offered (None: not waiting)
     registered: int  # places of its offer already registered
+    ended_at: datetime | None = None  # when it was accepted, expired or left
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+# What staff may list: the entries on the list now, every one, or those in one status.
+FILTERS: dict[str, tuple[str, ...]] = {"current": CURRENT, "all": STATUSES,
+                                       **{status: (status,) for status in STATUSES}}
+History = Callable[[str, Sequence[str]], list[EntryRow]]  # edition id, statuses -> rows
 
 
 @dataclass(frozen=True)
@@ -80,9 +92,10 @@ class WaitingListPass:
 
 class WaitingListService:
     def __init__(self, app: Conference, clock: Clock, links: ManageLinks,
-                 editions: Callable[[], list[UUID]]) -> None:
+                 editions: Callable[[], list[UUID]], history: History) -> None:
         self.app, self.clock, self.links = app, clock, links
         self.editions = editions  # the ids of every edition, for the periodic pass
+        self.history = history  # the entries that left the list (a read model)
 
     def schedule(self, queue: Huey, in_worker_process: Callable[[], WaitingListService]) -> None:
         """Run the pass every minute on the jobs queue (built anew in a forked worker)."""
@@ -109,6 +122,8 @@ class WaitingListService:
                 raise UnknownRegistrationType()
             needs = needed_resources(config, edition.id, registration_type, delegation)
             allocations = self._allocations(needs)
+            check_not_waiting(self._on_lists(allocations.values()), email, registration_type,
+                              delegation)
             queued_on = [resource for resource, limit in needs.items()
                          if not allocations[resource].room_for(limit, quantity)]
             if not queued_on:
@@ -125,6 +140,18 @@ class WaitingListService:
                 Joined(self._view(entry, config, allocations), self.links.token(entry.id, 0))
 
         return self.app.decide(decision, idempotency)
+
+    def send_link_again(self, slug: str, email: str) -> int:
+        """E-mail the link of each entry of the edition's lists with this address again
+        (links are derived, so the same one); how many were sent (0: none uses it)."""
+        edition = self.app.edition(slug)
+        moment = self.clock()
+        mails = [Mail.queue("waitlist_joined", entry.id, about=moment.isoformat())
+                 for entry in self._current(edition.id)
+                 if same_address(entry.email) == same_address(email)]
+        if mails:
+            self.app.save(*mails)
+        return len(mails)
 
     def leave(self, entry_id: UUID) -> EntryView:
         """The person leaves the list (an offer's places go to the next in turn)."""
@@ -216,21 +243,42 @@ class WaitingListService:
                        for r in limited_resources(edition.config, edition.id)}
         return [self._view(e, edition.config, allocations) for e in self._current(edition.id)]
 
+    def listed(self, slug: str, which: str = "current") -> list[EntryView]:
+        """The entries `which` (FILTERS) selects, in the order they joined: those on the list
+        now from the aggregates that decide it, the others (accepted, expired, left) from
+        the read model, which follows the log a moment behind."""
+        statuses = FILTERS[which]
+        edition = self.app.edition(slug)
+        now = [e for e in self.entries(slug) if e.status in statuses] \
+            if set(statuses) & set(CURRENT) else []
+        ended = [s for s in statuses if s not in CURRENT]
+        past = [row_view(r, edition.config) for r in self.history(str(edition.id), ended)] \
+            if ended else []
+        return sorted([*now, *past], key=lambda e: (e.joined_at, str(e.id)))
+
     def _current(self, edition_id: UUID) -> list[WaitingEntry]:
         config = self.app.load(edition_id, Edition, "edition").config
+        return self._on_lists(
+            allocation for resource in limited_resources(config, edition_id)
+            if (allocation := self.app.find(Allocation.create_id(resource), Allocation)))
+
+    def _on_lists(self, allocations: Iterable[Allocation]) -> list[WaitingEntry]:
+        """The entries waiting or offered on these resources, in the order they joined."""
         ids: dict[str, None] = {}
-        for resource in limited_resources(config, edition_id):
-            allocation = self.app.find(Allocation.create_id(resource), Allocation)
-            if allocation is not None:
-                ids.update(dict.fromkeys([*allocation.offered, *allocation.waiting]))
+        for allocation in allocations:
+            ids.update(dict.fromkeys([*allocation.offered, *allocation.waiting]))
         entries = [self._entry(UUID(i)) for i in ids]
         return sorted(entries, key=lambda e: e.created_on)
 
     def for_holder(self, entry_id: UUID, token: str | None) -> EntryView:
         """The entry, for whoever holds its link (else WrongToken)."""
-        if not self.links.is_token(entry_id, 0, token):
+        if not self.opens(entry_id, token):
             raise WrongToken()
         return self.view(entry_id)
+
+    def opens(self, entry_id: UUID, token: str | None) -> bool:
+        """Whether `token` is the entry's link token."""
+        return self.links.is_token(entry_id, 0, token)
 
     def view(self, entry_id: UUID) -> EntryView:
         entry = self._entry(entry_id)
@@ -265,3 +313,15 @@ class WaitingListService:
             status=entry.status, joined_at=entry.created_on,
             offered_until=entry.offered_until, position=position,
             registered=len(entry.registrations))
+
+
+def row_view(row: EntryRow, config: EditionConfig) -> EntryView:
+    """An entry that left the list, as the read model keeps it."""
+    return EntryView(
+        id=UUID(row.entry_id), edition=config, registration_type=row.registration_type,
+        delegation=row.delegation, quantity=row.quantity, first_name=row.first_name,
+        last_name=row.last_name, email=row.email, language=row.language, status=row.status,
+        joined_at=datetime.fromisoformat(row.joined_at),
+        offered_until=datetime.fromisoformat(row.offered_until) if row.offered_until else None,
+        position=None, registered=row.registered,
+        ended_at=datetime.fromisoformat(row.ended_at) if row.ended_at else None)

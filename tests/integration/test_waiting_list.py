@@ -195,3 +195,91 @@ def test_leaving_gives_an_offer_to_the_next_in_line_and_the_link_opens_only_its_
     assert "Vous avez quitté la liste d'attente." in html.unescape(left.get_data(as_text=True))
     assert services.waiting_list.view(UUID(second["id"])).status == "offered"
     assert speakers_left(client) == 0  # the freed place went to the next in line
+
+
+def test_an_address_joins_a_list_once_even_twice_at_once_and_may_have_its_link_again(
+        app, client, services, edition, inbox) -> None:
+    for n in range(1, 4):
+        speaker(client, n)
+    first = join(client, 1)
+    assert first.status_code == 201, first.json
+    again = join(client, 1, email=" Waiting1@Example.com")
+    assert again.status_code == 409 and again.json["details"]["code"] == "already_waiting"
+    assert join(client, 1, delegation="QC").status_code == 201  # another list: the delegation's
+
+    start = threading.Barrier(2)
+
+    def twin() -> int:
+        start.wait()
+        return int(join(client, 7).status_code)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sorted(pool.map(lambda _: twin(), range(2))) == [201, 409]
+
+    person = app.test_client()
+    page = person.get(f"/e/{SLUG}/waiting-list?lang=fr&registration_type=speaker")
+    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"',
+                             page.get_data(as_text=True)))
+    refused = person.post(f"/e/{SLUG}/waiting-list?lang=fr", data={
+        **hidden, "registration_type": "speaker", "quantity": "1", "first_name": "Ada",
+        "last_name": "Waiting1", "email": "waiting1@example.com"})
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "Cette adresse courriel est déjà sur cette liste d'attente" in text
+    assert f"/e/{SLUG}/waiting-list/my-link?email=waiting1%40example.com" in text
+
+    sent = [client.post(f"{EDITION}/waiting-list/links", json={"email": address})
+            for address in ("waiting1@example.com", "nobody@example.com")]
+    assert [s.status_code for s in sent] == [202, 202]
+    assert sent[0].json == sent[1].json  # tells nobody who waits
+    assert len(services.waiting_list.entries(SLUG)) == 3  # nothing else changed
+    settled(services)
+    mails = inbox.to("waiting1@example.com")
+    assert len(mails) == 4  # joined twice (two lists), then both links again
+    assert sum(f"/w/{first.json['id']}?token=" in text_of(m) for m in mails) == 2
+
+
+def test_staff_see_past_entries_accepted_expired_and_left_with_when_rebuilt_from_the_log(
+        app, client, services, edition, clock: SettableClock, staff_headers) -> None:
+    seated = [speaker(client, n).json["id"] for n in range(1, 4)]
+    taker, _, leaver = (join(client, n).json for n in (1, 2, 3))
+    assert client.delete(f"/api/waiting-list/{leaver['id']}", headers={
+        "Authorization": f"Bearer {leaver['token']}"}).status_code == 200
+    cancel(client, services, seated[0])
+    took = client.post(f"{EDITION}/registrations", json={
+        "attendee": editions.attendee(9), "registration_type": "speaker",
+        "offer": taker["id"]}, headers={"Authorization": f"Bearer {taker['token']}"})
+    assert took.status_code == 201, took.json
+    cancel(client, services, seated[1])
+    clock.set("2019-03-22T11:00:00-04:00")
+    assert services.waiting_list.run().expired == 1
+
+    def shown(which: str) -> list[tuple[str, str, bool]]:
+        answer = client.get(f"{EDITION}/waiting-list?status={which}",
+                            headers=staff_headers["finance"])
+        assert answer.status_code == 200, answer.json
+        return [(e["last_name"], e["status"], e["ended_at"] is not None)
+                for e in answer.json["entries"]]
+
+    everyone = [("Waiting1", "accepted", True), ("Waiting2", "expired", True),
+                ("Waiting3", "left", True)]
+    assert shown("all") == everyone and shown("current") == []
+    assert shown("left") == [("Waiting3", "left", True)]
+    bad = client.get(f"{EDITION}/waiting-list?status=gone", headers=staff_headers["finance"])
+    assert bad.status_code == 422
+    expired = client.get(f"{EDITION}/waiting-list?status=expired",
+                         headers=staff_headers["finance"]).json["entries"]
+    assert expired[0]["ended_at"].startswith("2019-03-22T10:00:00")  # when the offer ended
+
+    finance = signed_in(app, services, "fin@example.com", role="finance")
+    page = html.unescape(finance.get("/staff/waiting-list/?lang=fr&status=all")
+                         .get_data(as_text=True))
+    assert re.findall(r'data-status="(\w+)"', page) == ["accepted", "expired", "left"]
+    for words in ("Acceptée", "Offre expirée", "A quitté la liste", "22 mars 2019"):
+        assert words in page
+    assert "Nobody is waiting." in finance.get("/staff/waiting-list/?lang=en").get_data(
+        as_text=True)
+    assert finance.get("/staff/waiting-list/?status=gone").status_code == 400
+
+    services.read_models.rebuild()
+    assert shown("all") == everyone

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.capacity import Allocation
-from domain.errors import NotOffered, NotWaiting
-from domain.waiting_list import WaitingEntry, may_offer
+from domain.errors import AlreadyWaiting, NotOffered, NotWaiting
+from domain.waiting_list import WaitingEntry, check_not_waiting, may_offer
 
 NOW = datetime(2019, 5, 1, 12, tzinfo=UTC)
 SEATS = "edition/type/student"
@@ -141,3 +141,17 @@ def test_taken_and_held_never_exceed_the_capacity(limit: int,
         assert seats.taken == len(registrations)
         assert seats.held == sum(e.places_held for e in entries)
         assert list(seats.waiting) == [str(e.id) for e in entries if e.status == "waiting"]
+
+
+def test_an_address_is_on_a_list_once_while_its_entry_waits_or_holds_an_offer() -> None:
+    waiting, offered = entry(), entry()
+    offered.offer(NOW)
+    for earlier in (waiting, offered):
+        with pytest.raises(AlreadyWaiting):
+            check_not_waiting([earlier], " ADA@example.org", "student", None)
+    check_not_waiting([waiting], "ada@example.org", "student", "QC")  # another list
+    check_not_waiting([waiting], "ada@example.org", "speaker", None)
+    check_not_waiting([waiting], "bea@example.org", "student", None)
+    waiting.leave()
+    offered.expire_offer(NOW + timedelta(hours=48))
+    check_not_waiting([waiting, offered], "ada@example.org", "student", None)  # may rejoin

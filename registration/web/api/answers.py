@@ -269,7 +269,9 @@ WAITING_LIST_ENTRY_PROPERTIES = {
     "offered_until": nullable(MOMENT),
     "position": {**nullable(INTEGER), "description": "1: the next to be offered (null: not "
                                                      "waiting)."},
-    "registered": {**INTEGER, "description": "Places of its offer already registered."}}
+    "registered": {**INTEGER, "description": "Places of its offer already registered."},
+    "ended_at": {**nullable(MOMENT), "description": "When it was accepted (its last place "
+                                                    "registered), expired or left."}}
 WAITING_LIST_ENTRY = obj(WAITING_LIST_ENTRY_PROPERTIES)
 NEW_WAITING_LIST_ENTRY = obj({**WAITING_LIST_ENTRY_PROPERTIES, "token": {
     **STRING, "description": "The entry's link token: its page is /w/{id}?token=…"}})

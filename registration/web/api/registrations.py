@@ -15,7 +15,12 @@ from domain.outcome import Outcome
 from registration.services.history import for_holder
 from registration.web.api.access import registration_for_caller, staff_reason
 from registration.web.api.presenters import edition_json, quote_json, registration_json, terms_json
-from registration.web.common.auth import current_staff, holder_or_staff, staff_required
+from registration.web.common.auth import (
+    current_staff,
+    holder_or_staff,
+    presented_token,
+    staff_required,
+)
 from registration.web.common.errors import ApiError
 from registration.web.common.http import body, in_zone, parse_as_of, services
 from registration.web.common.idempotency import (
@@ -195,9 +200,13 @@ def register(slug: str) -> Any:
         description: >-
           The registration, with `manage_token` (shown only this once) and a Location
           header.
+      401: {description: "An `offer` without its entry's link token."}
+      403: {description: "The token does not open the `offer`'s waiting-list entry."}
+      404: {description: "No such edition, or no such waiting-list entry (`offer`)."}
       409:
         description: >-
-          Closed, sold out, an add-on sold out (`extra_sold_out`), code or delegation
+          The `offer` is not in force or for another type or delegation (`not_offered`),
+          closed, sold out, an add-on sold out (`extra_sold_out`), code or delegation
           places used up, the e-mail is already
           registered, an invitation-only type without `access_code`
           (`access_code_required`) or its access code used up (`access_code_exhausted`).
@@ -212,10 +221,22 @@ def register(slug: str) -> Any:
     created = services().registrations.register(
         slug, Attendee(**data["attendee"]), data["registration_type"], data["delegation"],
         data["discount_code"], idempotency=claim(registration_outcome, checked_by_decision=True),
-        access_code=data["access_code"], answers=data["answers"], extras=data["extras"])
+        access_code=data["access_code"], answers=data["answers"], extras=data["extras"],
+        offer=offer_presented(data["offer"]))
     document = registration_json(created.registration)
     document["manage_token"] = created.manage_token
     return document, 201, {"Location": f"/api/registrations/{created.registration.id}"}
+
+
+def offer_presented(offer: UUID | None) -> tuple[UUID, str] | None:
+    """The waiting-list entry a registration takes a held place of, with its link token
+    (401 without one: the service refuses another's with 403)."""
+    if offer is None:
+        return None
+    token = presented_token()
+    if token is None:
+        raise ApiError(401, "Send the waiting-list entry's link token to take its offer.")
+    return offer, token
 
 
 @api.get("/registrations/<registration_id>")

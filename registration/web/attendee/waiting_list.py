@@ -17,7 +17,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.datastructures import MultiDict
 
 from domain.actor import Actor
-from domain.errors import DomainError, WrongToken
+from domain.errors import AlreadyWaiting, DomainError, WrongToken
 from registration.idempotency import Replayed
 from registration.services.waiting_list import EntryView
 from registration.web.attendee.holder import without_token
@@ -27,7 +27,8 @@ from registration.web.common.forms import Errors, refusal, typed, validate
 from registration.web.common.http import services
 from registration.web.common.idempotency import claim, waiting_list_outcome
 from registration.web.common.pages import display_name, edition_for_page, protect, use_edition
-from registration.web.common.ratelimit import budget
+from registration.web.common.ratelimit import budget, link_mail_allowed
+from registration.web.common.schemas import LinkRequestSchema
 from registration.web.common.waiting_list_schemas import WaitingListJoinSchema
 
 waiting = protect(Blueprint("waiting", __name__))
@@ -78,6 +79,7 @@ def join(slug: str) -> Any:
     config = edition_for_page(slug)
     form = request.form if request.method == "POST" else MultiDict(request.args)
     errors: Errors = {}
+    status = 422
     if request.method == "POST":
         payload: dict[str, Any] = {key: typed(form, key) for key in FIELDS}
         payload["quantity"] = places_asked() if typed(form, "quantity") else 1
@@ -93,6 +95,7 @@ def join(slug: str) -> Any:
                 return redirect(url_for("waiting.entry", entry_id=replayed.outcome.ids[0]), 303)
             except DomainError as error:
                 errors = refusal(error)
+                status = 409 if isinstance(error, AlreadyWaiting) else 422
             else:
                 grant_entry(joined.entry.id)
                 return redirect(url_for("waiting.entry", entry_id=joined.entry.id), 303)
@@ -101,7 +104,34 @@ def join(slug: str) -> Any:
         "public/waiting_list_join.html", config=config, form=form, errors=errors,
         type_options=[(t.code, t.name(language)) for t in config.offered_types()],
         delegation_options=[(d.code, d.name(language)) for d in config.delegations],
-    ), 422 if errors else 200
+        link_again_url=url_for("waiting.send_link", slug=config.slug) if status == 409 else None,
+    ), status if errors else 200
+
+
+LINK_SENT = i18n.N_("If an entry on this edition's waiting lists uses this address, we have "
+                    "just e-mailed its link to it again.")
+
+
+@waiting.route("/e/<slug>/waiting-list/my-link", methods=["GET", "POST"])
+@budget("links")
+def send_link(slug: str) -> Any:
+    """E-mail a waiting-list entry's link again: the same answer whether or not an entry
+    uses the address (public.send_link, for a registration)."""
+    config = edition_for_page(slug)
+    form: Any = request.form if request.method == "POST" else MultiDict(request.args)
+    errors: Errors = {}
+    sent = False
+    if request.method == "POST":
+        data, errors = validate(LinkRequestSchema(), {"email": form.get("email", "")})
+        if not errors:
+            if link_mail_allowed(data["email"]):
+                services().waiting_list.send_link_again(config.slug, data["email"])
+            sent = True
+    return render_template(
+        "public/send_link.html", config=config, form=form, errors=errors, sent=sent,
+        sent_message=i18n.gettext(LINK_SENT) if sent else None,
+        intro=i18n.gettext("Give the e-mail address of your waiting-list entry: we will "
+                           "e-mail you its link again.")), 422 if errors else 200
 
 
 @waiting.get("/w/<entry_id>")

@@ -59,6 +59,8 @@ REFUSALS = {
     "not_offered": ("", N_("This waiting-list offer is no longer in force: its places were "
                            "registered, or its time has passed.")),
     "not_waiting": ("", N_("This entry is no longer on the waiting list.")),
+    "already_waiting": ("", N_("This e-mail address is already on this waiting list: we "
+                                    "e-mailed it the entry's link. Lost it? Ask for it again.")),
     "extra_sold_out": ("extras", N_("Not enough of this add-on is left: choose fewer, or "
                                     "none.")),
     "extra_not_offered": ("extras", N_("This add-on is not offered with this registration "

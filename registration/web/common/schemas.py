@@ -107,6 +107,10 @@ class RegistrationRequestSchema(StrictSchema):
                                                  "registration type (needed for it)."})
     answers = answers_field(load_default=dict)
     extras = extras_field(load_default=dict)
+    offer = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "A waiting-list entry whose offer this registration takes one held "
+                       "place of (same type and delegation); send the entry's link token as "
+                       "`Authorization: Bearer <token>`."})
 
 
 class LeadMemberSchema(StrictSchema):

@@ -1,4 +1,5 @@
-"""What joining a waiting list accepts (the API's body and the page's form alike)."""
+"""What joining a waiting list accepts (the API's body and the page's form alike), and which
+entries staff list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.edition_config import MAX_WAITING_PLACES
 from domain.edition_document import LANGUAGES
+from registration.services.waiting_list import FILTERS
 from registration.web.common.schemas import NAME, StrictSchema
 from registration.web.common.text_fields import EmailAddress, Text
 
@@ -29,3 +31,9 @@ class WaitingListJoinSchema(StrictSchema):
         if data.get("quantity", 1) > 1 and not data.get("delegation"):
             raise ValidationError("Several places are for a delegation: choose it.",
                                   "delegation")
+
+
+class WaitingListQuerySchema(StrictSchema):
+    status = Text(load_default="current", validate=validate.OneOf(FILTERS), metadata={
+        "description": "`current` (waiting or offered, the default), `all`, or one status: "
+                       "`waiting`, `offered`, `accepted`, `expired`, `left`."})

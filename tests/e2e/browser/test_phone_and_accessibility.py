@@ -91,6 +91,7 @@ def attendee_pages(page: Page, services: Services) -> list[str]:
     page.goto(f"/w/{waiting.entry.id}?token={waiting.token}")
     return [f"/g/{lead.id}", f"/e/{SLUG}", f"/e/{SLUG}/register",
             f"/e/{SLUG}/waiting-list?registration_type=speaker", f"/w/{waiting.entry.id}",
+            f"/e/{SLUG}/waiting-list/my-link",
             f"/e/{SLUG}/register?discount_code=NOPE", f"/e/{SLUG}/group", f"/e/{SLUG}/my-link",
             f"/r/{rid}/confirmation", f"/r/{rid}",
             f"/r/{rid}/details", f"/r/{rid}/answers", f"/r/{rid}/substitute",

@@ -14,6 +14,7 @@ from domain.attendee import Attendee
 from registration.services.container import Services
 from tests.e2e.browser.conftest import new_page, snap
 from tests.e2e.browser.forms import fill_person
+from tests.e2e.browser.test_phone_and_accessibility import axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, sign_in
 from tests.support import editions
 
@@ -117,3 +118,37 @@ def test_a_delegation_lead_waits_for_two_places_and_registers_both_when_offered(
     expect(page.locator("[data-members] li")).to_have_count(2)
     snap(page, "waiting-group-done-en")
     assert services.waiting_list.entries(SLUG) == []
+
+
+def test_staff_choose_to_see_past_entries_with_when_they_ended(
+        browser: Browser, live_server: str, services: Services, edition: dict[str, Any],
+        axe_source: str) -> None:
+    taken = seat(services, 1)
+    joined = [services.waiting_list.join(SLUG, "delegate", None, 1, first, "Roy",
+                                         f"roy{n}@example.com", "fr")
+              for n, first in enumerate(("Ada", "Béa", "Cléo"))]
+    services.waiting_list.leave(joined[2].entry.id)
+    services.registrations.cancel(taken)  # offered to Ada, who takes it
+    services.registrations.register(SLUG, Attendee(**editions.attendee(2)), "delegate",
+                                    offer=(joined[0].entry.id, joined[0].token))
+    services.staff.create_account("Fin Ance", "fin@example.com", PASSWORD, "finance")
+    for staff in new_page(browser, live_server, "en-CA"):
+        sign_in(staff, "fin@example.com")
+        for language, every, left in (("en", "Every entry", "Left the list"),
+                                      ("fr", "Toutes les inscriptions", "A quitté la liste")):
+            staff.goto(f"/staff/waiting-list/?lang={language}")
+            expect(staff.locator("[data-waiting-list] tbody tr")).to_have_count(1)  # Béa
+            staff.select_option("#status", label=every)
+            staff.locator("form.toolbar button[type=submit]").click()
+            rows = staff.locator("[data-waiting-list] tbody tr")
+            expect(rows).to_have_count(3)
+            expect(rows.nth(2)).to_contain_text(left)
+            snap(staff, f"waiting-staff-past-{language}")
+            assert axe_violations(staff, axe_source) == []
+        staff.goto(f"/e/{SLUG}/waiting-list?registration_type=delegate&lang=fr")
+        fill_person(staff, first_name="Béa", last_name="Roy", email="roy1@example.com")
+        staff.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+        expect(staff.locator("[role=alert]")).to_contain_text("déjà sur cette liste d'attente")
+        snap(staff, "waiting-already-fr")
+        staff.get_by_role("link", name="M'envoyer de nouveau le lien de mon inscription").click()
+        expect(staff.locator("#email")).to_have_value("roy1@example.com")
