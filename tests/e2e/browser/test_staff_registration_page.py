@@ -5,7 +5,6 @@ width passing axe in both languages."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,15 +14,8 @@ from registration.services.container import Services
 from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
 from tests.e2e.browser.test_phone_and_accessibility import LAYOUT, axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, register, sign_in
-from tests.support import invoicing
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def edition(services: Services) -> dict[str, Any]:
-    """Places paid at the desk stay unbilled here, so finance may move them."""
-    return invoicing.without_invoices_on_payment(services)
 
 
 def test_finance_moves_a_paid_delegate_to_speaker_and_refunds_the_difference_by_hand(
