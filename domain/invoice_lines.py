@@ -109,6 +109,10 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
     }
 
 
+# The reason a place change's document gives (staff's own reason stays in the history).
+PLACE_CHANGE = "place_change"
+
+
 def adjustment_line(line: Mapping[str, Any], difference: Money, item: Mapping[str, str],
                     delegation: str | None) -> dict[str, Any] | None:
     """A change of place billed against the invoice line that billed it: the difference in

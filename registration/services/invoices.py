@@ -20,6 +20,7 @@ from domain.edition_config import EditionConfig
 from domain.errors import Invalid, NotFound, UnknownRegistrationType
 from domain.invoice import Invoice, NotCreditable, UnknownRegistration, invoice_id
 from domain.invoice_lines import (
+    PLACE_CHANGE,
     BillTo,
     adjustment_line,
     admission_line,
@@ -139,16 +140,16 @@ class InvoiceService:
         if line is None:
             return []
         if line["kind"] == "credit":
-            document, sequence = self._credit_note(original, [line], [], reason)
+            document, sequence = self._credit_note(original, [line], [], PLACE_CHANGE)
             changed: list[Aggregate] = [document, sequence, original]
         else:
-            document, sequence = self._supplement(original, line, reason)
+            document, sequence = self._supplement(original, line)
             changed = [document, sequence]
         registration.adjust_invoiced(document.number, document.kind, document.total, reason)
         return changed
 
-    def _supplement(self, invoice: Invoice, line: dict[str, Any],
-                    reason: str) -> tuple[Invoice, InvoiceSequence]:
+    def _supplement(self, invoice: Invoice,
+                    line: dict[str, Any]) -> tuple[Invoice, InvoiceSequence]:
         """A supplementary invoice: the next number of the invoices' series, referring to
         `invoice`, billed to the same party in the same languages."""
         config = self.app.load(invoice.edition_id, Edition, "edition").config
@@ -163,7 +164,8 @@ class InvoiceService:
             bill_to=BillTo.from_dict(original["bill_to"]), lines=[line],
             currency=invoice.currency, languages=original["languages"], issued_on=today,
             due_on=today + timedelta(days=terms.payment_terms_days),
-            po_number=original["po_number"], delegation=line["delegation"], reason=reason,
+            po_number=original["po_number"], delegation=line["delegation"],
+            reason=PLACE_CHANGE,
         )
         return supplement, sequence
 

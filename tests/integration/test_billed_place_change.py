@@ -70,7 +70,7 @@ def test_a_dearer_place_gets_a_supplementary_invoice_for_the_difference_and_its_
     assert document["lines"][0]["item"]["en"] == "Exhibitor"
     assert date.fromisoformat(document["due_on"]) - date.fromisoformat(
         document["issued_on"]) == timedelta(days=30)
-    assert document["reason"] == "asked by the delegation"
+    assert document["reason"] == "place_change"  # staff's own reason stays in the history
     assert moved.total == moved.quote.total == cad("799.08")
     assert moved.balance_due == cad("799.08")
     adjusted = [e for e in services.app.events.get(place)
