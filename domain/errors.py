@@ -126,12 +126,6 @@ class MoreThanPaid(MoreThanDue):
     default_message = "This is more than what was paid and not yet refunded."
 
 
-class InvoicedPlace(Refused):
-    code = "invoiced_place"
-    default_message = ("An invoice bills this place: cancel it with a credit note first, "
-                       "then invoice the new price.")
-
-
 class Conflict(Refused):
     code = "conflict"
     default_message = "This cannot be done in the current state."

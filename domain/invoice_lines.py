@@ -120,6 +120,41 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
     }
 
 
+# The reason a place change's document gives (staff's own reason stays in the history).
+PLACE_CHANGE = "place_change"
+
+
+def adjustment_line(line: Mapping[str, Any], difference: Money, item: Mapping[str, str],
+                    delegation: str | None) -> dict[str, Any] | None:
+    """A change of place billed against the invoice line that billed it: the difference in
+    price taxed at that line's rates under the one rounding rule — a supplementary invoice's
+    line when it costs more, a credit note's when less; None when the price is the same."""
+    if difference.is_zero:
+        return None
+    taxes = [TaxLine.from_dict(t) for t in line["taxes"]]
+    more = admission_line(
+        registration_id=line["registration_id"], attendee=line["attendee"], item=item,
+        delegation=delegation, price=difference if difference.amount > 0 else -difference,
+        rates=[TaxRate(code=t.code, names=dict(t.names), rate=t.rate) for t in taxes],
+        tax_numbers={t.code: t.registration_number for t in taxes if t.registration_number},
+        prepaid=Money.zero(difference.currency))
+    return more if difference.amount > 0 else credit_line(more, Money.zero(difference.currency))
+
+
+def place_credit_line(line: Mapping[str, Any], billed: Money,
+                      kept: Money) -> dict[str, Any] | None:
+    """The credit for one place on an invoice: what the invoice still bills for it
+    (`billed`: its line, less credit notes for a cheaper place) less what stays billed
+    (`kept`: a cancellation fee). None when nothing is credited."""
+    zero = Money.zero(billed.currency)
+    line_total = Money.from_dict(line["total"])
+    credited = billed - kept
+    credit = credit_line(line, zero if credited == line_total else line_total - credited)
+    if credit is None:
+        return None
+    return {**credit, "retained": None if kept.is_zero else kept.to_dict()}
+
+
 def _split(credited: Money, rates: list[Decimal]) -> tuple[Money, list[Money]]:
     """A tax-included amount as its price and taxes (see credit_line)."""
     price = price_before_taxes(credited, rates)

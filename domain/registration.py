@@ -20,7 +20,6 @@ from domain.errors import (
     AlreadyPaid,
     AwaitingApproval,
     Invalid,
-    InvoicedPlace,
     InvoicesNotOffered,
     MoreThanDue,
     NotAwaitingApproval,
@@ -130,6 +129,17 @@ class Registration(ConferenceAggregate):
         invoice_number: str
         total: Money  # what the place costs again, now that no invoice bills it
 
+    class InvoiceAdjusted(ConferenceAggregate.Event):
+        """A change of place billed: a supplementary invoice (the new price is higher) or a
+        credit note (lower) for the difference, referring to the invoice billing the place."""
+
+        document_number: str
+        kind: str  # "invoice" (supplementary) or "credit_note"
+        refers_to_number: str
+        amount: Money  # the document's total (negative for a credit note)
+        total: Money  # what the place costs now, taxes included
+        reason: str
+
     class PaymentRequested(ConferenceAggregate.Event):
         reference: str  # the card processor's payment (a PaymentIntent id)
         amount: Money  # this registration's share of it
@@ -211,6 +221,7 @@ class Registration(ConferenceAggregate):
         self.refund_references: list[str] = []
         self.invoice_number: str | None = None  # the live invoice billing this place
         self.billed_by: list[str] = []  # every invoice that has billed it, oldest first
+        self.billed_amounts: dict[str, Money] = {}  # see `billed`
         self.invoiced_total: Money | None = None
         self.payment_request: dict | None = None  # the open card payment: reference, amount
         self.failure_references: list[str] = []
@@ -395,8 +406,6 @@ class Registration(ConferenceAggregate):
         """Staff move the place (re-quoted and allocated by the caller: see
         domain.staff_actions and the place-change service)."""
         self._check_active()
-        if self.invoice_number is not None:
-            raise InvoicedPlace()
         if (registration_type, delegation) == (self.registration_type, self.delegation):
             raise NothingChanged()
         self._place_changed(self.registration_type, self.delegation, registration_type,
@@ -564,11 +573,44 @@ class Registration(ConferenceAggregate):
         self.invoice_number = invoice_number
         self.invoiced_total = amount
         self.billed_by.append(invoice_number)
+        self.billed_amounts = {invoice_number: amount}
 
     @event(InvoiceCancelled)
     def _invoice_cancelled(self, invoice_number: str, total: Money) -> None:
         self.invoice_number = None
         self.invoiced_total = None
+        self.billed_amounts = {}
+
+    @property
+    def billed(self) -> dict[str, Money]:
+        """What each live invoice bills for this place, oldest first: the invoice, net of
+        credit notes for a cheaper place, then each supplementary invoice."""
+        found: dict[str, Money] | None = self.__dict__.get("billed_amounts")
+        if found is not None:
+            return found
+        if self.invoice_number is None or self.invoiced_total is None:
+            return {}
+        return {self.invoice_number: self.invoiced_total}
+
+    def adjust_invoiced(self, document_number: str, kind: str, amount: Money,
+                        reason: str) -> None:
+        """A place change billed against its invoice (see InvoiceService.on_place_change)."""
+        assert self.invoice_number is not None and self.invoiced_total is not None, \
+            "only a place an invoice bills is adjusted"
+        self._invoice_adjusted(document_number, kind, self.invoice_number, amount,
+                               self.invoiced_total + amount, check_reason(reason))
+
+    @event(InvoiceAdjusted)
+    def _invoice_adjusted(self, document_number: str, kind: str, refers_to_number: str,
+                          amount: Money, total: Money, reason: str) -> None:
+        billed = dict(self.billed)
+        if kind == "invoice":
+            billed[document_number] = amount
+            self.billed_by.append(document_number)
+        else:
+            billed[refers_to_number] = billed[refers_to_number] + amount
+        self.billed_amounts = billed
+        self.invoiced_total = total
 
     def unmark_invoiced(self) -> None:
         """The invoice billing this place was cancelled: it may be billed again."""

@@ -3,8 +3,9 @@
 A change of type or delegation is re-quoted at the prices in force when the place was
 first registered (`requote`): whoever registered before the early-bird deadline keeps
 it, and a discount code keeps applying when it is valid for the new type. The new total
-adjusts the balance (more to pay, or a refund owed) of a place that no invoice bills; an
-invoiced place is credited first (the invoice cannot change), then invoiced again.
+adjusts the balance (more to pay, or a refund owed); where an invoice bills the place (it
+cannot change), the difference is billed beside it: a supplementary invoice, or a credit
+note against it (see InvoiceService.on_place_change).
 """
 
 from __future__ import annotations

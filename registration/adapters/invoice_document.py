@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from domain.invoice_lines import lines_total, summed_taxes
+from domain.invoice_lines import PLACE_CHANGE, lines_total, summed_taxes
 from domain.money import Money
 from domain.payment_details import DESK_PAYMENT_METHODS
 from domain.tax import TaxLine
@@ -93,7 +93,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 BANK_FIELDS = ("bank_name", "account_holder", "institution", "transit", "aba_routing", "swift",
                "account")
-REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"}}
+REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"},
+           PLACE_CHANGE: {"en": "Registration type or delegation changed",
+                          "fr": "Type d'inscription ou délégation changé"}}
 
 
 def locale_for(language: str, currency: str) -> str:

@@ -202,6 +202,10 @@ def on_invoiced(row: RegistrationRow, e: Registration.Invoiced) -> RegistrationR
     return settled(row, invoiced=True, total=str(e.amount.amount))
 
 
+def on_invoice_adjusted(row: RegistrationRow, e: Registration.InvoiceAdjusted) -> RegistrationRow:
+    return settled(row, total=str(e.total.amount))
+
+
 def on_invoice_cancelled(row: RegistrationRow, e: Registration.InvoiceCancelled) -> RegistrationRow:
     return settled(row, invoiced=False, total=str(e.total.amount))
 
@@ -220,6 +224,7 @@ REDUCERS: dict[type, Reducer] = {
     Registration.RefundIssued: on_refund,
     Registration.Invoiced: on_invoiced,
     Registration.InvoiceCancelled: on_invoice_cancelled,
+    Registration.InvoiceAdjusted: on_invoice_adjusted,
     Registration.BadgePrinted: on_badge_printed,
     Registration.CheckedIn: on_checked_in,
     Registration.AnswersGiven: on_answers,

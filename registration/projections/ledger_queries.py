@@ -47,7 +47,8 @@ class Ledger:
         if not found:
             return None
         notes = self.store.query(
-            "SELECT number FROM ledger WHERE refers_to_number = :number ORDER BY issued_at",
+            "SELECT number FROM ledger WHERE refers_to_number = :number "
+            "AND kind = 'credit_note' ORDER BY issued_at",
             {"number": number})
         return InvoiceView.from_row(LedgerRow.from_mapping(found[0]),
                                     tuple(n["number"] for n in notes))

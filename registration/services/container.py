@@ -141,7 +141,7 @@ class Services:
             desk_payments=DeskPaymentService(app, clock, invoices),
             job_threads=embedded_consumer(queue) if settings.jobs_embedded else None,
             payments=payments, cancellations=CancellationService(registrations, payments),
-            staff_actions=StaffActionService(app, registrations),
+            staff_actions=StaffActionService(app, registrations, invoices),
             reminders=ReminderService(app, Ledger(store), clock),
             invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
             mail=mail.processor, mail_sender=mail.sender,

@@ -24,6 +24,8 @@ not the events' own attributes, which may grow or change version. Each entry:
                       total (the new one), reason
     Invoiced          invoice_number, amount
     InvoiceCancelled  invoice_number, total
+    InvoiceAdjusted   document_number, kind (invoice: supplementary; credit_note),
+                      refers_to_number, amount, total (the place's new one), reason
     BadgePrinted      printed_by
     CheckedIn         at, by, list, direction (entry or exit)
     CheckInConflicted at, by, list, direction, device, reason (entered_elsewhere, not_inside,
@@ -105,6 +107,10 @@ DETAILS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "invoice_number": e.invoice_number, "amount": money(e.amount)},
     Registration.InvoiceCancelled: lambda e: {
         "invoice_number": e.invoice_number, "total": money(e.total)},
+    Registration.InvoiceAdjusted: lambda e: {
+        "document_number": e.document_number, "kind": e.kind,
+        "refers_to_number": e.refers_to_number, "amount": money(e.amount),
+        "total": money(e.total), "reason": e.reason},
     Registration.BadgePrinted: lambda e: {"printed_by": e.printed_by},
     Registration.CheckedIn: lambda e: {"at": e.at.isoformat(), "by": e.by,
                                        "list": e.list_code, "direction": e.direction},
@@ -132,7 +138,7 @@ HIDDEN_DETAILS = {"BadgePrinted": ("printed_by",), "CheckedIn": ("by",),
                   # staff's reasons are their own notes: the holder is told by e-mail
                   "Cancelled": ("reason",), "RefundIssued": ("reason",),
                   "PlaceChanged": ("reason",), "DetailsCorrected": ("reason",),
-                  "Substituted": ("reason",)}
+                  "Substituted": ("reason",), "InvoiceAdjusted": ("reason",)}
 PEOPLE = {"Registered": ("attendee",), "DetailsCorrected": ("changes",),
           "Substituted": ("previous", "attendee"), "AnswersGiven": ("answers",)}
 

@@ -18,14 +18,23 @@ from eventsourcing.domain import Aggregate
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import Invalid, NotFound, UnknownRegistrationType
-from domain.invoice import Invoice, UnknownRegistration, invoice_id
-from domain.invoice_lines import BillTo, admission_line, credit_line, document_languages, tax_point
+from domain.invoice import Invoice, NotCreditable, UnknownRegistration, invoice_id
+from domain.invoice_lines import (
+    PLACE_CHANGE,
+    BillTo,
+    adjustment_line,
+    admission_line,
+    document_languages,
+    place_credit_line,
+    tax_point,
+)
 from domain.invoice_parts import EditionSnapshot, IssuerSnapshot
 from domain.invoicing import InvoicingTerms
 from domain.money import Money
 from domain.numbering import InvoiceSequence, sequence_id
 from domain.payment_details import CARD, PaymentDetails
 from domain.policy import CancellationTerms
+from domain.pricing import PriceQuote
 from domain.registration import Registration
 from registration.application import Conference
 from registration.clock import Clock
@@ -94,13 +103,71 @@ class InvoiceService:
         today = self.clock().astimezone(edition.config.zone).date()
         by_invoice: dict[str, Money] = {}
         for registration in registrations:
-            if registration.invoice_number is not None:
-                number, share = registration.invoice_number, shares[registration.id]
+            for number, share in self._shares(registration, shares[registration.id]):
                 by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
         paid = [invoice for number, amount in by_invoice.items()
                 if (invoice := self.get(number)).record_card_payment(amount, reference, today)]
         return [*paid, *self._invoice_on_payment(edition, registrations, reference, CARD,
                                                  today)]
+
+    def _shares(self, registration: Registration, share: Money) -> list[tuple[str, Money]]:
+        """A place's card payment shared over the invoices billing it: its supplementary
+        invoices first (newest first, up to what each is due), the rest on its invoice."""
+        numbers = list(reversed(registration.billed))
+        parts: list[tuple[str, Money]] = []
+        for number in numbers[:-1]:
+            part = min(share, max(self.get(number).balance_due, Money.zero(share.currency)))
+            if not part.is_zero:
+                parts.append((number, part))
+                share -= part
+        return [*parts, (numbers[-1], share)] if numbers and not share.is_zero else parts
+
+    def on_place_change(self, registration: Registration, before: PriceQuote,
+                        reason: str) -> list[Aggregate]:
+        """Run inside a place change's decision, the place already moved and re-quoted:
+        where an invoice bills it, the difference in price is billed — a supplementary
+        invoice to the same bill-to, due under the payment terms, when it costs more; a credit
+        note against the invoice when less (beyond what was paid, a credit to refund by hand);
+        nothing when the price is the same."""
+        if registration.invoice_number is None:
+            return []
+        original = self.get(registration.invoice_number)
+        config = self.app.load(registration.edition_id, Edition, "edition").config
+        line = adjustment_line(
+            original.line_for(str(registration.id)),
+            registration.quote.subtotal - before.subtotal,
+            type_names(config, registration.registration_type), registration.delegation)
+        if line is None:
+            return []
+        if line["kind"] == "credit":
+            document, sequence = self._credit_note(original, [line], [], PLACE_CHANGE)
+            changed: list[Aggregate] = [document, sequence, original]
+        else:
+            document, sequence = self._supplement(original, line)
+            changed = [document, sequence]
+        registration.adjust_invoiced(document.number, document.kind, document.total, reason)
+        return changed
+
+    def _supplement(self, invoice: Invoice,
+                    line: dict[str, Any]) -> tuple[Invoice, InvoiceSequence]:
+        """A supplementary invoice: the next number of the invoices' series, referring to
+        `invoice`, billed to the same party in the same languages."""
+        config = self.app.load(invoice.edition_id, Edition, "edition").config
+        terms = invoicing(config)
+        today = self.clock().astimezone(config.zone).date()
+        sequence = self._sequence(terms.series("invoice"))
+        original = invoice.document
+        supplement = Invoice.issue(
+            edition_id=invoice.edition_id, edition=EditionSnapshot.from_dict(original["edition"]),
+            number=terms.number("invoice", sequence.take()), kind="invoice",
+            refers_to_number=invoice.number, issuer=issuer(terms),
+            bill_to=BillTo.from_dict(original["bill_to"]), lines=[line],
+            currency=invoice.currency, languages=original["languages"], issued_on=today,
+            due_on=today + timedelta(days=terms.payment_terms_days),
+            po_number=original["po_number"], delegation=line["delegation"],
+            reason=PLACE_CHANGE,
+        )
+        return supplement, sequence
 
     def on_desk_payment(self, registration: Registration, reference: str,
                         method: str) -> list[Aggregate]:
@@ -201,10 +268,15 @@ class InvoiceService:
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
             ids = invoice.check_creditable(invoice.uncredited())
-            zero = Money.zero(invoice.currency)
-            lines = [credit_line(invoice.line_for(r), zero) for r in ids]
-            note, sequence = self._credit_note(invoice, [ln for ln in lines if ln], ids, reason)
             registrations = [self.app.load(UUID(r), Registration, "registration") for r in ids]
+            for registration in registrations:
+                if len(registration.billed) > 1:  # its invoices go together: cancel the place
+                    raise NotCreditable(
+                        f"Registration {registration.id} is billed by invoices "
+                        f"{', '.join(registration.billed)}: cancel the place instead.")
+            lines = [self._place_credit(invoice, r, Money.zero(invoice.currency))
+                     for r in registrations]
+            note, sequence = self._credit_note(invoice, [ln for ln in lines if ln], ids, reason)
             for registration in registrations:
                 if registration.invoice_number == number:
                     registration.unmark_invoiced()
@@ -217,26 +289,40 @@ class InvoiceService:
     ) -> list[Aggregate]:
         """Run inside the cancellation's decision: credit what its invoice billed for it,
         less the fee retained, which stays billed. Nothing when it was not invoiced."""
-        if registration.invoice_number is None:
-            return []
-        invoice = self.get(registration.invoice_number)
-        key = str(registration.id)
-        if key in invoice.credited_registrations:
-            return []
-        line = credit_line(invoice.line_for(key), terms.retained)
-        if line is None:  # everything is retained: the invoice stays as it is
-            return []
-        note, sequence = self._credit_note(invoice, [line], [key], "cancellation", at)
-        return [note, sequence, invoice]
+        changed: list[Aggregate] = []
+        sequence: InvoiceSequence | None = None  # one counter for every credit note
+        kept = terms.retained  # the fee stays billed on the oldest invoice first
+        for number, billed in registration.billed.items():
+            invoice = self.get(number)
+            if str(registration.id) in invoice.credited_registrations:
+                continue
+            keep = min(kept, billed)
+            kept -= keep
+            line = self._place_credit(invoice, registration, keep)
+            if line is None:  # everything is retained: the invoice stays as it is
+                continue
+            note, sequence = self._credit_note(invoice, [line], [str(registration.id)],
+                                               "cancellation", at, sequence)
+            changed += [note, invoice]
+        return [*changed, sequence] if sequence is not None else changed
+
+    @staticmethod
+    def _place_credit(invoice: Invoice, registration: Registration,
+                      kept: Money) -> dict[str, Any] | None:
+        """The credit for what `invoice` still bills for the place, less `kept`."""
+        line = invoice.line_for(str(registration.id))
+        billed = registration.billed.get(invoice.number, Money.from_dict(line["total"]))
+        return place_credit_line(line, billed, kept)
 
     def _credit_note(
         self, invoice: Invoice, lines: list[dict[str, Any]], registration_ids: list[str],
         reason: str | None, at: datetime | None = None,
+        sequence: InvoiceSequence | None = None,
     ) -> tuple[Invoice, InvoiceSequence]:
         config = self.app.load(invoice.edition_id, Edition, "edition").config
         terms = invoicing(config)
         today = (at or self.clock()).astimezone(config.zone).date()
-        sequence = self._sequence(terms.series("credit_note"))
+        sequence = sequence or self._sequence(terms.series("credit_note"))
         original = invoice.document
         note = Invoice.issue(
             edition_id=invoice.edition_id, edition=EditionSnapshot.from_dict(original["edition"]),
@@ -267,13 +353,10 @@ class InvoiceService:
         paid_on = self._first_payment_day(registration, config)
         day = tax_point(due_on, paid_on)
         rates = config.tax_rates(datetime.combine(day, time(12), tzinfo=config.zone))
-        try:
-            item = dict(config.registration_type(registration.registration_type).names)
-        except UnknownRegistrationType:
-            item = {"en": registration.registration_type}
         return admission_line(
             registration_id=str(registration.id), attendee=registration.attendee.full_name,
-            item=item, delegation=registration.delegation, price=registration.quote.subtotal,
+            item=type_names(config, registration.registration_type),
+            delegation=registration.delegation, price=registration.quote.subtotal,
             rates=rates, tax_numbers=config.tax_numbers,
             prepaid=registration.paid - registration.refunded,
             extras=registration.quote.extras,
@@ -285,6 +368,14 @@ class InvoiceService:
         times = [e.timestamp for e in self.app.events.get(registration.id)
                  if isinstance(e, Registration.PaymentReceived)]
         return min(times).astimezone(config.zone).date() if times else None
+
+
+def type_names(config: EditionConfig, registration_type: str) -> dict[str, str]:
+    """What an invoice line names a place by: its type, in every language."""
+    try:
+        return dict(config.registration_type(registration_type).names)
+    except UnknownRegistrationType:
+        return {"en": registration_type}
 
 
 def holder_bill_to(registration: Registration) -> BillTo:

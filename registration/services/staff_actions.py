@@ -21,21 +21,26 @@ from domain.registration import Registration
 from domain.staff_actions import requote
 from registration.application import Conference
 from registration.idempotency import Claim
+from registration.services.invoices import InvoiceService
 from registration.services.registrations import RegistrationService
 from registration.services.views import RegistrationView, registration_view
 
 
 class StaffActionService:
-    def __init__(self, app: Conference, registrations: RegistrationService) -> None:
+    def __init__(self, app: Conference, registrations: RegistrationService,
+                 invoices: InvoiceService) -> None:
         self.app = app
         self.registrations = registrations
+        self.invoices = invoices
 
     def change_place(self, registration_id: UUID, registration_type: str,
                      delegation: str | None, reason: str,
                      claim: Claim | None = None) -> RegistrationView:
         """Re-quote the place as `registration_type` for `delegation` at its original moment,
         taking the new type's and delegation's places and giving back the old ones in the
-        same save (refused, with nothing changed, when the new ones have no room)."""
+        same save (refused, with nothing changed, when the new ones have no room). A place
+        an invoice bills gets the difference billed in the same save (a supplementary
+        invoice or a credit note: InvoiceService.on_place_change)."""
 
         def decision() -> tuple[list[Aggregate], RegistrationView]:
             registration = self.registrations.get(registration_id)
@@ -48,13 +53,16 @@ class StaffActionService:
                 held=registration.holds)
             returned = self._returned(registration, registration_type, delegation)
             holds = [h for h in registration.holds if h not in {a.resource for a in returned}]
+            before = registration.quote
             registration.change_place(registration_type, delegation, quote,
                                       [*holds, *(a.resource for a in taken)], reason)
+            billed = self.invoices.on_place_change(registration, before, reason)
             for allocation in taken:
                 allocation.take(registration.id)
             for allocation in returned:
                 allocation.give_back(registration.id)
-            return [registration, *taken, *returned], registration_view(registration, config)
+            return ([registration, *billed, *taken, *returned],
+                    registration_view(registration, config))
 
         return self.app.decide(decision, claim)
 

@@ -8,14 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from registration.services.container import Services
-from tests.support import editions, invoicing
-
-
-@pytest.fixture
-def edition(services: Services) -> dict[str, Any]:
-    """Places paid at the desk stay unbilled here, so finance may move them."""
-    return invoicing.without_invoices_on_payment(services)
+from tests.support import editions
 
 
 @pytest.fixture
@@ -49,8 +42,13 @@ def test_finance_moves_a_paid_place_to_a_free_type_and_refunds_the_difference_by
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.json["refunded"] == "454.15"
     history = client.get(f"{address}/history", headers=finance).json["events"]
-    assert [(e["event"], e["details"].get("reason")) for e in history[-2:]] == [
-        ("PlaceChanged", "Invited to speak"), ("RefundIssued", "Speakers come free")]
+    assert [(e["event"], e["details"].get("reason")) for e in history[-3:]] == [
+        ("PlaceChanged", "Invited to speak"), ("InvoiceAdjusted", "Invited to speak"),
+        ("RefundIssued", "Speakers come free")]
+    # paid at the desk, the place was billed on payment: the difference is credited
+    credit = history[-2]["details"]
+    assert (credit["kind"], credit["amount"]["amount"], credit["total"]["amount"]) == (
+        "credit_note", "-454.15", "0.00")
     held = client.get(f"{address}/history", headers={
         "Authorization": f"Bearer {place['manage_token']}"}).json["events"]
     assert all("reason" not in e["details"] for e in held if e["event"] != "ManageLinkRenewed")

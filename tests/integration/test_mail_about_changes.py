@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from domain.actor import Actor, acting_as
@@ -23,12 +22,6 @@ from tests.support.smtp import Inbox, smtp_server
 # The SMTP server on loopback and the settings that send to it.
 smtp_port, app_overrides, inbox = test_mail.smtp_port, test_mail.app_overrides, test_mail.inbox
 FINANCE = Actor.staff("finance-1", "Jeanne Tremblay", "finance")
-
-
-@pytest.fixture
-def edition(services: Services) -> dict[str, Any]:
-    """Places paid at the desk stay unbilled here, so finance may move them."""
-    return invoicing.without_invoices_on_payment(services)
 
 
 def pay_at_desk(services: Services, created: dict[str, Any], amount: str) -> None:

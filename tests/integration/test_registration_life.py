@@ -162,6 +162,14 @@ class RegistrationLife(RuleBasedStateMachine):
         if number is not None:
             self.attempt(self.services.invoices.cancel, number, "erreur de facturation")
 
+    @rule(rid=registrations, kind=st.sampled_from(["delegate", "speaker"]),
+          delegation=st.sampled_from(["QC", "GA", None]))
+    def move(self, rid: UUID | None, kind: str, delegation: str | None) -> None:
+        """Finance moves the place: where an invoice bills it, the difference is billed."""
+        if rid is not None:
+            self.attempt(self.services.staff_actions.change_place, rid, kind, delegation,
+                         "déplacée par les finances")
+
     def live_invoice(self, rid: UUID | None) -> str | None:
         return None if rid is None else self.services.registrations.get(rid).invoice_number
 
@@ -248,7 +256,22 @@ class RegistrationLife(RuleBasedStateMachine):
         assert movements.received == sum((a.paid.amount for a in held), Decimal(0)) + sum(
             self.kept_by_invoices(held), Decimal(0))
         assert -movements.refunded == sum((a.refunded.amount for a in held), Decimal(0))
+        # Documents add up: what a place's invoices and credit notes bill it, net, is its
+        # total while an invoice bills it, what its cancellation kept, or nothing.
+        for registration in held:
+            assert self.net_billed(registration) == billed_now(registration), registration.id
         assert totals["attending"] == expected["registered"] - expected["cancelled"]
+
+    def net_billed(self, registration: Any) -> Decimal:
+        """Every line for the place on the invoices that billed it and their credit notes."""
+        key, net = str(registration.id), Decimal(0)
+        for number in dict.fromkeys(registration.billed_by):
+            invoice = self.services.invoices.get(number)
+            notes = [self.services.invoices.get(n) for n in invoice.credit_notes]
+            net += sum((Decimal(line["total"]["amount"]) for document in [invoice, *notes]
+                        for line in document.lines if line["registration_id"] == key),
+                       Decimal(0))
+        return net
 
     def kept_by_invoices(self, held: list[Any]) -> list[Decimal]:
         """What each invoice received and did not pass on to its registrations' balances (what
@@ -271,6 +294,14 @@ class RegistrationLife(RuleBasedStateMachine):
         live = self.services.queries.attendance(config)
         later = self.clock() + timedelta(seconds=1)
         assert self.services.queries.attendance(config, later)["totals"] == live["totals"]
+
+
+def billed_now(registration: Any) -> Decimal:
+    if registration.invoice_number is None:
+        return Decimal(0)
+    if registration.cancellation is not None:
+        return min(registration.cancellation.retained, registration.total).amount
+    return registration.total.amount
 
 
 def assert_row_matches(row: RegistrationRow, aggregate: Any) -> None:

@@ -60,12 +60,3 @@ BILL_TO_FR = {"name": "Ministère de l'Économie du Québec", "contact": "Louise
               "language": "fr", "tax_id": "QC-1006290101"}
 BILL_TO_EN = {"name": "Georgia Department of Economic Development", "contact": "Pat Miller",
               "address": ["75 5th St NW #1200", "Atlanta, GA 30308"], "language": "en"}
-
-
-def without_invoices_on_payment(services: Any) -> dict[str, Any]:
-    """The Quebec test edition, loaded, issuing no invoice on payment: a place paid at the
-    desk or by card is then billed by no invoice, so finance may still move it (a place an
-    invoice bills is refused, `invoiced_place`, until that invoice is credited)."""
-    document = editions.edition(invoicing={"on_payment": False})
-    services.editions.load(document)
-    return document

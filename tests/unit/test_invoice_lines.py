@@ -13,10 +13,12 @@ from domain.errors import Invalid, InvalidEdition, MoreThanDue, ReferenceAlready
 from domain.invoice import Invoice, MissingTaxNumber, NotCreditable
 from domain.invoice_lines import (
     BillTo,
+    adjustment_line,
     admission_line,
     credit_line,
     document_languages,
     lines_total,
+    place_credit_line,
     summed_taxes,
     tax_point,
 )
@@ -69,6 +71,30 @@ def test_a_credit_keeps_the_retained_fee_billed_and_adds_up_to_the_cent():
     assert Decimal(credit["amount"]["amount"]) + sum(amounts) == Decimal("-177.08")
     assert Money.from_dict(credit["total"]) == -(Money.from_dict(line["total"]) - cad("277.07"))
     assert credit["retained"] == {"amount": "277.07", "currency": CAD}
+
+
+def test_a_place_change_bills_the_difference_at_the_lines_rates_and_tax_numbers():
+    line = quebec_line("395.00")
+    speaker = {"en": "Speaker", "fr": "Personne conférencière"}
+    more = adjustment_line(line, cad("300.00"), speaker, "GA")
+    assert more is not None and more["kind"] == "admission" and more["delegation"] == "GA"
+    assert [(t["amount"]["amount"], t["registration_number"]) for t in more["taxes"]] == [
+        ("15.00", "123"), ("29.93", "456")]
+    assert more["total"]["amount"] == "344.93" and more["item"] == speaker
+    less = adjustment_line(line, cad("-300.00"), speaker, "QC")
+    assert less is not None and less["kind"] == "credit"
+    assert less["total"]["amount"] == "-344.93"
+    assert adjustment_line(line, cad("0.00"), speaker, "QC") is None
+
+
+def test_a_place_credit_credits_what_is_still_billed_less_what_is_kept():
+    line = quebec_line("395.00")
+    whole = place_credit_line(line, cad("454.15"), cad("0.00"))
+    assert whole is not None and whole == credit_line(line, cad("0.00"))
+    part = place_credit_line(line, cad("109.22"), cad("50.00"))  # after a 344.93 credit note
+    assert part is not None and part["total"]["amount"] == "-59.22"
+    assert part["retained"] == {"amount": "50.00", "currency": CAD}
+    assert place_credit_line(line, cad("50.00"), cad("50.00")) is None
 
 
 def test_nothing_is_credited_when_everything_is_retained():

@@ -15,7 +15,6 @@ from domain.edition_document import parse_edition
 from domain.errors import (
     AlreadyCancelled,
     Invalid,
-    InvoicedPlace,
     MoreThanPaid,
     NothingChanged,
     ReasonRequired,
@@ -80,9 +79,14 @@ def test_a_change_needs_a_reason_and_a_difference_and_a_place_no_invoice_bills()
         registration.change_place("delegate", "ON", quote, [], "  ")
     with pytest.raises(NothingChanged):
         registration.change_place("delegate", "QC", quote, [], "No change")
-    registration.mark_invoiced("SEUS19-0001", registration.total)
-    with pytest.raises(InvoicedPlace):
-        registration.change_place("delegate", "ON", quote, [], "Moved")
+    billed = registration.total
+    registration.mark_invoiced("SEUS19-0001", billed)
+    registration.change_place("delegate", "ON", quote, [], "Moved")  # billed beside it
+    registration.adjust_invoiced("SEUS19-0002", "invoice", cad("100.00"), "Moved")
+    registration.adjust_invoiced("SEUS19-0003", "credit_note", cad("-30.00"), "Moved back")
+    assert registration.billed == {"SEUS19-0001": billed - cad("30.00"),
+                                   "SEUS19-0002": cad("100.00")}
+    assert registration.total == billed + cad("70.00")
     registration.cancel(CONFIG.cancellation_policy, LATE)
     with pytest.raises(AlreadyCancelled):
         registration.change_place("delegate", "ON", quote, [], "Moved")

@@ -380,7 +380,8 @@ def history(registration_id: str) -> Any:
           system or unrecorded (events recorded before actors were); `details` depends on
           `event` (Registered, DetailsCorrected, Substituted, Cancelled, Expired (`deadline`:
           not paid by then, ended by the system), PaymentReceived, PaymentFailed,
-          PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled, BadgePrinted, CheckedIn,
+          PaymentRequested, RefundIssued, Invoiced, InvoiceCancelled, InvoiceAdjusted, BadgePrinted,
+          CheckedIn,
           ManageLinkRenewed, PlaceChanged, AnswersGiven, ApprovalAsked, Approved,
           NotApproved), amounts as `{amount, currency}`; staff's `reason` where they gave one.
           The

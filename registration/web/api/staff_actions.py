@@ -39,15 +39,18 @@ def change_place(registration_id: str) -> Any:
     The new price is the one in force when the place was first registered (an early-bird
     price is kept; a discount code too, when valid for the new type). The new type's and
     delegation's places are taken and the old ones given back in one save. The difference
-    adjusts the balance: more to pay, or a refund owed. The attendee is told by e-mail.
+    adjusts the balance: more to pay, or a refund owed. Where an invoice bills the place,
+    the difference is billed in the same save: a supplementary invoice to the same bill-to
+    (e-mailed, due under the payment terms) or a credit note against the invoice. The
+    attendee is told by e-mail.
     ---
     requestBody: {required: true, content: {application/json: {schema: PlaceChangeSchema}}}
     responses:
       200:
         description: The registration with its new type, delegation, quote and balance.
         content: {application/json: {schema: Registration}}
-      409: {description: "The place is cancelled, billed by an invoice (credit it first),
-            or the new type or delegation has no places left."}
+      409: {description: "The place is cancelled, or the new type or delegation has no
+            places left."}
       422: {description: "An unknown type or delegation, no reason, or nothing changed."}
     """
     data = load_json(PlaceChangeSchema(), body())

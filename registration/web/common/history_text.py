@@ -173,6 +173,19 @@ def _invoice_cancelled(data: dict[str, Any], config: EditionConfig) -> str:
         "amount": amount_with_code(Money.from_dict(data["total"]))}
 
 
+def _invoice_adjusted(data: dict[str, Any], config: EditionConfig) -> str:
+    if data["kind"] == "invoice":
+        sentence = gettext("Supplementary invoice %(number)s issued for the new type or "
+                           "delegation (invoice %(refers)s): %(amount)s — new total %(total)s")
+    else:
+        sentence = gettext("Credit note %(number)s issued for the new type or delegation "
+                           "(invoice %(refers)s): %(amount)s — new total %(total)s")
+    return sentence % {  # (the reason is the place change's, told just before)
+        "number": data["document_number"], "refers": data["refers_to_number"],
+        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "total": amount_with_code(Money.from_dict(data["total"]))}
+
+
 def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:
     if data.get("reason") == "substituted":
         return gettext("New manage link e-mailed to the new holder (the earlier one ended)")
@@ -209,7 +222,7 @@ SENTENCES: dict[str, Callable[[dict[str, Any], EditionConfig], str]] = {
     "ManageLinkRenewed": _link_renewed, "PaymentRequested": _payment_requested,
     "Invoiced": _invoiced, "InvoiceCancelled": _invoice_cancelled, "AnswersGiven": _answers,
     "ApprovalAsked": _approval_asked, "Approved": _approved, "NotApproved": _not_approved,
-    "PlaceChanged": _place_changed,
+    "PlaceChanged": _place_changed, "InvoiceAdjusted": _invoice_adjusted,
 }
 
 

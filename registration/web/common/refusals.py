@@ -51,8 +51,6 @@ REFUSALS = {
     "reason_required": ("reason", N_("Say why: the reason is kept in the history.")),
     "nothing_changed": ("registration_type", N_("Choose another registration type or "
                                                 "delegation.")),
-    "invoiced_place": ("", N_("An invoice bills this place: cancel it with a credit note "
-                              "first, then invoice the new price.")),
     "conflict": ("", N_("Someone else changed this at the same moment; please try again.")),
     "places_available": ("registration_type", N_("There are places left for this choice: "
                                                  "register instead of waiting.")),
