@@ -34,7 +34,7 @@ def test_a_cancelled_place_is_offered_to_the_person_waiting_who_takes_it_through
     assert answered(again, 409)["details"]["code"] == "already_waiting"
 
     answered(stack.post(f"/api/registrations/{created['id']}/cancellation", headers=holder), 200)
-    mail_to(stack, waiting["email"], "Des places vous attendent")
+    mail_to(stack, waiting["email"], "Une place vous attend")  # one place, singular
     still_sold_out = stack.post(f"/api/editions/{slug}/registrations", json={
         "attendee": person(f"{tag}x"), "registration_type": "delegate", "delegation": "QC"})
     assert answered(still_sold_out, 409)["details"]["code"] == "sold_out"  # held for the offer
