@@ -40,7 +40,9 @@ def test_a_staff_members_action_is_theirs_and_the_attendee_sees_only_their_role(
     staff = {"Authorization": f"Bearer {token}"}
     rid, holder = register(client)
     client.patch(f"/api/registrations/{rid}", json={"job_title": "Directrice"}, headers=holder)
-    client.patch(f"/api/registrations/{rid}", json={"organisation": "Exo"}, headers=staff)
+    corrected = client.patch(f"/api/registrations/{rid}", headers=staff, json={
+        "organisation": "Exo", "reason": "Asked by phone"})  # staff say why
+    assert corrected.status_code == 200
 
     seen_by_staff = actors(client, rid, staff)
     assert seen_by_staff == [
