@@ -105,24 +105,24 @@ class Allocation(ConferenceAggregate):
 
     @event(Unqueued)
     def unqueue(self, entry_id: UUID) -> None:
-        self.waiting = {k: v for k, v in self.waiting.items() if k != str(entry_id)}
+        self.waiting = without(self.waiting, entry_id)
 
     @event(OfferHeld)
     def hold_offer(self, entry_id: UUID, quantity: int) -> None:
         """Hold places for an offer (out of the queue, if the entry waited here)."""
-        self.waiting = {k: v for k, v in self.waiting.items() if k != str(entry_id)}
+        self.waiting = without(self.waiting, entry_id)
         self.offered = {**self.offered, str(entry_id): quantity}
 
     @event(OfferReleased)
     def release_offer(self, entry_id: UUID) -> None:
         """Give back what an offer still holds (expired, or the person left)."""
-        self.offered = {k: v for k, v in self.offered.items() if k != str(entry_id)}
+        self.offered = without(self.offered, entry_id)
 
     @event(OfferTaken)
     def take_offered(self, entry_id: UUID, registration_id: UUID) -> None:
         """One held place becomes a registration's."""
         left = self.offered.get(str(entry_id), 0) - 1
-        self.offered = {k: v for k, v in self.offered.items() if k != str(entry_id)}
+        self.offered = without(self.offered, entry_id)
         if left > 0:
             self.offered[str(entry_id)] = left
         self.taken += 1
@@ -173,3 +173,8 @@ def email_key(edition_id: UUID, email: str) -> str:
 
 def claim_id(key: str) -> UUID:
     return uuid5(NAMESPACE, f"claim/{key}")
+
+
+def without(entries: dict[str, int], entry_id: UUID) -> dict[str, int]:
+    """A copy of `entries` (places by waiting-list entry) with `entry_id`'s taken out."""
+    return {k: v for k, v in entries.items() if k != str(entry_id)}
