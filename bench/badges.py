@@ -33,7 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 from domain.registration import Attendee
 from registration.adapters.badge_layout import badge_context
 from registration.adapters.badge_printer import PER_PAGE, STYLESHEETS, TEMPLATE
-from registration.adapters.documents import TEMPLATES, DocumentRenderer, collector_paused
+from registration.adapters.documents import TEMPLATES, DocumentRenderer, rendering
 from registration.app import create_app
 from registration.demo import DEMO_SLUG
 from registration.projections.desk import BadgeFilter
@@ -170,7 +170,7 @@ def main() -> None:
         bare_one, bare_batch = bare_weasyprint(services, ids)
 
         def bare_paused(n: int) -> None:
-            with collector_paused():
+            with rendering():
                 bare_one(n)
 
         alternating([one_badge, bare_one, bare_paused], 5, first=SINGLE_RUNS)  # warm-up

@@ -23,37 +23,36 @@ from weasyprint.urls import URLFetcher
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
-class CollectorPause:
-    """Python's cyclic garbage collector, paused while any thread renders a document.
+class RenderGate:
+    """One document laid out at a time in this process, with Python's cyclic collector paused.
+
+    Pango and fontconfig are not thread-safe: two threads laying out documents at once
+    (the embedded job consumer's workers, a threaded web server) crashed the process with a
+    segmentation fault inside Pango's line breaking. Processes are how rendering scales
+    (gunicorn workers, `jobs run --workers N`), so within one process renders take turns.
 
     Laying out a document allocates hundreds of thousands of objects that all live until it
     is written, so the collector runs again and again and each full pass walks them and the
     whole web process: measured 15-25 % of a batch's rendering time. Reference counting still
-    frees them; the collector resumes when the last render ends (if it was on before).
+    frees them; the collector resumes when the render ends (if it was on before).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._renders = 0
-        self._resume = False
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
-            if self._renders == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._renders += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._renders -= 1
-                if self._renders == 0 and self._resume:
+            resume = gc.isenabled()
+            gc.disable()
+            try:
+                yield
+            finally:
+                if resume:
                     gc.enable()
 
 
-collector_paused = CollectorPause()
+rendering = RenderGate()
 
 
 class DocumentRenderer:
@@ -85,7 +84,7 @@ class DocumentRenderer:
     ) -> bytes:
         document = HTML(string=self.html(template, context), url_fetcher=self.url_fetcher,
                         base_url="data:,")
-        with collector_paused():
+        with rendering():
             return document.write_pdf(
                 stylesheets=[self.stylesheet(name) for name in stylesheets],
                 font_config=self.font_config,
