@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -90,3 +91,21 @@ def test_the_staff_pages_speak_the_persons_language_not_the_editions(
     page = english.get("/staff/?edition=test-montreal",
                        headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'lang="en"' in page and "Dashboard" in page
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ("Journal", "Overdue invoices", "Reconciliation", "Finance")),
+    ("fr", ("Journal", "Factures en retard", "Rapprochement", "Finances")),
+])
+def test_before_any_conference_exists_each_finance_screen_says_so(
+        app: Flask, services: Services, language: str, words: tuple[str, ...]) -> None:
+    finance = signed_in(app, services, "fin@example.com", "finance")
+    finance.get(f"/staff/?lang={language}")
+    said = "No conference is scheduled yet." if language == "en" else \
+        "Aucune conférence n'est encore prévue."
+    for path, title in zip(("/staff/finance/journal", "/staff/finance/overdue",
+                            "/staff/finance/reconciliation", "/staff/finance/"), words,
+                           strict=True):
+        answer = finance.get(path)
+        page = html.unescape(answer.get_data(as_text=True))
+        assert answer.status_code == 200 and f"<h1>{title}</h1>" in page and said in page, path
