@@ -93,7 +93,7 @@ class InvoiceService:
         return self.app.decide(decision, idempotency)
 
     def on_card_payment(self, registrations: Sequence[Registration], reference: str,
-                        shares: Mapping[UUID, Money]) -> list[Aggregate]:
+                        charge: str | None, shares: Mapping[UUID, Money]) -> list[Aggregate]:
         """Run inside a card payment's decision, given the places it just paid: the places
         an invoice bills are paid on that invoice (once per payment, their shares summed),
         so the invoice is not left due and a transfer or cheque for them afterwards needs
@@ -107,7 +107,8 @@ class InvoiceService:
             for number, share in self._shares(registration, shares[registration.id]):
                 by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
         paid = [invoice for number, amount in by_invoice.items()
-                if (invoice := self.get(number)).record_card_payment(amount, reference, today)]
+                if (invoice := self.get(number)).record_card_payment(
+                    amount, reference, charge, today)]
         return [*paid, *self._invoice_on_payment(edition, registrations, reference, CARD,
                                                  today)]
 
