@@ -66,7 +66,8 @@ def recorder(actor: Actor) -> str:
 
 
 def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
-    """A card or desk payment, or a refund, on one place."""
+    """A card or desk payment no invoice records (see `on_the_journal`), or a refund, on one
+    place."""
     refund = isinstance(e, Registration.RefundIssued)
     kind = "refund" if refund else "payment"
     details = None if refund else e.details
@@ -76,7 +77,7 @@ def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),
-        invoice=details.invoice if details else None, recorded_by=recorder(e.actor))
+        invoice=None, recorded_by=recorder(e.actor))
 
 
 def joined(row: JournalRow, other: JournalRow) -> JournalRow:
