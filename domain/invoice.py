@@ -79,10 +79,17 @@ class Invoice(ConferenceAggregate):
             state["paid_with"] = CARD if state.get("paid_by") else None
 
     class PaymentRecorded(ConferenceAggregate.Event):
+        class_version = 3
         amount: Money
         method: str  # one of PAYMENT_METHODS, or CARD (a card payment of places it bills)
         reference: str
         received_on: str
+        charge: str | None  # a card payment's charge at the processor, for reconciliation
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 named no charge: the journal took card payments from the places."""
+            state["charge"] = None
 
     class Credited(ConferenceAggregate.Event):
         credit_note_number: str
@@ -191,22 +198,24 @@ class Invoice(ConferenceAggregate):
         if amount.amount > self.balance_due.amount and not overpayment:
             raise MoreThanDue(f"Only {self.balance_due} is due on {self.number}; confirm the "
                               "overpayment to record it as a credit to refund.")
-        self._payment_recorded(amount, method, reference, received_on.isoformat())
+        self._payment_recorded(amount, method, reference, received_on.isoformat(), None)
 
-    def record_card_payment(self, amount: Money, reference: str, received_on: date) -> bool:
+    def record_card_payment(self, amount: Money, reference: str, charge: str | None,
+                            received_on: date) -> bool:
         """A card payment of places this invoice bills (the processor's payment id as its
-        reference): the money is already taken, so nothing is refused — beyond what is due
-        it shows as a credit to refund. The same payment again changes nothing (False)."""
+        reference, its charge for the reconciliation): the money is already taken, so
+        nothing is refused — beyond what is due it shows as a credit to refund. The same
+        payment again changes nothing (False)."""
         if reference in self.payment_references:
             return False
         if amount.currency != self.currency or amount.amount <= 0:
             raise Invalid(f"A payment must be a positive amount in {self.currency}.")
-        self._payment_recorded(amount, CARD, reference, received_on.isoformat())
+        self._payment_recorded(amount, CARD, reference, received_on.isoformat(), charge)
         return True
 
     @event(PaymentRecorded)
     def _payment_recorded(self, amount: Money, method: str, reference: str,
-                          received_on: str) -> None:
+                          received_on: str, charge: str | None) -> None:
         self.paid = self.paid + amount
         self.payment_references.append(reference)
 

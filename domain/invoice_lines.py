@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.billing import newest_first
 from domain.errors import Invalid
 from domain.extras import ExtraLine
 from domain.money import Money, round_cents, total
@@ -124,13 +125,17 @@ def credit_line(line: Mapping[str, Any], retained: Money) -> dict[str, Any] | No
 PLACE_CHANGE = "place_change"
 
 
-def adjustment_line(line: Mapping[str, Any], difference: Money, item: Mapping[str, str],
-                    delegation: str | None) -> dict[str, Any] | None:
-    """A change of place billed against the invoice line that billed it: the difference in
-    price taxed at that line's rates under the one rounding rule — a supplementary invoice's
-    line when it costs more, a credit note's when less; None when the price is the same."""
+def adjustment_lines(line: Mapping[str, Any], difference: Money, item: Mapping[str, str],
+                     delegation: str | None,
+                     billed: Mapping[str, Money]) -> list[tuple[str, dict[str, Any]]]:
+    """A change of place billed against the documents billing it (`billed`: what each still
+    bills, oldest first), each line with the number it refers to. The difference in price
+    is taxed at the rates of the invoice line that billed the place, under the one rounding
+    rule: when it costs more, a supplementary invoice's line referring to that invoice; when
+    less, one credit note's line per document credited, the newest first up to what it
+    still bills (`newest_first`); nothing when the price is the same."""
     if difference.is_zero:
-        return None
+        return []
     taxes = [TaxLine.from_dict(t) for t in line["taxes"]]
     more = admission_line(
         registration_id=line["registration_id"], attendee=line["attendee"], item=item,
@@ -138,7 +143,13 @@ def adjustment_line(line: Mapping[str, Any], difference: Money, item: Mapping[st
         rates=[TaxRate(code=t.code, names=dict(t.names), rate=t.rate) for t in taxes],
         tax_numbers={t.code: t.registration_number for t in taxes if t.registration_number},
         prepaid=Money.zero(difference.currency))
-    return more if difference.amount > 0 else credit_line(more, Money.zero(difference.currency))
+    documents = list(billed.items())
+    if difference.amount > 0:
+        return [(documents[0][0], more)]
+    whole = Money.from_dict(more["total"])
+    return [(number, {**credit, "retained": None})
+            for number, part in newest_first(documents, whole)
+            if (credit := credit_line(more, whole - part)) is not None]
 
 
 def place_credit_line(line: Mapping[str, Any], billed: Money,

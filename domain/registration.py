@@ -130,8 +130,9 @@ class Registration(ConferenceAggregate):
         total: Money  # what the place costs again, now that no invoice bills it
 
     class InvoiceAdjusted(ConferenceAggregate.Event):
-        """A change of place billed: a supplementary invoice (the new price is higher) or a
-        credit note (lower) for the difference, referring to the invoice billing the place."""
+        """A change of place billed: a supplementary invoice for the difference (the new
+        price is higher), referring to the invoice billing the place; or a credit note
+        (lower) for its part of the difference, referring to the document it credits."""
 
         document_number: str
         kind: str  # "invoice" (supplementary) or "credit_note"
@@ -592,12 +593,14 @@ class Registration(ConferenceAggregate):
             return {}
         return {self.invoice_number: self.invoiced_total}
 
-    def adjust_invoiced(self, document_number: str, kind: str, amount: Money,
-                        reason: str) -> None:
-        """A place change billed against its invoice (see InvoiceService.on_place_change)."""
+    def adjust_invoiced(self, document_number: str, kind: str, refers_to_number: str,
+                        amount: Money, reason: str) -> None:
+        """A place change billed against a document billing it: a supplementary invoice
+        refers to its invoice, a credit note to the document it credits (see
+        InvoiceService.on_place_change)."""
         assert self.invoice_number is not None and self.invoiced_total is not None, \
             "only a place an invoice bills is adjusted"
-        self._invoice_adjusted(document_number, kind, self.invoice_number, amount,
+        self._invoice_adjusted(document_number, kind, refers_to_number, amount,
                                self.invoiced_total + amount, check_reason(reason))
 
     @event(InvoiceAdjusted)

@@ -1,11 +1,14 @@
 """The journal: one row per movement of money — a card payment (a group's counts once), a
 payment taken at the desk, a transfer or cheque recorded against an invoice, a refund.
 
-Money a registration receives against an invoice is the invoice's payment shared out over
-the places it bills: the journal takes it once, from the invoice. A card payment is taken
-from its places (one row per payment, with its charge, for the reconciliation), naming the
-invoice that bills them, and not again from that invoice's record of it. Refunds are negative.
-Rows are keyed so that a movement replayed, or reported twice, is written once.
+Money a registration receives against an invoice — a transfer or cheque shared out over the
+places it bills, or a card payment of places invoices bill — is taken once, from the
+invoices' records of it: a card payment that paid a supplementary invoice and the invoice
+it supplements is a row under each, for what each recorded, so that the journal's totals by
+invoice are the payments each invoice lists. Other card payments are taken from their places
+(one row per payment). Card rows carry the charge, for the reconciliation, which adds the
+rows of one charge up. Refunds are negative. Rows are keyed so that a movement replayed, or
+reported twice, is written once.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from typing import Any
 from domain.actor import Actor
 from domain.invoice import Invoice
 from domain.money import round_cents
-from domain.payment_details import CARD
 from domain.registration import Registration
 from registration.projections.store import Cursor, ReadModelStore, upsert_statement
 
@@ -64,7 +66,8 @@ def recorder(actor: Actor) -> str:
 
 
 def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
-    """A card or desk payment, or a refund, on one place."""
+    """A card or desk payment no invoice records (see `on_the_journal`), or a refund, on one
+    place."""
     refund = isinstance(e, Registration.RefundIssued)
     kind = "refund" if refund else "payment"
     details = None if refund else e.details
@@ -74,7 +77,7 @@ def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),
-        invoice=details.invoice if details else None, recorded_by=recorder(e.actor))
+        invoice=None, recorded_by=recorder(e.actor))
 
 
 def joined(row: JournalRow, other: JournalRow) -> JournalRow:
@@ -90,19 +93,16 @@ def from_invoice_payment(e: Invoice.PaymentRecorded, edition_id: str, number: st
     return JournalRow(
         entry=f"invoice:{number}:{e.reference}", edition_id=edition_id, kind="payment",
         method=e.method, at=e.timestamp.isoformat(), payer=payer, reference=e.reference,
-        charge=None, amount=str(round_cents(e.amount.amount)), currency=e.amount.currency,
+        charge=e.charge, amount=str(round_cents(e.amount.amount)), currency=e.amount.currency,
         registrations=json.dumps(registrations), invoice=number, recorded_by=recorder(e.actor))
 
 
 def on_the_journal(e: Any) -> bool:
-    """Money that moved, and is not a transfer's or cheque's share (the invoice carries it);
-    a card payment is taken from its places, not from the invoice that records it too."""
-    if isinstance(e, Invoice.PaymentRecorded):
-        return e.method != CARD
-    if isinstance(e, Registration.RefundIssued):
-        return True
-    return isinstance(e, Registration.PaymentReceived) and (
-        e.method == CARD or not e.details.against_invoice)
+    """Money that moved, and is not a place's share of a payment an invoice records (the
+    invoice carries it)."""
+    if isinstance(e, Registration.PaymentReceived):
+        return not e.details.against_invoice
+    return isinstance(e, Invoice.PaymentRecorded | Registration.RefundIssued)
 
 
 class JournalProjection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -86,14 +86,18 @@ def summed(movements: Sequence[Movement], currency: str) -> Journal:
 def card_movements(store: ReadModelStore) -> list[CardMovement]:
     """Every card payment (by its charge) and card refund of every edition: the journal's
     side of a reconciliation with the card processor's balance, which is one account's."""
-    found = store.query("SELECT * FROM journal WHERE method = 'card'", {})
-    movements = []
+    found = store.query("SELECT * FROM journal WHERE method = 'card' ORDER BY at", {})
+    movements: dict[str, CardMovement] = {}
     for row in map(JournalRow.from_mapping, found):
         source = row.reference if row.kind == "refund" else row.charge
-        if source:
-            movements.append(CardMovement(source, Money(row.money, row.currency),
-                                          datetime.fromisoformat(row.at), row.reference))
-    return movements
+        if not source:
+            continue
+        amount = Money(row.money, row.currency)
+        known = movements.get(source)  # one charge paying several invoices: its rows add up
+        movements[source] = (
+            replace(known, amount=known.amount + amount) if known is not None
+            else CardMovement(source, amount, datetime.fromisoformat(row.at), row.reference))
+    return list(movements.values())
 
 
 def invoice_movements(store: ReadModelStore, config: EditionConfig,

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.billing import newest_first
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import Invalid, NotFound, UnknownRegistrationType
@@ -22,7 +23,7 @@ from domain.invoice import Invoice, NotCreditable, UnknownRegistration, invoice_
 from domain.invoice_lines import (
     PLACE_CHANGE,
     BillTo,
-    adjustment_line,
+    adjustment_lines,
     admission_line,
     document_languages,
     place_credit_line,
@@ -92,7 +93,7 @@ class InvoiceService:
         return self.app.decide(decision, idempotency)
 
     def on_card_payment(self, registrations: Sequence[Registration], reference: str,
-                        shares: Mapping[UUID, Money]) -> list[Aggregate]:
+                        charge: str | None, shares: Mapping[UUID, Money]) -> list[Aggregate]:
         """Run inside a card payment's decision, given the places it just paid: the places
         an invoice bills are paid on that invoice (once per payment, their shares summed),
         so the invoice is not left due and a transfer or cheque for them afterwards needs
@@ -106,47 +107,47 @@ class InvoiceService:
             for number, share in self._shares(registration, shares[registration.id]):
                 by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
         paid = [invoice for number, amount in by_invoice.items()
-                if (invoice := self.get(number)).record_card_payment(amount, reference, today)]
+                if (invoice := self.get(number)).record_card_payment(
+                    amount, reference, charge, today)]
         return [*paid, *self._invoice_on_payment(edition, registrations, reference, CARD,
                                                  today)]
 
     def _shares(self, registration: Registration, share: Money) -> list[tuple[str, Money]]:
         """A place's card payment shared over the invoices billing it: its supplementary
-        invoices first (newest first, up to what each is due), the rest on its invoice."""
-        numbers = list(reversed(registration.billed))
-        parts: list[tuple[str, Money]] = []
-        for number in numbers[:-1]:
-            part = min(share, max(self.get(number).balance_due, Money.zero(share.currency)))
-            if not part.is_zero:
-                parts.append((number, part))
-                share -= part
-        return [*parts, (numbers[-1], share)] if numbers and not share.is_zero else parts
+        invoices first, newest first, up to what each is due; the rest on its invoice."""
+        return newest_first([(number, self.get(number).balance_due)
+                             for number in registration.billed], share)
 
     def on_place_change(self, registration: Registration, before: PriceQuote,
                         reason: str) -> list[Aggregate]:
         """Run inside a place change's decision, the place already moved and re-quoted:
         where an invoice bills it, the difference in price is billed — a supplementary
-        invoice to the same bill-to, due under the payment terms, when it costs more; a credit
-        note against the invoice when less (beyond what was paid, a credit to refund by hand);
-        nothing when the price is the same."""
+        invoice to the same bill-to, due under the payment terms, when it costs more; when
+        less, a credit note against each document it credits (domain.invoice_lines), beyond
+        what was paid a credit to refund by hand; nothing when the price is the same."""
         if registration.invoice_number is None:
             return []
         original = self.get(registration.invoice_number)
         config = self.app.load(registration.edition_id, Edition, "edition").config
-        line = adjustment_line(
+        lines = adjustment_lines(
             original.line_for(str(registration.id)),
             registration.quote.subtotal - before.subtotal,
-            type_names(config, registration.registration_type), registration.delegation)
-        if line is None:
-            return []
-        if line["kind"] == "credit":
-            document, sequence = self._credit_note(original, [line], [], PLACE_CHANGE)
-            changed: list[Aggregate] = [document, sequence, original]
-        else:
-            document, sequence = self._supplement(original, line)
-            changed = [document, sequence]
-        registration.adjust_invoiced(document.number, document.kind, document.total, reason)
-        return changed
+            type_names(config, registration.registration_type), registration.delegation,
+            registration.billed)
+        changed: list[Aggregate] = []
+        sequence: InvoiceSequence | None = None  # one counter for every credit note
+        for number, line in lines:
+            refers_to = self.get(number)
+            if line["kind"] == "credit":
+                document, sequence = self._credit_note(refers_to, [line], [], PLACE_CHANGE,
+                                                       sequence=sequence)
+                changed += [document, refers_to]
+            else:
+                document, series = self._supplement(refers_to, line)
+                changed += [document, series]
+            registration.adjust_invoiced(document.number, document.kind, number,
+                                         document.total, reason)
+        return [*changed, sequence] if sequence is not None else changed
 
     def _supplement(self, invoice: Invoice,
                     line: dict[str, Any]) -> tuple[Invoice, InvoiceSequence]:

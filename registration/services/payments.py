@@ -61,9 +61,9 @@ class PaymentService:
         self.gateway = gateway
         # Decided with each card payment, saved with it: the places' invoices (the payment
         # recorded on the one billing them, or the invoice issued on payment). Each hook is
-        # given the places just paid, the payment's id and each place's share of it.
-        self.payment_hooks: list[Callable[[list[Registration], str, Mapping[UUID, Money]],
-                                          list[Aggregate]]] = []
+        # given the places just paid, the payment's id, its charge and each place's share.
+        self.payment_hooks: list[Callable[
+            [list[Registration], str, str | None, Mapping[UUID, Money]], list[Aggregate]]] = []
 
     def _registration(self, registration_id: UUID) -> Registration:
         return self.app.load(registration_id, Registration, "registration")
@@ -225,7 +225,7 @@ class PaymentService:
             paid = changed if intent.succeeded else []
             shares = {rid: order.share_of(rid) for rid in order.registration_ids}
             decided = [*changed, *(a for hook in self.payment_hooks
-                                   for a in hook(paid, intent.id, shares))]
+                                   for a in hook(paid, intent.id, intent.charge_id, shares))]
             unique = {a.id: a for a in decided}  # a hook may change the places again
             return [*unique.values(), *self._notice(notice_id, "payment_intent")], "recorded"
 

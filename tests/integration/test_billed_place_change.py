@@ -134,6 +134,49 @@ def test_cancelling_a_moved_place_credits_every_invoice_and_the_fee_stays_billed
     assert owed_back == terms.refund_owed == cad("799.08") - terms.retained
 
 
+def test_a_cheaper_move_after_a_dearer_one_credits_the_supplementary_invoice(
+        services, quebec):
+    """Delegate -> exhibitor (SEUS19-0002 for the 344,93 $ more) -> delegate again: the
+    credit note credits SEUS19-0002, which is no longer due; the person owes their invoice."""
+    place = invoiced_delegate(services)
+    move(services, place, "exhibitor")
+    moved = move(services, place, "delegate")
+    note = services.invoices.get("SEUS19-0003")
+    assert (note.kind, note.document["refers_to_number"], note.total) == (
+        "credit_note", "SEUS19-0002", cad("-344.93"))
+    original, supplement = (services.invoices.get(n) for n in ("SEUS19-0001", "SEUS19-0002"))
+    assert (original.balance_due, supplement.balance_due) == (cad("454.15"), cad("0.00"))
+    assert supplement.credit_notes == ["SEUS19-0003"] and original.credit_notes == []
+    assert moved.total == moved.balance_due == cad("454.15")
+    services.invoices.record_payment("SEUS19-0001", cad("454.15"), "bank_transfer", "T-1",
+                                     date(2019, 4, 1))
+    paid = services.registrations.get(place)
+    assert (paid.status, paid.balance_due, paid.standing.refund_owed) == (
+        "paid", cad("0.00"), cad("0.00"))
+
+
+def test_a_move_cheaper_than_the_first_place_credits_the_supplement_then_the_invoice(
+        services, quebec):
+    """Delegate -> exhibitor -> speaker (free): one credit note per document credited."""
+    place = invoiced_delegate(services)
+    move(services, place, "exhibitor")
+    services.invoices.record_payment("SEUS19-0002", cad("344.93"), "bank_transfer", "T-2",
+                                     date(2019, 4, 2))
+    moved = move(services, place, "speaker")
+    notes = [services.invoices.get(n) for n in ("SEUS19-0003", "SEUS19-0004")]
+    assert [(n.document["refers_to_number"], n.total) for n in notes] == [
+        ("SEUS19-0002", cad("-344.93")), ("SEUS19-0001", cad("-454.15"))]
+    original, supplement = (services.invoices.get(n) for n in ("SEUS19-0001", "SEUS19-0002"))
+    assert (original.balance_due, supplement.balance_due) == (cad("0.00"), cad("-344.93"))
+    assert moved.total == cad("0.00") and moved.standing.refund_owed == cad("344.93")
+    adjusted = [(e.document_number, e.refers_to_number, e.amount)
+                for e in services.app.events.get(place)
+                if isinstance(e, Registration.InvoiceAdjusted)]
+    assert adjusted == [("SEUS19-0002", "SEUS19-0001", cad("344.93")),
+                        ("SEUS19-0003", "SEUS19-0002", cad("-344.93")),
+                        ("SEUS19-0004", "SEUS19-0001", cad("-454.15"))]
+
+
 def test_a_moved_place_cheaper_then_cancelled_is_credited_only_what_is_still_billed(
         services, quebec):
     place = invoiced_delegate(services)
@@ -142,6 +185,8 @@ def test_a_moved_place_cheaper_then_cancelled_is_credited_only_what_is_still_bil
         services.staff_actions.change_place(place, "delegate", "QC", "back again")
     assert services.invoices.get("SEUS19-0003").total == cad("-344.93")
     terms = services.registrations.cancel(place)  # only the fixed fee is kept
-    documents = [services.invoices.get(f"SEUS19-000{n}") for n in range(1, 6)]
-    assert [d.kind for d in documents] == ["invoice", "invoice", *["credit_note"] * 3]
+    documents = [services.invoices.get(f"SEUS19-000{n}") for n in range(1, 5)]
+    assert [d.kind for d in documents] == ["invoice", "invoice", *["credit_note"] * 2]
+    assert documents[3].document["refers_to_number"] == "SEUS19-0001"  # 0002 is credited
+    assert not services.invoices.exists("SEUS19-0005")
     assert sum((d.total for d in documents), cad("0")) == terms.retained == cad("50.00")

@@ -7,15 +7,22 @@ card-payment tests; each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from typing import Any
+from uuid import UUID
 
 import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from domain.actor import acting_as
+from registration.projections.journal_queries import card_movements
 from registration.services.container import Services
+from tests.integration.test_billed_place_change import EXHIBITOR, FINANCE
 from tests.integration.test_card_payments import (
     SLUG,
     VISA,
@@ -27,6 +34,7 @@ from tests.integration.test_card_payments import (
 )
 from tests.support import editions
 from tests.support.localstripe import eventually, signed
+from tests.support.staff_pages import signed_in
 
 PLACE = "454.15"  # a delegate's place in the Quebec test edition, taxes included
 GEORGIA = {"name": "Georgia Department of Economic Development", "language": "en"}
@@ -159,3 +167,43 @@ def test_one_member_of_a_delegation_invoice_pays_by_card_and_the_transfer_pays_t
     on_invoice = sorted((m["method"], m["reference"], m["amount"])
                         for m in movements(client, finance) if m["invoice"] == number)
     assert on_invoice == [("card", reference, PLACE), ("cheque", "WIRE-GA", PLACE)]
+
+
+def test_one_card_payment_of_a_moved_place_is_journalled_under_each_invoice_it_paid(
+        app: Flask, client: FlaskClient, services: Services, webhook_server: str,
+        localstripe: str, staff_headers: dict[str, dict[str, str]]) -> None:
+    """Invoiced as a delegate (454,15 $), moved to exhibitor (a supplementary invoice for
+    344,93 $), paid by card: the journal, its CSV and each invoice's page name the same
+    amount against the same number, and the reconciliation still sees one charge."""
+    services.editions.load(editions.edition(
+        registration_types=[*editions.QUEBEC["registration_types"], EXHIBITOR]))
+    finance = staff_headers["finance"]
+    rid, holder = registered(client)
+    number = client.post(f"/api/registrations/{rid}/invoice", headers=holder).json["number"]
+    with acting_as(FINANCE):
+        services.staff_actions.change_place(UUID(rid), "exhibitor", None, "asked by phone")
+    supplement = services.invoices.get(services.registrations.get(UUID(rid)).billed_by[-1])
+    assert (supplement.document["refers_to_number"], str(supplement.total.amount)) == (
+        number, "344.93")
+
+    reference = paid_by_card(client, localstripe, rid, holder, finance)
+    expected = sorted([(number, PLACE), (supplement.number, "344.93")])
+    card = [m for m in movements(client, finance) if m["reference"] == reference]
+    assert sorted((m["invoice"], m["amount"]) for m in card) == expected
+    for number_paid, amount in expected:
+        assert invoice(client, number_paid, finance)["paid"] == amount
+    assert {m["charge"] for m in card} == {services.payments.gateway.intent(reference).charge_id}
+    [charged] = [c for c in card_movements(services.read_models.store)
+                 if c.reference == reference]
+    assert str(charged.amount.amount) == "799.08"
+
+    staff = signed_in(app, services, "finance@example.com", "finance")
+    export = staff.get(f"/staff/finance/{SLUG}/journal.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
+    assert sorted((r["Invoice"], r["Amount"]) for r in rows
+                  if r["Reference"] == reference) == expected
+    for number_paid, amount in expected:
+        page = staff.get(f"/staff/finance/invoices/{number_paid}").get_data(as_text=True)
+        listed = re.search(r"<table class=\"data\" data-payments>.*?</table>", page, re.S)
+        assert listed is not None, number_paid
+        assert reference in listed.group(0) and f"${amount}" in listed.group(0)

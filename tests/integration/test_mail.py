@@ -242,7 +242,7 @@ def test_a_card_payment_s_receipt_carries_the_invoice_issued_on_it_and_links_the
         registration = services.registrations.get(created_id(created))
         registration.record_payment(Money(Decimal("454.15"), "CAD"), "card", "pi_test_77")
         share = {registration.id: registration.paid}
-        return services.invoices.on_card_payment([registration], "pi_test_77", share), None
+        return services.invoices.on_card_payment([registration], "pi_test_77", None, share), None
 
     services.app.decide(decision)
     settled(services)

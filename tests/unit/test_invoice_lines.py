@@ -8,12 +8,13 @@ from uuid import uuid4
 
 import pytest
 
+from domain.billing import newest_first
 from domain.edition_document import parse_edition
 from domain.errors import Invalid, InvalidEdition, MoreThanDue, ReferenceAlreadyUsed
 from domain.invoice import Invoice, MissingTaxNumber, NotCreditable
 from domain.invoice_lines import (
     BillTo,
-    adjustment_line,
+    adjustment_lines,
     admission_line,
     credit_line,
     document_languages,
@@ -76,15 +77,43 @@ def test_a_credit_keeps_the_retained_fee_billed_and_adds_up_to_the_cent():
 def test_a_place_change_bills_the_difference_at_the_lines_rates_and_tax_numbers():
     line = quebec_line("395.00")
     speaker = {"en": "Speaker", "fr": "Personne conférencière"}
-    more = adjustment_line(line, cad("300.00"), speaker, "GA")
-    assert more is not None and more["kind"] == "admission" and more["delegation"] == "GA"
+    billed = {"F-1": cad("454.15")}
+    [(refers_to, more)] = adjustment_lines(line, cad("300.00"), speaker, "GA", billed)
+    assert refers_to == "F-1" and more["kind"] == "admission" and more["delegation"] == "GA"
     assert [(t["amount"]["amount"], t["registration_number"]) for t in more["taxes"]] == [
         ("15.00", "123"), ("29.93", "456")]
     assert more["total"]["amount"] == "344.93" and more["item"] == speaker
-    less = adjustment_line(line, cad("-300.00"), speaker, "QC")
-    assert less is not None and less["kind"] == "credit"
-    assert less["total"]["amount"] == "-344.93"
-    assert adjustment_line(line, cad("0.00"), speaker, "QC") is None
+    [(refers_to, less)] = adjustment_lines(line, cad("-300.00"), speaker, "QC", billed)
+    assert refers_to == "F-1" and less["kind"] == "credit"
+    assert less["total"]["amount"] == "-344.93" and less["retained"] is None
+    assert adjustment_lines(line, cad("0.00"), speaker, "QC", billed) == []
+
+
+def test_a_cheaper_place_credits_its_supplementary_invoice_first_then_its_invoice():
+    """Delegate (454,15 $ on F-1), exhibitor (+344,93 $ on F-2), then speaker (free): F-2
+    is credited all it bills, F-1 the rest; each credit adds up under the rounding rule."""
+    line = quebec_line("395.00")
+    billed = {"F-1": cad("454.15"), "F-2": cad("344.93")}
+    credits = adjustment_lines(line, cad("-695.00"), {"en": "Speaker"}, "QC", billed)
+    assert [(number, c["total"]["amount"]) for number, c in credits] == [
+        ("F-2", "-344.93"), ("F-1", "-454.15")]
+    for _, credit in credits:
+        taxes = sum(Decimal(t["amount"]["amount"]) for t in credit["taxes"])
+        assert Decimal(credit["amount"]["amount"]) + taxes == Decimal(credit["total"]["amount"])
+        assert credit["retained"] is None
+    back = adjustment_lines(line, cad("-300.00"), {"en": "Delegate"}, "QC", billed)
+    assert [(number, c["total"]["amount"]) for number, c in back] == [("F-2", "-344.93")]
+
+
+def test_money_is_shared_over_a_places_documents_newest_first_the_rest_on_the_oldest():
+    documents = [("F-1", cad("454.15")), ("F-2", cad("344.93")), ("F-3", cad("100.00"))]
+    assert newest_first(documents, cad("400.00")) == [("F-3", cad("100.00")),
+                                                      ("F-2", cad("300.00"))]
+    assert newest_first(documents, cad("1000.00")) == [
+        ("F-3", cad("100.00")), ("F-2", cad("344.93")), ("F-1", cad("555.07"))]
+    settled = [("F-1", cad("454.15")), ("F-2", cad("-10.00")), ("F-3", cad("0.00"))]
+    assert newest_first(settled, cad("50.00")) == [("F-1", cad("50.00"))]
+    assert newest_first([], cad("50.00")) == []
 
 
 def test_a_place_credit_credits_what_is_still_billed_less_what_is_kept():

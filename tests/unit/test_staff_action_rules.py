@@ -82,10 +82,11 @@ def test_a_change_needs_a_reason_and_a_difference_and_a_place_no_invoice_bills()
     billed = registration.total
     registration.mark_invoiced("SEUS19-0001", billed)
     registration.change_place("delegate", "ON", quote, [], "Moved")  # billed beside it
-    registration.adjust_invoiced("SEUS19-0002", "invoice", cad("100.00"), "Moved")
-    registration.adjust_invoiced("SEUS19-0003", "credit_note", cad("-30.00"), "Moved back")
-    assert registration.billed == {"SEUS19-0001": billed - cad("30.00"),
-                                   "SEUS19-0002": cad("100.00")}
+    registration.adjust_invoiced("SEUS19-0002", "invoice", "SEUS19-0001", cad("100.00"),
+                                 "Moved")
+    registration.adjust_invoiced("SEUS19-0003", "credit_note", "SEUS19-0002", cad("-30.00"),
+                                 "Moved back")
+    assert registration.billed == {"SEUS19-0001": billed, "SEUS19-0002": cad("70.00")}
     assert registration.total == billed + cad("70.00")
     registration.cancel(CONFIG.cancellation_policy, LATE)
     with pytest.raises(AlreadyCancelled):

@@ -41,8 +41,8 @@ def change_place(registration_id: str) -> Any:
     delegation's places are taken and the old ones given back in one save. The difference
     adjusts the balance: more to pay, or a refund owed. Where an invoice bills the place,
     the difference is billed in the same save: a supplementary invoice to the same bill-to
-    (e-mailed, due under the payment terms) or a credit note against the invoice. The
-    attendee is told by e-mail.
+    (e-mailed, due under the payment terms) or credit notes, the newest document first
+    (a supplementary invoice), up to what each still bills. The attendee is told by e-mail.
     ---
     requestBody: {required: true, content: {application/json: {schema: PlaceChangeSchema}}}
     responses:

@@ -14,13 +14,15 @@ from domain.invoice_lines import BillTo
 from domain.money import Money
 from domain.registration import Attendee
 from registration.services.container import Services
-from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
 from tests.e2e.browser.forms import fill_quebec_group
 from tests.e2e.browser.test_checkout import enter_card
+from tests.e2e.browser.test_phone_and_accessibility import LAYOUT, axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, SLUG, register, sign_in
 from tests.support import editions
 
 pytestmark = pytest.mark.browser
+NBSP = "\u00a0"
 
 
 def is_pdf(page: Page, url: str) -> bool:
@@ -113,6 +115,58 @@ def paid_registration(services: Services, n: int, delegation: str) -> UUID:
     services.invoices.record_payment(invoice.number, Money(Decimal("454.15"), "CAD"),
                                      "cheque", f"CHQ-{n}", date(2019, 3, 20))
     return registration
+
+
+def test_a_second_transfer_on_a_paid_invoice_is_recorded_once_confirmed_as_a_credit_to_refund(
+        french_page: Page, services: Services, edition: dict, axe_source: str) -> None:
+    """The Georgia department sends its transfer twice: nothing is due, yet finance records
+    it from the invoice's page (in French), confirming the overpayment, and sees the credit."""
+    page = french_page
+    services.staff.create_account("Fiona Finance", "fiona@example.com", PASSWORD, "finance")
+    paid = paid_registration(services, 1, "GA")
+    number = services.registrations.get(paid).invoice_number
+    page.goto("/staff/sign-in")
+    page.fill("#email", "fiona@example.com")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"/staff/finance/invoices/{number}?lang=fr")
+    expect(page.locator("h1 [data-status]")).to_have_text("Payée")
+    expect(page.locator("[data-due]")).to_have_text(f"0,00{NBSP}$")
+    expect(page.locator("#amount")).to_be_hidden()  # folded: nothing is due
+    page.get_by_text("Enregistrer un paiement reçu malgré tout").click()
+    expect(page.locator("[data-nothing-due]")).to_contain_text("Rien n'est dû sur cette facture.")
+    page.fill("#amount", "454,15")
+    page.fill("#reference", "VIR-GA-2")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.locator("#amount-error")).to_have_text("C'est plus que le montant à payer.")
+    expect(page.locator("#amount")).to_be_visible()  # unfolded again, as typed
+    snap(page, "finance-overpayment-refused-fr")
+    page.get_by_label("Plus que le montant dû a été reçu").check()
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.locator(".notice.ok")).to_have_text("Le paiement est enregistré.")
+    expect(page.locator("h1 [data-status]")).to_have_text("Payée en trop")
+    expect(page.locator("[data-credit]")).to_have_text(f"454,15{NBSP}$")
+    expect(page.locator("[data-balance]")).to_contain_text("Crédit à rembourser")
+    expect(page.locator("[data-payments] tbody tr")).to_have_count(2)
+    expect(page.locator("[data-payments]")).to_contain_text("VIR-GA-2")
+    assert str(services.invoices.get(number or "").balance_due.amount) == "-454.15"
+    snap(page, "finance-overpayment-fr")
+    page.goto(f"/staff/finance/invoices/{number}?lang=en")
+    expect(page.locator("[data-credit]")).to_have_text("$454.15")
+    expect(page.locator("[data-balance]")).to_contain_text("Credit to refund")
+    expect(page.locator("#amount")).to_be_hidden()
+    snap(page, "finance-overpayment-en")
+    page.get_by_text("Record a payment received anyway").click()
+    expect(page.locator("#amount")).to_be_visible()
+    snap(page, "finance-overpayment-open-en")
+    for language in ("fr", "en"):
+        page.goto(f"/staff/finance/invoices/{number}?lang={language}")
+        page.locator("[data-nothing-due] summary").click()
+        for size in (PHONE, DESKTOP):
+            page.set_viewport_size(size)
+            layout = page.evaluate(LAYOUT)
+            assert layout["overflow"] <= 0 and not layout["squeezed"], layout
+            assert axe_violations(page, axe_source) == [], (language, size)
 
 
 def test_the_desk_finds_francois_prints_a_badge_and_checks_in_by_qr_code(
