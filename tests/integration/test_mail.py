@@ -27,7 +27,7 @@ from registration.mail.processor import MailProcessor
 from registration.services.container import Services
 from tests.support import editions, invoicing
 from tests.support.clock import SettableClock
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import Inbox, free_port, mail_settings, smtp_server
 
 BASE_URL = "http://localhost"
 
@@ -39,8 +39,7 @@ def smtp_port() -> int:
 
 @pytest.fixture
 def app_overrides(smtp_port: int) -> dict[str, str]:
-    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "BASE_URL": BASE_URL,
-            "MAIL_FROM": "Alliance <registration@example.org>"}
+    return mail_settings(smtp_port, BASE_URL)
 
 
 @pytest.fixture
