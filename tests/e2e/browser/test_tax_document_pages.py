@@ -17,6 +17,7 @@ from registration.services.container import Services
 from tests.e2e.browser.conftest import PHONE, new_page, snap, snap_pdf
 from tests.e2e.browser.forms import fill_person
 from tests.e2e.browser.test_checkout import enter_card
+from tests.e2e.browser.test_phone_and_accessibility import LAYOUT
 from tests.e2e.browser.test_staff_pages import PASSWORD, register, sign_in
 from tests.integration.test_mail import (  # noqa: F401  # fixtures
     inbox,
@@ -100,6 +101,8 @@ def test_a_card_paid_attendee_downloads_their_tax_invoice_from_the_manage_page(
     receipt = eventually(lambda: [m for m in inbox.to("chloe@example.com")
                                   if m["Subject"].startswith(words["receipt"])])[0]
     assert NUMBER in text_of(receipt)
+    payment = re.search(r"pi_\w+", text_of(receipt))  # Stripe's PaymentIntent
+    assert payment
     page.goto(manage_link(receipt))  # the personal link the receipt gives
     expect(page.locator("h1 [data-status]")).to_have_text(words["paid"])
     link = page.locator("[data-invoices] a")
@@ -114,7 +117,7 @@ def test_a_card_paid_attendee_downloads_their_tax_invoice_from_the_manage_page(
 
     text = re.sub(r"[ \u00a0\u202f]+", " ", "\n".join(page_texts(pdf.body())))
     for expected in (NUMBER, invoicing.ISSUER["legal_name"], words["stamp"], "Chloé Bergeron",
-                     f"{words['balance']} 0,00 $"):
+                     f"{words['balance']} 0,00 $", payment.group()):
         assert expected in text, expected
     assert f"{words['gst']}\n{GST}" in text and f"{words['qst']}\n{QST}" in text
     subtotal, gst, qst, total = (amount_after(text, words[label]) for label in (
@@ -128,6 +131,8 @@ def test_a_card_paid_attendee_downloads_their_tax_invoice_from_the_manage_page(
     expect(link).to_be_in_viewport(ratio=1)
     box = link.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    layout = page.evaluate(LAYOUT)
+    assert not (layout["overflow"] or layout["squeezed"] or layout["beyond"]), layout
     with page.context.expect_page() as opened:
         link.click()
     assert page.request.get(opened.value.url).body().startswith(b"%PDF")
