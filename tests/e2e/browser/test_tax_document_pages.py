@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from domain.invoice_lines import BillTo
 from registration.services.container import Services
 from tests.e2e.browser.conftest import PHONE, new_page, snap, snap_pdf
 from tests.e2e.browser.forms import fill_person
@@ -142,14 +141,21 @@ def test_a_delegations_bank_transfer_gives_one_receipt_to_the_payer(
         page: Page, services: Services, quebec: dict, inbox: Inbox) -> None:  # noqa: F811
     services.staff.create_account("Fiona Finance", "fiona@example.com", PASSWORD, "finance")
     people = [register(services, n, "QC") for n in (1, 2)]
-    bill_to = BillTo(name="Ministère de l'Économie du Québec", contact="Louise Gagnon",
-                     email="comptes@economie.example", language="fr")
-    number = services.invoices.issue(SLUG, people, bill_to, "PO-7781").number
-    settled(services)
-    before = len(inbox.messages)  # the confirmations and the invoice
-
     sign_in(page, "fiona@example.com")
-    page.goto(f"/staff/finance/invoices/{number}")
+    page.goto(f"/staff/finance/{SLUG}/invoices/new?delegation=QC")
+    for person in people:
+        page.check(f"input[value='{person}']")
+    fill_person(page, name="Ministère de l'Économie du Québec", contact="Louise Gagnon",
+                email="comptes@economie.example", po_number="PO-7781")
+    page.select_option("#language", "fr")
+    page.get_by_role("button", name="Issue the invoice").click()
+    expect(page.locator(".notice.ok")).to_have_text("The invoice is issued.")
+    number = page.locator("h1").inner_text().split()[1]
+    settled(services)
+    [invoice] = inbox.to("comptes@economie.example")
+    assert invoice["Subject"].startswith(f"Facture {number}")
+    before = len(inbox.messages)  # that and the two confirmations
+
     expect(page.locator("#amount")).to_have_value("908.30")  # the whole invoice
     page.select_option("#method", "bank_transfer")
     page.fill("#reference", "VIR-2019-0412")
