@@ -24,7 +24,9 @@ from domain.identifiers import NAMESPACE
 # place's deadline passed): about one event of the registration, `about` its version (a
 # place turned down gets its "cancelled" mail, which then tells the organisers' reason);
 # "payment_reminder" before an unpaid place's deadline (`about` is the deadline);
-# "credit_note": to the bill-to, like an invoice; "reminder": of an overdue invoice, `about`
+# "credit_note": to the bill-to, like an invoice; "invoice_receipt": of a transfer or cheque
+# against an invoice, to its bill-to (its `registration_id` is the invoice's id, and `about`
+# the payment's reference); "reminder": of an overdue invoice, `about`
 # its number and the reminder's ("SEUS19-0002/1"); "lead_link": a delegation lead's page
 # link (its `registration_id` is the lead's id, and `about` the link's generation);
 # "waitlist_joined" (`about`: when its link was asked for again, if it was), "waitlist_offered"
@@ -32,7 +34,8 @@ from domain.identifiers import NAMESPACE
 # waiting-list entry's person (its `registration_id` is the entry's id).
 KINDS = ("confirmation", "receipt", "invoice", "link", "handed_on", "cancelled", "refunded",
          "moved", "credit_note", "reminder", "approved", "payment_reminder", "expired",
-         "lead_link", "waitlist_joined", "waitlist_offered", "waitlist_expired")
+         "lead_link", "waitlist_joined", "waitlist_offered", "waitlist_expired",
+         "invoice_receipt")
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)

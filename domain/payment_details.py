@@ -11,6 +11,14 @@ CARD = "card"  # a card payment (through the processor); of an invoiced place, a
 DESK_PAYMENT_METHODS = ("card_terminal", "cash")  # how money is taken at the registration desk
 
 
+def paid_by_bill_to(method: str) -> bool:
+    """Whether money recorded against an invoice is its bill-to's: a transfer or cheque pays
+    the invoice as a whole, so its one receipt goes to the bill-to's contact, naming the
+    bill-to, and none to the places it is shared out to. (A card payment of an invoiced
+    place is the cardholder's, who gets the receipt.)"""
+    return method in PAYMENT_METHODS
+
+
 @dataclass(frozen=True)
 class PaymentDetails:
     invoice: str | None = None  # the invoice whose own payment record carries this money

@@ -91,6 +91,8 @@ class MailComposer:
         (see the module's docstring)."""
         if mail.kind == "lead_link":
             return self._lead_link(mail)
+        if mail.kind == "invoice_receipt":
+            return self._invoice_receipt(mail)
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
@@ -197,6 +199,29 @@ class MailComposer:
             context["fact"] = self._reminder(number, int(reminder))
         return self._message(envelope, mail.kind, context,
                              [(f"{number}.pdf", render_invoice(self.documents, view))])
+
+    def _invoice_receipt(self, mail: Mail) -> EmailMessage:
+        """A transfer or cheque against an invoice (`about`: its reference): one receipt, to
+        the bill-to's contact (without an e-mail, to whoever holds its first place), naming
+        the bill-to as payer, with the invoice as it stands attached."""
+        payment = next(e for e in self.app.events.get(mail.registration_id)
+                       if isinstance(e, Invoice.PaymentRecorded) and e.reference == mail.about)
+        invoice: Invoice = self.app.repository.get(  # as it was then
+            mail.registration_id, version=payment.originator_version)
+        view = self.ledger.view(invoice.number)
+        if view is None or view.paid < invoice.paid.amount:
+            raise NotReadyYet(f"invoice {invoice.number}'s payment is not in the ledger yet")
+        first = self.app.load(UUID(invoice.registration_ids[0]), Registration, "registration")
+        config = self.app.load(invoice.edition_id, Edition, "edition").config
+        bill_to = view.document["bill_to"]
+        envelope = Envelope(bill_to.get("email") or first.attendee.email,
+                            bill_to.get("language", "en"), territory(config))
+        context = {**self._context(envelope, first, config), "number": invoice.number,
+                   "bill_to": bill_to, "payment": payment,
+                   "received_on": date.fromisoformat(payment.received_on),
+                   "still_due": invoice.balance_due}
+        return self._message(envelope, mail.kind, context,
+                             [(f"{invoice.number}.pdf", render_invoice(self.documents, view))])
 
     def _reminder(self, number: str, sent: int) -> Any:
         """The invoice's `sent`-th reminder, as recorded (with what was due that day)."""

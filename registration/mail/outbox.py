@@ -8,7 +8,8 @@ from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded t
 
 The mail processor queues the rest from the events it follows: receipts, invoices and
 credit notes (`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes
-with that payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the
+with that payment's receipt; a transfer or cheque against an invoice gets one receipt, to the
+bill-to, from `Invoice.PaymentRecorded`), the new link after a renewal (`ManageLinkRenewed`, to the
 holder in force), the notice without a link to whoever handed their place on
 (`Substituted`), the notices of a cancellation, a refund, a change of type or delegation and
 an unpaid place's expiry (`Cancelled`, `RefundIssued`, `PlaceChanged`, `Expired`; its
@@ -28,13 +29,14 @@ from eventsourcing.domain import Aggregate
 
 from domain.invoice import Invoice
 from domain.mail import Mail
+from domain.payment_details import paid_by_bill_to
 from domain.registration import Registration
 
 TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
-                               Registration.ManageLinkRenewed, Registration.Substituted,
-                               Registration.Cancelled, Registration.RefundIssued,
-                               Registration.PlaceChanged, Registration.Approved,
-                               Registration.Expired)
+                               Invoice.PaymentRecorded, Registration.ManageLinkRenewed,
+                               Registration.Substituted, Registration.Cancelled,
+                               Registration.RefundIssued, Registration.PlaceChanged,
+                               Registration.Approved, Registration.Expired)
 # Mails about one event of a registration, queued under the event's version. (A place turned
 # down is cancelled in the same save: its "cancelled" mail tells the organisers' reason.)
 ABOUT_ONE_EVENT = {Registration.Substituted: "handed_on", Registration.Cancelled: "cancelled",
@@ -67,7 +69,14 @@ class Outbox:
 def owed_for(domain_event: Any) -> Mail | None:
     """The mail a followed event calls for, if any."""
     if isinstance(domain_event, Registration.PaymentReceived):
+        if domain_event.details.against_invoice and paid_by_bill_to(domain_event.method):
+            return None  # a share of the bill-to's payment: the invoice's receipt tells it
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
+    if isinstance(domain_event, Invoice.PaymentRecorded):
+        if not paid_by_bill_to(domain_event.method):
+            return None
+        return Mail.queue("invoice_receipt", domain_event.originator_id,
+                          about=domain_event.reference)
     if isinstance(domain_event, Registration.ManageLinkRenewed):
         return Mail.queue("link", domain_event.originator_id, about=str(domain_event.generation))
     kind = ABOUT_ONE_EVENT.get(type(domain_event))

@@ -7,7 +7,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -27,7 +27,7 @@ from registration.mail.processor import MailProcessor
 from registration.services.container import Services
 from tests.support import editions, invoicing
 from tests.support.clock import SettableClock
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import Inbox, free_port, mail_settings, smtp_server
 
 BASE_URL = "http://localhost"
 
@@ -39,8 +39,7 @@ def smtp_port() -> int:
 
 @pytest.fixture
 def app_overrides(smtp_port: int) -> dict[str, str]:
-    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "BASE_URL": BASE_URL,
-            "MAIL_FROM": "Alliance <registration@example.org>"}
+    return mail_settings(smtp_port, BASE_URL)
 
 
 @pytest.fixture
@@ -320,3 +319,28 @@ def test_a_delegation_lead_is_e_mailed_the_link_to_their_own_page_in_their_langu
     assert found and found.group(1).startswith(f"/g/{lead.id}?token=")
     opened = client.get(found.group(1))
     assert opened.status_code == 303 and opened.headers["Location"] == f"/g/{lead.id}"
+
+
+def test_a_cheque_for_an_invoice_without_a_billing_e_mail_gives_one_receipt_in_its_language(
+        client, services: Services, inbox) -> None:
+    """The bill-to gave no e-mail: the one receipt goes to whoever holds the invoice's first
+    place, still naming the bill-to as payer, in the bill-to's language."""
+    services.editions.load(invoicing.quebec())
+    places = [created_id(register(client, n, language="fr")) for n in (1, 2)]
+    bill_to = BillTo(name="Georgia Department of Economic Development", language="en")
+    number = services.invoices.issue("test-montreal", places, bill_to).number
+    services.invoices.record_payment(number, Money(Decimal("500.00"), "CAD"), "cheque",
+                                     "CHQ-1001", date(2019, 3, 25))
+    settled(services)
+
+    [receipt] = [m for m in inbox.messages if "receipt" in m["Subject"].lower()
+                 or "reçu" in m["Subject"].lower()]
+    assert receipt["To"] == "person1@example.com"
+    assert receipt["Subject"] == ("Receipt for your payment of invoice SEUS19-0001 — "
+                                  "Alliance Conference (test)")
+    text = text_of(receipt)
+    for expected in ("Hello Georgia Department of Economic Development,",
+                     "Paid by: Georgia Department of Economic Development",
+                     "Received on: March 25, 2019", "Method: Cheque", "Reference: CHQ-1001",
+                     "Still due: $408.30"):
+        assert expected in text, expected

@@ -103,8 +103,10 @@ def test_finance_invoices_a_delegation_records_a_transfer_and_cancels_with_a_cre
              (note["number"], "credit_note", "credit_note", "-1362.45", "0.00", "0.00")])
     [sent] = mail_to(stack, billing, f"Facture {number}")
     assert attachments(sent) == [f"{number}.pdf"]
-    [receipt] = mail_to(stack, f"{tag}x0@example.com", "Votre reçu")
-    assert attachments(receipt) == [f"receipt-WIRE-{tag}.pdf"]
+    [receipt] = mail_to(stack, billing, f"Reçu de votre paiement de la facture {number}")
+    assert attachments(receipt) == [f"{number}.pdf"]  # one receipt, to the payer
+    assert not [m for m in stack.inbox.messages if m["Subject"].startswith("Votre reçu")
+                and m["To"].startswith(tag)]  # none to the places' holders
 
 
 def test_thirty_invoices_issued_at_once_each_answer_201_with_distinct_gapless_numbers(

@@ -32,6 +32,12 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
+def mail_settings(port: int, base_url: str = "http://localhost") -> dict[str, str]:
+    """The app's settings that send its mail to `smtp_server(port, …)`."""
+    return {"SMTP_URL": f"smtp://127.0.0.1:{port}", "BASE_URL": base_url,
+            "MAIL_FROM": "Alliance <registration@example.org>"}
+
+
 @contextmanager
 def smtp_server(port: int, inbox: Inbox) -> Iterator[Inbox]:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

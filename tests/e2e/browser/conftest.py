@@ -8,6 +8,7 @@ SCREENSHOT_DIR to keep a desktop and a phone-width screenshot of each page visit
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +65,13 @@ def axe_source() -> str:
             pytest.fail(f"{AXE} is missing: run scripts/setup-node.sh")
         pytest.skip(f"{AXE} is missing: run scripts/setup-node.sh")
     return AXE.read_text()
+
+
+def snap_pdf(pdf: bytes, name: str) -> None:
+    """Keep a PDF's pages as PNG (80 dpi) when SCREENSHOT_DIR is set."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-", f"{folder}/{name}"], input=pdf,
+                   check=True)
