@@ -3,11 +3,12 @@
 Amounts, rates and dates follow Babel's conventions for the document's language
 (`1 258,98 $` in fr_CA, `$1,258.98` in en_CA); labels come from the small catalogue below.
 A bilingual document (a Quebec edition billing in English) leads with French and gives the
-English label beside each French one.
+English beside each French label, name and note; a name the same in both is written once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -122,8 +123,16 @@ class Formats:
                                           locale=self.locale))
 
 
-def _pick(names: dict[str, str], language: str) -> str:
-    return names.get(language) or names.get("en") or next(iter(names.values()), "")
+def in_each(languages: list[str], text_of: Callable[[str], str]) -> list[str]:
+    """What the document says in each of its languages, the leading one first; once when
+    they agree ("Ontario")."""
+    return list(dict.fromkeys(text_of(language) for language in languages))
+
+
+def names_in(names: dict[str, str], languages: list[str]) -> list[str]:
+    """A name given per language (an edition's, an item's), in the document's languages."""
+    fallback = names.get("en") or next(iter(names.values()), "")
+    return in_each(languages, lambda language: names.get(language) or fallback)
 
 
 def invoice_context(view: InvoiceView) -> dict[str, Any]:
@@ -136,32 +145,49 @@ def invoice_context(view: InvoiceView) -> dict[str, Any]:
     tax_names = {t.code: tax_name(t, languages) for t in taxes}
     bank = doc["issuer"].get("bank") or {}
     days = (date.fromisoformat(doc["due_on"]) - date.fromisoformat(doc["issued_on"])).days
+
+    def said(key: str, **values: str) -> list[str]:
+        return in_each(languages, lambda lang: LABELS[lang][key].format(**values))
+
     return {
         "t": labels, "t2": alternate, "language": language, "doc": doc, "f": f,
         "colon": "\u00a0:" if language == "fr" else ":",
-        "of_issuer": of_name(doc["issuer"]["legal_name"]),
         "is_credit_note": doc["kind"] == "credit_note",
-        "edition_name": _pick(doc["edition"]["names"], language),
-        "terms": labels["net_days"].format(days=days) if days else labels["on_receipt"],
-        "lines": [_line(doc, line, language, f) for line in doc["lines"]],
+        "edition_name": names_in(doc["edition"]["names"], languages),
+        "terms": said("net_days", days=str(days)) if days else said("on_receipt"),
+        "amounts_in": said("amounts_in", currency=doc["currency"]),
+        "lines": [_line(doc, line, languages, f) for line in doc["lines"]],
         "tax_columns": [(t.code, t.rate) for t in taxes],
         "taxes": [{"name": tax_names[t.code], "rate": f.rate(t.rate), "base": f.money(t.base),
                    "number": t.registration_number, "amount": f.money(t.amount)}
                   for t in taxes],
         "tax_numbers": [(tax_names.get(code, code), number)
                         for code, number in doc["issuer"]["tax_numbers"].items()],
-        "reason": REASONS.get(doc["reason"] or "", {}).get(language, doc["reason"]),
+        "reason": (names_in(REASONS[doc["reason"]], languages) if doc["reason"] in REASONS
+                   else [doc["reason"]] if doc["reason"] else []),
         "subtotal": f.money(lines_total(doc["lines"], "amount", doc["currency"])),
         "total": f.money(lines_total(doc["lines"], "total", doc["currency"])),
         "paid": f.money(view.paid), "balance": f.money(view.balance), "status": view.status,
         "credited": f.money(view.credited) if view.credited else None,
-        "delegation": delegation_name(doc, doc["delegation"], language),
+        "delegation": delegation_names(doc, doc["delegation"], languages),
         "credit_notes": view.credit_notes,
         "bank": [(key, bank[key]) for key in BANK_FIELDS if bank.get(key)],
-        "paid_by": [LABELS[lang][paid_note(doc)].format(
-            day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
-            for lang in languages] if doc.get("paid_by") else [],
+        "notes": _notes(doc, languages, said),
     }
+
+
+def _notes(doc: dict[str, Any], languages: list[str],
+           said: Callable[..., list[str]]) -> list[str]:
+    """The sentence closing the document, in each language: what a credit note does, how
+    the invoice was paid, or how to pay it."""
+    if doc["kind"] == "credit_note":
+        return said("credit_applies", number=doc["refers_to_number"])
+    if doc.get("paid_by"):
+        return [LABELS[lang][paid_note(doc)].format(
+            day=Formats(lang, doc["currency"]).day(doc["issued_on"]), reference=doc["paid_by"])
+            for lang in languages]
+    return said("pay_by", issuer=doc["issuer"]["legal_name"],
+                of_issuer=of_name(doc["issuer"]["legal_name"]))
 
 
 def paid_note(doc: dict[str, Any]) -> str:
@@ -176,23 +202,26 @@ def tax_name(tax: TaxLine, languages: list[str]) -> str:
     return " / ".join(names)
 
 
-def delegation_name(doc: dict[str, Any], code: str | None, language: str) -> str | None:
+def delegation_names(doc: dict[str, Any], code: str | None,
+                     languages: list[str]) -> list[str]:
+    """The delegation's name in the document's languages ("Québec / Quebec"); none: []."""
     if code is None:
-        return None
-    return _pick(doc["edition"].get("delegations", {}).get(code) or {"en": code}, language)
+        return []
+    return names_in(doc["edition"].get("delegations", {}).get(code) or {"en": code}, languages)
 
 
-def _line(doc: dict[str, Any], line: dict[str, Any], language: str, f: Formats) -> dict[str, Any]:
+def _line(doc: dict[str, Any], line: dict[str, Any], languages: list[str],
+          f: Formats) -> dict[str, Any]:
     return {
-        "credit": line["kind"] == "credit", "item": _pick(line["item"], language),
+        "credit": line["kind"] == "credit", "item": names_in(line["item"], languages),
         "attendee": line["attendee"],
-        "delegation": delegation_name(doc, line["delegation"], language),
+        "delegation": delegation_names(doc, line["delegation"], languages),
         "amount": f.money(Money.from_dict(line["amount"])),
         "taxes": {(t.code, t.rate): f.money(t.amount)
                   for t in (TaxLine.from_dict(tax) for tax in line["taxes"])},
         "total": f.money(Money.from_dict(line["total"])),
         "retained": f.money(Money.from_dict(line["retained"])) if line["retained"] else None,
-        "extras": [{"item": _pick(extra["item"], language), "quantity": extra["quantity"],
+        "extras": [{"item": names_in(extra["item"], languages), "quantity": extra["quantity"],
                     "amount": f.money(Money.from_dict(extra["amount"]))}
                    for extra in line.get("extras", ())],
     }

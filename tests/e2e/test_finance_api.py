@@ -80,8 +80,30 @@ def test_a_quebec_invoice_billed_in_english_is_french_first_with_english_beside(
                                headers=staff_headers["finance"]).data)
     for expected in ("FACTURE", "INVOICE", "FACTURER À / BILL TO", "Solde dû / Balance due",
                      "454,15 $", "TPS / GST (5 %)", "TVQ / QST (9,975 %)", "Georgia Department",
-                     "Each tax is calculated on each line's amount"):
-        assert expected in text, expected
+                     "Each tax is calculated on each line's amount",
+                     "Net 30 jours / Net 30 days", "Montants en CAD / Amounts in CAD",
+                     "Délégation / Delegation : Géorgie / Georgia",
+                     "Personne déléguée / Delegate — François Tremblay1",
+                     "quoting the invoice number", "Facture / Invoice SEUS19-0001"):
+        assert expected in " ".join(text.split()), expected  # a cell may wrap
+    assert "Description / Description" not in text  # a word the same in both: written once
+
+
+def test_a_quebec_credit_note_billed_in_english_gives_its_reason_and_note_in_both(
+        client, staff_headers, quebec, clock):
+    registration = register(client, quebec, 1, "QC", language="en")
+    bill(client, staff_headers["finance"], quebec, [registration["id"]], invoicing.BILL_TO_EN)
+    clock.set("2019-05-10T12:00:00-04:00")
+    client.post(f"/api/registrations/{registration['id']}/cancellation",
+                headers={"Authorization": f"Bearer {registration['manage_token']}"})
+    text = pdf_text(client.get("/api/invoices/SEUS19-0002.pdf",
+                               headers=staff_headers["finance"]).data)
+    for expected in ("NOTE DE CRÉDIT", "CREDIT NOTE", "Délégation / Delegation : Québec / Quebec",
+                     "Motif / Reason : Inscription annulée / Registration cancelled",
+                     "Annulation / Cancellation : Personne déléguée / Delegate",
+                     "Cancellation fee retained (stays billed)",
+                     "This credit note reduces the amount billed on invoice SEUS19-0001."):
+        assert expected in " ".join(text.split()), expected  # a cell may wrap
 
 
 def test_a_georgia_invoice_in_english_is_in_dollars_without_tax(client, staff_headers, georgia):

@@ -118,8 +118,11 @@ def test_an_english_payer_in_quebec_gets_a_french_first_document_with_english_la
     place = register(services, quebec, 1, language="en")
     pay_by_card(services, localstripe, [place])
     _view, text = tax_document(services, place)
-    assert_in(text, "FACTURE", "INVOICE", "TPS / GST (5 %)", "TVQ / QST (9,975 %)",
-              "Paid by card on", "this invoice is the receipt for that payment")
+    assert_in(" ".join(text.split()), "FACTURE", "INVOICE", "TPS / GST (5 %)",
+              "TVQ / QST (9,975 %)", "Paid by card on", "this invoice is the receipt for that "
+              "payment", "Payable sur réception / Due on receipt",
+              "Montants en CAD / Amounts in CAD", "Délégation / Delegation : Québec / Quebec",
+              "Personne déléguée / Delegate")
 
 
 def test_invoices_on_payment_share_the_series_and_a_place_already_invoiced_gets_no_second(
