@@ -14,10 +14,13 @@ from uuid import UUID, uuid4
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
 
 from registration.services.container import Services
 from tests.e2e.test_pages import SLUG, csrf, form
+from tests.support import editions, invoicing
+from tests.support.staff_pages import signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 # English that reaches pages from outside the catalog (domain, marshmallow, Stripe, Werkzeug).
@@ -102,3 +105,29 @@ def test_every_attendee_page_in_french_shows_no_english(
         if found := english_in(page):
             leaks["POST " + url] = found
     assert leaks == {}
+
+
+def test_a_french_reader_reads_days_times_and_amounts_the_quebec_way(
+        app: Flask, client: FlaskClient, services: Services,
+        staff_headers: dict[str, dict[str, str]]) -> None:
+    services.editions.load(invoicing.quebec())
+    place = client.post("/api/editions/test-montreal/registrations", json={
+        "attendee": editions.attendee(1), "registration_type": "delegate",
+        "delegation": "QC"}).json
+    finance = staff_headers["finance"]
+    client.post("/api/editions/test-montreal/invoices", headers=finance, json={
+        "registrations": [place["id"]], "bill_to": invoicing.BILL_TO_FR})
+    client.post("/api/invoices/SEUS19-0001/payments", headers=finance, json={
+        "amount": "454.15", "method": "bank_transfer", "reference": "WIRE-1",
+        "received_on": "2019-04-01"})
+    staff = signed_in(app, services, "finance@example.com", "finance")
+    invoice = visible_text(staff.get("/staff/finance/invoices/SEUS19-0001?lang=fr").get_data(True))
+    assert "Émise le 20 mars 2019 · échéance le 19 avril 2019" in invoice
+    assert "20 mars 2019 Virement bancaire WIRE-1" in invoice  # the payments table
+    ledger = visible_text(staff.get("/staff/finance/?edition=test-montreal&lang=fr").get_data(True))
+    assert "20 mars 2019" in ledger
+    history = visible_text(staff.get(f"/staff/registrations/{place['id']}?lang=fr").get_data(True))
+    assert "454,15 $" in history and "CAD" not in history.replace("(CAD)", "")
+    assert re.search(r"\b\d{1,2} h \d\d\b", history)  # « 10 h 00 », never « 10:00 »
+    for page in (invoice, ledger, history):
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b|\b\d\d:\d\d\b", page), page

@@ -70,7 +70,7 @@ def test_finance_moves_a_place_to_a_delegation_and_the_page_says_why_in_both_lan
     assert again.headers.get("Idempotent-Replayed") == "true"
     moved = [line for line in history(finance, place["id"]) if "changed" in line]
     assert moved == ["Type or delegation changed: Delegate, Quebec delegation → Delegate, "
-                     "Georgia delegation — new total 454.15 CAD — reason: Works for "
+                     "Georgia delegation — new total $454.15 — reason: Works for "
                      "Georgia's trade office — by Finance (Finance)"]
     french = finance.get(f"{address}?lang=fr").get_data(as_text=True)
     assert english_in(french) == []
@@ -106,7 +106,7 @@ def test_cancelling_needs_a_reason_and_may_waive_the_fee(
                 reason="Flight cancelled by the airline").status_code == 303
     assert services.registrations.view(UUID(place["id"])).is_cancelled
     assert [line for line in history(finance, place["id"]) if "Cancelled" in line] == [
-        "Cancelled, fee waived: refund owed 454.15 CAD — reason: Flight cancelled by the "
+        "Cancelled, fee waived: refund owed $454.15 — reason: Flight cancelled by the "
         "airline — by Finance (Finance)"]
 
 
@@ -124,7 +124,7 @@ def test_a_refund_by_hand_is_recorded_once_never_beyond_what_was_paid(
                 reference="CHQ-77", reason="Trop-perçu").status_code == 303
     assert services.registrations.view(UUID(place["id"])).refunded.amount == Decimal("40.00")
     assert [line for line in history(finance, place["id"], "fr") if "main" in line] == [
-        "Remboursement fait à la main (chèque) : 40,00 CAD (CHQ-77) — motif : Trop-perçu "
+        "Remboursement fait à la main (chèque) : 40,00 $ (CHQ-77) — motif : Trop-perçu "
         "— par Finance (Finances)"]
 
 

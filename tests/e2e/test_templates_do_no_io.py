@@ -17,7 +17,8 @@ MONEY = Money(Decimal("454.15"), "CAD")
 CALLS: dict[str, tuple[Any, ...]] = {
     "csrf_token": (), "switch_language_url": ("fr",), "new_form_key": (),
     "current_language": (), "money_of": (Decimal("1"), "CAD"),
-    "money": (MONEY,), "amount_with_code": (MONEY,), "day": (date(2019, 6, 2),),
+    "money": (MONEY,), "day": (date(2019, 6, 2),),
+    "time_of_day": (datetime.fromisoformat("2019-06-02T08:30:00-04:00"),),
     "moment": (datetime.fromisoformat("2019-06-02T08:30:00-04:00"),),
     "percent": (Decimal("50"),), "status_label": ("paid",), "status_tone": ("paid",),
     "amount_typed": (MONEY,), "amount_example": (),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from registration.adapters.invoice_document import LABELS, names_in
+
 ROOT = Path(__file__).resolve().parents[2]
 # A sign of the high punctuation not preceded by a no-break space (U+00A0 or U+202F).
 LOOSE = re.compile(r"(?<![\u00a0\u202f])[:;?!]")
@@ -32,3 +34,14 @@ def test_every_french_message_has_a_no_break_space_before_high_punctuation() -> 
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         loose += [hit for text in strings if text for hit in loose_signs(text)]
     assert loose == []
+
+
+def test_the_invoice_documents_french_labels_follow_the_same_rule() -> None:
+    loose = [hit for text in LABELS["fr"].values() for hit in loose_signs(text)]
+    assert loose == []
+
+
+def test_a_bilingual_document_gives_each_name_in_both_languages_once() -> None:
+    assert names_in({"fr": "Québec", "en": "Quebec"}, ["fr", "en"]) == ["Québec", "Quebec"]
+    assert names_in({"fr": "Ontario", "en": "Ontario"}, ["fr", "en"]) == ["Ontario"]
+    assert names_in({"en": "Georgia"}, ["fr", "en"]) == ["Georgia"]

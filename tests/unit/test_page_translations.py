@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,10 +48,17 @@ def test_money_is_formatted_for_the_page_language(language, territory, expected)
             == expected
 
 
-def test_dates_and_record_amounts_follow_the_language() -> None:
+def test_dates_and_times_are_written_one_way_per_language() -> None:
+    evening = datetime(2019, 3, 1, 22, 16, tzinfo=UTC)
     with Flask(__name__).test_request_context():
         i18n.set_language("fr", "CA")
         assert i18n.day(date(2019, 4, 15), "day-month") == "15 avril"
-        assert i18n.amount_with_code(Money(Decimal("454.15"), "CAD")) == "454,15\u00a0CAD"
+        assert i18n.day("2019-03-20") == i18n.day(date(2019, 3, 20)) == "20 mars 2019"
+        assert i18n.day(evening) == "1er mars 2019"
+        assert i18n.time_of_day(evening) == "22\u00a0h\u00a016"  # kept whole on a line
+        assert i18n.moment(evening) == "1er mars 2019, 22\u00a0h\u00a016"
         i18n.set_language("en", "CA")
         assert i18n.day(date(2019, 4, 15), "day-month") == "April 15"
+        assert i18n.day("2019-03-20") == "March 20, 2019"
+        assert i18n.time_of_day(evening) == "10:16\u202fp.m."
+        assert i18n.moment(evening) == "March 1, 2019, 10:16\u202fp.m."

@@ -17,7 +17,7 @@ from domain.edition_config import EditionConfig
 from domain.money import Money
 from registration.services.history import HistoryEntry
 from registration.web.common.declines import decline_message
-from registration.web.common.i18n import N_, amount_with_code, day, gettext
+from registration.web.common.i18n import N_, day, gettext, money, time_of_day
 from registration.web.common.pages import display_name, list_name
 
 FIELD_LABELS = {
@@ -40,7 +40,7 @@ ROLE_NAMES = {"admin": N_("Administrator"), "finance": N_("Finance"),
 
 def _registered(data: dict[str, Any], config: EditionConfig) -> str:
     values = {"type": display_name(config, "type", data["registration_type"]),
-              "total": amount_with_code(Money.from_dict(data["total"]))}
+              "total": money(Money.from_dict(data["total"]))}
     if not data.get("delegation"):
         return gettext("Registered as %(type)s — %(total)s") % values
     values["delegation"] = display_name(config, "delegation", data["delegation"])
@@ -75,7 +75,7 @@ def _substituted(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _cancelled(data: dict[str, Any], config: EditionConfig) -> str:
-    amount = amount_with_code(Money.from_dict(data["refund_owed"]))
+    amount = money(Money.from_dict(data["refund_owed"]))
     if data.get("fee_waived"):
         sentence = gettext("Cancelled, fee waived: refund owed %(amount)s")
     else:
@@ -95,7 +95,7 @@ def _place_changed(data: dict[str, Any], config: EditionConfig) -> str:
     return _because(sentence % {
         "before": place(data["previous_type"], data["previous_delegation"]),
         "after": place(data["registration_type"], data["delegation"]),
-        "total": amount_with_code(Money.from_dict(data["total"]))}, data)
+        "total": money(Money.from_dict(data["total"]))}, data)
 
 
 def _expired(data: dict[str, Any], config: EditionConfig) -> str:
@@ -105,7 +105,7 @@ def _expired(data: dict[str, Any], config: EditionConfig) -> str:
 
 def _payment(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Payment received: %(amount)s by %(method)s (%(reference)s)") % {
-        "amount": amount_with_code(Money.from_dict(data["amount"])),
+        "amount": money(Money.from_dict(data["amount"])),
         "method": gettext(METHODS.get(data["method"], data["method"])),
         "reference": data["reference"]}
 
@@ -116,7 +116,7 @@ def _payment_failed(data: dict[str, Any], config: EditionConfig) -> str:
 
 
 def _refund(data: dict[str, Any], config: EditionConfig) -> str:
-    values = {"amount": amount_with_code(Money.from_dict(data["amount"])),
+    values = {"amount": money(Money.from_dict(data["amount"])),
               "reference": data["reference"]}
     if data.get("method", "card") == "card":
         return gettext("Refund issued: %(amount)s (%(reference)s)") % values
@@ -145,7 +145,7 @@ def _checked_in(data: dict[str, Any], config: EditionConfig) -> str:
 def _check_in_conflicted(data: dict[str, Any], config: EditionConfig) -> str:
     """A scan made offline that another device's scan contradicts (domain.offline_scans)."""
     names = {"list": list_name(config, data["list"]),
-             "time": f"{datetime.fromisoformat(data['at']).astimezone(config.zone):%H:%M}"}
+             "time": time_of_day(datetime.fromisoformat(data["at"]), config.zone)}
     if data["reason"] == "entered_elsewhere":
         return gettext("Conflict (%(list)s): entry scanned offline at %(time)s on another "
                        "device while already inside; not counted twice") % names
@@ -158,19 +158,19 @@ def _check_in_conflicted(data: dict[str, Any], config: EditionConfig) -> str:
 
 def _payment_requested(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Card payment opened: %(amount)s") % {
-        "amount": amount_with_code(Money.from_dict(data["amount"]))}
+        "amount": money(Money.from_dict(data["amount"]))}
 
 
 def _invoiced(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Invoice %(number)s issued: %(amount)s") % {
         "number": data["invoice_number"],
-        "amount": amount_with_code(Money.from_dict(data["amount"]))}
+        "amount": money(Money.from_dict(data["amount"]))}
 
 
 def _invoice_cancelled(data: dict[str, Any], config: EditionConfig) -> str:
     return gettext("Invoice %(number)s cancelled by a credit note: %(amount)s") % {
         "number": data["invoice_number"],
-        "amount": amount_with_code(Money.from_dict(data["total"]))}
+        "amount": money(Money.from_dict(data["total"]))}
 
 
 def _invoice_adjusted(data: dict[str, Any], config: EditionConfig) -> str:
@@ -182,8 +182,8 @@ def _invoice_adjusted(data: dict[str, Any], config: EditionConfig) -> str:
                            "(invoice %(refers)s): %(amount)s — new total %(total)s")
     return sentence % {  # (the reason is the place change's, told just before)
         "number": data["document_number"], "refers": data["refers_to_number"],
-        "amount": amount_with_code(Money.from_dict(data["amount"])),
-        "total": amount_with_code(Money.from_dict(data["total"]))}
+        "amount": money(Money.from_dict(data["amount"])),
+        "total": money(Money.from_dict(data["total"]))}
 
 
 def _link_renewed(data: dict[str, Any], config: EditionConfig) -> str:

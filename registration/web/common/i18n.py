@@ -107,20 +107,27 @@ def money(value: Money | None) -> str:
     return currency_text(value.amount, value.currency, current_locale())
 
 
-def amount_with_code(value: Money) -> str:
-    """`454.15 CAD`: for records where the currency code must be explicit."""
-    number = format_decimal(value.amount, format="#,##0.00", locale=current_locale())
-    return f"{number}\u00a0{value.currency}"  # never split across lines
+def day(value: date | datetime | str, style: str = "long", zone: tzinfo | None = None) -> str:
+    """`March 20, 2019` / `20 mars 2019` (`1er mars`), or without the year (`day-month`).
 
-
-def day(value: date | datetime, style: str = "long", zone: tzinfo | None = None) -> str:
+    The one way a page writes a day: a table's too (ISO stays in exports, the API and
+    date fields). Takes a day as documents keep it (`2019-03-20`)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(zone).date() if zone else value.date()
     if style == "day-month":
         text = format_skeleton("MMMMd", value, locale=current_locale())
     else:
-        text = format_date(value, format=style, locale=current_locale())
+        text = format_date(value, format="long", locale=current_locale())
     return first_of_month(text) if current_language() == "fr" else text
+
+
+def time_of_day(value: datetime, zone: tzinfo | None = None) -> str:
+    """`10:16 p.m.` / `22 h 16`: the one way a page writes a time (never split at its
+    spaces, so a narrow cell does not leave `h 16` on a line of its own)."""
+    local = value.astimezone(zone) if zone else value
+    return format_time(local, format="short", locale=current_locale()).replace(" ", "\u00a0")
 
 
 def dates(start: date, end: date) -> str:
@@ -156,11 +163,10 @@ def span_of_days(start: date, end: date, language: str, locale: str) -> str:
 
 
 def moment(value: datetime, zone: tzinfo | None = None) -> str:
-    """`Apr 2, 2019, 9:00 AM` / `2 avr. 2019, 09 h 00`: to the minute, in the edition's zone."""
+    """`April 2, 2019, 9:00 a.m.` / `2 avril 2019, 09 h 00`: to the minute, in the edition's
+    zone (`day` and `time_of_day` together)."""
     local = value.astimezone(zone) if zone else value
-    text = (format_date(local, format="medium", locale=current_locale()) + ", "
-            + format_time(local, format="short", locale=current_locale()))
-    return first_of_month(text) if current_language() == "fr" else text
+    return f"{day(local)}, {time_of_day(local)}"
 
 
 def duration(seconds: int) -> str:
@@ -182,6 +188,6 @@ def install(app: Flask, folder: Path) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext)
-    app.jinja_env.filters.update(money=money, amount_with_code=amount_with_code, day=day,
-                                 dates=dates, moment=moment, percent=percent)
+    app.jinja_env.filters.update(money=money, day=day, time_of_day=time_of_day, dates=dates,
+                                 moment=moment, percent=percent)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)

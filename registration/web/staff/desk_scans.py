@@ -96,7 +96,7 @@ def scan(config: EditionConfig, code: str, station: Station) -> Answer:
                                           direction=station.direction)
     except SCAN_REFUSALS as error:
         return refused(error, config, station)
-    registration, at = result.registration, f"{result.at:%H:%M}"
+    registration, at = result.registration, i18n.time_of_day(result.at)
     if result.direction == "exit":
         return Answer("ok", i18n.gettext("Out at %(time)s") % {"time": at}, registration)
     if not result.first_scan:

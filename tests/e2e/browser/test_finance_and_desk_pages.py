@@ -208,7 +208,7 @@ def test_the_desk_finds_francois_prints_a_badge_and_checks_in_by_qr_code(
     page.keyboard.type(services.registrations.get(francois).checkin_secret)
     page.keyboard.press("Enter")
     expect(answer).to_have_attribute("data-answer", "warn")
-    expect(answer).to_contain_text("Already inside since 10:00")
+    expect(answer).to_contain_text("Already inside since 10:00\u202fa.m.")
     snap(page, "desk-check-in-amber")
     expect(page.locator("#code")).to_be_focused()  # the answered page is ready to type in
     page.keyboard.type(services.registrations.get(unpaid).checkin_secret)

@@ -105,11 +105,11 @@ def test_an_admin_creates_an_account_and_the_dashboard_shows_the_new_counts(
     page.goto(f"/staff/registrations/{quebec[0]}/history?lang=fr")
     entries = page.locator("[data-history] li")
     expect(entries.nth(0)).to_contain_text(
-        "Inscription\u00a0: Personne déléguée, délégation Québec — 454,15 CAD")
+        "Inscription\u00a0: Personne déléguée, délégation Québec — 454,15\u00a0$")
     expect(entries.nth(1)).to_contain_text("Coordonnées corrigées : fonction → Director")
     snap(page, "history-fr")
     page.goto(f"/staff/registrations/{quebec[1]}/history?lang=en")
     expect(page.locator("[data-history] li").nth(0)).to_contain_text(
-        "Registered as Delegate for the Quebec delegation — 454.15 CAD")
+        "Registered as Delegate for the Quebec delegation — $454.15")
     expect(page.locator("[data-history] li").nth(1)).to_contain_text(
-        "Cancelled: refund owed 0.00 CAD")
+        "Cancelled: refund owed $0.00")

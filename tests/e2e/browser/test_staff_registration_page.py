@@ -62,7 +62,7 @@ def test_finance_moves_a_paid_delegate_to_a_dearer_type_and_a_supplementary_invo
     first, supplement = (invoices.nth(i).inner_text().split()[-1] for i in range(2))
     expect(page.locator("li[data-event=InvoiceAdjusted]")).to_contain_text(
         f"Supplementary invoice {supplement} issued for the new type or delegation "
-        f"(invoice {first}): 344.93 CAD")
+        f"(invoice {first}): $344.93")
     snap(page, "staff-registration-supplement-en")
 
     invoices.nth(1).click()

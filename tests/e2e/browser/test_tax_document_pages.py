@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
               "link": f"Invoice {NUMBER} (PDF)", "receipt": "Your receipt",
               "stamp": "PAYÉE / PAID", "subtotal": "Sous-total / Subtotal",
               "gst": "TPS / GST (5 %)", "qst": "TVQ / QST (9,975 %)",
-              "total": "Total / Total (CAD)", "balance": "Solde dû / Balance due (CAD)"},
+              "total": "Total (CAD)", "balance": "Solde dû / Balance due (CAD)"},
 }
 
 
@@ -130,6 +130,7 @@ def test_a_card_paid_attendee_downloads_their_tax_invoice_from_the_manage_page(
     expect(link).to_be_in_viewport(ratio=1)
     box = link.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 44, box  # a tap target, like the site's buttons
     layout = page.evaluate(LAYOUT)
     assert not (layout["overflow"] or layout["squeezed"] or layout["beyond"]), layout
     with page.context.expect_page() as opened:
@@ -164,7 +165,7 @@ def test_a_delegations_bank_transfer_gives_one_receipt_to_the_payer(
     expect(page.locator("h1 [data-status]")).to_have_text("Paid")
     row = page.locator("[data-payments] tbody tr")
     expect(row).to_have_count(1)
-    for cell, text in enumerate(("2019-03-20", "Bank transfer", "VIR-2019-0412", "$908.30",
+    for cell, text in enumerate(("March 20, 2019", "Bank transfer", "VIR-2019-0412", "$908.30",
                                  "Fiona Finance")):
         expect(row.locator("td").nth(cell)).to_contain_text(text)
     snap(page, "finance-invoice-transfer-en")

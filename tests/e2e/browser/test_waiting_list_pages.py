@@ -91,7 +91,7 @@ def test_a_delegation_lead_waits_for_two_places_and_registers_both_when_offered(
     services.registrations.cancel(taken[1])
     page.reload()
     expect(page.locator("[data-entry-status]")).to_contain_text(
-        "Offered: the 2 places are held for you until Mar 22, 2019")
+        "Offered: the 2 places are held for you until March 22, 2019")
     snap(page, "waiting-offered-en")
     services.staff.create_account("Fin Ance", "fin@example.com", PASSWORD, "finance")
     for staff in new_page(browser, live_server, "en-CA"):
@@ -101,7 +101,7 @@ def test_a_delegation_lead_waits_for_two_places_and_registers_both_when_offered(
         expect(staff.locator("[data-waiting-list] tbody tr")).to_contain_text(
             "Jordan Lee")
         expect(staff.locator("[data-waiting-list] tbody tr")).to_contain_text(
-            "Mar 22, 2019, 10:00")
+            "March 22, 2019, 10:00")
         snap(staff, "waiting-staff-en")
         staff.goto("/staff/waiting-list/?lang=fr")
         snap(staff, "waiting-staff-fr")
