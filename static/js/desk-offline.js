@@ -115,9 +115,10 @@
     });
   }
 
-  function time(iso, copy) {  // 10:02, in the edition's time zone as the desk says it
-    return new Date(iso).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit",
-                                                      timeZone: copy && copy.time_zone});
+  function time(iso, copy) {  // "10 h 02" / "10:02 a.m." as the pages write it, in the edition's zone
+    const french = document.documentElement.lang === "fr";
+    return new Date(iso).toLocaleTimeString(french ? "fr-CA" : "en-CA", {
+      hour: french ? "2-digit" : "numeric", minute: "2-digit", timeZone: copy && copy.time_zone});
   }
 
   function show() {
