@@ -129,5 +129,10 @@ def test_a_french_reader_reads_days_times_and_amounts_the_quebec_way(
     history = visible_text(staff.get(f"/staff/registrations/{place['id']}?lang=fr").get_data(True))
     assert "454,15 $" in history and "CAD" not in history.replace("(CAD)", "")
     assert re.search(r"\b\d{1,2} h \d\d\b", history)  # « 10 h 00 », never « 10:00 »
-    for page in (invoice, ledger, history):
+    journal = visible_text(staff.get("/staff/finance/journal?edition=test-montreal&lang=fr")
+                           .get_data(True))
+    assert re.search(r"20 mars 2019 \d\d h \d\d", journal)
+    for page in (invoice, ledger, history, journal):
         assert not re.search(r"\b20\d\d-\d\d-\d\d\b|\b\d\d:\d\d\b", page), page
+    exported = staff.get("/staff/finance/test-montreal/journal.csv?lang=fr").get_data(True)
+    assert re.search(r"^2019-03-20,\d\d:\d\d,", exported, re.M)  # a sheet keeps ISO
