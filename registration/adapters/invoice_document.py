@@ -198,8 +198,7 @@ def paid_note(doc: dict[str, Any]) -> str:
 
 def tax_name(tax: TaxLine, languages: list[str]) -> str:
     """"TVQ", or "TVQ / QST" on a bilingual document."""
-    names = dict.fromkeys(tax.name(language) for language in languages)
-    return " / ".join(names)
+    return " / ".join(in_each(languages, tax.name))
 
 
 def delegation_names(doc: dict[str, Any], code: str | None,
