@@ -113,7 +113,8 @@ class InvoiceService:
             for number, share in self._shares(registration, shares[registration.id], invoices):
                 by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
         paid = [invoices[number] for number, amount in by_invoice.items()
-                if invoices[number].record_card_payment(amount, reference, charge, today)]
+                if invoices[number].record_taken_payment(amount, CARD, reference, charge,
+                                                         today)]
         return [*(issued[1] if issued else []), *paid]
 
     def _shares(self, registration: Registration, share: Money,
@@ -179,17 +180,23 @@ class InvoiceService:
         )
         return supplement, sequence
 
-    def on_desk_payment(self, registration: Registration, reference: str,
-                        method: str) -> list[Aggregate]:
-        """Run inside a desk payment's decision: the same tax document as a card payment's,
-        once the money taken at the desk settles the place (a place an invoice bills is not
-        paid at the desk: see Registration.take_payment_at_desk)."""
+    def on_desk_payment(self, registration: Registration, amount: Money, reference: str,
+                        method: str) -> tuple[str | None, list[Aggregate]]:
+        """Run inside a desk payment's decision, before the place records it: the same tax
+        document as a card payment's, once the money taken at the desk settles the place
+        (a place an invoice bills is not paid at the desk: see
+        Registration.take_payment_at_desk). The invoice records the payment; its number is
+        returned for the place to record its payment against it."""
         edition = self.app.load(registration.edition_id, Edition, "edition")
         today = self.clock().astimezone(edition.config.zone).date()
-        settled = [registration] if registration.balance_due.is_zero else []
-        issued = self._invoice_on_payment(edition, settled, registration, reference, method,
-                                          today)
-        return issued[1] if issued else []
+        settles = amount.amount > 0 and amount == registration.balance_due
+        issued = self._invoice_on_payment(edition, [registration] if settles else [],
+                                          registration, reference, method, today)
+        if issued is None:
+            return None, []
+        invoice, changed = issued
+        invoice.record_taken_payment(amount, method, reference, None, today)
+        return invoice.number, changed
 
     def _invoice_on_payment(
         self, edition: Edition, settled: Sequence[Registration], payer: Registration,

@@ -195,6 +195,12 @@ def test_a_payment_at_the_desk_gets_the_same_tax_invoice_once_it_settles_the_pla
               "Payée par terminal de paiement à l'accueil le 20 mars 2019 (paiement T-8841)")
     pdf = client.get(f"/api/invoices/{view.document['number']}.pdf", headers=holder)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # The cash came before the invoice (a bare receipt): its row names none; the payment
+    # that settled the place is recorded on the invoice, and its row names it.
+    rows = journal_rows(services, quebec)
+    assert sorted((r.method, r.amount, r.invoice) for r in rows) == [
+        ("card_terminal", "354.15", view.document["number"]), ("cash", "100.00", None)]
+    assert view.paid == Decimal("454.15")
 
 
 def test_cash_at_the_desk_says_so_on_its_invoice(services, quebec):
