@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.errors import DomainError
 from domain.identifiers import edition_id
-from domain.invoice_lines import cancels_whole, lines_total
+from domain.invoice_lines import lines_total
 from domain.money import Money
 from domain.text import TextRefused, clean_text
 from registration.projections.ledger import LedgerRow
@@ -151,7 +151,7 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
         "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
         currency=currency, money_from=Money.from_dict,
         subtotal=lines_total(doc["lines"], "amount", currency), total=total,
-        cancels=doc["kind"] == "credit_note" and cancels_referred(doc, total),
+        cancels=doc["kind"] == "credit_note" and ledger().cancels_whole(view),
         payments=services().queries.invoice_payments(config, number),
         method_label=method_label, recorder_label=recorder_label, movement_label=movement_label,
         form=form or {"received_on": services().clock().date().isoformat(),
@@ -159,13 +159,6 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
                       if view.balance > 0 else ""},
         notice=request.args.get("done"),
     ), 422 if errors else 200
-
-
-def cancels_referred(note: dict[str, Any], total: Money) -> bool:
-    """Whether a credit note (of `total`) cancels the whole document it refers to."""
-    referred = known_invoice(note["refers_to_number"])
-    return referred is not None and cancels_whole(total, lines_total(
-        referred.document["lines"], "total", referred.document["currency"]))
 
 
 @finance_pages.get("/invoices/<number>")
