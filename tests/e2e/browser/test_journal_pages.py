@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
 from registration.services.container import Services
-from tests.e2e.browser.conftest import snap
+from tests.e2e.browser.conftest import DESKTOP, PHONE, snap
+from tests.e2e.browser.test_phone_and_accessibility import axe_violations
 from tests.e2e.browser.test_staff_pages import PASSWORD, sign_in
 from tests.integration.test_card_payments import status
 from tests.integration.test_journal import (  # noqa: F401  # fixtures
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.browser
 
 def test_card_payments_and_a_refund_are_in_the_journal_its_csv_and_agree_with_stripe(
         page: Page, client: FlaskClient, services: Services, open_now: None,  # noqa: F811
-        webhook_server: str, localstripe: str, tmp_path: Path) -> None:  # noqa: F811
+        webhook_server: str, localstripe: str, tmp_path: Path,  # noqa: F811
+        axe_source: str) -> None:
     kept, refunded, invoiced = registered(client, 1), registered(client, 2), registered(client, 3)
     paid_by_card(client, localstripe, kept)
     paid_by_card(client, localstripe, refunded)
@@ -84,6 +86,10 @@ def test_card_payments_and_a_refund_are_in_the_journal_its_csv_and_agree_with_st
     expect(page.locator("h1")).to_contain_text("Payée")
     expect(page.locator("[data-balance]")).to_contain_text("0,00\u00a0$")
     snap(page, "invoice-on-payment-fr")
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        assert axe_violations(page, axe_source) == [], size
+    page.set_viewport_size(DESKTOP)
     page.goto(f"/staff/finance/invoices/{issued}?lang=en")
     expect(payment).to_contain_text("Card")
     snap(page, "invoice-on-payment-en")
