@@ -21,7 +21,7 @@ from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
-from domain.payment_details import CARD, PAYMENT_METHODS
+from domain.payment_details import CARD, DESK_PAYMENT_METHODS, PAYMENT_METHODS
 from domain.tax import TaxLine
 
 KINDS = ("invoice", "credit_note")
@@ -81,7 +81,8 @@ class Invoice(ConferenceAggregate):
     class PaymentRecorded(ConferenceAggregate.Event):
         class_version = 3
         amount: Money
-        method: str  # one of PAYMENT_METHODS, or CARD (a card payment of places it bills)
+        method: str  # one of PAYMENT_METHODS, CARD (a card payment of places it bills), or
+        # one of DESK_PAYMENT_METHODS (the desk payment an invoice was issued on)
         reference: str
         received_on: str
         charge: str | None  # a card payment's charge at the processor, for reconciliation
@@ -200,17 +201,19 @@ class Invoice(ConferenceAggregate):
                               "overpayment to record it as a credit to refund.")
         self._payment_recorded(amount, method, reference, received_on.isoformat(), None)
 
-    def record_card_payment(self, amount: Money, reference: str, charge: str | None,
-                            received_on: date) -> bool:
-        """A card payment of places this invoice bills (the processor's payment id as its
-        reference, its charge for the reconciliation): the money is already taken, so
-        nothing is refused — beyond what is due it shows as a credit to refund. The same
-        payment again changes nothing (False)."""
+    def record_taken_payment(self, amount: Money, method: str, reference: str,
+                             charge: str | None, received_on: date) -> bool:
+        """Money already taken for places this invoice bills: a card payment (the
+        processor's payment id as its reference, its charge for the reconciliation), or the
+        desk payment this invoice was issued on. Nothing is refused — beyond what is due it
+        shows as a credit to refund. The same payment again changes nothing (False)."""
         if reference in self.payment_references:
             return False
+        if method not in (CARD, *DESK_PAYMENT_METHODS):
+            raise Invalid(f"Money taken is paid by {', '.join((CARD, *DESK_PAYMENT_METHODS))}.")
         if amount.currency != self.currency or amount.amount <= 0:
             raise Invalid(f"A payment must be a positive amount in {self.currency}.")
-        self._payment_recorded(amount, CARD, reference, received_on.isoformat(), charge)
+        self._payment_recorded(amount, method, reference, received_on.isoformat(), charge)
         return True
 
     @event(PaymentRecorded)

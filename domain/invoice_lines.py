@@ -177,6 +177,12 @@ def _split(credited: Money, rates: list[Decimal]) -> tuple[Money, list[Money]]:
     return credited - total(amounts, credited.currency), amounts
 
 
+def cancels_whole(note_total: Money, document_total: Money) -> bool:
+    """Whether a credit note cancels the document it refers to (negates all of it), or only
+    credits part of it: a cheaper place's difference, or a place cancelled with a fee kept."""
+    return note_total == -document_total
+
+
 def summed_taxes(lines: Iterable[Mapping[str, Any]]) -> list[TaxLine]:
     """The document's tax lines: one per tax and rate, summing the lines' bases and amounts."""
     return summed_tax_lines(TaxLine.from_dict(t) for line in lines for t in line["taxes"])

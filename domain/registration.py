@@ -470,10 +470,11 @@ class Registration(ConferenceAggregate):
         return True
 
     def take_payment_at_desk(self, amount: Money, method: str, reference: str,
-                             received_on: date) -> None:
+                             received_on: date, issued_on_it: str | None = None) -> None:
         """Money handed over at the desk, on a card terminal or in cash.
 
-        Only for a place not billed by an invoice (its payments go against the invoice),
+        Only for a place not billed by an invoice (its payments go against the invoice) —
+        but for `issued_on_it`, the invoice issued on this very payment, which records it —
         never more than what is due (the desk cannot give change back as a refund), and
         never twice under one reference: unlike a processor's notice, which may come twice
         and is then ignored, a reference typed again at the desk is a mistake to point out.
@@ -482,7 +483,7 @@ class Registration(ConferenceAggregate):
         self._check_approved()
         if method not in DESK_PAYMENT_METHODS:
             raise Invalid(f"A desk payment is one of {', '.join(DESK_PAYMENT_METHODS)}.")
-        if self.invoice_number is not None:
+        if self.invoice_number is not None and self.invoice_number != issued_on_it:
             raise AlreadyInvoiced(f"This place is billed by invoice {self.invoice_number}: "
                                   "record the payment against the invoice.")
         if self.balance_due.is_zero:
@@ -493,8 +494,8 @@ class Registration(ConferenceAggregate):
             raise MoreThanDue(f"Only {self.balance_due} is due.")
         if reference in self.payment_references:
             raise ReferenceAlreadyUsed()
-        self._payment_received(amount, method, reference,
-                               PaymentDetails(received_on=received_on.isoformat()))
+        self._payment_received(amount, method, reference, PaymentDetails(
+            invoice=issued_on_it, received_on=received_on.isoformat()))
 
     @event(PaymentReceived)
     def _payment_received(self, amount: Money, method: str, reference: str,

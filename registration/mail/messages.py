@@ -194,6 +194,7 @@ class MailComposer:
         envelope = Envelope(bill_to["email"], bill_to.get("language", "en"), territory(config))
         context = {**self._context(envelope, registration, config), "number": number,
                    "refers_to": view.document.get("refers_to_number"),
+                   "cancels": mail.kind == "credit_note" and self.ledger.cancels_whole(view),
                    "due_on": date.fromisoformat(view.document["due_on"])}
         if reminder:
             context["fact"] = self._reminder(number, int(reminder))

@@ -7,8 +7,8 @@ invoices' records of it: a card payment that paid a supplementary invoice and th
 it supplements is a row under each, for what each recorded, so that the journal's totals by
 invoice are the payments each invoice lists. Other card payments are taken from their places
 (one row per payment). Card rows carry the charge, for the reconciliation, which adds the
-rows of one charge up. Refunds are negative. Rows are keyed so that a movement replayed, or
-reported twice, is written once.
+rows of one charge up. Refunds are negative, and name the invoice billing the place. Rows
+are keyed so that a movement replayed, or reported twice, is written once.
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ def recorder(actor: Actor) -> str:
     return actor.name if actor.kind == "staff" and actor.name else actor.kind
 
 
-def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
+def from_registration(e: Any, edition_id: str, payer: str, invoice: str | None) -> JournalRow:
     """A card or desk payment no invoice records (see `on_the_journal`), or a refund, on one
-    place."""
+    place; a refund names the invoice billing the place (whose paid amount it lowers in the
+    ledger), so that an invoice's rows add up to what it shows as paid."""
     refund = isinstance(e, Registration.RefundIssued)
     kind = "refund" if refund else "payment"
     details = None if refund else e.details
@@ -77,7 +78,7 @@ def from_registration(e: Any, edition_id: str, payer: str) -> JournalRow:
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),
-        invoice=None, recorded_by=recorder(e.actor))
+        invoice=invoice if refund else None, recorded_by=recorder(e.actor))
 
 
 def joined(row: JournalRow, other: JournalRow) -> JournalRow:
@@ -147,7 +148,10 @@ class JournalProjection:
         payer = f"{person['first_name']} {person['last_name']}"
         if person["organisation"]:
             payer += f" ({person['organisation']})"
-        return from_registration(event, person["edition_id"], payer)
+        billed = self._query(cursor, "SELECT number FROM ledger_links WHERE registration_id = :id",
+                             {"id": str(event.originator_id)})
+        return from_registration(event, person["edition_id"], payer,
+                                 billed[0]["number"] if billed else None)
 
     def _stored(self, cursor: Cursor, entry: str) -> JournalRow | None:
         found = self._query(cursor, "SELECT * FROM journal WHERE entry = :entry",

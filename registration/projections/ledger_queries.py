@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from domain.invoice_lines import cancels_whole, lines_total
+from domain.money import Money
 from registration.adapters.spreadsheet import csv_document
 from registration.projections.ledger import LedgerRow
 from registration.projections.store import ReadModelStore
@@ -32,6 +34,10 @@ class InvoiceView:
                    credited=row.amount("credited"), balance=row.amount("balance"),
                    status=row.status, credit_notes=credit_notes)
 
+    @property
+    def total(self) -> Money:
+        return lines_total(self.document["lines"], "total", self.document["currency"])
+
     def bills(self, registration_id: str) -> bool:
         return any(line.get("registration_id") == registration_id
                    for line in self.document["lines"])
@@ -52,6 +58,12 @@ class Ledger:
             {"number": number})
         return InvoiceView.from_row(LedgerRow.from_mapping(found[0]),
                                     tuple(n["number"] for n in notes))
+
+    def cancels_whole(self, note: InvoiceView) -> bool:
+        """Whether a credit note cancels the whole document it refers to (domain rule), or
+        only credits part of it."""
+        referred = self.view(note.document["refers_to_number"])
+        return referred is not None and cancels_whole(note.total, referred.total)
 
     def billing(self, registration_id: str, invoices: Iterable[str]) -> list[InvoiceView]:
         """The `invoices` that billed a place, oldest first, each followed by its credit notes

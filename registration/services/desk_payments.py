@@ -36,9 +36,9 @@ class DeskPaymentService:
             registration = self.app.load(registration_id, Registration, "registration")
             config = self.app.load(registration.edition_id, Edition, "edition").config
             today = self.clock().astimezone(config.zone).date()
-            registration.take_payment_at_desk(Money(amount, registration.total.currency),
-                                              method, given, today)
-            document = self.invoices.on_desk_payment(registration, given, method)
+            money = Money(amount, registration.total.currency)
+            number, document = self.invoices.on_desk_payment(registration, money, given, method)
+            registration.take_payment_at_desk(money, method, given, today, number)
             return [registration, *document], registration_view(registration, config)
 
         return self.app.decide(decision, claim)

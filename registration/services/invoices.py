@@ -94,28 +94,38 @@ class InvoiceService:
 
     def on_card_payment(self, registrations: Sequence[Registration], reference: str,
                         charge: str | None, shares: Mapping[UUID, Money]) -> list[Aggregate]:
-        """Run inside a card payment's decision, given the places it just paid: the places
-        an invoice bills are paid on that invoice (once per payment, their shares summed),
-        so the invoice is not left due and a transfer or cheque for them afterwards needs
-        the overpayment confirmed; the others get the invoice issued on payment."""
+        """Run inside a card payment's decision, given the places it is about to pay (each
+        then records its share against the invoice billing it): the places it settles that
+        no invoice bills first get the invoice issued on payment; then the payment is
+        recorded on the invoices billing each place (once per payment, their shares summed),
+        so that every invoice lists the card payment that paid it, and one left due is paid
+        (a transfer or cheque for it afterwards needs the overpayment confirmed)."""
         if not registrations:
             return []
         edition = self.app.load(registrations[0].edition_id, Edition, "edition")
         today = self.clock().astimezone(edition.config.zone).date()
+        settled = [r for r in registrations if shares[r.id].amount >= r.balance_due.amount]
+        issued = self._invoice_on_payment(edition, settled, registrations[0], reference, CARD,
+                                          today)
+        invoices = {issued[0].number: issued[0]} if issued else {}
         by_invoice: dict[str, Money] = {}
         for registration in registrations:
-            for number, share in self._shares(registration, shares[registration.id]):
+            for number, share in self._shares(registration, shares[registration.id], invoices):
                 by_invoice[number] = by_invoice.get(number, Money.zero(share.currency)) + share
-        paid = [invoice for number, amount in by_invoice.items()
-                if (invoice := self.get(number)).record_card_payment(
-                    amount, reference, charge, today)]
-        return [*paid, *self._invoice_on_payment(edition, registrations, reference, CARD,
-                                                 today)]
+        paid = [invoices[number] for number, amount in by_invoice.items()
+                if invoices[number].record_taken_payment(amount, CARD, reference, charge,
+                                                         today)]
+        return [*(issued[1] if issued else []), *paid]
 
-    def _shares(self, registration: Registration, share: Money) -> list[tuple[str, Money]]:
+    def _shares(self, registration: Registration, share: Money,
+                invoices: dict[str, Invoice]) -> list[tuple[str, Money]]:
         """A place's card payment shared over the invoices billing it: its supplementary
-        invoices first, newest first, up to what each is due; the rest on its invoice."""
-        return newest_first([(number, self.get(number).balance_due)
+        invoices first, newest first, up to what each is due; the rest on its invoice.
+        `invoices` keeps each invoice loaded once (one issued in this decision is there)."""
+        for number in registration.billed:
+            if number not in invoices:
+                invoices[number] = self.get(number)
+        return newest_first([(number, invoices[number].balance_due)
                              for number in registration.billed], share)
 
     def on_place_change(self, registration: Registration, before: PriceQuote,
@@ -170,28 +180,38 @@ class InvoiceService:
         )
         return supplement, sequence
 
-    def on_desk_payment(self, registration: Registration, reference: str,
-                        method: str) -> list[Aggregate]:
-        """Run inside a desk payment's decision: the same tax document as a card payment's,
-        once the money taken at the desk settles the place (a place an invoice bills is not
-        paid at the desk: see Registration.take_payment_at_desk)."""
+    def on_desk_payment(self, registration: Registration, amount: Money, reference: str,
+                        method: str) -> tuple[str | None, list[Aggregate]]:
+        """Run inside a desk payment's decision, before the place records it: the same tax
+        document as a card payment's, once the money taken at the desk settles the place
+        (a place an invoice bills is not paid at the desk: see
+        Registration.take_payment_at_desk). The invoice records the payment; its number is
+        returned for the place to record its payment against it."""
         edition = self.app.load(registration.edition_id, Edition, "edition")
         today = self.clock().astimezone(edition.config.zone).date()
-        return self._invoice_on_payment(edition, [registration], reference, method, today)
+        settles = amount.amount > 0 and amount == registration.balance_due
+        issued = self._invoice_on_payment(edition, [registration] if settles else [],
+                                          registration, reference, method, today)
+        if issued is None:
+            return None, []
+        invoice, changed = issued
+        invoice.record_taken_payment(amount, method, reference, None, today)
+        return invoice.number, changed
 
-    def _invoice_on_payment(self, edition: Edition, registrations: Sequence[Registration],
-                            reference: str, method: str, today: date) -> list[Aggregate]:
-        """Where the edition issues invoices on payment, the places a payment settled that
-        no invoice bills get one, issued paid, billed to the payer (whoever the payment was
-        opened for first)."""
+    def _invoice_on_payment(
+        self, edition: Edition, settled: Sequence[Registration], payer: Registration,
+        reference: str, method: str, today: date,
+    ) -> tuple[Invoice, list[Aggregate]] | None:
+        """Where the edition issues invoices on payment, the places a payment settles that
+        no invoice bills get one, due the day it is issued, billed to the payer (whoever
+        the payment was opened for first)."""
         if not invoicing(edition.config).on_payment:
-            return []
-        unbilled = [r for r in registrations if r.invoice_number is None
-                    and not r.is_cancelled and r.balance_due.is_zero and not r.paid.is_zero]
+            return None
+        unbilled = [r for r in settled if r.invoice_number is None and not r.is_cancelled]
         if not unbilled:
-            return []
-        return self._bill(edition, unbilled, holder_bill_to(registrations[0]), today, today,
-                          None, paid_by=reference, paid_with=method)[1]
+            return None
+        return self._bill(edition, unbilled, holder_bill_to(payer), today, today, None,
+                          paid_by=reference, paid_with=method)
 
     def _bill(self, edition: Edition, registrations: list[Registration], bill_to: BillTo,
               issued_on: date, due_on: date, po_number: str | None,

@@ -59,9 +59,10 @@ class PaymentService:
     def __init__(self, app: Conference, gateway: StripeGateway) -> None:
         self.app = app
         self.gateway = gateway
-        # Decided with each card payment, saved with it: the places' invoices (the payment
-        # recorded on the one billing them, or the invoice issued on payment). Each hook is
-        # given the places just paid, the payment's id, its charge and each place's share.
+        # Decided with each card payment, saved with it: the places' invoices (the invoice
+        # issued on payment, the payment recorded on the ones billing them). Each hook is
+        # given the places about to be paid (before they record it), the payment's id, its
+        # charge and each place's share.
         self.payment_hooks: list[Callable[
             [list[Registration], str, str | None, Mapping[UUID, Money]], list[Aggregate]]] = []
 
@@ -217,16 +218,16 @@ class PaymentService:
         def decision() -> tuple[list[Aggregate], str]:
             if notice_id and self._already_processed(notice_id):
                 return [], "duplicate"
-            changed: list[Registration] = []
-            for rid in order.registration_ids:
-                registration = self._registration(rid)
-                if record_from_intent(registration, intent, order.share_of(rid)):
-                    changed.append(registration)
-            paid = changed if intent.succeeded else []
+            registrations = [self._registration(rid) for rid in order.registration_ids]
             shares = {rid: order.share_of(rid) for rid in order.registration_ids}
-            decided = [*changed, *(a for hook in self.payment_hooks
-                                   for a in hook(paid, intent.id, intent.charge_id, shares))]
-            unique = {a.id: a for a in decided}  # a hook may change the places again
+            # The hooks go first, so that each place records its share against the invoice
+            # that records the payment (one issued on this payment included).
+            paying = [r for r in registrations if intent.succeeded
+                      and intent.id not in r.payment_references]
+            documents = [a for hook in self.payment_hooks
+                         for a in hook(paying, intent.id, intent.charge_id, shares)]
+            changed = [r for r in registrations if record_from_intent(r, intent, shares[r.id])]
+            unique = {a.id: a for a in [*changed, *documents]}  # a hook changes places too
             return [*unique.values(), *self._notice(notice_id, "payment_intent")], "recorded"
 
         return self.app.decide(decision)

@@ -13,13 +13,17 @@ from uuid import UUID
 
 import pytest
 
+from domain.payment import minor_units
 from domain.registration import Attendee
 from registration.adapters.invoice_document import render_invoice
+from registration.projections.journal import JournalRow
+from registration.projections.journal_queries import JournalFilter, card_movements, journal
 from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.services.container import Services
 from tests.support import editions, invoicing
 from tests.support.localstripe import card_token
 from tests.support.pdfs import page_texts
+from tests.support.staff_pages import signed_in
 
 VISA = "4242424242424242"
 STUDENT = {"code": "student", "names": {"en": "Student", "fr": "Personne étudiante"},
@@ -194,6 +198,12 @@ def test_a_payment_at_the_desk_gets_the_same_tax_invoice_once_it_settles_the_pla
               "Payée par terminal de paiement à l'accueil le 20 mars 2019 (paiement T-8841)")
     pdf = client.get(f"/api/invoices/{view.document['number']}.pdf", headers=holder)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # The cash came before the invoice (a bare receipt): its row names none; the payment
+    # that settled the place is recorded on the invoice, and its row names it.
+    rows = journal_rows(services, quebec)
+    assert sorted((r.method, r.amount, r.invoice) for r in rows) == [
+        ("card_terminal", "354.15", view.document["number"]), ("cash", "100.00", None)]
+    assert view.paid == Decimal("454.15")
 
 
 def test_cash_at_the_desk_says_so_on_its_invoice(services, quebec):
@@ -202,3 +212,89 @@ def test_cash_at_the_desk_says_so_on_its_invoice(services, quebec):
     view, text = tax_document(services, place)
     assert view.document["paid_with"] == "cash" and view.status == "paid"
     assert_in(text, "Payée comptant à l'accueil le 20 mars 2019 (paiement cash-")
+
+
+def journal_rows(services: Services, slug: str) -> list[JournalRow]:
+    found = journal(services.read_models.store, services.editions.config(slug), JournalFilter())
+    return [m.row for m in found.movements]
+
+
+def by_invoice(rows: list[JournalRow]) -> dict[str | None, Decimal]:
+    """The journal's total by the invoice each row names."""
+    totals: dict[str | None, Decimal] = {}
+    for row in rows:
+        totals[row.invoice] = totals.get(row.invoice, Decimal(0)) + row.money
+    return totals
+
+
+def test_the_invoice_issued_on_a_card_payment_lists_it_and_the_journal_names_it(
+        services, quebec, localstripe, app):
+    """One card payment for a place already invoiced and two that are not: the two get the
+    invoice issued on payment, which records the payment like any invoice — its page lists
+    it with the charge, recorded by the system — and every journal row of the payment names
+    an invoice, so the journal's totals by invoice are what each invoice shows as paid,
+    while the reconciliation still adds the charge's rows up to the charge."""
+    billed = register(services, quebec, 1)
+    services.invoices.issue_for_holder(billed, None)  # SEUS19-0001
+    first, second = register(services, quebec, 2), register(services, quebec, 3, "student")
+    reference = pay_by_card(services, localstripe, [billed, first, second])
+    intent = services.payments.gateway.intent(reference)
+    number = services.registrations.get(first).invoice_number
+    assert number == "SEUS19-0002" and services.registrations.get(second).invoice_number == number
+    assert services.invoices.get(number).payment_references == [reference]
+
+    ledger = Ledger(services.read_models.store)
+    rows = [r for r in journal_rows(services, quebec) if r.reference == reference]
+    assert sorted((r.invoice, r.amount, r.charge) for r in rows) == [
+        ("SEUS19-0001", "454.15", intent.charge_id), (number, "511.64", intent.charge_id)]
+    for paid in ("SEUS19-0001", number):
+        view = ledger.view(paid)
+        assert view is not None
+        assert (view.status, str(view.balance), view.paid) == ("paid", "0.00",
+                                                              by_invoice(rows)[paid])
+    [charged] = [c for c in card_movements(services.read_models.store)
+                 if c.reference == reference]
+    assert minor_units(charged.amount) == intent.amount
+
+    staff = signed_in(app, services, "finance@example.com", "finance")
+    page = staff.get(f"/staff/finance/invoices/{number}?lang=fr").get_data(as_text=True)
+    listed = re.search(r"<table class=\"data\" data-payments>.*?</table>", page, re.S)
+    assert listed is not None
+    payment = re.sub(r"<[^>]+>", " ", listed.group(0))
+    assert_in(re.sub(r"\s+", " ", payment), "Carte", reference, intent.charge_id,
+              "511,64 $", "Le système")
+    assert "Payée" in page
+
+
+def test_a_refund_on_cancelling_is_journalled_against_the_invoice_the_credit_note_credits(
+        services, quebec, localstripe, clock, app):
+    """Cancelled with the fee kept: the credit note credits part of the invoice (its page
+    says so, not "cancels"), and the card refund's row names the invoice, so that the
+    invoice's journal rows add up to what it shows as paid."""
+    place = register(services, quebec, 1)
+    reference = pay_by_card(services, localstripe, [place])
+    clock.set("2019-04-20T12:00:00-04:00")
+    services.cancellations.cancel(place)
+    rows = journal_rows(services, quebec)
+    assert sorted((r.kind, r.amount, r.invoice) for r in rows) == [
+        ("payment", "454.15", "SEUS19-0001"), ("refund", "-404.15", "SEUS19-0001")]
+    invoice = Ledger(services.read_models.store).view("SEUS19-0001")
+    assert invoice is not None and invoice.paid == by_invoice(rows)["SEUS19-0001"]
+
+    staff = signed_in(app, services, "finance@example.com", "finance")
+    page = staff.get("/staff/finance/invoices/SEUS19-0001").get_data(as_text=True)
+    listed = re.search(r"<table class=\"data\" data-payments>.*?</table>", page, re.S)
+    assert listed is not None and reference in listed.group(0) and "Refund" in listed.group(0)
+    note = staff.get("/staff/finance/invoices/SEUS19-0002").get_data(as_text=True)
+    assert "credits SEUS19-0001" in note and "cancels" not in note
+    french = staff.get("/staff/finance/invoices/SEUS19-0002?lang=fr").get_data(as_text=True)
+    assert "crédite SEUS19-0001" in french
+
+
+def test_a_credit_note_cancelling_the_whole_invoice_says_so(services, quebec, app):
+    place = register(services, quebec, 1)
+    services.invoices.issue_for_holder(place, None)
+    services.invoices.cancel("SEUS19-0001", "billed by mistake")
+    staff = signed_in(app, services, "finance@example.com", "finance")
+    note = staff.get("/staff/finance/invoices/SEUS19-0002").get_data(as_text=True)
+    assert "cancels SEUS19-0001" in note

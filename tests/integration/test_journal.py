@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registration.adapters import localstripe_dev
+from registration.projections.ledger_queries import Ledger
 from registration.services.container import Services
 from tests.integration.test_card_payments import VISA, open_payment, pay, status
 from tests.support import editions
@@ -192,3 +193,36 @@ def test_finance_reads_the_journal_and_exports_it_in_french(
                           "&lang=fr")
     assert refused.status_code == 422
     assert "La période se termine avant de commencer." in refused.get_data(as_text=True)
+
+
+def test_each_card_payment_and_refund_names_the_invoice_whose_page_lists_it(
+        app: Flask, client: FlaskClient, season: dict[str, Any], services: Services,
+        staff_headers: dict[str, dict[str, str]]) -> None:
+    """The edition issues invoices on payment: every card payment's row (the group's one
+    payment included, under the one invoice billing both places) and the refund's name an
+    invoice, in the page's data, the CSV and the XLSX alike, and the journal's total by
+    invoice is what each invoice shows as paid."""
+    movements = journal(client, staff_headers["finance"])["movements"]
+    card = [m for m in movements if m["method"] == "card"]
+    assert len(card) == 4 and all(m["invoice"] for m in card)
+    by_invoice: dict[str, Decimal] = {}
+    for m in movements:
+        if m["invoice"]:
+            by_invoice[m["invoice"]] = by_invoice.get(m["invoice"], Decimal(0)) + Decimal(
+                m["amount"])
+    ledger = Ledger(services.read_models.store)
+    for number, amount in by_invoice.items():
+        view = ledger.view(number)
+        assert view is not None and view.paid == amount, number
+    named = sorted((m["reference"], m["invoice"]) for m in movements)
+    finance = signed_in(app, services, "finance@example.com", "finance")
+    export = finance.get(f"/staff/finance/{SLUG}/journal.csv?lang=en").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
+    assert sorted((r["Reference"], r["Invoice"] or None) for r in rows) == named
+    sheet = openpyxl.load_workbook(io.BytesIO(finance.get(
+        f"/staff/finance/{SLUG}/journal.xlsx?lang=en").data)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    at, invoice = header.index("Reference"), header.index("Invoice")
+    assert sorted((row[at].value, row[invoice].value or None)
+                  for row in sheet.iter_rows(min_row=2)) == named

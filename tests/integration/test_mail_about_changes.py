@@ -118,6 +118,25 @@ def test_a_credit_note_is_mailed_to_whoever_the_invoice_billed(
     assert attachment.get_filename() == f"{note.number}.pdf"
 
 
+def test_a_credit_note_for_a_cheaper_place_says_it_credits_part_of_the_invoice(
+        client: FlaskClient, services: Services, inbox: Inbox) -> None:
+    document = invoicing.quebec()
+    document["registration_types"].append({
+        "code": "student", "names": {"en": "Student", "fr": "Personne étudiante"},
+        "tiers": [{"name": "regular", "price": "50.00"}]})
+    services.editions.load(document)
+    created = register(client, language="fr")
+    invoice = services.invoices.issue_for_holder(created_id(created), None)
+    with acting_as(FINANCE):
+        services.staff_actions.change_place(created_id(created), "student", None,
+                                            "Inscrite aux études")
+    settled(services)
+
+    [mailed] = [m for m in inbox.messages if m["Subject"].startswith("Note de crédit")]
+    assert f"qui crédite une partie de la facture {invoice.number} pour" in text_of(mailed)
+    assert "qui annule" not in text_of(mailed)
+
+
 def test_an_overdue_invoice_is_reminded_once_a_week_in_the_bill_to_language(
         client: FlaskClient, services: Services, inbox: Inbox, clock: SettableClock) -> None:
     services.editions.load(invoicing.quebec())

@@ -64,3 +64,19 @@ def test_a_paid_invoiced_or_cancelled_place_takes_no_desk_payment() -> None:
     cancelled.cancel(CONFIG.cancellation_policy, AT)
     with pytest.raises(AlreadyCancelled):
         cancelled.take_payment_at_desk(cad("1.00"), "cash", "cash-1", TODAY)
+
+
+def test_the_payment_an_invoice_was_issued_on_is_recorded_against_it() -> None:
+    """The desk payment that settles a place gets the invoice issued on payment first (see
+    InvoiceService.on_desk_payment): the place then records its payment against that
+    invoice, and only that one."""
+    registration = place()
+    registration.mark_invoiced("SEUS19-0007", registration.total)
+    with pytest.raises(AlreadyInvoiced):
+        registration.take_payment_at_desk(registration.balance_due, "cash", "cash-1", TODAY,
+                                          "SEUS19-0001")
+    registration.take_payment_at_desk(registration.balance_due, "cash", "cash-1", TODAY,
+                                      "SEUS19-0007")
+    [received] = [e for e in registration.collect_events()
+                  if type(e).__name__ == "PaymentReceived"]
+    assert received.details.invoice == "SEUS19-0007" and registration.status == "paid"

@@ -35,7 +35,7 @@ from registration.web.common.lookups import invoice_view as known_invoice
 from registration.web.common.pages import protect
 from registration.web.common.refusals import refusal_message
 from registration.web.common.staff_session import staff_page
-from registration.web.common.statuses import method_label, recorder_label
+from registration.web.common.statuses import method_label, movement_label, recorder_label
 from registration.web.staff.context import chosen_edition, edition_for_staff_page, speak_about
 
 finance_pages = protect(Blueprint("finance_pages", __name__, url_prefix="/staff/finance"))
@@ -146,13 +146,14 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
     view = invoice_view(number)
     doc, currency = view.document, view.document["currency"]
     config = services().editions.config(doc["edition"]["slug"])
+    total = lines_total(doc["lines"], "total", currency)
     return render_template(
         "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
         currency=currency, money_from=Money.from_dict,
-        subtotal=lines_total(doc["lines"], "amount", currency),
-        total=lines_total(doc["lines"], "total", currency),
+        subtotal=lines_total(doc["lines"], "amount", currency), total=total,
+        cancels=doc["kind"] == "credit_note" and ledger().cancels_whole(view),
         payments=services().queries.invoice_payments(config, number),
-        method_label=method_label, recorder_label=recorder_label,
+        method_label=method_label, recorder_label=recorder_label, movement_label=movement_label,
         form=form or {"received_on": services().clock().date().isoformat(),
                       "amount": amount_typed(Money(view.balance, currency))
                       if view.balance > 0 else ""},
