@@ -44,7 +44,7 @@ from registration.amounts_text import currency_text
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
-from registration.mail.calendar import edition_ics, venue_line
+from registration.mail.calendar import EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.services.checkin_codes import typable_code
@@ -75,6 +75,7 @@ class MailComposer:
         self.links = links
         self.base_url = base_url.rstrip("/")
         self.sender = sender
+        self.calendars = EditionCalendars()
         self.sender_address = parseaddr(sender)[1]
         self.sender_domain = self.sender_address.rpartition("@")[2]
         catalogs = load_catalogs(translations)
@@ -97,9 +98,10 @@ class MailComposer:
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
-        config = self.app.load(registration.edition_id, Edition, "edition").config
+        edition = self.app.load(registration.edition_id, Edition, "edition")
+        config = edition.config
         if mail.kind in {"confirmation", "link"}:
-            return self._with_link(mail, registration, config)
+            return self._with_link(mail, registration, edition)
         if mail.kind == "payment_reminder":
             return self._payment_reminder(mail, registration, config)
         if mail.kind in {"invoice", "credit_note", "reminder"}:
@@ -159,9 +161,10 @@ class MailComposer:
                         else "en", territory(config))
 
     def _with_link(self, mail: Mail, registration: Registration,
-                   config: EditionConfig) -> OutgoingMail:
+                   edition: Edition) -> OutgoingMail:
         """A confirmation goes to whoever registered, with the first link if it is still in
         force; a new link goes to the holder in force."""
+        config = edition.config
         link: str | None = self._manage_link(mail, registration)
         attachments: list[tuple[str, bytes]] = []
         handed_by = None
@@ -177,8 +180,8 @@ class MailComposer:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)
         if mail.kind == "confirmation":
-            attachments.append(("event.ics", edition_ics(config, envelope.language,
-                                                         registration.id)))
+            attachments.append(("event.ics", self.calendars.ics(edition, envelope.language,
+                                                                registration.id)))
         context = {**self._context(envelope, registration, config), "manage_link": link,
                    "handed_by": handed_by, "e_ticket": e_ticket,
                    "approval_asked": approval_asked, "payment_deadline": deadline}
