@@ -129,7 +129,8 @@ class RegistrationService:
                     *consequences], NewRegistration(
                 registration_view(registration, config), token)
 
-        return self.app.decide(decision, idempotency)
+        email_claim = claim_id(email_key(edition_id(slug), attendee.email))
+        return self.app.decide(decision, idempotency, reads=[email_claim])
 
     def allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
