@@ -2,20 +2,18 @@
 
 No manage link is stored anywhere: the mailer derives the link in force when it sends
 (registration.links: HMAC of SECRET_KEY, the registration's id and its link generation).
+The registration's own decision queues the confirmation `Mail` in the same atomic save.
 Mails queued before links were derived hold the token *sealed* (Fernet, with a key derived
 from SECRET_KEY); `LinkSeal` still opens them (and idempotent answers recorded then).
 
-The mail processor queues every mail from the events it follows, under an id derived from
-what it is about (so only once): the confirmation (`Registered`; it was saved with the
-registration until 2026-12, one more aggregate encoded and inserted in the request),
-receipts, invoices and credit notes (`PaymentReceived`, `Invoice.Issued`; an invoice issued
-on a card payment goes with that payment's receipt), the new link after a renewal
-(`ManageLinkRenewed`, to the holder in force), the notice without a link to whoever handed
-their place on (`Substituted`), the notices of a cancellation, a refund, a change of type or
-delegation and an unpaid place's expiry (`Cancelled`, `RefundIssued`, `PlaceChanged`,
-`Expired`; its reminder is queued by the payment-deadline pass), and the approval of a place
-that awaited it (`Approved`, with the link; one turned down gets its cancellation's mail,
-with the reason).
+The mail processor queues the rest from the events it follows: receipts, invoices and
+credit notes (`PaymentReceived`, `Invoice.Issued`; an invoice issued on a card payment goes
+with that payment's receipt), the new link after a renewal (`ManageLinkRenewed`, to the
+holder in force), the notice without a link to whoever handed their place on
+(`Substituted`), the notices of a cancellation, a refund, a change of type or delegation and
+an unpaid place's expiry (`Cancelled`, `RefundIssued`, `PlaceChanged`, `Expired`; its
+reminder is queued by the payment-deadline pass), and the approval of a place that awaited it
+(`Approved`, with the link; one turned down gets its cancellation's mail, with the reason).
 """
 
 from __future__ import annotations
@@ -26,13 +24,13 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.fernet import Fernet
+from eventsourcing.domain import Aggregate
 
 from domain.invoice import Invoice
 from domain.mail import Mail
 from domain.registration import Registration
 
-TRIGGERS: tuple[type, ...] = (Registration.Registered, Registration.PaymentReceived,
-                               Invoice.Issued,
+TRIGGERS: tuple[type, ...] = (Registration.PaymentReceived, Invoice.Issued,
                                Registration.ManageLinkRenewed, Registration.Substituted,
                                Registration.Cancelled, Registration.RefundIssued,
                                Registration.PlaceChanged, Registration.Approved,
@@ -56,10 +54,18 @@ class LinkSeal:
         return self._fernet.decrypt(sealed.encode()).decode()
 
 
+class Outbox:
+    def __init__(self, seal: LinkSeal) -> None:
+        self.seal = seal
+
+    def confirmation(self, registration: Registration, manage_token: str) -> list[Aggregate]:
+        """Decided with each registration, saved with it (see RegistrationService); the
+        link is derived when the mail is sent, never kept."""
+        return [Mail.queue("confirmation", registration.id)]
+
+
 def owed_for(domain_event: Any) -> Mail | None:
     """The mail a followed event calls for, if any."""
-    if isinstance(domain_event, Registration.Registered):
-        return Mail.queue("confirmation", domain_event.originator_id)
     if isinstance(domain_event, Registration.PaymentReceived):
         return Mail.queue("receipt", domain_event.originator_id, about=domain_event.reference)
     if isinstance(domain_event, Registration.ManageLinkRenewed):

@@ -104,19 +104,12 @@ class MailProcessor:
             self._queue(events)
 
     def _queue(self, events: Sequence[Any]) -> None:
-        """The page's owed mails, saved together (a page of registrations: one insert, no
-        read); when one of them was queued already (by another processor, or before a
-        restart), the store refuses them all and each is then saved unless it exists."""
-        owed = [mail for mail in map(owed_for, events) if mail is not None]
-        if not owed:
-            return
-        with suppress(IntegrityError):
-            self.app.save(*owed)
-            return
-        for mail in map(owed_for, events):
-            if mail is not None and self.app.find(mail.id, Mail) is None:
-                with suppress(IntegrityError):  # queued meanwhile by another processor
-                    self.app.save(mail)
+        for domain_event in events:
+            mail = owed_for(domain_event)
+            if mail is None or self.app.find(mail.id, Mail) is not None:
+                continue
+            with suppress(IntegrityError):  # queued meanwhile by another processor
+                self.app.save(mail)
 
     def _project(self, cursor: Cursor, events: Sequence[Any]) -> None:
         for domain_event in events:

@@ -12,7 +12,7 @@ from registration.application import Conference
 from registration.config import Settings
 from registration.links import ManageLinks
 from registration.mail.messages import MailComposer
-from registration.mail.outbox import LinkSeal
+from registration.mail.outbox import LinkSeal, Outbox
 from registration.mail.processor import MailProcessor
 from registration.mail.sender import BackgroundSender
 from registration.projections.ledger_queries import Ledger
@@ -21,7 +21,7 @@ from registration.projections.store import ReadModelStore
 
 @dataclass(frozen=True)
 class MailParts:
-    seal: LinkSeal
+    outbox: Outbox
     processor: MailProcessor
     sender: BackgroundSender | None
 
@@ -37,4 +37,4 @@ def build_mail(settings: Settings, app: Conference, store: ReadModelStore,
     if settings.sync_projections:  # no separate mailer: send after each command, off-request
         sender = BackgroundSender(processor)
         app.saved_listeners.append(sender.wake)
-    return MailParts(seal, processor, sender)
+    return MailParts(Outbox(seal), processor, sender)

@@ -104,6 +104,7 @@ class Services:
         store_queries = Queries(read_models)
         invoices = InvoiceService(app, clock)
         registrations.cancellation_hooks.append(invoices.credit_cancellation)
+        registrations.registration_hooks.append(mail.outbox.confirmation)
         payments = PaymentService(app, StripeGateway(
             settings.stripe_secret_key, settings.stripe_api_base,
             settings.stripe_publishable_key))
@@ -144,7 +145,7 @@ class Services:
             reminders=ReminderService(app, Ledger(store), clock),
             invoices=invoices, reconciliation=ReconciliationService(store, payments.gateway),
             mail=mail.processor, mail_sender=mail.sender,
-            seal=mail.seal, clock_note=clock_note,
+            seal=mail.outbox.seal, clock_note=clock_note,
         )
 
     @staticmethod

@@ -47,6 +47,7 @@ from registration.services.history import HistoryEntry, history_entry
 from registration.services.views import RegistrationView, registration_view
 
 CancellationHook = Callable[[Registration, CancellationTerms, datetime], list[Aggregate]]
+RegistrationHook = Callable[[Registration, str], list[Aggregate]]
 log = logging.getLogger(__name__)
 
 
@@ -64,6 +65,8 @@ class RegistrationService:
         self.links = links or ManageLinks("dev-only-not-secret")
         # Decided with each cancellation, saved with it: e.g. the credit note for an invoice.
         self.cancellation_hooks: list[CancellationHook] = []
+        # Decided with each registration, given its manage token: e.g. the confirmation mail.
+        self.registration_hooks: list[RegistrationHook] = []
         # Told (with the edition's id) once a place has been given back: the waiting list
         # offers it. The periodic pass offers it too, should this fail.
         self.freed_hooks: list[Callable[[UUID], object]] = []
@@ -120,7 +123,10 @@ class RegistrationService:
                 for _ in range(bought.get(allocation.resource, 1)):
                     allocation.take(registration.id)
             checkin = issued(registration.checkin_secret, registration.id)
-            return [registration, claim, *checkin, *allocations, *from_offer], NewRegistration(
+            consequences = [aggregate for hook in self.registration_hooks
+                            for aggregate in hook(registration, token)]
+            return [registration, claim, *checkin, *allocations, *from_offer,
+                    *consequences], NewRegistration(
                 registration_view(registration, config), token)
 
         email_claim = claim_id(email_key(edition_id(slug), attendee.email))
