@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ class Claim:
     fingerprint: str
     outcome_of: Callable[[Any], Outcome | None]  # what the command achieved (None: nothing)
 
-    @property
+    @cached_property
     def aggregate_id(self) -> UUID:
         return answered_request_id(self.scope, self.key)
 
