@@ -64,6 +64,9 @@ class Conference(Application[UUID]):
         self.saved_listeners: list[Callable[[], object]] = []
         self.locks = resource_locks(self.env)
         self._kept: dict[UUID, Any] = {}  # KEPT_DECODED aggregates' state, by id: Snapshots
+        # PostgreSQL's recorder reads several aggregates in one round trip (see `decide`);
+        # SQLite's reads are calls in this process, one each.
+        self.reads_together = hasattr(self.recorder, "select_events_of")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -156,8 +159,7 @@ class Conference(Application[UUID]):
 
     def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]] | None:
         """The events of these aggregates (not snapshotted ones), in one query where the
-        store can (PostgreSQL: one round trip; SQLite's reads are calls in this process);
-        None: each is read when found."""
+        store can (`reads_together`); None: each is read when found."""
         select_events_of = getattr(self.recorder, "select_events_of", None)
         if len(aggregate_ids) < 2 or select_events_of is None:
             return None
