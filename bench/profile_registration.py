@@ -6,7 +6,8 @@ then the read models and the mail processor follow the log those N registrations
 the `worker` and `mailer` processes would (the mailer composing and sending each
 confirmation to an SMTP sink in this process, whose CPU is counted too). Printed: CPU ms
 per registration of each part unprofiled (web: the least of three batches), then each part
-profiled on its own, the top functions by their own CPU time.
+profiled on its own, the top functions by their own CPU time, and the Python function calls
+per registration of each part (which, unlike CPU time, the machine's load does not change).
 `python bench/profile_registration.py [N] [sqlite|postgres]` (default 300, sqlite).
 """
 
@@ -42,14 +43,18 @@ def cpu_ms(count: int, work: Callable[[], object]) -> float:
     return (time.process_time() - started) * 1000 / count
 
 
-def profiled(title: str, count: int, work: Callable[[], object]) -> None:
-    """The top functions by their own CPU time (the profiler's clock is the process's CPU)."""
+def profiled(title: str, count: int, work: Callable[[], object]) -> int:
+    """The top functions by their own CPU time (the profiler's clock is the process's CPU);
+    returns the Python function calls per registration, a figure the machine's load does
+    not change."""
     profile = cProfile.Profile(time.process_time)
     profile.runcall(work)
     print(f"\n== {title}, {count} registrations under the profiler, top {TOP} by own CPU time")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(TOP)
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("tottime").print_stats(TOP)
     print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+    return round(stats.total_calls / count)  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -85,9 +90,15 @@ def main() -> None:
               f"app's WSGI interface: CPU ms per registration, web {min(web):.2f} (batches "
               f"{', '.join(f'{ms:.2f}' for ms in web)}), worker {worker:.2f}, mailer "
               f"{mailer:.2f} (with the SMTP sink's share)")
-        profiled("web: POST /api/editions/…/registrations", count, functools.partial(post, count))
-        profiled("worker: the read models follow the log", count, services.read_models.catch_up)
-        profiled("mailer: the mail processor follows the log and sends", count, send_all)
+        calls = {
+            "web": profiled("web: POST /api/editions/…/registrations", count,
+                            functools.partial(post, count)),
+            "worker": profiled("worker: the read models follow the log", count,
+                               services.read_models.catch_up),
+            "mailer": profiled("mailer: the mail processor follows the log and sends", count,
+                               send_all)}
+        print(f"\n{name}: Python function calls per registration, "
+              + ", ".join(f"{part} {n:,}" for part, n in calls.items()))
         services.close()
 
 

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 written_position: ContextVar[int] = ContextVar("written_position", default=0)
 # While `decide` runs a decision: where `hold` puts the locks it takes (None once taken).
 decision_locks: ContextVar[ExitStack | None] = ContextVar("decision_locks", default=None)
+# While `decide` runs a decision: the events of the aggregates it said it will find, read
+# together with its claim's; each is used by the first `find` of it (a second reads afresh).
+read_ahead: ContextVar[dict[UUID, list[Any]] | None] = ContextVar("read_ahead", default=None)
 # Snapshotted on every save (see `_store`), so loading one reads a single snapshot: these
 # are the aggregates every registration of a limited type, delegation or code decides on.
 SNAPSHOT_EVERY_SAVE = (Allocation,)
@@ -61,6 +64,9 @@ class Conference(Application[UUID]):
         self.saved_listeners: list[Callable[[], object]] = []
         self.locks = resource_locks(self.env)
         self._kept: dict[UUID, Any] = {}  # KEPT_DECODED aggregates' state, by id: Snapshots
+        # PostgreSQL's recorder reads several aggregates in one round trip (see `decide`);
+        # SQLite's reads are calls in this process, one each.
+        self.reads_together = hasattr(self.recorder, "select_events_of")
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -119,7 +125,7 @@ class Conference(Application[UUID]):
             except AggregateNotFoundError:
                 return None
         else:
-            aggregate = replayed(None, self.repository.event_store.get(aggregate_id))
+            aggregate = replayed(None, self._events_of(aggregate_id))
         if not isinstance(aggregate, cls):
             return None
         return aggregate
@@ -145,6 +151,22 @@ class Conference(Application[UUID]):
             raise NotFound(f"No {what} with id {aggregate_id}.")
         return aggregate
 
+    def _events_of(self, aggregate_id: UUID) -> Iterable[Any]:
+        ahead = read_ahead.get()
+        if ahead is not None and aggregate_id in ahead:
+            return ahead.pop(aggregate_id)
+        return self.repository.event_store.get(aggregate_id)
+
+    def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]] | None:
+        """The events of these aggregates (not snapshotted ones), in one query where the
+        store can (`reads_together`); None: each is read when found."""
+        select_events_of = getattr(self.recorder, "select_events_of", None)
+        if len(aggregate_ids) < 2 or select_events_of is None:
+            return None
+        to_event = self.mapper.to_domain_event
+        return {aggregate_id: [to_event(stored) for stored in events]
+                for aggregate_id, events in select_events_of(aggregate_ids).items()}
+
     def find_edition(self, slug: str) -> Edition | None:
         return self.find(edition_id(slug), Edition)
 
@@ -155,7 +177,7 @@ class Conference(Application[UUID]):
         return edition
 
     def decide(self, decision: Callable[[], tuple[Sequence[Aggregate | None], R]],
-               claim: Claim | None = None) -> R:
+               claim: Claim | None = None, reads: Sequence[UUID] = ()) -> R:
         """Run `decision` against fresh state and save what it changed, atomically.
 
         A concurrent writer makes the save fail on a stale version; the decision is then
@@ -163,12 +185,16 @@ class Conference(Application[UUID]):
         With a `claim` (a request's Idempotency-Key), a key already answered raises
         Replayed instead, and a new answer is saved with the decision's effects.
         A decision that `hold`s limited resources keeps them from its load to its save;
-        read models and other listeners follow once they are handed on.
+        read models and other listeners follow once they are handed on. `reads`: small
+        aggregates (not snapshotted) the decision will find, read with the claim in one
+        query; a concurrent change to one still fails the save, as if read later.
         """
         for _attempt in range(SAVE_ATTEMPTS):
             with ExitStack() as held:
-                turn = decision_locks.set(held)
+                turn, ahead = decision_locks.set(held), read_ahead.set(None)
                 try:
+                    read_ahead.set(self._read_together(
+                        [*([claim.aggregate_id] if claim is not None else []), *reads]))
                     if claim is not None:
                         claim.check(self.find)
                     try:
@@ -184,6 +210,7 @@ class Conference(Application[UUID]):
                     except IntegrityError:
                         continue
                 finally:
+                    read_ahead.reset(ahead)
                     decision_locks.reset(turn)
             self._saved(recordings)
             return result

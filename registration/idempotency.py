@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+from uuid import UUID
 
 from domain.idempotency import AnsweredRequest, answered_request_id
 from domain.outcome import Outcome
@@ -25,10 +27,14 @@ class Claim:
     fingerprint: str
     outcome_of: Callable[[Any], Outcome | None]  # what the command achieved (None: nothing)
 
+    @cached_property
+    def aggregate_id(self) -> UUID:
+        return answered_request_id(self.scope, self.key)
+
     def check(self, find: Callable[[Any, type], Any]) -> None:
         """Raise Replayed if this key was answered (IdempotencyKeyReused if for another
         request); `find` is Conference.find."""
-        answered = find(answered_request_id(self.scope, self.key), AnsweredRequest)
+        answered = find(self.aggregate_id, AnsweredRequest)
         if answered is not None:
             raise Replayed(answered.outcome_for(self.fingerprint))
 

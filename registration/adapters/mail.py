@@ -14,9 +14,10 @@ import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from email.message import EmailMessage
 from functools import cached_property
 from urllib.parse import unquote, urlsplit
+
+from registration.adapters.mime import OutgoingMail
 
 TIMEOUT_SECONDS = 10.0
 
@@ -61,7 +62,7 @@ class SmtpTransport:
                     client.quit()
                 client.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMail) -> None:
         """Hand the message to the server; raises OSError or SMTPException on failure."""
         if not getattr(self._session, "open", False):
             with self.session():
@@ -70,7 +71,9 @@ class SmtpTransport:
         if not self._alive(self._session.client):
             self._session.client = self._connect()
         try:
-            self._session.client.send_message(message)
+            self._session.client.sendmail(
+                message.envelope_sender, [message.to], message.data,
+                ["SMTPUTF8", "BODY=8BITMIME"] if message.international else ())
         except BaseException:  # the connection's state is unknown: the next send reconnects
             self._session.client.close()
             self._session.client = None

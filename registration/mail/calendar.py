@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar.parser import Contentline, Parameters
 
+from domain.edition import Edition
 from domain.edition_config import EditionConfig
+
+UID_MARK = "uid-of-the-attendee"  # where each attendee's event UID goes
+KEPT = 64  # (edition, version, language) calendars a process keeps
 
 
 def venue_line(config: EditionConfig) -> str:
@@ -18,14 +23,14 @@ def venue_line(config: EditionConfig) -> str:
     return ", ".join(v for v in (venue.get("name"), venue.get("address"), city) if v)
 
 
-def edition_ics(config: EditionConfig, language: str, registration_id: UUID) -> bytes:
+def edition_ics(config: EditionConfig, language: str, uid: str) -> bytes:
     """One all-day event from the first to the last day (DTEND is exclusive in iCalendar)."""
     calendar = Calendar()
     calendar.add("prodid", "-//conference-registration//confirmation//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"{config.slug}-{registration_id}@conference-registration")
+    event.add("uid", uid)
     event.add("summary", config.name(language))
     event.add("dtstart", config.starts_on)
     event.add("dtend", config.ends_on + timedelta(days=1))
@@ -37,3 +42,29 @@ def edition_ics(config: EditionConfig, language: str, registration_id: UUID) -> 
     event.add("transp", "TRANSPARENT")
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+class EditionCalendars:
+    """Each attendee's calendar file: the edition's, built once per edition version and
+    language (a change to the edition is a new version, so it shows), with the attendee's
+    own event UID put in."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[UUID, int, str], tuple[bytes, bytes]] = {}
+
+    def ics(self, edition: Edition, language: str, registration_id: UUID) -> bytes:
+        head, tail = self._edition_calendar(edition, language)
+        uid = vText(f"{edition.config.slug}-{registration_id}@conference-registration")
+        line = Contentline.from_parts("UID", Parameters(), uid).to_ical()
+        return b"%s\r\n%s\r\n%s" % (head, line, tail)
+
+    def _edition_calendar(self, edition: Edition, language: str) -> tuple[bytes, bytes]:
+        key = (edition.id, edition.version, language)
+        if key not in self._built:
+            if len(self._built) >= KEPT:
+                self._built.clear()
+            ics = edition_ics(edition.config, language, UID_MARK)
+            head, line, tail = ics.partition(f"\r\nUID:{UID_MARK}\r\n".encode())
+            assert line, "the UID line is where it was put"
+            self._built[key] = head, tail
+        return self._built[key]

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -36,14 +35,16 @@ from domain.mail import Mail
 from domain.registration import Registration
 from domain.reminders import InvoiceReminders
 from domain.waiting_list import WaitingEntry
+from registration.adapters import mime
 from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
+from registration.adapters.mime import OutgoingMail
 from registration.adapters.qr_code import qr_png
 from registration.amounts_text import currency_text
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
-from registration.mail.calendar import edition_ics, venue_line
+from registration.mail.calendar import EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.services.checkin_codes import typable_code
@@ -74,6 +75,9 @@ class MailComposer:
         self.links = links
         self.base_url = base_url.rstrip("/")
         self.sender = sender
+        self.calendars = EditionCalendars()
+        self.sender_address = parseaddr(sender)[1]
+        self.sender_domain = self.sender_address.rpartition("@")[2]
         catalogs = load_catalogs(translations)
         self.catalogs = catalogs
         self.environments = {lang: self._environment(catalogs[lang]) for lang in LANGUAGES}
@@ -86,7 +90,7 @@ class MailComposer:
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         return env
 
-    def compose(self, mail: Mail) -> EmailMessage:
+    def compose(self, mail: Mail) -> OutgoingMail:
         """The mail, to the person and with the facts as the event it is about recorded them
         (see the module's docstring)."""
         if mail.kind == "lead_link":
@@ -96,9 +100,10 @@ class MailComposer:
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
-        config = self.app.load(registration.edition_id, Edition, "edition").config
+        edition = self.app.load(registration.edition_id, Edition, "edition")
+        config = edition.config
         if mail.kind in {"confirmation", "link"}:
-            return self._with_link(mail, registration, config)
+            return self._with_link(mail, registration, edition)
         if mail.kind == "payment_reminder":
             return self._payment_reminder(mail, registration, config)
         if mail.kind in {"invoice", "credit_note", "reminder"}:
@@ -144,7 +149,7 @@ class MailComposer:
         return self._message(envelope, kind, context, attachments)
 
     def _payment_reminder(self, mail: Mail, registration: Registration,
-                          config: EditionConfig) -> EmailMessage:
+                          config: EditionConfig) -> OutgoingMail:
         """Before the deadline it was queued for (`about`), to the holder in force, with
         their link."""
         envelope = self._envelope(registration.attendee, config)
@@ -158,9 +163,10 @@ class MailComposer:
                         else "en", territory(config))
 
     def _with_link(self, mail: Mail, registration: Registration,
-                   config: EditionConfig) -> EmailMessage:
+                   edition: Edition) -> OutgoingMail:
         """A confirmation goes to whoever registered, with the first link if it is still in
         force; a new link goes to the holder in force."""
+        config = edition.config
         link: str | None = self._manage_link(mail, registration)
         attachments: list[tuple[str, bytes]] = []
         handed_by = None
@@ -176,15 +182,15 @@ class MailComposer:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)
         if mail.kind == "confirmation":
-            attachments.append(("event.ics", edition_ics(config, envelope.language,
-                                                         registration.id)))
+            attachments.append(("event.ics", self.calendars.ics(edition, envelope.language,
+                                                                registration.id)))
         context = {**self._context(envelope, registration, config), "manage_link": link,
                    "handed_by": handed_by, "e_ticket": e_ticket,
                    "approval_asked": approval_asked, "payment_deadline": deadline}
         return self._message(envelope, mail.kind, context, attachments)
 
     def _document(self, mail: Mail, registration: Registration,
-                  config: EditionConfig) -> EmailMessage:
+                  config: EditionConfig) -> OutgoingMail:
         """An invoice, a credit note or an invoice's reminder, to its bill-to, with its PDF."""
         number, _, reminder = mail.about.partition("/")
         view = self.ledger.view(number)
@@ -236,11 +242,11 @@ class MailComposer:
         if registration.is_cancelled or registration.awaiting_approval:
             return None
         secret = registration.checkin_secret
-        return {"cid": make_msgid("e-ticket", self.sender.rpartition("@")[2].strip(">"))[1:-1],
+        return {"cid": make_msgid("e-ticket", self.sender_domain)[1:-1],
                 "png": qr_png(secret),
                 "code": typable_code(self.app, secret, registration.id)}
 
-    def _lead_link(self, mail: Mail) -> EmailMessage:
+    def _lead_link(self, mail: Mail) -> OutgoingMail:
         """The delegation lead's page link in force, derived now."""
         lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
         config = self.app.load(lead.edition_id, Edition, "edition").config
@@ -256,7 +262,7 @@ class MailComposer:
             "delegation_name": config.delegation(lead.delegation).name(envelope.language),
             "lead_link": f"{self.base_url}/g/{lead.id}?{urlencode({'token': token})}"}, [])
 
-    def _waiting_list(self, mail: Mail) -> EmailMessage:
+    def _waiting_list(self, mail: Mail) -> OutgoingMail:
         """To a waiting-list entry's person: joined, offered (until `about`), or the offer
         expired; with the entry's link (derived now)."""
         entry = self.app.load(mail.registration_id, WaitingEntry, "waiting-list entry")
@@ -368,32 +374,33 @@ class MailComposer:
         return first_of_month(text) if language == "fr" else text
 
     def _message(self, envelope: Envelope, kind: str, context: Mapping[str, Any],
-                 attachments: list[tuple[str, bytes]]) -> EmailMessage:
+                 attachments: list[tuple[str, bytes]]) -> OutgoingMail:
+        """Plain text with an HTML alternative (with the e-ticket's image beside the HTML,
+        which shows it), then the attachments."""
         env = self.environments[envelope.language]
         values = {**context, **self._filters(envelope)}
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = envelope.to
-        message["Subject"] = env.get_template(f"{kind}.subject.txt").render(**values).strip()
-        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip(">"))
-        message["Content-Language"] = envelope.language
-        message.set_content(env.get_template(f"{kind}.txt").render(**values))
-        message.add_alternative(env.get_template(f"{kind}.html").render(**values),
-                                subtype="html")
+        html = mime.text(env.get_template(f"{kind}.html").render(**values), "html")
         ticket = context.get("e_ticket")
-        if ticket is not None:  # shown in the HTML body, where mail clients show images
-            html = message.get_body(("html",))
-            assert html is not None
-            html.add_related(ticket["png"], maintype="image", subtype="png",
-                             cid=f"<{ticket['cid']}>", filename="e-ticket.png",
-                             disposition="inline")
-        for filename, content in attachments:
-            if filename.endswith(".ics"):
-                message.add_attachment(content.decode("utf-8"), subtype="calendar",
-                                       charset="utf-8", filename=filename,
-                                       params={"method": "PUBLISH"})
-            else:
-                message.add_attachment(content, maintype="application", subtype="pdf",
-                                       filename=filename)
-        return message
+        if ticket is not None:
+            html = mime.multipart("related", [html, mime.binary(
+                ticket["png"], "image/png", mime.disposition("inline", "e-ticket.png")
+                + f"Content-ID: <{ticket['cid']}>\r\n")])
+        root = mime.multipart("alternative", [
+            mime.text(env.get_template(f"{kind}.txt").render(**values), "plain"), html])
+        if attachments:
+            root = mime.multipart("mixed", [root, *map(self._attachment, attachments)])
+        message_id = make_msgid(domain=self.sender_domain)
+        international = not (envelope.to + self.sender_address).isascii()
+        subject = env.get_template(f"{kind}.subject.txt").render(**values).strip()
+        return OutgoingMail(self.sender_address, envelope.to, message_id, mime.message([
+            ("From", self.sender), ("To", envelope.to), ("Subject", subject),
+            ("Message-ID", message_id), ("Content-Language", envelope.language)],
+            root, international), international)
 
+    @staticmethod
+    def _attachment(attachment: tuple[str, bytes]) -> mime.Part:
+        filename, content = attachment
+        if filename.endswith(".ics"):
+            return mime.text(content.decode("utf-8"), "calendar", '; method="PUBLISH"',
+                             mime.disposition("attachment", filename))
+        return mime.binary(content, "application/pdf", mime.disposition("attachment", filename))

@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain.actor import Actor, acting_as
 from domain.mail import Mail
+from registration.adapters.mime import OutgoingMail
 from registration.application import Conference
 from registration.following import LogFollower
 from registration.mail.messages import MailComposer, NotReadyYet
@@ -45,7 +46,7 @@ MAILER = Actor.system("mailer")
 class Transport(Protocol):
     def session(self) -> AbstractContextManager[None]: ...
 
-    def send(self, message: Any) -> None: ...
+    def send(self, message: OutgoingMail) -> None: ...
 
 
 def stamp(moment: datetime) -> str:
@@ -166,6 +167,6 @@ class MailProcessor:
             mail.record_failure(f"{type(error).__name__}: {error}", self.clock())
             self.app.save(mail)
             return False
-        mail.record_sent(str(message["To"]), str(message["Message-ID"]))
+        mail.record_sent(message.to, message.message_id)
         self.app.save(mail)
         return True

@@ -129,7 +129,9 @@ class RegistrationService:
                     *consequences], NewRegistration(
                 registration_view(registration, config), token)
 
-        return self.app.decide(decision, idempotency)
+        reads = [claim_id(email_key(edition_id(slug), attendee.email))] \
+            if self.app.reads_together else []  # (naming it costs more than SQLite's read)
+        return self.app.decide(decision, idempotency, reads=reads)
 
     def allocations(
         self, config: EditionConfig, edition_id: UUID, type_code: str,

@@ -303,6 +303,29 @@ def test_the_confirmation_gives_the_organisers_contact_when_the_edition_has_one(
     assert "ORGANIZER;CN=" in ics.get_content() and "mailto:info@example.org" in ics.get_content()
 
 
+def calendar_of(message: EmailMessage) -> str:
+    [ics] = [part for part in message.iter_attachments()
+             if part.get_content_type() == "text/calendar"]
+    return " ".join(str(ics.get_content()).replace("\r\n ", "").splitlines())
+
+
+def test_each_calendar_file_holds_its_own_event_and_shows_a_change_to_the_edition(
+        client, services, edition, inbox) -> None:
+    first = register(client, 1, language="fr")
+    second = register(client, 2, language="fr")
+    settled(services)  # (a mail tells the edition as it is when it is sent)
+    services.editions.load({**editions.edition(), "contact": {"email": "info@example.org"}})
+    third = register(client, 3, language="fr")
+    settled(services)
+
+    calendars = [calendar_of(inbox.to(f"person{n}@example.com")[0]) for n in (1, 2, 3)]
+    for calendar, created in zip(calendars, (first, second, third), strict=True):
+        assert f"UID:test-montreal-{created['id']}@conference-registration" in calendar
+        assert "SUMMARY:Conférence de l'Alliance (essai)" in calendar
+    assert "mailto:info@example.org" not in calendars[0] + calendars[1]
+    assert "mailto:info@example.org" in calendars[2]
+
+
 def test_a_delegation_lead_is_e_mailed_the_link_to_their_own_page_in_their_language(
         client, services, edition, inbox) -> None:
     member = UUID(register(client).get("id"))

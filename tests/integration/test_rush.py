@@ -127,24 +127,28 @@ def test_cancellations_during_a_rush_are_taken_again_and_the_count_stays_exact(s
 
 @pytest.fixture
 def counting(services: Services) -> Iterator[Counter[str]]:
-    """Stored events and snapshots the store returns while the test counts (cleared at will)."""
+    """Stored events and snapshots the store returns while the test counts (cleared at will),
+    read one aggregate at a time or several together (PostgreSQL's `select_events_of`)."""
     counts: Counter[str] = Counter()
     recorders: dict[str, Any] = {"events": services.app.recorder,
                                  "snapshots": services.app.snapshots.recorder}
-    selects = {name: recorder.select_events for name, recorder in recorders.items()}
+    selects = {(name, method): getattr(recorder, method)
+               for name, recorder in recorders.items()
+               for method in ("select_events", "select_events_of") if hasattr(recorder, method)}
 
-    def counted(name: str) -> Any:
+    def counted(name: str, method: str) -> Any:
         def select(*args: Any, **kwargs: Any) -> Any:
-            rows = selects[name](*args, **kwargs)
-            counts[name] += len(rows)
+            rows = selects[name, method](*args, **kwargs)
+            counts[name] += len(rows) if method == "select_events" else \
+                sum(map(len, rows.values()))
             return rows
         return select
 
-    for name, recorder in recorders.items():
-        recorder.select_events = counted(name)
+    for name, method in selects:
+        setattr(recorders[name], method, counted(name, method))
     yield counts
-    for name, recorder in recorders.items():
-        recorder.select_events = selects[name]
+    for (name, method), select in selects.items():
+        setattr(recorders[name], method, select)
 
 
 def read_by_one_registration(services: Services, counts: Counter[str], n: int) -> Counter[str]:

@@ -3,9 +3,9 @@ replaced before a mail is sent into it."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from typing import Any
 
+from registration.adapters import mime
 from registration.adapters.mail import SmtpTransport
 from tests.support.smtp import Inbox, free_port, smtp_server
 
@@ -22,11 +22,11 @@ class ConnectionCounting(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def message(n: int) -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = "a@example.org", f"p{n}@example.com", f"#{n}"
-    mail.set_content(f"mail {n}")
-    return mail
+def message(n: int) -> mime.OutgoingMail:
+    to = f"p{n}@example.com"
+    data = mime.message([("From", "a@example.org"), ("To", to), ("Subject", f"#{n}")],
+                        mime.text(f"mail {n}", "plain"), international=False)
+    return mime.OutgoingMail("a@example.org", to, f"<{n}@example.org>", data, False)
 
 
 def test_the_mails_of_a_session_share_one_connection_and_lone_mails_each_have_their_own() -> None:
