@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -207,7 +207,7 @@ class MailComposer:
         return self._message(envelope, mail.kind, context,
                              [(f"{number}.pdf", render_invoice(self.documents, view))])
 
-    def _invoice_receipt(self, mail: Mail) -> EmailMessage:
+    def _invoice_receipt(self, mail: Mail) -> OutgoingMail:
         """A transfer or cheque against an invoice (`about`: its reference): one receipt, to
         the bill-to's contact (without an e-mail, to whoever holds its first place), naming
         the bill-to as payer, with the invoice as it stands attached."""
@@ -394,7 +394,8 @@ class MailComposer:
         subject = env.get_template(f"{kind}.subject.txt").render(**values).strip()
         return OutgoingMail(self.sender_address, envelope.to, message_id, mime.message([
             ("From", self.sender), ("To", envelope.to), ("Subject", subject),
-            ("Message-ID", message_id), ("Content-Language", envelope.language)],
+            ("Date", formatdate(usegmt=True)), ("Message-ID", message_id),
+            ("Content-Language", envelope.language)],
             root, international), international)
 
     @staticmethod

@@ -7,7 +7,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -113,6 +113,8 @@ def test_an_english_registrant_gets_the_confirmation_in_english(
 
     [message] = inbox.messages
     assert message["Subject"] == "You are registered for Alliance Conference (test)"
+    # dated when it was written (RFC 5322 requires it; some servers refuse a mail without)
+    assert abs(message["Date"].datetime - datetime.now(UTC)) < timedelta(minutes=5)
     text = text_of(message)
     assert "Hello Mary," in text and "Delegate" in text and "Quebec" in text
     assert "early-bird price" in text
