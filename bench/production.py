@@ -234,7 +234,7 @@ def main() -> None:
     stripe = localstripe_dev.start(stripe_port)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-production-") as folder, \
-                smtp_server(smtp_port, Inbox()), \
+                smtp_server(smtp_port, Inbox(parse=False)), \
                 fresh_database(POSTGRES_SERVER, "bench") as database_url:
             measure(count, Path(folder), database_url, f"http://127.0.0.1:{stripe_port}",
                     f"smtp://127.0.0.1:{smtp_port}")

@@ -187,7 +187,7 @@ def main() -> None:
     backends = ["postgres", "sqlite"] if postgres_available() else ["sqlite"]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-rush-") as folder, \
-                smtp_server(smtp_port, Inbox()):
+                smtp_server(smtp_port, Inbox(parse=False)):
             for backend in backends:
                 measure(backend, runs, Path(folder), f"http://127.0.0.1:{stripe_port}",
                         f"smtp://127.0.0.1:{smtp_port}", attempts, steady)

@@ -156,7 +156,7 @@ def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: s
     topology = Topology(database_url, workdir, stripe_api_base=localstripe, smtp_url=smtp_url,
                         clock_start=CLOCK_START, processes=kinds)
     topology.load_edition(bench_edition(limits=False))  # creates the schema first
-    inbox.messages.clear()
+    inbox.received = 0
     with topology:
         for port in other_ports:
             wait_until(functools.partial(answers, port), 60)
@@ -189,7 +189,7 @@ def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: s
         watcher.finished.set()
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
-        wait_until(lambda: len(inbox.messages) >= expected, CATCH_UP)
+        wait_until(lambda: inbox.received >= expected, CATCH_UP)
         after = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
         topology.check_alive()
     created = sum(1 for status, _ in results if status == 201)
@@ -246,7 +246,7 @@ def servers() -> Iterator[tuple[Inbox, str, str]]:
     stripe_port, smtp_port = localstripe_dev.free_port(), free_port()
     stripe = localstripe_dev.start(stripe_port)
     try:
-        with smtp_server(smtp_port, Inbox()) as inbox:
+        with smtp_server(smtp_port, Inbox(parse=False)) as inbox:
             yield inbox, f"http://127.0.0.1:{stripe_port}", f"smtp://127.0.0.1:{smtp_port}"
     finally:
         localstripe_dev.stop(stripe)
