@@ -20,10 +20,11 @@
   const results = root.querySelector("[data-offline-results]");
   let syncing = null;
 
-  if (navigator.serviceWorker && window.caches) {
-    navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/staff/desk/"})
-      .then(keepThisPage).catch(function () { /* the page still works online */ });
-  }
+  // Ready offline once this page and its files are kept: the page says so (data-ready) only then.
+  const kept = navigator.serviceWorker && window.caches
+    ? navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/staff/desk/"})
+      .then(keepThisPage).catch(function () { /* the page still works online */ })
+    : Promise.resolve();
 
   // The worker keeps what it fetches; this page and its files were fetched before it ran,
   // so they are kept once here (the same cache as desk-offline-worker.js).
@@ -289,5 +290,5 @@
     if (navigator.onLine) return queued().then(function (q) { return q.length ? sync() : refresh(); });
     return null;
   }).then(show).catch(function () { /* offline, or storage refused: the page works online */ })
-    .finally(function () { root.dataset.ready = "true"; });
+    .finally(function () { return kept.then(function () { root.dataset.ready = "true"; }); });
 })();
