@@ -29,6 +29,7 @@ from support import as_benchmark, attendee, backend, backends, bench_edition, pe
 
 from domain.identifiers import edition_id
 from domain.invoice_lines import BillTo
+from domain.payment_details import value_date
 from domain.registration import Attendee
 from registration.adapters.invoice_document import render_invoice
 from registration.app import create_app
@@ -50,10 +51,11 @@ def movement(i: int, edition_id: str) -> JournalRow:
     refund = i % 10 == 9 and method == "card"
     amount = Decimal("-454.15") if refund else Decimal("454.15") + i % 7
     reference = f"re_{i:08d}" if refund else f"pi_{i:08d}" if method == "card" else f"R-{i}"
+    at = START + timedelta(minutes=7 * i)
     return JournalRow(
         entry=f"{'refund' if refund else 'payment'}:{reference}", edition_id=edition_id,
-        kind="refund" if refund else "payment", method=method,
-        at=(START + timedelta(minutes=7 * i)).isoformat(),
+        kind="refund" if refund else "payment", method=method, at=at.isoformat(),
+        received_on=value_date(method, (at - timedelta(days=2)).date().isoformat()),
         payer=f"Personne {i} (Hydro-Québec)", reference=reference,
         charge=f"ch_{i:08d}" if method == "card" and not refund else None,
         amount=str(amount), currency="CAD", registrations=json.dumps([str(uuid.uuid4())]),

@@ -244,3 +244,14 @@ class ExtraNotOffered(Invalid):
 class ExtraSoldOut(Refused):
     code = "extra_sold_out"
     default_message = "This add-on is sold out."
+
+
+class ReceivedInFuture(Invalid):
+    code = "received_in_future"
+    default_message = "The day the money was received cannot be later than today."
+
+
+class ReceivedLongBeforeIssue(Invalid):
+    code = "received_long_before_issue"
+    default_message = ("The day the money was received is more than 90 days before the "
+                       "invoice was issued: check the date.")

@@ -21,7 +21,12 @@ from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
 from domain.money import Money
-from domain.payment_details import CARD, DESK_PAYMENT_METHODS, PAYMENT_METHODS
+from domain.payment_details import (
+    CARD,
+    DESK_PAYMENT_METHODS,
+    PAYMENT_METHODS,
+    check_received_on,
+)
 from domain.tax import TaxLine
 
 KINDS = ("invoice", "credit_note")
@@ -180,12 +185,13 @@ class Invoice(ConferenceAggregate):
         return [r for r in self.registration_ids if r not in self.credited_registrations]
 
     def record_payment(self, amount: Money, method: str, reference: str, received_on: date,
-                       overpayment: bool = False) -> None:
-        """Record money received against this invoice.
+                       today: date, overpayment: bool = False) -> None:
+        """Record money received against this invoice on `received_on` (`today` is the
+        edition's day as it is recorded).
 
         A reference already recorded is refused (a typing slip, or the same transfer twice);
         more than what is due only when the overpayment is confirmed: the invoice then shows
-        a credit to refund.
+        a credit to refund. So is a received date that cannot be right (check_received_on).
         """
         if self.kind != "invoice":
             raise Refused("A credit note is not paid; record payments against the invoice.")
@@ -193,6 +199,7 @@ class Invoice(ConferenceAggregate):
             raise Invalid(f"A payment method must be one of {', '.join(PAYMENT_METHODS)}.")
         if amount.currency != self.currency or amount.amount <= 0:
             raise Invalid(f"A payment must be a positive amount in {self.currency}.")
+        check_received_on(received_on, date.fromisoformat(self.document["issued_on"]), today)
         if reference in self.payment_references:
             raise ReferenceAlreadyUsed(
                 f"A payment with reference {reference} is already recorded on {self.number}.")

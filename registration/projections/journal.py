@@ -7,7 +7,8 @@ invoices' records of it: a card payment that paid a supplementary invoice and th
 it supplements is a row under each, for what each recorded, so that the journal's totals by
 invoice are the payments each invoice lists. Other card payments are taken from their places
 (one row per payment). Card rows carry the charge, for the reconciliation, which adds the
-rows of one charge up. Refunds are negative, and name the invoice billing the place. Rows
+rows of one charge up. Refunds are negative, and name the invoice billing the place. A
+transfer or cheque is dated by the day it was received, beside the time it was recorded. Rows
 are keyed so that a movement replayed, or reported twice, is written once.
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 from domain.actor import Actor
 from domain.invoice import Invoice
 from domain.money import round_cents
+from domain.payment_details import value_date
 from domain.registration import Registration
 from registration.projections.store import Cursor, ReadModelStore, upsert_statement
 
@@ -36,6 +38,7 @@ class JournalRow:
     kind: str  # one of KINDS
     method: str  # one of METHODS ("card" for a refund to the card)
     at: str  # ISO time it was recorded
+    received_on: str | None  # ISO day a transfer or cheque was received: its date in the books
     payer: str  # who paid (or is paid back): the attendee, a group's first, the bill-to
     reference: str  # the PaymentIntent, refund, terminal, bank or cheque reference
     charge: str | None  # the card processor's charge id, for reconciliation
@@ -74,7 +77,7 @@ def from_registration(e: Any, edition_id: str, payer: str, invoice: str | None) 
     details = None if refund else e.details
     return JournalRow(
         entry=f"{kind}:{e.reference}", edition_id=edition_id, kind=kind,
-        method=e.method, at=e.timestamp.isoformat(), payer=payer,
+        method=e.method, at=e.timestamp.isoformat(), received_on=None, payer=payer,
         reference=e.reference, charge=details.charge if details else None,
         amount=str(round_cents(-e.amount.amount if refund else e.amount.amount)),
         currency=e.amount.currency, registrations=json.dumps([str(e.originator_id)]),
@@ -93,7 +96,8 @@ def from_invoice_payment(e: Invoice.PaymentRecorded, edition_id: str, number: st
                          payer: str, registrations: list[str]) -> JournalRow:
     return JournalRow(
         entry=f"invoice:{number}:{e.reference}", edition_id=edition_id, kind="payment",
-        method=e.method, at=e.timestamp.isoformat(), payer=payer, reference=e.reference,
+        method=e.method, at=e.timestamp.isoformat(),
+        received_on=value_date(e.method, e.received_on), payer=payer, reference=e.reference,
         charge=e.charge, amount=str(round_cents(e.amount.amount)), currency=e.amount.currency,
         registrations=json.dumps(registrations), invoice=number, recorded_by=recorder(e.actor))
 

@@ -26,14 +26,29 @@ class JournalFilter:
 
 @dataclass(frozen=True)
 class Movement:
-    """A journal row with the day and time it happened where the edition takes place."""
+    """A journal row with the time it was recorded where the edition takes place, and the
+    day it is booked on: a transfer's or cheque's received date, else that time's day."""
 
     row: JournalRow
-    at: datetime
+    at: datetime  # when it was recorded
+
+    @classmethod
+    def of(cls, row: JournalRow, config: EditionConfig) -> Movement:
+        return cls(row, datetime.fromisoformat(row.at).astimezone(config.zone))
 
     @property
     def day(self) -> date:
-        return self.at.date()
+        received = self.row.received_on
+        return date.fromisoformat(received) if received is not None else self.at.date()
+
+    @property
+    def by_hand(self) -> bool:
+        """Recorded by hand, days after the money came (a transfer or cheque)."""
+        return self.row.received_on is not None
+
+    @property
+    def order(self) -> tuple[date, datetime, str]:
+        return self.day, self.at, self.row.entry
 
 
 @dataclass(frozen=True)
@@ -53,9 +68,8 @@ class Journal:
 def journal(store: ReadModelStore, config: EditionConfig, which: JournalFilter) -> Journal:
     found = store.query("SELECT * FROM journal WHERE edition_id = :edition_id",
                         {"edition_id": str(edition_id(config.slug))})
-    movements = sorted((Movement(row, datetime.fromisoformat(row.at).astimezone(config.zone))
-                        for row in map(JournalRow.from_mapping, found)),
-                       key=lambda m: (m.at, m.row.entry))
+    movements = sorted((Movement.of(row, config) for row in map(JournalRow.from_mapping, found)),
+                       key=lambda m: m.order)
     return summed([m for m in movements if shown(m, which)], config.currency)
 
 
@@ -102,7 +116,7 @@ def card_movements(store: ReadModelStore) -> list[CardMovement]:
 
 def invoice_movements(store: ReadModelStore, config: EditionConfig,
                       number: str) -> list[Movement]:
-    """The payments recorded against an invoice, oldest first."""
+    """The payments recorded against an invoice, by the day each was received."""
     found = store.query("SELECT * FROM journal WHERE invoice = :number", {"number": number})
-    return sorted((Movement(row, datetime.fromisoformat(row.at).astimezone(config.zone))
-                   for row in map(JournalRow.from_mapping, found)), key=lambda m: m.at)
+    return sorted((Movement.of(row, config) for row in map(JournalRow.from_mapping, found)),
+                  key=lambda m: m.order)

@@ -50,7 +50,8 @@ READ_MODEL_TABLES = (
         registration_id TEXT PRIMARY KEY, number TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS journal (
         entry TEXT PRIMARY KEY, edition_id TEXT NOT NULL, kind TEXT NOT NULL,
-        method TEXT NOT NULL, at TEXT NOT NULL, payer TEXT NOT NULL, reference TEXT NOT NULL,
+        method TEXT NOT NULL, at TEXT NOT NULL, received_on TEXT, payer TEXT NOT NULL,
+        reference TEXT NOT NULL,
         charge TEXT, amount TEXT NOT NULL, currency TEXT NOT NULL, registrations TEXT NOT NULL,
         invoice TEXT, recorded_by TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS journal_by_edition ON journal (edition_id, at)",

@@ -266,7 +266,9 @@ class InvoiceService:
 
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
-            invoice.record_payment(amount, method, reference, received_on, overpayment)
+            config = self.app.load(invoice.edition_id, Edition, "edition").config
+            today = self.clock().astimezone(config.zone).date()
+            invoice.record_payment(amount, method, reference, received_on, today, overpayment)
             remaining = amount
             paid: list[Aggregate] = []
             for registration_id in invoice.uncredited():

@@ -108,7 +108,8 @@ def season(client: FlaskClient, open_now: None, webhook_server: str, localstripe
         headers=staff_headers["finance"]).json
     assert client.post(f"/api/invoices/{invoice['number']}/payments", json={
         "amount": "500.00", "method": "bank_transfer", "reference": "WIRE-GA-1",
-        "received_on": TODAY.isoformat()}, headers=staff_headers["finance"]).status_code == 200
+        "received_on": NOW.astimezone(MONTREAL).date().isoformat()},
+        headers=staff_headers["finance"]).status_code == 200
     assert client.post(f"/api/registrations/{refunded['id']}/cancellation",
                        headers=holder(refunded)).status_code == 200
     eventually(lambda: status(client, refunded["id"], holder(refunded)) == "refunded")

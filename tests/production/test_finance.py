@@ -78,7 +78,7 @@ def test_finance_invoices_a_delegation_records_a_transfer_and_cancels_with_a_cre
     assert answered(stack.get(f"/api/invoices/{number}", finance), 200)["total"] == "1362.45"
 
     transfer = {"amount": "454.15", "method": "bank_transfer", "reference": f"WIRE-{tag}",
-                "received_on": "2019-04-01"}
+                "received_on": "2019-03-18"}
     recorded = stack.post(f"/api/invoices/{number}/payments", headers=finance, json=transfer)
     paid = answered(recorded, 200)
     not_stale((paid["status"], paid["paid"], paid["balance_due"]) == (

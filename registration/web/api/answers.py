@@ -230,7 +230,12 @@ LEDGER = obj({"edition": STRING, "invoices": array({
                    "taxes": array({"type": "object"})}})})
 MOVEMENT = obj({
     "entry": STRING, "kind": enum(JOURNAL_KINDS), "method": enum(JOURNAL_METHODS),
-    "at": MOMENT, "day": DATE, "payer": STRING, "reference": STRING, "charge": nullable(STRING),
+    "at": {**MOMENT, "description": "When it was recorded."},
+    "day": {**DATE, "description": "The day it is booked on: a transfer's or cheque's "
+                                   "`received_on`, else the day of `at` (the edition's)."},
+    "received_on": {**nullable(DATE), "description": "The day a transfer or cheque was "
+                                                     "received."},
+    "payer": STRING, "reference": STRING, "charge": nullable(STRING),
     "amount": {**DECIMAL, "description": "Negative for a refund."}, "currency": CURRENCY,
     "registrations": array(UUID), "invoice": nullable(STRING),
     "recorded_by": {**STRING, "description": "A staff member's name, or stripe, attendee, "

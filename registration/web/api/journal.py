@@ -20,7 +20,8 @@ journal = Blueprint("journal", __name__, url_prefix="/api")
 def movement_json(movement: Movement) -> dict[str, Any]:
     row = movement.row
     return {"entry": row.entry, "kind": row.kind, "method": row.method,
-            "at": movement.at.isoformat(), "day": movement.day.isoformat(), "payer": row.payer,
+            "at": movement.at.isoformat(), "day": movement.day.isoformat(),
+            "received_on": row.received_on, "payer": row.payer,
             "reference": row.reference, "charge": row.charge, "amount": row.amount,
             "currency": row.currency, "registrations": row.registration_ids,
             "invoice": row.invoice, "recorded_by": row.recorded_by}

@@ -80,7 +80,10 @@ class InvoicePaymentSchema(StrictSchema):
     reference = Text(required=True, validate=validate.Length(min=1, max=100),
                      metadata={"description": "The bank or cheque reference; one already "
                                               "recorded on the invoice is refused (409)."})
-    received_on = fields.Date(required=True)
+    received_on = fields.Date(required=True, metadata={
+        "description": "The day the money was received (the bank statement's value date): "
+                       "the journal books it on that day. Not after today, nor more than 90 "
+                       "days before the invoice was issued (422)."})
     overpayment = fields.Boolean(load_default=False, metadata={
         "description": "Confirms an amount above what is due: the rest shows as a credit "
                        "to refund. Without it, such an amount is refused (409)."})

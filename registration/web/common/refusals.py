@@ -44,6 +44,11 @@ REFUSALS = {
     "badge_replaced": ("", N_("Badge replaced: the place was handed to someone else.")),
     "reference_used": ("reference", N_("A payment with this reference is already recorded.")),
     "more_than_due": ("amount", N_("This is more than what is due.")),
+    "received_in_future": ("received_on", N_("The day the money was received cannot be later "
+                                             "than today.")),
+    "received_long_before_issue": ("received_on", N_("The day the money was received is more "
+                                                     "than 90 days before the invoice was "
+                                                     "issued: check the date.")),
     "awaiting_approval": ("", N_("This registration is awaiting the organisers' approval: it "
                                  "cannot be paid, invoiced, printed or checked in yet.")),
     "not_awaiting_approval": ("", N_("This registration is not awaiting approval (any more).")),

@@ -147,6 +147,7 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
     doc, currency = view.document, view.document["currency"]
     config = services().editions.config(doc["edition"]["slug"])
     total = lines_total(doc["lines"], "total", currency)
+    today = services().clock().astimezone(config.zone).date()
     return render_template(
         "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
         currency=currency, money_from=Money.from_dict,
@@ -154,7 +155,7 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
         cancels=doc["kind"] == "credit_note" and ledger().cancels_whole(view),
         payments=services().queries.invoice_payments(config, number),
         method_label=method_label, recorder_label=recorder_label, movement_label=movement_label,
-        form=form or {"received_on": services().clock().date().isoformat(),
+        form=form or {"received_on": today.isoformat(),
                       "amount": amount_typed(Money(view.balance, currency))
                       if view.balance > 0 else ""},
         notice=request.args.get("done"),

@@ -79,11 +79,12 @@ def spreadsheet(found: Journal) -> tuple[list[str], list[list[Any]]]:
     _ = i18n.gettext
     header = [_("Date"), _("Time"), _("Movement"), _("Method"), _("Payer"), _("Reference"),
               _("Charge"), _("Amount"), _("Currency"), _("Invoice"), _("Places"),
-              _("Recorded by")]
-    rows = [[m.day.isoformat(), m.at.strftime("%H:%M"), movement_label(m.row.kind),
-             method_label(m.row.method), m.row.payer, m.row.reference, m.row.charge or "",
-             m.row.money, m.row.currency, m.row.invoice or "", len(m.row.registration_ids),
-             recorder_label(m.row.recorded_by)] for m in found.movements]
+              _("Recorded by"), _("Recorded at")]
+    rows = [[m.day.isoformat(), "" if m.by_hand else m.at.strftime("%H:%M"),
+             movement_label(m.row.kind), method_label(m.row.method), m.row.payer,
+             m.row.reference, m.row.charge or "", m.row.money, m.row.currency,
+             m.row.invoice or "", len(m.row.registration_ids), recorder_label(m.row.recorded_by),
+             m.at.isoformat(timespec="seconds")] for m in found.movements]
     return header, rows
 
 

@@ -59,6 +59,9 @@ def test_finance_moves_a_paid_delegate_to_a_dearer_type_and_a_supplementary_invo
     expect(page.locator("[data-due]")).to_have_text("$344.93")  # 300 + GST 15 + QST 29.93
     invoices = page.locator("[data-invoices] li a")
     expect(invoices).to_have_count(2)
+    for i in range(2):  # buttons a thumb can hit, as on the manage page
+        box = invoices.nth(i).bounding_box()
+        assert box is not None and box["height"] >= 44, box
     first, supplement = (invoices.nth(i).inner_text().split()[-1] for i in range(2))
     expect(page.locator("li[data-event=InvoiceAdjusted]")).to_contain_text(
         f"Supplementary invoice {supplement} issued for the new type or delegation "
