@@ -131,6 +131,17 @@ class Settings:
                 "attendees' manage links.")
 
 
+    def check_shared_limits(self, web_processes: int) -> None:
+        """Refuse several web processes counting rate limits each in its own memory: each
+        would grant the whole budget (with 2 workers, twice the registrations a minute)."""
+        if self.rate_limit_enabled and not self.redis_url and web_processes > 1:
+            raise UnsafeSettings(
+                f"{web_processes} web worker processes would each count the rate limits in "
+                "their own memory: set REDIS_URL (redis://host:6379/0) so they share one "
+                "count, or run one worker (--workers 1), or RATE_LIMIT_ENABLED=false where "
+                "something in front of the app limits requests.")
+
+
 def _flag(value: str | None) -> bool | None:
     """true/false, or None when unset (the default decides)."""
     if not value:

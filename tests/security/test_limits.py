@@ -660,3 +660,16 @@ def test_chromium_reports_no_csp_violation_on_register_manage_checkout_and_staff
         expect(page.locator(".notice.ok")).to_have_text("The credit note is issued.")
         page.context.close()
     assert violations == []
+
+
+def test_gunicorn_with_several_workers_will_not_start_counting_limits_each_in_its_memory(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": "",
+           "RATE_LIMIT_ENABLED": "true", "REDIS_URL": "", "SECRET_KEY": secrets.token_hex(16)}
+    started = subprocess.run(
+        [Path(sys.executable).parent / "gunicorn", "--workers", "2", "--bind",
+         f"127.0.0.1:{free_port()}", "wsgi:app"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "2 web worker processes would each count the rate limits in their own memory: " \
+           "set REDIS_URL" in started.stderr

@@ -202,17 +202,18 @@ def test_a_canadian_invoice_of_100_dollars_or_more_needs_the_issuers_tax_numbers
 
 def test_a_reference_counts_once_more_than_due_needs_confirming_and_balance_follows():
     invoice = issue([quebec_line("395.00", prepaid="100.00")])
+    day = date(2019, 4, 2)  # received and recorded
     assert invoice.balance_due == cad("354.15")
-    invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", date(2019, 4, 2), date(2019, 4, 2))
+    invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", day, day)
     with pytest.raises(ReferenceAlreadyUsed):
-        invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", date(2019, 4, 2), date(2019, 4, 2))
+        invoice.record_payment(cad("300.00"), "cheque", "CHQ-1", day, day)
     assert invoice.balance_due == cad("54.15")
     with pytest.raises(MoreThanDue):
-        invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", date(2019, 4, 2), date(2019, 4, 2))
-    invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", date(2019, 4, 2), date(2019, 4, 2), overpayment=True)
+        invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", day, day)
+    invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", day, day, overpayment=True)
     assert invoice.balance_due == cad("-5.85")  # a credit to refund
     with pytest.raises(Invalid):
-        invoice.record_payment(cad("-1.00"), "cheque", "CHQ-3", date(2019, 4, 2), date(2019, 4, 2))
+        invoice.record_payment(cad("-1.00"), "cheque", "CHQ-3", day, day)
 
 
 def test_a_registration_is_credited_once_and_a_credit_note_never():
