@@ -61,19 +61,23 @@ class Money:
         return cls(Decimal("0.00"), currency)
 
     def _same_currency(self, other: Money) -> None:
+        """(Sums call it only when the codes differ, and test the type without a call
+        first: they run dozens of times a registration.)"""
         if self.currency != other.currency:
             raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency}")
 
     def __add__(self, other: object) -> Money:
-        if not isinstance(other, Money):
+        if type(other) is not Money and not isinstance(other, Money):
             return NotImplemented
-        self._same_currency(other)
+        if other.currency != self.currency:
+            self._same_currency(other)
         return Money(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: object) -> Money:
-        if not isinstance(other, Money):
+        if type(other) is not Money and not isinstance(other, Money):
             return NotImplemented
-        self._same_currency(other)
+        if other.currency != self.currency:
+            self._same_currency(other)
         return Money(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
