@@ -22,11 +22,18 @@ OPTIONS = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 class OrjsonTranscoder(JSONTranscoder):
     def encode(self, obj: Any) -> bytes:
-        return orjson.dumps(self._with_uuids(obj) if type(obj) in WALKED else obj,
-                            default=self._encode_obj, option=OPTIONS)
+        try:
+            return orjson.dumps(self._with_uuids(obj) if type(obj) in WALKED else obj,
+                                default=self._encode_obj, option=OPTIONS)
+        except orjson.JSONEncodeError:  # beyond orjson (an integer over 64 bits, NaN): as before
+            return super().encode(obj)
 
     def decode(self, data: bytes) -> Any:
-        return self._revived(orjson.loads(data))
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError:  # what only `json` reads (NaN, Infinity)
+            return super().decode(data)
+        return self._revived(parsed)
 
     def _encode_obj(self, o: Any) -> dict[str, Any]:
         try:  # (loops and lookups below rather than calls: this runs for every value)

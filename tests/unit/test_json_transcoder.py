@@ -4,11 +4,19 @@ included, at any depth."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
+import pytest
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
 
 from domain.money import Money
 from domain.transcodings import value_transcodings
@@ -42,3 +50,16 @@ def test_orjson_writes_the_bytes_json_wrote_and_each_reads_the_other() -> None:
     assert fast.decode(stored) == expected
     assert standard.decode(fast.encode(STATE)) == expected
     assert type(fast.decode(stored)["ids"][0]) is UUID
+
+
+def test_what_orjson_cannot_write_or_read_is_left_to_json() -> None:
+    standard, fast = registered(JSONTranscoder()), registered(OrjsonTranscoder())
+    state = {"huge": 2**70, "amount": Money(Decimal("1.00"), "CAD")}
+    assert fast.encode(state) == standard.encode(state)
+    assert fast.decode(standard.encode(state)) == state
+    assert math.isnan(fast.decode(b'{"x":NaN}')["x"])
+
+
+def test_a_type_without_a_transcoding_is_still_refused() -> None:
+    with pytest.raises(TranscodingNotRegisteredError):
+        registered(OrjsonTranscoder()).encode({"when": object()})
