@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 
 from domain.capacity import Allocation
 from domain.edition import Edition
@@ -22,6 +22,7 @@ from domain.identifiers import edition_id
 from domain.numbering import InvoiceSequence
 from domain.staff import StaffMember
 from domain.transcodings import value_transcodings
+from registration.adapters.json_transcoder import OrjsonTranscoder
 from registration.adapters.resource_locks import BUSY
 from registration.idempotency import Claim
 from registration.persistence import resource_locks
@@ -67,6 +68,12 @@ class Conference(Application[UUID]):
         # PostgreSQL's recorder reads several aggregates in one round trip (see `decide`);
         # SQLite's reads are calls in this process, one each.
         self.reads_together = hasattr(self.recorder, "select_events_of")
+
+    def construct_transcoder(self) -> Transcoder:
+        """orjson's: the same stored bytes as the library's `json` transcoder, in less CPU."""
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -4,7 +4,10 @@
 `smtps://…` for TLS from the first byte, or `smtp://host:port` without a login. Every
 connection has a timeout: a slow or dead server costs an attempt, never a hung worker.
 Within `session()` the sends share one connection (a batch of mails, one handshake); a send
-that fails closes it, and the next one connects afresh.
+that fails closes it, and the next one connects afresh. A connection is asked whether it still
+answers (NOOP) only after it has been idle a while; one the server closed in between shows at
+the mail's first command (MAIL FROM), before anything of the mail is sent, and that mail goes
+out on a new connection.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cached_property
@@ -20,6 +24,9 @@ from urllib.parse import unquote, urlsplit
 from registration.adapters.mime import OutgoingMail
 
 TIMEOUT_SECONDS = 10.0
+# A batch's connection idle for longer is asked with NOOP before its next mail (a server
+# closes an idle connection with a 421 that MAIL FROM would otherwise read as a refusal).
+IDLE_SECONDS = 5.0
 
 
 class SmtpTransport:
@@ -51,7 +58,7 @@ class SmtpTransport:
         if getattr(self._session, "open", False):  # already in one
             yield
             return
-        self._session.open, self._session.client = True, None
+        self._session.open, self._session.client, self._session.used_at = True, None, 0.0
         try:
             yield
         finally:
@@ -68,23 +75,55 @@ class SmtpTransport:
             with self.session():
                 self.send(message)
             return
-        if not self._alive(self._session.client):
-            self._session.client = self._connect()
+        batch = self._session
+        idle = time.monotonic() - batch.used_at > IDLE_SECONDS
+        if batch.client is not None and idle and not self._alive(batch.client):
+            batch.client = None
         try:
-            self._session.client.sendmail(
-                message.envelope_sender, [message.to], message.data,
-                ["SMTPUTF8", "BODY=8BITMIME"] if message.international else ())
+            if batch.client is None or not self._sender_accepted(batch.client, message):
+                if batch.client is not None:  # the server closed it since the last mail
+                    batch.client.close()
+                batch.client = self._connect()
+                if not self._sender_accepted(batch.client, message):
+                    raise smtplib.SMTPServerDisconnected("the server closed a new connection")
+            self._transmit(batch.client, message)
         except BaseException:  # the connection's state is unknown: the next send reconnects
-            self._session.client.close()
-            self._session.client = None
+            if batch.client is not None:
+                batch.client.close()
+                batch.client = None
             raise
+        batch.used_at = time.monotonic()
 
     @staticmethod
-    def _alive(client: smtplib.SMTP | None) -> bool:
-        """Whether the batch's connection still answers (a server may close an idle one):
-        asked before each reuse, so that no mail is sent into a closed connection."""
-        if client is None:
+    def _sender_accepted(client: smtplib.SMTP, message: OutgoingMail) -> bool:
+        """MAIL FROM; False if the server has closed the connection (nothing of the mail
+        was sent: it can go out on another), raises if it refuses the sender."""
+        options = (["SMTPUTF8", "BODY=8BITMIME"] if message.international and client.does_esmtp
+                   else [])
+        try:
+            code, answer = client.mail(message.envelope_sender, options)
+        except (OSError, smtplib.SMTPServerDisconnected):
             return False
+        if code == 421:  # "closing the transmission channel"
+            return False
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, answer, message.envelope_sender)
+        return True
+
+    @staticmethod
+    def _transmit(client: smtplib.SMTP, message: OutgoingMail) -> None:
+        """The rest of `smtplib.SMTP.sendmail` for one recipient, after MAIL FROM."""
+        code, answer = client.rcpt(message.to)
+        if code not in {250, 251}:
+            raise smtplib.SMTPRecipientsRefused({message.to: (code, answer)})
+        code, answer = client.data(message.data)
+        if code != 250:
+            raise smtplib.SMTPDataError(code, answer)
+
+    @staticmethod
+    def _alive(client: smtplib.SMTP) -> bool:
+        """Whether the batch's connection still answers (a server may close an idle one):
+        asked before reusing a connection idle for longer than IDLE_SECONDS."""
         try:
             if client.noop()[0] == 250:
                 return True

@@ -35,18 +35,25 @@ class NestedTooDeep(BadRequest):
 
 
 def depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether objects and arrays nest more than `limit` levels (walked without recursion)."""
-    stack = [(value, 1)]
+    """Whether objects and arrays nest more than `limit` levels (walked without recursion;
+    only containers are stacked, and JSON's scalars are told by their exact type, without a
+    call: this runs on every JSON body)."""
+    stack = [(value, 1)] if _is_container(value) else []
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item \
-            if isinstance(item, list) else None
-        if children is None:
-            continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        for child in item.values() if isinstance(item, dict) else item:
+            if type(child) not in _SCALARS and _is_container(child):
+                stack.append((child, depth + 1))
     return False
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, dict | list)
 
 
 def loads_bounded(text: str | bytes, **kwargs: Any) -> Any:
