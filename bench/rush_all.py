@@ -17,6 +17,7 @@ capacity path is measured elsewhere). Then, from the same run:
   notification log raw (both in notifications of the log per second);
 - pgbench's single-row INSERT (16 clients, like ours) on the same server, and the ratio;
 - the same rush through two gunicorn instances on two ports (clients split between them);
+  bench/scale_out.py runs it with each instance pinned to its own core;
 - the load average (1 min) sampled through the run: the machine may be shared.
 
 `python bench/rush_all.py [--count 3000] [--workers 4]`. Figures only, nothing is asserted.
@@ -35,7 +36,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,7 +83,12 @@ class Rush:
     latencies: list[float]  # ms
     cpu: dict[str, float]  # process kind -> CPU seconds during the rush
     lags: list[float]  # seconds
-    refused: int
+    refusals: Counter[int]  # HTTP status other than 201 -> answers
+    machine: float  # CPU seconds the whole machine spent while the answers came (all cores)
+
+    @property
+    def refused(self) -> int:
+        return sum(self.refusals.values())
 
     @property
     def rate(self) -> float:
@@ -117,9 +124,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICKS
 
 
-def processes(instances: int, workers: int) -> tuple[list[ProcessType], list[int]]:
+def machine_cpu_seconds() -> float:
+    """CPU time every core of the machine has spent busy since boot (/proc/stat's first
+    line, less idle and iowait): whatever runs here, ours or not."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICKS  # up to steal; guests are in user
+
+
+def processes(instances: int, workers: int, cores: Sequence[int] = ()
+              ) -> tuple[list[ProcessType], list[int]]:
     """The Procfile's processes with `workers` per gunicorn, the web line once per instance
-    (the second on its own port); the ports of the instances after the first."""
+    (the second on its own port); the ports of the instances after the first. With `cores`,
+    instance i runs under `taskset -c cores[i]`: its master and the workers it forks stay on
+    that core (the other processes float)."""
     kinds, ports = [], []
     for kind in procfile():
         if kind.name != WEB:
@@ -128,13 +145,17 @@ def processes(instances: int, workers: int) -> tuple[list[ProcessType], list[int
         if not WORKERS_OPTION.search(kind.command):
             raise SystemExit(f"the Procfile's {WEB} line has no --workers: {kind.command}")
         command = WORKERS_OPTION.sub(f"--workers {workers}", kind.command)
-        kinds.append(ProcessType(WEB, command))
+        kinds.append(ProcessType(WEB, pinned(command, cores, 0)))
         for number in range(2, instances + 1):
             port = free_port()
             ports.append(port)
-            kinds.append(ProcessType(f"{WEB}{number}",
-                                     command.replace("${PORT:-5000}", str(port))))
+            kinds.append(ProcessType(f"{WEB}{number}", pinned(
+                command.replace("${PORT:-5000}", str(port)), cores, number - 1)))
     return kinds, ports
+
+
+def pinned(command: str, cores: Sequence[int], instance: int) -> str:
+    return f"taskset -c {cores[instance]} {command}" if cores else command
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> None:
@@ -151,8 +172,8 @@ def answers(port: int) -> bool:
 
 
 def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: str,
-         localstripe: str, smtp_url: str, workdir: Path) -> Rush:
-    kinds, other_ports = processes(instances, workers)
+         localstripe: str, smtp_url: str, workdir: Path, cores: Sequence[int] = ()) -> Rush:
+    kinds, other_ports = processes(instances, workers, cores)
     topology = Topology(database_url, workdir, stripe_api_base=localstripe, smtp_url=smtp_url,
                         clock_start=CLOCK_START, processes=kinds)
     topology.load_edition(bench_edition(limits=False))  # creates the schema first
@@ -182,10 +203,10 @@ def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: s
                 watcher.answered(json.loads(data)["id"], answered)
             return status, (answered - started) * 1000
 
-        started = time.perf_counter()
+        started, machine = time.perf_counter(), machine_cpu_seconds()
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(one, range(WARM_UP, WARM_UP + count)))
-        seconds = time.perf_counter() - started
+        seconds, machine = time.perf_counter() - started, machine_cpu_seconds() - machine
         watcher.finished.set()
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
@@ -195,7 +216,8 @@ def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: s
     created = sum(1 for status, _ in results if status == 201)
     return Rush(instances, created, seconds, [ms for _, ms in results],
                 {kind: after[kind] - before[kind] for kind in measured},
-                list(watcher.lags.values()), count - created)
+                list(watcher.lags.values()),
+                Counter(status for status, _ in results if status != 201), machine)
 
 
 def rebuild_against_raw_read(database_url: str) -> tuple[int, float, float]:
