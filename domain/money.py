@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from domain.errors import Invalid
+
 CENT = Decimal("0.01")
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -19,6 +21,11 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined or compared."""
+
+
+class AmountNotPositive(Invalid):
+    code = "amount_not_positive"
+    default_message = "An amount of money moved is above zero."
 
 
 def round_cents(amount: Decimal) -> Decimal:
@@ -131,3 +138,9 @@ def total(moneys: Iterable[Money], currency: str) -> Money:
     for money in moneys:
         result += money
     return result
+
+
+def check_moved(amount: Money, currency: str) -> None:
+    """Money paid or sent back: above zero (not 0, not -0), in `currency`."""
+    if amount.currency != currency or not amount.amount > 0:
+        raise AmountNotPositive(f"An amount above zero in {currency} is needed.")

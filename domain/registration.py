@@ -26,7 +26,7 @@ from domain.errors import (
     NothingChanged,
     ReferenceAlreadyUsed,
 )
-from domain.money import Money
+from domain.money import Money, check_moved
 from domain.offline_scans import conflict
 from domain.payment_deadline import may_expire
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
@@ -488,8 +488,7 @@ class Registration(ConferenceAggregate):
                                   "record the payment against the invoice.")
         if self.balance_due.is_zero:
             raise AlreadyPaid()
-        if amount.currency != self.total.currency or not amount.amount > 0:
-            raise Invalid(f"A payment is an amount above zero in {self.total.currency}.")
+        check_moved(amount, self.total.currency)
         if amount.amount > self.balance_due.amount:
             raise MoreThanDue(f"Only {self.balance_due} is due.")
         if reference in self.payment_references:

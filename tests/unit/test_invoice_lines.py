@@ -209,7 +209,8 @@ def test_a_reference_counts_once_more_than_due_needs_confirming_and_balance_foll
     assert invoice.balance_due == cad("54.15")
     with pytest.raises(MoreThanDue):
         invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", date(2019, 4, 2), date(2019, 4, 2))
-    invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", date(2019, 4, 2), date(2019, 4, 2), overpayment=True)
+    invoice.record_payment(cad("60.00"), "cheque", "CHQ-2", date(2019, 4, 2), date(2019, 4, 2),
+                           overpayment=True)
     assert invoice.balance_due == cad("-5.85")  # a credit to refund
     with pytest.raises(Invalid):
         invoice.record_payment(cad("-1.00"), "cheque", "CHQ-3", date(2019, 4, 2), date(2019, 4, 2))
