@@ -97,3 +97,20 @@ def test_a_refund_of_nothing_is_refused_in_french(
     text = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "Saisissez un montant supérieur à zéro." in text
     assert "above zero" not in text
+
+
+def test_a_french_speaking_clerk_reads_a_us_editions_finance_pages(
+        app: Flask, client: FlaskClient, services: Services) -> None:
+    """There is no `fr_US` locale: the amounts of a US edition read as in Québec."""
+    services.editions.load(invoicing.georgia())
+    answer = client.post("/api/editions/test-atlanta/registrations", json={
+        "attendee": editions.attendee(1), "registration_type": "delegate", "delegation": "GA"})
+    number = services.invoices.issue_for_holder(UUID(answer.json["id"]), None).number
+    finance = signed_in(app, services, "finance@example.com", "finance")
+    for url in ("/staff/finance/journal?edition=test-atlanta&lang=fr",
+                "/staff/finance/overdue?edition=test-atlanta&lang=fr",
+                "/staff/finance/?edition=test-atlanta&lang=fr",
+                f"/staff/finance/invoices/{number}?lang=fr"):
+        page = finance.get(url)
+        assert page.status_code == 200, url
+        assert "$\u00a0US" in page.get_data(as_text=True), url
