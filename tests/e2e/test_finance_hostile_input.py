@@ -56,6 +56,7 @@ def test_a_reconciliation_period_out_of_any_season_is_refused_in_french(
     ({"amount": "12,345.67"}, "Un montant comme"),
     ({"method": "bitcoin"}, "Choisissez l\u2019une des options proposées."),
     ({"reference": "VIR\x00-1"}, "caractère de contrôle invisible (U+0000)"),
+    ({"reference": "\u200b"}, "Ne contient que des caractères invisibles (U+200B)"),
 ])
 def test_a_bad_payment_is_refused_in_french_and_records_nothing(
         finance: FlaskClient, client: FlaskClient, services: Services,
