@@ -145,3 +145,15 @@ def test_a_long_unbroken_reason_in_the_history_does_not_widen_the_page(
         page.set_viewport_size(size)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= size["width"], (size, wide)
+
+
+def test_a_long_search_that_finds_nobody_does_not_widen_the_page(
+        page: Page, services: Services, edition: dict) -> None:
+    services.staff.create_account("Fiona Finance", "fiona@example.com", PASSWORD, "finance")
+    sign_in(page, "fiona@example.com")
+    page.goto("/staff/registrations/?edition=test-montreal&q=" + "q" * 300)
+    expect(page.locator("[data-nobody]")).to_contain_text("q" * 50)
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= size["width"], (size, wide)
