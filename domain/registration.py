@@ -24,6 +24,7 @@ from domain.errors import (
     MoreThanDue,
     NotAwaitingApproval,
     NothingChanged,
+    NothingToBill,
     ReferenceAlreadyUsed,
 )
 from domain.money import Money, check_moved
@@ -546,8 +547,11 @@ class Registration(ConferenceAggregate):
     def check_billable(self) -> None:
         """Refuse an invoice for this place unless domain.billing lets one bill it."""
         self._check_approved()
-        if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None):
+        if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None,
+                        free=self.total.is_zero):
             self._check_active()
+            if self.invoice_number is None:
+                raise NothingToBill()
             raise AlreadyInvoiced(f"This registration is already billed by invoice "
                                   f"{self.invoice_number}.")
 

@@ -115,3 +115,22 @@ def test_a_french_speaking_clerk_reads_a_us_editions_finance_pages(
         page = finance.get(url)
         assert page.status_code == 200, url
         assert "$\u00a0US" in page.get_data(as_text=True), url
+
+
+def test_a_place_that_costs_nothing_is_not_offered_for_billing_nor_billed(
+        finance: FlaskClient, client: FlaskClient) -> None:
+    """A speaker's free place would be billed 0,00 $ by an invoice the ledger then shows as
+    cancelled: it is neither listed nor accepted."""
+    free = str(client.post(f"/api/editions/{SLUG}/registrations", json={
+        "attendee": editions.attendee(2), "registration_type": "speaker",
+        "delegation": "QC"}).json["id"])
+    paying = place(client)
+    url = f"/staff/finance/{SLUG}/invoices/new"
+    listed = finance.get(url + "?delegation=QC&lang=fr").get_data(as_text=True)
+    assert paying in listed and free not in listed
+    answer = finance.post(url, data={"csrf_token": csrf(finance, url), "delegation": "QC",
+                                     "name": "Gouvernement du Québec", "registrations": [free]})
+    assert answer.status_code == 422
+    assert "Cette inscription ne coûte rien\u00a0: il n\u2019y a rien à facturer." in \
+        answer.get_data(as_text=True)
+    assert "SEUS19-" not in finance.get(f"/staff/finance/?edition={SLUG}").get_data(as_text=True)

@@ -69,6 +69,7 @@ REFUSALS = {
     "extra_not_offered": ("extras", N_("This add-on is not offered with this registration "
                                        "type, or not that many.")),
     "amount_not_positive": ("amount", N_("Enter an amount above zero.")),
+    "nothing_to_bill": ("", N_("This registration costs nothing: there is nothing to bill.")),
     "unknown_registration": ("registrations", N_("A ticked registration is not one of this "
                                                  "edition's.")),
     "period_out_of_range": ("to", N_("Choose days from 1 January 2000 to 31 December 2099.")),
