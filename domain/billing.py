@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from domain.money import Money
 
 
-def billable(*, cancelled: bool, invoiced: bool) -> bool:
-    """A cancelled place is billed by no invoice, and a place by one live invoice at most."""
-    return not cancelled and not invoiced
+def billable(*, cancelled: bool, invoiced: bool, free: bool = False) -> bool:
+    """A cancelled place is billed by no invoice, nor a place that costs nothing (a speaker's:
+    the invoice would bill 0,00 $), and a place by one live invoice at most."""
+    return not cancelled and not invoiced and not free
 
 
 def may_request_invoice(*, offered: bool, cancelled: bool, invoiced: bool,

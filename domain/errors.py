@@ -101,6 +101,11 @@ class AlreadyInvoiced(Refused):
     default_message = "This registration is already billed by a live invoice."
 
 
+class NothingToBill(Refused):
+    code = "nothing_to_bill"
+    default_message = "This registration costs nothing: there is nothing to bill."
+
+
 class ReferenceAlreadyUsed(Refused):
     code = "reference_used"
     default_message = "A payment with this reference is already recorded."

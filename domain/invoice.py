@@ -20,7 +20,7 @@ from domain.errors import Invalid, MoreThanDue, ReferenceAlreadyUsed, Refused
 from domain.identifiers import NAMESPACE
 from domain.invoice_lines import BillTo, lines_total, summed_taxes
 from domain.invoice_parts import EditionSnapshot, InvoiceLine, IssuerSnapshot
-from domain.money import Money
+from domain.money import Money, check_moved
 from domain.payment_details import (
     CARD,
     DESK_PAYMENT_METHODS,
@@ -197,8 +197,7 @@ class Invoice(ConferenceAggregate):
             raise Refused("A credit note is not paid; record payments against the invoice.")
         if method not in PAYMENT_METHODS:
             raise Invalid(f"A payment method must be one of {', '.join(PAYMENT_METHODS)}.")
-        if amount.currency != self.currency or amount.amount <= 0:
-            raise Invalid(f"A payment must be a positive amount in {self.currency}.")
+        check_moved(amount, self.currency)
         check_received_on(received_on, date.fromisoformat(self.document["issued_on"]), today)
         if reference in self.payment_references:
             raise ReferenceAlreadyUsed(
@@ -218,8 +217,7 @@ class Invoice(ConferenceAggregate):
             return False
         if method not in (CARD, *DESK_PAYMENT_METHODS):
             raise Invalid(f"Money taken is paid by {', '.join((CARD, *DESK_PAYMENT_METHODS))}.")
-        if amount.currency != self.currency or amount.amount <= 0:
-            raise Invalid(f"A payment must be a positive amount in {self.currency}.")
+        check_moved(amount, self.currency)
         self._payment_recorded(amount, method, reference, received_on.isoformat(), charge)
         return True
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from domain.errors import Invalid
+
 CENT = Decimal("0.01")
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -22,6 +24,11 @@ _CHECKED_CURRENCIES: set[str] = set()
 
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined or compared."""
+
+
+class AmountNotPositive(Invalid):
+    code = "amount_not_positive"
+    default_message = "An amount of money moved is above zero."
 
 
 def round_cents(amount: Decimal) -> Decimal:
@@ -142,3 +149,9 @@ def total(moneys: Iterable[Money], currency: str) -> Money:
     for money in moneys:
         result += money
     return result
+
+
+def check_moved(amount: Money, currency: str) -> None:
+    """Money paid or sent back: above zero (not 0, not -0), in `currency`."""
+    if amount.currency != currency or not amount.amount > 0:
+        raise AmountNotPositive(f"An amount above zero in {currency} is needed.")

@@ -15,9 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from domain.errors import Invalid
 from domain.money import Money
 
 DIFFERENCES = ("not_in_journal", "not_at_processor", "amounts_differ")
+# The days a period may name: the processor is asked about them (with a day's margin), so a
+# day out of any plausible season (year 1, year 9999) is refused rather than overflowing.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class PeriodOutOfRange(Invalid):
+    code = "period_out_of_range"
+    default_message = (f"A period's days are from {FIRST_DAY.isoformat()} to "
+                       f"{LAST_DAY.isoformat()}.")
 
 
 @dataclass(frozen=True)
@@ -82,5 +92,7 @@ def reconcile(ours: Sequence[CardMovement], theirs: Sequence[ProcessorMovement],
 
 def period_bounds(since: date, until: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """From the start of day `since` to the end of day `until`, in `zone`."""
+    if not FIRST_DAY <= since <= LAST_DAY or not FIRST_DAY <= until <= LAST_DAY:
+        raise PeriodOutOfRange()
     return (datetime.combine(since, time(), zone),
             datetime.combine(until + timedelta(days=1), time(), zone))

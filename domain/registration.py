@@ -24,9 +24,10 @@ from domain.errors import (
     MoreThanDue,
     NotAwaitingApproval,
     NothingChanged,
+    NothingToBill,
     ReferenceAlreadyUsed,
 )
-from domain.money import Money
+from domain.money import Money, check_moved
 from domain.offline_scans import conflict
 from domain.payment_deadline import may_expire
 from domain.payment_details import DESK_PAYMENT_METHODS, PaymentDetails
@@ -488,8 +489,7 @@ class Registration(ConferenceAggregate):
                                   "record the payment against the invoice.")
         if self.balance_due.is_zero:
             raise AlreadyPaid()
-        if amount.currency != self.total.currency or not amount.amount > 0:
-            raise Invalid(f"A payment is an amount above zero in {self.total.currency}.")
+        check_moved(amount, self.total.currency)
         if amount.amount > self.balance_due.amount:
             raise MoreThanDue(f"Only {self.balance_due} is due.")
         if reference in self.payment_references:
@@ -547,8 +547,11 @@ class Registration(ConferenceAggregate):
     def check_billable(self) -> None:
         """Refuse an invoice for this place unless domain.billing lets one bill it."""
         self._check_approved()
-        if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None):
+        if not billable(cancelled=self.is_cancelled, invoiced=self.invoice_number is not None,
+                        free=self.total.is_zero):
             self._check_active()
+            if self.invoice_number is None:
+                raise NothingToBill()
             raise AlreadyInvoiced(f"This registration is already billed by invoice "
                                   f"{self.invoice_number}.")
 

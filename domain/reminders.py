@@ -12,10 +12,16 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import ConferenceAggregate
+from domain.errors import Invalid
 from domain.identifiers import NAMESPACE
 from domain.money import Money
 
 EVERY_DAYS = 7  # by default, a week between two reminders of one invoice
+
+
+class ReminderSpacingInvalid(Invalid):
+    code = "reminder_spacing_invalid"
+    default_message = "Reminders of one invoice are at least a day apart (every 1 day or more)."
 
 
 def days_overdue(due_on: date, today: date) -> int:
@@ -46,7 +52,10 @@ class InvoiceReminders(ConferenceAggregate):
     def remind(self, today: date, due_on: date, balance: Money,
                every_days: int = EVERY_DAYS) -> bool:
         """Record a reminder if one is owed today (False: not overdue, nothing due, or
-        reminded less than `every_days` days ago)."""
+        reminded less than `every_days` days ago). Fewer than a day apart (0, or a negative
+        number typed by mistake) would remind on every run: refused."""
+        if every_days < 1:
+            raise ReminderSpacingInvalid()
         if days_overdue(due_on, today) == 0 or not balance.amount > 0:
             return False
         if self.last_on is not None and (today - self.last_on).days < every_days:

@@ -20,7 +20,7 @@ from domain.errors import (
     ReasonRequired,
     ReferenceAlreadyUsed,
 )
-from domain.money import Money
+from domain.money import Money, check_moved
 from domain.policy import CancellationPolicy
 from domain.pricing import PriceQuote
 
@@ -56,8 +56,7 @@ def check_refund_by_hand(amount: Money, method: str, reference: str,
     yet sent back, and never twice under one reference."""
     if method not in REFUND_METHODS:
         raise Invalid(f"A refund by hand is one of {', '.join(REFUND_METHODS)}.")
-    if amount.currency != refundable.currency or not amount.amount > 0:
-        raise Invalid(f"A refund is an amount above zero in {refundable.currency}.")
+    check_moved(amount, refundable.currency)
     if amount.amount > refundable.amount:
         raise MoreThanPaid(f"Only {refundable} was paid and not yet refunded.")
     if not reference.strip():

@@ -25,6 +25,10 @@ Line breaks (LF, CR, and the Unicode separators U+2028/U+2029) are refused in a 
 field — a name, a code, a reference. A field meant for several lines (a reason, a note, an
 address block) takes them, each written as LF (CR LF and CR too).
 
+A text that holds something but nothing visible — only zero-width or other invisible format
+characters (U+200B, U+2060, U+FEFF…) among spaces — is refused too: it would record a blank
+reference, name or reason that passes for filled in.
+
 What passes is normalised to NFC (so "é" typed as e + combining accent is the same name as
 a precomposed "é") and trimmed of surrounding white space. Cleaning clean text changes
 nothing. Everything else (letters of any script, emoji, zero-width joiners, non-breaking
@@ -59,6 +63,7 @@ MESSAGES = {
                  "not allowed.",
     "noncharacter": "Contains a character reserved for programs' internal use "
                     "(%(code_point)s), which is not allowed.",
+    "invisible": "Holds only invisible characters (%(code_point)s): type the text itself.",
 }
 
 
@@ -93,9 +98,11 @@ def text_problem(text: str, *, multiline: bool = False) -> TextRefused | None:
         found = _MULTILINE_REFUSED.search(_LINE_BREAK.sub("\n", text))
     else:
         found = _ONE_LINE_REFUSED.search(text)
-    if found is None:
-        return None
-    return TextRefused(_kind(found.group()), found.group())
+    if found is not None:
+        return TextRefused(_kind(found.group()), found.group())
+    if text.strip() and all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
+        return TextRefused("invisible", next(c for c in text if not c.isspace()))
+    return None
 
 
 def split_lines(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import localedata
 from babel.numbers import format_currency
 
 
@@ -18,3 +19,11 @@ def currency_text(amount: Decimal, currency: str, locale: str) -> str:
     """`1 258,98 $` in fr_CA, `$1,258.98` in en_CA: the currency's own number of decimals,
     so that 10.0 and 10.00 (equal, hence one entry) read the same."""
     return format_currency(amount, currency, locale=locale)
+
+
+def locale_of(language: str, territory: str) -> str:
+    """The language as written in the host's country (`fr_CA`, `en_US`), or as written in
+    Canada where there is no such locale: a French page or mail about a US edition reads
+    Québec's French (`fr_US` does not exist)."""
+    name = f"{language}_{territory}"
+    return name if localedata.exists(name) else f"{language}_CA"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from domain.errors import DomainError
 from domain.reminders import EVERY_DAYS
 from registration.mail.processor import MailProcessor
 from registration.polling import poll_until_interrupted
@@ -50,7 +51,10 @@ def show_queue() -> None:
 def remind_unpaid(slug: str, every: int) -> None:
     """Remind the bill-to of each overdue invoice of edition SLUG (run it daily)."""
     services = current_app.extensions["services"]
-    config = services.editions.config(slug)
-    today = services.clock().astimezone(config.zone).date()
-    reminded = services.reminders.remind_unpaid(slug, today, every)
+    try:
+        config = services.editions.config(slug)
+        today = services.clock().astimezone(config.zone).date()
+        reminded = services.reminders.remind_unpaid(slug, today, every)
+    except DomainError as refused:  # an unknown edition, a spacing under a day
+        raise click.UsageError(refused.message) from None
     click.echo(f"{len(reminded)} reminder(s) queued: {', '.join(reminded) or '-'}")

@@ -14,6 +14,10 @@ Amounts stay numbers: a cell that is exactly a number (`-12.50`, `454.15`) canno
 formula and is written as it is, so the finance columns still add up. Every amount the
 product writes is a plain decimal with a dot, negative with a leading minus.
 
+Days and moments stay days and moments: a `date` is an XLSX date cell (`yyyy-mm-dd`), a
+`datetime` a date-and-time cell in its own zone's clock time (XLSX has no time zones); in CSV
+both are ISO 8601, the moment with its UTC offset.
+
 The byte-order mark tells Excel the file is UTF-8 (otherwise `Québec` shows as `QuÃ©bec`).
 defusedcsv (pretix's) escapes the four signs but not a tab, a carriage return or a sign
 after spaces or quotes, hence this module.
@@ -25,6 +29,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,10 +40,13 @@ from openpyxl.utils import get_column_letter
 BOM = "\ufeff"
 FORMULA = re.compile(r"^[\s\"']*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+DAY_FORMAT, MOMENT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
 
 
 def neutralised(value: Any) -> str:
     """The cell as text a spreadsheet shows as typed, never as a formula."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
     text = "" if value is None else str(value)
     if FORMULA.match(text) and not NUMBER.match(text):
         return "'" + text
@@ -59,7 +67,8 @@ def xlsx_document(title: str, header: Sequence[str], rows: Iterable[Sequence[Any
     """An Excel workbook of one sheet: a bold, frozen header; text always stored as text.
 
     openpyxl stores a string that starts with `=` as a formula, so every text cell is
-    typed as a string explicitly; numbers (int, Decimal) stay numbers.
+    typed as a string explicitly; numbers (int, Decimal) stay numbers, days and moments
+    date cells.
     """
     book = Workbook()
     sheet = book.active
@@ -73,6 +82,10 @@ def xlsx_document(title: str, header: Sequence[str], rows: Iterable[Sequence[Any
             cell = sheet.cell(row=row, column=column)
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 cell.value = value
+            elif isinstance(value, datetime):
+                cell.value, cell.number_format = value.replace(tzinfo=None), MOMENT_FORMAT
+            elif isinstance(value, date):
+                cell.value, cell.number_format = value, DAY_FORMAT
             else:
                 cell.value = "" if value is None else str(value)
                 cell.data_type = "s"

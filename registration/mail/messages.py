@@ -40,7 +40,7 @@ from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.mime import OutgoingMail
 from registration.adapters.qr_code import qr_png
-from registration.amounts_text import currency_text
+from registration.amounts_text import currency_text, locale_of
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
@@ -321,7 +321,7 @@ class MailComposer:
                 "edition_the": with_article(name) if french else name,
                 "colon": "\u00a0:" if french else ":",
                 "edition_dates": span_of_days(config.starts_on, config.ends_on, language,
-                                              f"{language}_{envelope.territory}"),
+                                              locale_of(language, envelope.territory)),
                 "venue": venue_line(config), "contact": config.contact,
                 "type_name": config.registration_type(registration.registration_type)
                 .name(language), "delegation_name": delegation, "quote": registration.quote,
@@ -359,7 +359,7 @@ class MailComposer:
             ("documents/receipt.css",))
 
     def _filters(self, envelope: Envelope) -> dict[str, Callable[..., str]]:
-        locale = f"{envelope.language}_{envelope.territory}"
+        locale = locale_of(envelope.language, envelope.territory)
         return {
             "money": lambda value: currency_text(value.amount, value.currency, locale),
             "percent": lambda value: format_decimal(value, format="#,##0.###",

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -85,7 +86,8 @@ class Queries:
     def billable(self, config: EditionConfig, delegation: str) -> list[RegistrationRow]:
         """The delegation's places an invoice may bill now (domain.billing), by name."""
         rows = [r for r in self.registrations(config) if r.delegation == delegation
-                and billable(cancelled=not r.attending, invoiced=r.invoiced)]
+                and billable(cancelled=not r.attending, invoiced=r.invoiced,
+                             free=Decimal(r.total).is_zero())]
         return sorted(rows, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
 
 

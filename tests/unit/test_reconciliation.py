@@ -3,13 +3,16 @@ movement that only crossed the period's edge."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from domain.money import Money
 from domain.reconciliation import (
     CardMovement,
+    PeriodOutOfRange,
     ProcessorMovement,
     period_bounds,
     reconcile,
@@ -70,3 +73,12 @@ def test_a_period_of_days_runs_from_midnight_to_midnight_where_the_edition_is() 
     start, end = period_bounds(MID.date(), MID.date(), ZoneInfo("America/Montreal"))
     assert start.isoformat() == "2019-03-15T00:00:00-04:00"
     assert end - start == timedelta(days=1)
+
+
+@pytest.mark.parametrize(("since", "until"), [
+    (date(1, 1, 1), date(1, 12, 31)), (date(9999, 12, 1), date(9999, 12, 31)),
+    (date(1999, 12, 31), date(2019, 3, 1)), (date(2019, 3, 1), date(2100, 1, 1))])
+def test_a_period_out_of_any_season_is_refused_rather_than_overflowing(
+        since: date, until: date) -> None:
+    with pytest.raises(PeriodOutOfRange):
+        period_bounds(since, until, ZoneInfo("America/Montreal"))

@@ -1,4 +1,5 @@
-"""Domain refusals on pages: a French message per error code, the domain's words otherwise."""
+"""Domain refusals on pages: a French message per error code; the domain's words otherwise,
+on English pages only."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def test_each_business_refusal_reads_in_french(error: type[errors.DomainError]) 
     assert french != english
 
 
-def test_a_code_without_a_translation_shows_the_domain_message() -> None:
-    assert shown_in("fr", errors.Invalid("The bill-to party needs a name.")) \
-        == "The bill-to party needs a name."
+def test_a_code_without_a_translation_shows_the_domain_message_in_english_only() -> None:
+    """A French page never shows the domain's English: an invalid request without words of
+    its own says so generally."""
+    refused = errors.Invalid("The bill-to party needs a name.")
+    assert shown_in("en", refused) == "The bill-to party needs a name."
+    assert shown_in("fr", refused) == ("Cette demande n\u2019est pas valide\u00a0: vérifiez ce "
+                                       "que vous avez saisi.")

@@ -22,7 +22,7 @@ from domain.errors import (
 )
 from domain.money import Money
 from domain.registration import Registration
-from domain.reminders import InvoiceReminders
+from domain.reminders import InvoiceReminders, ReminderSpacingInvalid
 from domain.staff_actions import requote
 from tests.support import editions
 
@@ -132,3 +132,13 @@ def test_an_overdue_invoice_is_reminded_at_most_once_every_seven_days():
     assert reminders.remind(date(2019, 5, 9), due, owed)
     assert not reminders.remind(date(2019, 6, 9), due, cad("0.00"))  # paid since
     assert reminders.sent == 2
+
+
+@pytest.mark.parametrize("every_days", [0, -1])
+def test_reminders_less_than_a_day_apart_are_refused_rather_than_sent_on_every_run(
+        every_days: int) -> None:
+    reminders = InvoiceReminders(number="SEUS19-0002")
+    assert reminders.remind(date(2019, 5, 2), date(2019, 5, 1), cad("684.10"))
+    with pytest.raises(ReminderSpacingInvalid):
+        reminders.remind(date(2019, 5, 2), date(2019, 5, 1), cad("684.10"), every_days)
+    assert reminders.sent == 1

@@ -85,7 +85,18 @@ def test_a_refusal_is_an_invalid_request_with_a_stable_code():
     assert isinstance(refused, Invalid) and refused.code == "text_refused"
     assert refused.character == "\x00" and refused.code_point == "U+0000"
     assert set(MESSAGES) == {"control", "tab", "line_break", "direction", "surrogate",
-                             "noncharacter"}
+                             "noncharacter", "invisible"}
+
+
+@pytest.mark.parametrize("text", ["\u200b", " \u2060 ", "\ufeff\u200b", "\u200d"])
+def test_a_text_with_nothing_visible_is_refused_rather_than_passing_for_filled_in(text):
+    refused = refusal(text)
+    assert refused.problem == "invisible" and refused.code_point in refused.message
+
+
+@pytest.mark.parametrize("text", ["Zo\u00eb\u200b", "\U0001f469\u200d\U0001f4bb", ""])
+def test_an_invisible_character_beside_visible_text_stays(text):
+    assert text_problem(text) is None
 
 
 def test_the_first_offending_character_is_the_one_named():

@@ -27,7 +27,8 @@ class BillToSchema(StrictSchema):
     name = Text(required=True, validate=TEXT, metadata={
         "description": "The organisation billed (or the person, when billed privately)."})
     contact = Text(load_default=None, allow_none=True, validate=TEXT)
-    address = fields.List(Text(validate=TEXT), load_default=list, validate=validate.Length(max=6),
+    address = fields.List(Text(validate=TEXT), load_default=list,
+                          validate=validate.Length(max=6, error="At most {max} lines."),
                           metadata={"description": "One line of the address per item."})
     email = EmailAddress(load_default=None, allow_none=True)
     tax_id = Text(load_default=None, allow_none=True, validate=validate.Length(max=50))

@@ -32,14 +32,16 @@ MESSAGES = {
     "Must be greater than or equal to 1 and less than or equal to 30.": N_(
         "From 1 to 30 places."),
 }
-# Marshmallow's length refusals, with their numbers.
-LENGTHS = (
+# Marshmallow's refusals that carry numbers or choices: lengths (a list's in lines), a choice.
+PATTERNS = (
     (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
      N_("At most %(max)s characters.")),
     (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
      N_("At least %(min)s characters.")),
     (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
      N_("Between %(min)s and %(max)s characters.")),
+    (re.compile(r"^At most (?P<max>\d+) lines\.$"), N_("At most %(max)s lines.")),
+    (re.compile(r"^Must be one of: .*\.$"), N_("Choose one of the options offered.")),
 )
 
 
@@ -89,11 +91,13 @@ def translate(message: Any) -> str:
     if isinstance(message, RefusalMessage):
         return translate_refusal(message.refused)
     message = str(message)
-    for pattern, translated in LENGTHS:
+    if message in MESSAGES:
+        return gettext(MESSAGES[message])
+    for pattern, translated in PATTERNS:
         found = pattern.match(message)
         if found:
             return gettext(translated) % found.groupdict()
-    return gettext(MESSAGES.get(message, message))
+    return gettext(message)
 
 
 def refusal(error: DomainError) -> Errors:

@@ -27,7 +27,7 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 
 from domain.money import Money
-from registration.amounts_text import currency_text
+from registration.amounts_text import currency_text, locale_of
 from registration.french import first_of_month
 
 LANGUAGES = ("en", "fr")
@@ -68,7 +68,7 @@ def choose_language(edition_languages: Sequence[str] = ()) -> str:
 
 def set_language(language: str, territory: str = "CA") -> None:
     g.language = language
-    g.locale = f"{language}_{territory}"
+    g.locale = locale_of(language, territory)
 
 
 def current_language() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import DomainError, NotFound, Refused
+from domain.errors import DomainError, Invalid, NotFound, Refused
 from domain.text import TextRefused
 from registration.web.common.i18n import N_, gettext
 from registration.web.common.text_fields import translate_refusal
@@ -68,6 +68,11 @@ REFUSALS = {
                                     "none.")),
     "extra_not_offered": ("extras", N_("This add-on is not offered with this registration "
                                        "type, or not that many.")),
+    "amount_not_positive": ("amount", N_("Enter an amount above zero.")),
+    "nothing_to_bill": ("", N_("This registration costs nothing: there is nothing to bill.")),
+    "unknown_registration": ("registrations", N_("A ticked registration is not one of this "
+                                                 "edition's.")),
+    "period_out_of_range": ("to", N_("Choose days from 1 January 2000 to 31 December 2099.")),
 }
 
 
@@ -83,6 +88,7 @@ NAMED = (
 # What a page says for a refusal it has no words of its own for, by kind.
 NOT_FOUND = N_("Nothing was found at this address.")
 REFUSED = N_("This cannot be done now.")
+INVALID = N_("This request is not valid: check what you entered.")
 
 
 def refusal_field(error: DomainError) -> str:
@@ -107,4 +113,6 @@ def refusal_message(error: DomainError) -> str:
         return gettext(NOT_FOUND)
     if isinstance(error, Refused):
         return gettext(REFUSED)
+    if isinstance(error, Invalid):
+        return gettext(INVALID)
     return error.message

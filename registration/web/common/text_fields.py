@@ -32,6 +32,7 @@ MESSAGES = {
                     "which is not allowed."),
     "noncharacter": N_("Contains a character reserved for programs' internal use "
                        "(%(code_point)s), which is not allowed."),
+    "invisible": N_("Holds only invisible characters (%(code_point)s): type the text itself."),
 }
 
 

@@ -53,25 +53,27 @@ def journal() -> Any:
         "staff/finance/journal.html", config=config, documents=documents, journal=found,
         filters=typed, methods=METHODS, method_label=method_label,
         movement_label=movement_label, recorder_label=recorder_label,
-        exports={kind: export_url(config.slug, kind, typed) for kind in SPREADSHEETS})
+        exports={extension: export_url(config.slug, extension, typed)
+                 for extension in SPREADSHEETS})
 
 
-def export_url(slug: str, kind: str, filters: dict[str, Any]) -> str:
-    return url_for("journal_pages.export", slug=slug, kind=kind, **filters)
+def export_url(slug: str, extension: str, filters: dict[str, Any]) -> str:
+    """The export's address; the filters keep their names (`kind` among them)."""
+    return url_for("journal_pages.export", slug=slug, extension=extension, **filters)
 
 
-@journal_pages.get("/<slug>/journal.<kind>")
+@journal_pages.get("/<slug>/journal.<extension>")
 @staff_page("finance")
-def export(slug: str, kind: str) -> Any:
-    if kind not in SPREADSHEETS:
+def export(slug: str, extension: str) -> Any:
+    if extension not in SPREADSHEETS:
         abort(404)
     config = edition_for_staff_page(slug)
     which, _typed = asked()
     header, rows = spreadsheet(services().queries.journal(config, which))
-    document = csv_document(header, rows) if kind == "csv" else xlsx_document(
+    document = csv_document(header, rows) if extension == "csv" else xlsx_document(
         i18n.gettext("Journal"), header, rows)
-    return Response(document, mimetype=SPREADSHEETS[kind], headers={
-        "Content-Disposition": f'attachment; filename="{slug}-journal.{kind}"',
+    return Response(document, mimetype=SPREADSHEETS[extension], headers={
+        "Content-Disposition": f'attachment; filename="{slug}-journal.{extension}"',
         "Cache-Control": "no-store"})
 
 
@@ -80,11 +82,11 @@ def spreadsheet(found: Journal) -> tuple[list[str], list[list[Any]]]:
     header = [_("Date"), _("Time"), _("Movement"), _("Method"), _("Payer"), _("Reference"),
               _("Charge"), _("Amount"), _("Currency"), _("Invoice"), _("Places"),
               _("Recorded by"), _("Recorded at")]
-    rows = [[m.day.isoformat(), "" if m.by_hand else m.at.strftime("%H:%M"),
+    rows = [[m.day, "" if m.by_hand else m.at.strftime("%H:%M"),
              movement_label(m.row.kind), method_label(m.row.method), m.row.payer,
              m.row.reference, m.row.charge or "", m.row.money, m.row.currency,
              m.row.invoice or "", len(m.row.registration_ids), recorder_label(m.row.recorded_by),
-             m.at.isoformat(timespec="seconds")] for m in found.movements]
+             m.at] for m in found.movements]
     return header, rows
 
 

@@ -127,3 +127,33 @@ def test_finance_moves_a_paid_delegate_to_speaker_and_refunds_the_difference_by_
             layout = page.evaluate(LAYOUT)
             assert layout["overflow"] <= 0 and not layout["squeezed"], layout
             assert axe_violations(page, axe_source) == [], (language, size)
+
+
+def test_a_long_unbroken_reason_in_the_history_does_not_widen_the_page(
+        page: Page, services: Services, edition: dict) -> None:
+    """A reason of 500 characters without a space (pasted by mistake) wraps in its line of
+    the history instead of pushing the page sideways, on a phone and a desktop."""
+    services.staff.create_account("Fiona Finance", "fiona@example.com", PASSWORD, "finance")
+    place = register(services, 1, "QC")
+    sign_in(page, "fiona@example.com")
+    page.goto(f"/staff/registrations/{place}")
+    page.locator("[data-form=cancel] summary").click()
+    page.fill("#cancel-reason", "x" * 500)
+    page.get_by_role("button", name="Cancel the registration").click()
+    expect(page.locator("[data-history]")).to_contain_text("x" * 50)
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= size["width"], (size, wide)
+
+
+def test_a_long_search_that_finds_nobody_does_not_widen_the_page(
+        page: Page, services: Services, edition: dict) -> None:
+    services.staff.create_account("Fiona Finance", "fiona@example.com", PASSWORD, "finance")
+    sign_in(page, "fiona@example.com")
+    page.goto("/staff/registrations/?edition=test-montreal&q=" + "q" * 300)
+    expect(page.locator("[data-nobody]")).to_contain_text("q" * 50)
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= size["width"], (size, wide)
