@@ -17,11 +17,11 @@ def is_running(config: EditionConfig, now: datetime) -> bool:
 
 
 def _in_event_dates(config: EditionConfig, now: datetime) -> bool:
-    return config.starts_on <= now.astimezone(config.zone).date() <= config.ends_on
+    return config.starts_on <= config.day_of(now) <= config.ends_on
 
 
 def _still_to_come(config: EditionConfig, now: datetime) -> bool:
-    return now.astimezone(config.zone).date() < config.starts_on
+    return config.day_of(now) < config.starts_on
 
 
 def edition_for_today(configs: Sequence[EditionConfig], now: datetime) -> EditionConfig | None:

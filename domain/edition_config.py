@@ -77,6 +77,10 @@ class EditionConfig:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    def day_of(self, moment: datetime) -> date:
+        """The calendar day of `moment` where the edition takes place (its "today")."""
+        return moment.astimezone(self.zone).date()
+
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.slug
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -205,8 +205,3 @@ def price_quote(
         tax_lines=tax_lines(subtotal, taxes, tax_numbers),
         quoted_at=at,
     )
-
-
-def local_day(at: datetime, zone: Any) -> date:
-    """The calendar day of `at` where the edition takes place (taxes follow that day)."""
-    return at.astimezone(zone).date()

@@ -53,7 +53,7 @@ def remind_unpaid(slug: str, every: int) -> None:
     services = current_app.extensions["services"]
     try:
         config = services.editions.config(slug)
-        today = services.clock().astimezone(config.zone).date()
+        today = config.day_of(services.clock())
         reminded = services.reminders.remind_unpaid(slug, today, every)
     except DomainError as refused:  # an unknown edition, a spacing under a day
         raise click.UsageError(refused.message) from None

@@ -229,7 +229,7 @@ class DeskService:
                 raise UnknownCheckinCode()
             at = self.clock()
             recorded = registration.check_in(by, at, checkin_list, direction,
-                                             at.astimezone(edition.config.zone).date())
+                                             edition.config.day_of(at))
             changed: list[Aggregate] = [registration] if recorded else []
             return changed, self._answer(registration, edition.config, recorded,
                                          checkin_list, direction, at)

@@ -35,7 +35,7 @@ class DeskPaymentService:
         def decision() -> tuple[list[Aggregate], RegistrationView]:
             registration = self.app.load(registration_id, Registration, "registration")
             config = self.app.load(registration.edition_id, Edition, "edition").config
-            today = self.clock().astimezone(config.zone).date()
+            today = config.day_of(self.clock())
             money = Money(amount, registration.total.currency)
             number, document = self.invoices.on_desk_payment(registration, money, given, method)
             registration.take_payment_at_desk(money, method, given, today, number)

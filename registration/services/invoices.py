@@ -84,7 +84,7 @@ class InvoiceService:
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             edition = self.app.edition(slug)
             registrations = [self._registration(r, edition.id) for r in registration_ids]
-            issued_on = moment.astimezone(edition.config.zone).date()
+            issued_on = edition.config.day_of(moment)
             due_on = issued_on + timedelta(days=invoicing(edition.config).payment_terms_days)
             invoice, changed = self._bill(edition, registrations, bill_to, issued_on, due_on,
                                           po_number)
@@ -103,7 +103,7 @@ class InvoiceService:
         if not registrations:
             return []
         edition = self.app.load(registrations[0].edition_id, Edition, "edition")
-        today = self.clock().astimezone(edition.config.zone).date()
+        today = edition.config.day_of(self.clock())
         settled = [r for r in registrations if shares[r.id].amount >= r.balance_due.amount]
         issued = self._invoice_on_payment(edition, settled, registrations[0], reference, CARD,
                                           today)
@@ -165,7 +165,7 @@ class InvoiceService:
         `invoice`, billed to the same party in the same languages."""
         config = self.app.load(invoice.edition_id, Edition, "edition").config
         terms = invoicing(config)
-        today = self.clock().astimezone(config.zone).date()
+        today = config.day_of(self.clock())
         sequence = self._sequence(terms.series("invoice"))
         original = invoice.document
         supplement = Invoice.issue(
@@ -188,7 +188,7 @@ class InvoiceService:
         Registration.take_payment_at_desk). The invoice records the payment; its number is
         returned for the place to record its payment against it."""
         edition = self.app.load(registration.edition_id, Edition, "edition")
-        today = self.clock().astimezone(edition.config.zone).date()
+        today = edition.config.day_of(self.clock())
         settles = amount.amount > 0 and amount == registration.balance_due
         issued = self._invoice_on_payment(edition, [registration] if settles else [],
                                           registration, reference, method, today)
@@ -267,7 +267,7 @@ class InvoiceService:
         def decision() -> tuple[list[Aggregate], InvoiceRef]:
             invoice = self.get(number)
             config = self.app.load(invoice.edition_id, Edition, "edition").config
-            today = self.clock().astimezone(config.zone).date()
+            today = config.day_of(self.clock())
             invoice.record_payment(amount, method, reference, received_on, today, overpayment)
             remaining = amount
             paid: list[Aggregate] = []
@@ -344,7 +344,7 @@ class InvoiceService:
     ) -> tuple[Invoice, InvoiceSequence]:
         config = self.app.load(invoice.edition_id, Edition, "edition").config
         terms = invoicing(config)
-        today = (at or self.clock()).astimezone(config.zone).date()
+        today = config.day_of(at or self.clock())
         sequence = sequence or self._sequence(terms.series("credit_note"))
         original = invoice.document
         note = Invoice.issue(
@@ -390,7 +390,7 @@ class InvoiceService:
             return None
         times = [e.timestamp for e in self.app.events.get(registration.id)
                  if isinstance(e, Registration.PaymentReceived)]
-        return min(times).astimezone(config.zone).date() if times else None
+        return config.day_of(min(times)) if times else None
 
 
 def type_names(config: EditionConfig, registration_type: str) -> dict[str, str]:

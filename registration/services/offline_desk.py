@@ -96,7 +96,7 @@ class OfflineDeskService:
                 at = scan_time(scan.scanned_at, received)
                 reason = registration.check_in_offline(
                     by, at, checkin_list, scan.direction, scan.device,
-                    at.astimezone(config.zone).date())
+                    config.day_of(at))
                 return [registration], SyncedScan(scan.nonce, "conflict" if reason else
                                                   "recorded", str(registration_id), reason or "")
 

@@ -48,7 +48,7 @@ def home() -> Any:
         "staff/dashboard.html", config=config, documents=documents, report=report,
         chart=attendance_chart(report), as_of=as_of_text if as_of else "", error=error,
         as_of_day=as_of.date() if as_of else None,
-        recent=recent, today=services().clock().astimezone(config.zone).date())
+        recent=recent, today=config.day_of(services().clock()))
 
 
 @dashboard.get("/registrations/<registration_id>/history")

@@ -147,7 +147,7 @@ def show(number: str, errors: Errors | None = None, form: Any = None) -> Any:
     doc, currency = view.document, view.document["currency"]
     config = services().editions.config(doc["edition"]["slug"])
     total = lines_total(doc["lines"], "total", currency)
-    today = services().clock().astimezone(config.zone).date()
+    today = config.day_of(services().clock())
     return render_template(
         "staff/finance/invoice.html", view=view, doc=doc, errors=errors or {},
         currency=currency, money_from=Money.from_dict,

@@ -97,7 +97,7 @@ def reconciliation() -> Any:
     config, documents = chosen_edition()
     if config is None:
         return render_template("staff/finance/reconciliation.html", config=None)
-    today = services().clock().astimezone(config.zone).date()
+    today = config.day_of(services().clock())
     typed = {"from": request.args.get("from") or today.replace(day=1).isoformat(),
              "to": request.args.get("to") or today.isoformat()}
     period, errors = validate(PeriodSchema(), typed)

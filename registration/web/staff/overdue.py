@@ -23,7 +23,7 @@ CSV_HEADER = ["number", "bill_to", "delegation", "issue_date", "due_date", "days
 
 def overdue_of(slug: str) -> list[OverdueInvoice]:
     config = services().editions.config(slug)
-    return services().reminders.overdue(slug, services().clock().astimezone(config.zone).date())
+    return services().reminders.overdue(slug, config.day_of(services().clock()))
 
 
 @overdue_pages.get("/overdue")
