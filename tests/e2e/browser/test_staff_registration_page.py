@@ -141,6 +141,7 @@ def test_a_long_unbroken_reason_in_the_history_does_not_widen_the_page(
     page.fill("#cancel-reason", "x" * 500)
     page.get_by_role("button", name="Cancel the registration").click()
     expect(page.locator("[data-history]")).to_contain_text("x" * 50)
+    page.wait_for_load_state("load")  # measured with its stylesheets applied, not before
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         wide = page.evaluate("document.documentElement.scrollWidth")
