@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -17,9 +16,9 @@ from typing import TypeVar
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
 from registration.adapters import localstripe_dev
+from tests.support.serving import serving
 
 T = TypeVar("T")
 
@@ -43,12 +42,8 @@ def stripe_settings(localstripe: str) -> dict[str, str]:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The app on http://127.0.0.1:<port>."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
