@@ -7,15 +7,19 @@ two racing registrations cannot both take the last seat, because the second save
 finds a stale version (the store's guarantee, whatever the application does).
 
 Why one `Allocation` per resource, and how it stays cheap and never "busy":
-- Constant cost: the application snapshots an Allocation on every save (snapshots are a
-  cache written after the atomic save, from the state in hand), so deciding reads one
-  snapshot and no events, at the 100th registration as at the 5,000th. A chain of
+- Constant cost: the application snapshots an Allocation on every save, so deciding reads
+  one snapshot and no events, at the 100th registration as at the 5,000th. A chain of
   short-lived counter aggregates would bound the replay too, but needs a pointer to the
   current link that is itself hot, and cancellations would have to find the right link.
-- Taking turns: registrations into the same resource wait for it under a lock held from
-  load to save (registration.adapters.resource_locks), instead of colliding on the version
-  and giving up after a few retries. Finer-grained allocation (seat buckets) would spread
-  the collisions but still refuse some near the end; the lock makes the order explicit.
+- Taking turns, briefly: a registration decides everything else first, and its seats are
+  decided inside the transaction that saves it (registration.seats), each resource in turn
+  there: read, checked, taken and snapshotted in that one transaction. Only that stretch
+  waits for the registration before it, so nobody is told the system is busy while places
+  remain, and only the last place's losers hear "sold out". The rarer changes (a place
+  given back, the waiting list, a change of type) hold the resource from load to save
+  (registration.adapters.resource_locks), and the two exclude each other. Finer-grained
+  allocation (seat buckets) would spread the collisions but still refuse some near the
+  end; turns make the order explicit.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from registration.adapters.json_transcoder import OrjsonTranscoder
 from registration.adapters.resource_locks import BUSY
 from registration.idempotency import Claim
 from registration.persistence import resource_locks
+from registration.seats import SeatsAtSave, Take
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 written_position: ContextVar[int] = ContextVar("written_position", default=0)
 # While `decide` runs a decision: where `hold` puts the locks it takes (None once taken).
 decision_locks: ContextVar[ExitStack | None] = ContextVar("decision_locks", default=None)
+# While `decide` runs a decision: the seats it takes within its save (registration.seats).
+seats_taken: ContextVar[list[Take] | None] = ContextVar("seats_taken", default=None)
 # While `decide` runs a decision: the events of the aggregates it said it will find, read
 # together with its claim's; each is used by the first `find` of it (a second reads afresh).
 read_ahead: ContextVar[dict[UUID, list[Any]] | None] = ContextVar("read_ahead", default=None)
@@ -68,6 +71,8 @@ class Conference(Application[UUID]):
         # PostgreSQL's recorder reads several aggregates in one round trip (see `decide`);
         # SQLite's reads are calls in this process, one each.
         self.reads_together = hasattr(self.recorder, "select_events_of")
+        assert self.snapshots is not None
+        self.recorder.attach_snapshots(self.snapshots.recorder)  # type: ignore[attr-defined]
 
     def construct_transcoder(self) -> Transcoder:
         """orjson's: the same stored bytes as the library's `json` transcoder, in less CPU."""
@@ -110,8 +115,9 @@ class Conference(Application[UUID]):
                 log.exception("snapshotting %d allocations failed", len(snapshots))
         return recordings
 
-    def _saved(self, recordings: Any) -> None:
+    def _saved(self, recordings: Any, seats: SeatsAtSave | None = None) -> None:
         ids = [r.notification.id for r in recordings if r.notification.id is not None]
+        ids += seats.positions if seats is not None else []
         if ids:
             written_position.set(max(max(ids), written_position.get()))
         for listener in self.saved_listeners:
@@ -191,7 +197,9 @@ class Conference(Application[UUID]):
         taken again on the new state (where it may now be refused, e.g. sold out).
         With a `claim` (a request's Idempotency-Key), a key already answered raises
         Replayed instead, and a new answer is saved with the decision's effects.
-        A decision that `hold`s limited resources keeps them from its load to its save;
+        A decision that `take_at_save`s seats has them decided within its save, in turn,
+        where a full resource refuses it (registration.seats). One that `hold`s limited
+        resources keeps them from its load to its save;
         read models and other listeners follow once they are handed on. `reads`: small
         aggregates (not snapshotted) the decision will find, read with the claim in one
         query; a concurrent change to one still fails the save, as if read later.
@@ -199,6 +207,7 @@ class Conference(Application[UUID]):
         for _attempt in range(SAVE_ATTEMPTS):
             with ExitStack() as held:
                 turn, ahead = decision_locks.set(held), read_ahead.set(None)
+                taken = seats_taken.set([])
                 try:
                     read_ahead.set(self._read_together(
                         [*([claim.aggregate_id] if claim is not None else []), *reads]))
@@ -206,22 +215,46 @@ class Conference(Application[UUID]):
                         claim.check(self.find)
                     try:
                         aggregates, result = decision()
-                    except DomainError:
+                        if claim is not None:
+                            aggregates = [*aggregates, claim.record(result)]
+                        seats = self._seats(held)
+                        try:
+                            recordings = self._store(*[a for a in aggregates if a is not None],
+                                                     **({"seats": seats} if seats else {}))
+                        except IntegrityError:
+                            continue
+                    except DomainError:  # refused, maybe at the save (no seat left)
                         if claim is not None:  # a twin request may have just done it
                             claim.check(self.find)
                         raise
-                    if claim is not None:
-                        aggregates = [*aggregates, claim.record(result)]
-                    try:
-                        recordings = self._store(*[a for a in aggregates if a is not None])
-                    except IntegrityError:
-                        continue
                 finally:
+                    seats_taken.reset(taken)
                     read_ahead.reset(ahead)
                     decision_locks.reset(turn)
-            self._saved(recordings)
+            self._saved(recordings, seats)
             return result
         raise Conflict(BUSY)
+
+    def take_at_save(self, take: Take) -> None:
+        """Let the save of this decision take `take` (see registration.seats): nothing is
+        loaded or held now."""
+        takes = seats_taken.get()
+        if takes is None:
+            raise RuntimeError("take_at_save() is for a decision run by decide()")
+        takes.append(take)
+
+    def _seats(self, held: ExitStack) -> SeatsAtSave | None:
+        """The seats this decision takes at its save, its turn at them taken here until the
+        save is done: among this process's threads (they wait in memory, not each on a
+        pooled connection), and across processes too where the recorder does not take
+        that turn in its transaction (SQLite)."""
+        takes = seats_taken.get()
+        if not takes:
+            return None
+        seats = SeatsAtSave(self.mapper, takes)
+        held.enter_context(self.locks.holding(
+            seats.resources, across=not self.recorder.locks_seats))  # type: ignore[attr-defined]
+        return seats
 
     def hold(self, resources: Iterable[str]) -> None:
         """Wait for this decision's turn at these limited resources (by `resource_key`),

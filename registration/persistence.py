@@ -17,15 +17,18 @@ from psycopg.conninfo import make_conninfo
 
 from registration.adapters.postgres_events import PostgresEventRecorder
 from registration.adapters.resource_locks import AdvisoryLocks, FileLocks, ResourceLocks
+from registration.adapters.sqlite_events import SQLiteEventRecorder
 
 # The advisory lock under which a process creates its tables (any constant of our own).
 START_UP_LOCK = 0x5E05_2019
 
 
 def event_store_env(database_url: str | None, instance_path: Path) -> dict[str, str]:
+    """The library's recorders, deciding seats within a save (registration.seats); on
+    PostgreSQL its statements rendered once."""
     env = _env(database_url, instance_path / "events.sqlite")
-    if is_postgres(env):  # the library's recorder, its statements rendered once
-        env["APPLICATION_RECORDER_TOPIC"] = get_topic(PostgresEventRecorder)
+    env["APPLICATION_RECORDER_TOPIC"] = get_topic(
+        PostgresEventRecorder if is_postgres(env) else SQLiteEventRecorder)
     return env
 
 

@@ -56,8 +56,10 @@ class ResourceLocks:
         self._local_guard = threading.Lock()
 
     @contextmanager
-    def holding(self, names: Iterable[str]) -> Iterator[None]:
-        """Exclusive use of every resource in `names` within the block, or Conflict (busy)."""
+    def holding(self, names: Iterable[str], across: bool = True) -> Iterator[None]:
+        """Exclusive use of every resource in `names` within the block, or Conflict (busy);
+        with `across` false, only among this process's threads (a save deciding seats on
+        PostgreSQL takes the other level in its own transaction: registration.seats)."""
         ordered = sorted(set(names))
         deadline = time.monotonic() + self.wait
         with ExitStack() as held:
@@ -66,7 +68,7 @@ class ResourceLocks:
                 if not lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
                     raise Conflict(BUSY)
                 held.callback(lock.release)
-            if self.shared is not None and ordered:
+            if across and self.shared is not None and ordered:
                 held.enter_context(self.shared.holding(ordered, deadline))
             yield
 

@@ -42,6 +42,7 @@ from registration.application import Conference, secret_hash
 from registration.clock import Clock, make_clock
 from registration.idempotency import Claim
 from registration.links import ManageLinks
+from registration.seats import Take
 from registration.services.checkin_codes import issued, revoked
 from registration.services.history import HistoryEntry, history_entry
 from registration.services.views import RegistrationView, registration_view
@@ -100,15 +101,26 @@ class RegistrationService:
             entry = self._offer(offer, edition.id, registration_type, delegation)
             offered = entry.needs if entry is not None else []
             bought = extra_units(edition.id, quote)
-            allocations = self.allocations(config, edition.id, registration_type, delegation, code,
-                                           access, held=offered, bought=bought)
+            if entry is None:  # seats decided within the save, in its turn there
+                limited = self.limits(config, edition.id, registration_type, delegation, code,
+                                      access, bought)
+                for resource, limit, refusal in limited:
+                    self.app.take_at_save(Take(resource, limit, bought.get(resource, 1),
+                                               refusal, registration_id))
+                allocations: list[Allocation] = []
+                takes = [resource for resource, _, _ in limited]
+            else:  # the offer's places are held: loaded with the rest, in turn now
+                allocations = self.allocations(config, edition.id, registration_type,
+                                               delegation, code, access, held=offered,
+                                               bought=bought)
+                takes = [allocation.resource for allocation in allocations]
             registration = Registration.register(
                 id=registration_id,
                 edition_id=edition.id, attendee=attendee, registration_type=registration_type,
                 delegation=delegation, quote=quote, manage_token_hash=secret_hash(token),
                 checkin_secret=new_checkin_secret(),
-                holds=[*offered, *(a.resource for a in allocations
-                                   for _ in range(bought.get(a.resource, 1)))],
+                holds=[*offered, *(resource for resource in takes
+                                   for _ in range(bought.get(resource, 1)))],
             )
             from_offer: list[Aggregate] = []
             if entry is not None:
@@ -133,14 +145,14 @@ class RegistrationService:
             if self.app.reads_together else []  # (naming it costs more than SQLite's read)
         return self.app.decide(decision, idempotency, reads=reads)
 
-    def allocations(
+    def limits(
         self, config: EditionConfig, edition_id: UUID, type_code: str,
         delegation: str | None, code: str | None, access: AccessCode | None = None,
-        held: Collection[str] = (), bought: Mapping[str, int] | None = None,
-    ) -> list[Allocation]:
-        """The limited resources this registration takes, each checked for room (those it
-        `held` already are its own: neither checked nor taken again); `bought`: the units of
-        add-ons it takes (by resource, see `extra_units`), each checked for that many."""
+        bought: Mapping[str, int] | None = None,
+    ) -> list[tuple[str, int, Refused]]:
+        """The limited resources a registration takes (by `resource_key`), each with its
+        limit and its refusal when full; `bought`: the units of add-ons it takes (by
+        resource, see `extra_units`)."""
         limits: list[tuple[str, int | None, Refused]] = [(
             resource_key(edition_id, "type", type_code),
             config.registration_type(type_code).capacity,
@@ -166,8 +178,19 @@ class RegistrationService:
                 AccessCodeExhausted(f"The access code {access.code} has been used up."),
             ))
         limits.extend(extra_limits(config, edition_id, bought or {}))
-        limited = [(resource, limit, refusal) for resource, limit, refusal in limits
-                   if limit is not None]
+        return [(resource, limit, refusal) for resource, limit, refusal in limits
+                if limit is not None]
+
+    def allocations(
+        self, config: EditionConfig, edition_id: UUID, type_code: str,
+        delegation: str | None, code: str | None, access: AccessCode | None = None,
+        held: Collection[str] = (), bought: Mapping[str, int] | None = None,
+    ) -> list[Allocation]:
+        """The limited resources this registration takes, loaded in its turn and each
+        checked for room (those it `held` already are its own: neither checked nor taken
+        again): for a decision that needs their state (registering stays with `limits`,
+        decided at the save)."""
+        limited = self.limits(config, edition_id, type_code, delegation, code, access, bought)
         # Our turn (on what it gives back, too), then fresh counts.
         self.app.hold({*(resource for resource, _, _ in limited), *held})
         allocations = []

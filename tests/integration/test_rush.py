@@ -128,19 +128,22 @@ def test_cancellations_during_a_rush_are_taken_again_and_the_count_stays_exact(s
 @pytest.fixture
 def counting(services: Services) -> Iterator[Counter[str]]:
     """Stored events and snapshots the store returns while the test counts (cleared at will),
-    read one aggregate at a time or several together (PostgreSQL's `select_events_of`)."""
+    read one aggregate at a time, several together (PostgreSQL's `select_events_of`), or
+    within a save that decides seats (`select_seats`: snapshots told apart by their topic)."""
     counts: Counter[str] = Counter()
     recorders: dict[str, Any] = {"events": services.app.recorder,
                                  "snapshots": services.app.snapshots.recorder}
     selects = {(name, method): getattr(recorder, method)
                for name, recorder in recorders.items()
-               for method in ("select_events", "select_events_of") if hasattr(recorder, method)}
+               for method in ("select_events", "select_events_of", "select_seats")
+               if hasattr(recorder, method)}
 
     def counted(name: str, method: str) -> Any:
         def select(*args: Any, **kwargs: Any) -> Any:
             rows = selects[name, method](*args, **kwargs)
-            counts[name] += len(rows) if method == "select_events" else \
-                sum(map(len, rows.values()))
+            for stored in rows if method == "select_events" else \
+                    [stored for found in rows.values() for stored in found]:
+                counts["snapshots" if stored.topic.endswith("Snapshot") else name] += 1
             return rows
         return select
 
@@ -188,6 +191,7 @@ def test_a_registration_reads_the_same_handful_of_stored_events_at_100_and_5000(
     at_5000 = read_by_one_registration(services, counting, 5_000)
 
     assert at_100 == at_5000
+    assert at_5000["snapshots"] == 3, at_5000  # each Allocation, read in the save's turn
     assert sum(at_5000.values()) <= 10, at_5000
 
 
