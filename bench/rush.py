@@ -51,6 +51,7 @@ from domain.registration import Attendee
 from registration.adapters import localstripe_dev
 from registration.app import create_app
 from registration.demo import DEMO_SLUG
+from tests.support.reads import counting_reads
 from tests.support.smtp import Inbox, free_port, smtp_server
 from tests.support.topology import ProcessType, Topology, fresh_database, procfile
 
@@ -108,19 +109,9 @@ def reads_per_registration(settings: dict[str, str]) -> dict[str, int]:
     """Stored events and snapshots that one more registration into the type reads."""
     app = create_app({**settings, "SYNC_PROJECTIONS": "false", "RATE_LIMIT_ENABLED": "false"})
     services = app.extensions["services"]
-    counts: Counter[str] = Counter()
-    for name, recorder in (("events", services.app.recorder),
-                           ("snapshots", services.app.snapshots.recorder)):
-        select = recorder.select_events
-
-        def counted(*args: Any, _select: Any = select, _name: str = name,
-                    **kwargs: Any) -> Any:
-            rows = _select(*args, **kwargs)
-            counts[_name] += len(rows)
-            return rows
-        recorder.select_events = counted
     try:
-        services.registrations.register(DEMO_SLUG, Attendee(**attendee(10**6)), "delegate")
+        with counting_reads(services.app) as counts:
+            services.registrations.register(DEMO_SLUG, Attendee(**attendee(10**6)), "delegate")
     finally:
         services.close()
     return dict(counts)

@@ -25,6 +25,7 @@ from domain.registration import Attendee
 from registration.services.container import Services
 from tests.integration.test_no_oversell import post
 from tests.support import editions
+from tests.support.reads import counting_reads
 from tests.support.serving import serving
 
 SLUG = "test-montreal"
@@ -127,31 +128,8 @@ def test_cancellations_during_a_rush_are_taken_again_and_the_count_stays_exact(s
 
 @pytest.fixture
 def counting(services: Services) -> Iterator[Counter[str]]:
-    """Stored events and snapshots the store returns while the test counts (cleared at will),
-    read one aggregate at a time, several together (PostgreSQL's `select_events_of`), or
-    within a save that decides seats (`select_seats`: snapshots told apart by their topic)."""
-    counts: Counter[str] = Counter()
-    recorders: dict[str, Any] = {"events": services.app.recorder,
-                                 "snapshots": services.app.snapshots.recorder}
-    selects = {(name, method): getattr(recorder, method)
-               for name, recorder in recorders.items()
-               for method in ("select_events", "select_events_of", "select_seats")
-               if hasattr(recorder, method)}
-
-    def counted(name: str, method: str) -> Any:
-        def select(*args: Any, **kwargs: Any) -> Any:
-            rows = selects[name, method](*args, **kwargs)
-            for stored in rows if method == "select_events" else \
-                    [stored for found in rows.values() for stored in found]:
-                counts["snapshots" if stored.topic.endswith("Snapshot") else name] += 1
-            return rows
-        return select
-
-    for name, method in selects:
-        setattr(recorders[name], method, counted(name, method))
-    yield counts
-    for (name, method), select in selects.items():
-        setattr(recorders[name], method, select)
+    with counting_reads(services.app) as counts:
+        yield counts
 
 
 def read_by_one_registration(services: Services, counts: Counter[str], n: int) -> Counter[str]:
