@@ -41,7 +41,7 @@ from registration.adapters.invoice_document import render_invoice
 from registration.adapters.mime import OutgoingMail
 from registration.adapters.qr_code import qr_png
 from registration.amounts_text import currency_text, locale_of
-from registration.application import Conference
+from registration.application import Conference, replayed
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.calendar import EditionCalendars, venue_line
@@ -177,7 +177,8 @@ class MailComposer:
                 link = None  # renewed since (handed on, or sent again): not theirs to keep
             else:  # still theirs: the e-ticket too (not the next holder's, once handed on)
                 e_ticket = self._e_ticket(registration)
-            registration = self.app.repository.get(registration.id, version=1)
+            if registration.version > 1:  # as registered (never snapshotted: one read)
+                registration = replayed(None, self.app.events.get(registration.id, lte=1))
         else:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)

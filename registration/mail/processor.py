@@ -134,39 +134,66 @@ class MailProcessor:
         return self.store.query("SELECT * FROM mail_queue ORDER BY due_at")
 
     def send_due(self) -> int:
+        """Claim the due mails in one save, send them (over one SMTP connection, what they
+        are about read together), then save what happened to them together, also when a
+        send raised: two transactions a batch, not two a mail. A process killed mid-batch
+        (SIGTERM waits for the batch) sends its sent mails again once their lease runs out."""
         if self.transport is None:
             return 0
         rows = self.store.query(
             "SELECT mail_id FROM mail_queue WHERE due_at <= :now ORDER BY due_at LIMIT 100",
             {"now": stamp(self.clock())})
-        with self.transport.session():  # one SMTP connection for the batch
-            return sum(self._send(UUID(row["mail_id"])) for row in rows)
-
-    def _send(self, mail_id: UUID) -> bool:
         with acting_as(MAILER):
-            return self._attempt(mail_id)
+            mails = self._claimed([UUID(row["mail_id"]) for row in rows])
+            subjects = [mail.registration_id for mail in mails]  # (most are registrations)
+            try:
+                with self.transport.session(), self.app.reading_together(subjects):
+                    return sum(self._attempt(mail) for mail in mails)
+            finally:
+                if mails:
+                    self.app.save(*mails)
 
-    def _attempt(self, mail_id: UUID) -> bool:
-        assert self.transport is not None
+    def _claimed(self, mail_ids: Sequence[UUID]) -> list[Mail]:
+        """The mails whose attempt this processor claimed: all in one save, or, when another
+        processor claimed one of them first (the save is refused), each on its own."""
+        with self.app.reading_together(mail_ids):
+            mails = [mail for mail in map(self._due_mail, mail_ids) if mail is not None]
+        if not mails:
+            return []
+        try:
+            self.app.save(*mails)
+        except IntegrityError:
+            return [mail for mail in map(self._claimed_alone, mail_ids) if mail is not None]
+        return mails
+
+    def _due_mail(self, mail_id: UUID) -> Mail | None:
+        """The mail with its next attempt started, if it is due."""
         mail = self.app.find(mail_id, Mail)
-        if mail is None or not mail.start_attempt(self.clock()):
-            return False
+        return mail if mail is not None and mail.start_attempt(self.clock()) else None
+
+    def _claimed_alone(self, mail_id: UUID) -> Mail | None:
+        mail = self._due_mail(mail_id)
+        if mail is None:
+            return None
         try:
             self.app.save(mail)
         except IntegrityError:  # another processor claimed this attempt
-            return False
+            return None
+        return mail
+
+    def _attempt(self, mail: Mail) -> bool:
+        """Compose and send a claimed mail; its outcome is recorded on it, saved by the
+        caller with the batch's."""
+        assert self.transport is not None
         try:
             message = self.composer.compose(mail)
             self.transport.send(message)
         except NotReadyYet as lagging:  # the read models catch up: tried again soon
             mail.record_not_ready(f"{type(lagging).__name__}: {lagging}", self.clock())
-            self.app.save(mail)
             return False
         except Exception as error:  # any failure is recorded and retried
-            log.warning("mail %s (%s) not sent: %r", mail_id, mail.kind, error)
+            log.warning("mail %s (%s) not sent: %r", mail.id, mail.kind, error)
             mail.record_failure(f"{type(error).__name__}: {error}", self.clock())
-            self.app.save(mail)
             return False
         mail.record_sent(message.to, message.message_id)
-        self.app.save(mail)
         return True
