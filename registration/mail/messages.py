@@ -12,7 +12,9 @@ English request changes nothing for the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formatdate, make_msgid, parseaddr
@@ -62,6 +64,11 @@ from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 class NotReadyYet(LookupError):
     """What the mail tells is recorded, but a read model it is rendered from (the ledger)
     has not reached it yet: the processor tries again shortly."""
+
+
+# While a batch is composed (`MailComposer.batch`): its editions, read once.
+batch_editions: ContextVar[dict[UUID, Edition] | None] = ContextVar("batch_editions",
+                                                                   default=None)
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,26 @@ class MailComposer:
         env.globals["_"] = translator(catalog.gettext)
         return env
 
+    @contextmanager
+    def batch(self, mails: Sequence[Mail]) -> Iterator[None]:
+        """While a batch of mails is composed: what they are about (registrations, mostly)
+        read in one query, and each edition read once for the batch, not once a mail."""
+        editions = batch_editions.set({})
+        try:
+            with self.app.reading_together([mail.registration_id for mail in mails]):
+                yield
+        finally:
+            batch_editions.reset(editions)
+
+    def _edition(self, edition_id: UUID) -> Edition:
+        editions = batch_editions.get()
+        edition = None if editions is None else editions.get(edition_id)
+        if edition is None:
+            edition = self.app.load(edition_id, Edition, "edition")
+            if editions is not None:
+                editions[edition_id] = edition
+        return edition
+
     def compose(self, mail: Mail) -> OutgoingMail:
         """The mail, to the person and with the facts as the event it is about recorded them
         (see the module's docstring)."""
@@ -132,7 +159,7 @@ class MailComposer:
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
         registration = self.app.load(mail.registration_id, Registration, "registration")
-        edition = self.app.load(registration.edition_id, Edition, "edition")
+        edition = self._edition(registration.edition_id)
         config = edition.config
         if mail.kind in {"confirmation", "link"}:
             return self._with_link(mail, registration, edition)
@@ -252,7 +279,7 @@ class MailComposer:
         if view is None or view.paid < invoice.paid.amount:
             raise NotReadyYet(f"invoice {invoice.number}'s payment is not in the ledger yet")
         first = self.app.load(UUID(invoice.registration_ids[0]), Registration, "registration")
-        config = self.app.load(invoice.edition_id, Edition, "edition").config
+        config = self._edition(invoice.edition_id).config
         bill_to = view.document["bill_to"]
         envelope = Envelope(bill_to.get("email") or first.attendee.email,
                             bill_to.get("language", "en"), territory(config))
@@ -282,7 +309,7 @@ class MailComposer:
     def _lead_link(self, mail: Mail) -> OutgoingMail:
         """The delegation lead's page link in force, derived now."""
         lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
-        config = self.app.load(lead.edition_id, Edition, "edition").config
+        config = self._edition(lead.edition_id).config
         envelope = Envelope(lead.email, lead.language if lead.language in LANGUAGES else "en",
                             territory(config))
         name = config.name(envelope.language)
@@ -299,7 +326,7 @@ class MailComposer:
         """To a waiting-list entry's person: joined, offered (until `about`), or the offer
         expired; with the entry's link (derived now)."""
         entry = self.app.load(mail.registration_id, WaitingEntry, "waiting-list entry")
-        config = self.app.load(entry.edition_id, Edition, "edition").config
+        config = self._edition(entry.edition_id).config
         envelope = Envelope(entry.email, entry.language if entry.language in LANGUAGES
                             else "en", territory(config))
         name = config.name(envelope.language)

@@ -112,31 +112,42 @@ class MailProcessor:
                 self.app.save(mail)
 
     def _project(self, cursor: Cursor, events: Sequence[Any]) -> None:
+        """The page's effects on the queue, each mail's events collapsed to their end (a mail
+        attempted and sent within the page is only deleted), in a statement for each kind."""
+        deleted: set[str] = set()
+        due: dict[str, dict[str, str]] = {}
         for domain_event in events:
             mail_id = str(domain_event.originator_id)
             if isinstance(domain_event, Mail.Queued):
-                self._due(cursor, mail_id, domain_event.kind, domain_event.timestamp)
+                self._due(due, mail_id, domain_event.kind, domain_event.timestamp)
             elif isinstance(domain_event, Mail.Attempted):
-                self._due(cursor, mail_id, "", domain_event.lease_until)
+                self._due(due, mail_id, "", domain_event.lease_until)
             elif isinstance(domain_event, Mail.Failed) and domain_event.retry_at:
-                self._due(cursor, mail_id, "", domain_event.retry_at)
+                self._due(due, mail_id, "", domain_event.retry_at)
             elif isinstance(domain_event, Mail.Failed | Mail.Sent):
-                self.store.execute(cursor, "DELETE FROM mail_queue WHERE mail_id = :id",
-                                   {"id": mail_id})
-
-    def _due(self, cursor: Cursor, mail_id: str, kind: str, at: datetime) -> None:
-        self.store.execute(cursor, (
+                due.pop(mail_id, None)
+                deleted.add(mail_id)
+        self.store.execute_many(cursor, "DELETE FROM mail_queue WHERE mail_id = :id",
+                                ({"id": mail_id} for mail_id in deleted))
+        self.store.execute_many(cursor, (
             "INSERT INTO mail_queue (mail_id, kind, due_at) VALUES (:id, :kind, :due) "
-            "ON CONFLICT (mail_id) DO UPDATE SET due_at = excluded.due_at"),
-            {"id": mail_id, "kind": kind, "due": stamp(at)})
+            "ON CONFLICT (mail_id) DO UPDATE SET due_at = excluded.due_at"), due.values())
+
+    @staticmethod
+    def _due(due: dict[str, dict[str, str]], mail_id: str, kind: str, at: datetime) -> None:
+        """Due `at`; inserted with the kind of its first event since any delete (as each
+        upsert in turn would: a row already there keeps its kind)."""
+        first = due.get(mail_id)
+        due[mail_id] = {"id": mail_id, "kind": first["kind"] if first else kind,
+                        "due": stamp(at)}
 
     def pending(self) -> list[dict[str, Any]]:
         return self.store.query("SELECT * FROM mail_queue ORDER BY due_at")
 
     def send_due(self) -> int:
-        """Claim the due mails in one save, send them (over one SMTP connection, what they
-        are about read together), then save what happened to them together, also when a
-        send raised: two transactions a batch, not two a mail. A process killed mid-batch
+        """Claim the due mails in one save, send them (over one SMTP connection, composed as
+        a batch), then save what happened to them together, also when a send raised: two
+        transactions a batch, not two a mail. A process killed mid-batch
         (SIGTERM waits for the batch) sends its sent mails again once their lease runs out."""
         if self.transport is None:
             return 0
@@ -145,9 +156,8 @@ class MailProcessor:
             {"now": stamp(self.clock())})
         with acting_as(MAILER):
             mails = self._claimed([UUID(row["mail_id"]) for row in rows])
-            subjects = [mail.registration_id for mail in mails]  # (most are registrations)
             try:
-                with self.transport.session(), self.app.reading_together(subjects):
+                with self.transport.session(), self.composer.batch(mails):
                     return sum(self._attempt(mail) for mail in mails)
             finally:
                 if mails:
