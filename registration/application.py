@@ -174,6 +174,14 @@ class Conference(Application[UUID]):
         finally:
             read_ahead.reset(ahead)
 
+    def histories(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
+        """The events of these aggregates (not snapshotted ones): in one query where the
+        store can, else one each."""
+        together = self._read_together(aggregate_ids)
+        if together is None:
+            return {i: list(self.repository.event_store.get(i)) for i in aggregate_ids}
+        return together
+
     def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]] | None:
         """The events of these aggregates (not snapshotted ones), in one query where the
         store can (`reads_together`); None: each is read when found."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import formatdate, make_msgid, parseaddr
 from functools import lru_cache
@@ -57,7 +57,7 @@ from registration.links import ManageLinks
 from registration.mail.calendar import EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import InvoiceView, Ledger
-from registration.services.checkin_codes import typable_code
+from registration.services.checkin_codes import code_index_id, typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
@@ -66,9 +66,15 @@ class NotReadyYet(LookupError):
     has not reached it yet: the processor tries again shortly."""
 
 
-# While a batch is composed (`MailComposer.batch`): its editions, read once.
-batch_editions: ContextVar[dict[UUID, Edition] | None] = ContextVar("batch_editions",
-                                                                   default=None)
+@dataclass
+class BatchReads:
+    """What a batch of mails being composed has read (see `MailComposer.batch`)."""
+    registrations: dict[UUID, Registration]
+    histories: dict[UUID, list[Any]]  # their events
+    editions: dict[UUID, Edition] = field(default_factory=dict)
+
+
+batch_reads: ContextVar[BatchReads | None] = ContextVar("batch_reads", default=None)
 
 
 @dataclass(frozen=True)
@@ -131,22 +137,42 @@ class MailComposer:
 
     @contextmanager
     def batch(self, mails: Sequence[Mail]) -> Iterator[None]:
-        """While a batch of mails is composed: what they are about (registrations, mostly)
-        read in one query, and each edition read once for the batch, not once a mail."""
-        editions = batch_editions.set({})
+        """While a batch of mails is composed, what they read is read once: the histories
+        of the registrations they are about, then their e-tickets' short code indexes, in
+        one query each, and each edition once, not once a mail."""
+        histories = self.app.histories([mail.registration_id for mail in mails])
+        found = {subject: replayed(None, events) for subject, events in histories.items()}
+        registrations = {subject: registration for subject, registration in found.items()
+                         if isinstance(registration, Registration)}
+        reads = batch_reads.set(BatchReads(registrations, histories))
         try:
-            with self.app.reading_together([mail.registration_id for mail in mails]):
+            with self.app.reading_together([code_index_id(r.checkin_secret)
+                                            for r in registrations.values()]):
                 yield
         finally:
-            batch_editions.reset(editions)
+            batch_reads.reset(reads)
+
+    def _registration(self, registration_id: UUID) -> Registration:
+        reads = batch_reads.get()
+        registration = None if reads is None else reads.registrations.get(registration_id)
+        if registration is None:
+            registration = self.app.load(registration_id, Registration, "registration")
+        return registration
+
+    def _as_registered(self, registration_id: UUID) -> Registration:
+        """The registration at version 1 (never snapshotted: its first event)."""
+        reads = batch_reads.get()
+        history = None if reads is None else reads.histories.get(registration_id)
+        return replayed(None, history[:1] if history
+                        else self.app.events.get(registration_id, lte=1))
 
     def _edition(self, edition_id: UUID) -> Edition:
-        editions = batch_editions.get()
-        edition = None if editions is None else editions.get(edition_id)
+        reads = batch_reads.get()
+        edition = None if reads is None else reads.editions.get(edition_id)
         if edition is None:
             edition = self.app.load(edition_id, Edition, "edition")
-            if editions is not None:
-                editions[edition_id] = edition
+            if reads is not None:
+                reads.editions[edition_id] = edition
         return edition
 
     def compose(self, mail: Mail) -> OutgoingMail:
@@ -158,7 +184,7 @@ class MailComposer:
             return self._invoice_receipt(mail)
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
-        registration = self.app.load(mail.registration_id, Registration, "registration")
+        registration = self._registration(mail.registration_id)
         edition = self._edition(registration.edition_id)
         config = edition.config
         if mail.kind in {"confirmation", "link"}:
@@ -236,8 +262,8 @@ class MailComposer:
                 link = None  # renewed since (handed on, or sent again): not theirs to keep
             else:  # still theirs: the e-ticket too (not the next holder's, once handed on)
                 e_ticket = self._e_ticket(registration)
-            if registration.version > 1:  # as registered (never snapshotted: one read)
-                registration = replayed(None, self.app.events.get(registration.id, lte=1))
+            if registration.version > 1:
+                registration = self._as_registered(registration.id)
         else:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)
