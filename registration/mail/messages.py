@@ -54,7 +54,7 @@ from registration.amounts_text import currency_text, locale_of, percent_text
 from registration.application import Conference, replayed
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
-from registration.mail.calendar import EditionCalendars, venue_line
+from registration.mail.calendar import KEPT, EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
 from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.services.checkin_codes import code_index_id, typable_code
@@ -118,6 +118,7 @@ class MailComposer:
         self.base_url = base_url.rstrip("/")
         self.sender = sender
         self.calendars = EditionCalendars()
+        self._kept_event_facts: dict[tuple[UUID, int, str], dict[str, str]] = {}
         self.sender_address = parseaddr(sender)[1]
         self.sender_domain = self.sender_address.rpartition("@")[2]
         catalogs = load_catalogs(translations)
@@ -226,7 +227,8 @@ class MailComposer:
             context["expired_deadline"] = fact.deadline
         elif mail.kind == "approved":
             context.update(note=fact.note, manage_link=self._manage_link(mail, current),
-                           e_ticket=self._e_ticket(current))
+                           e_ticket=self._e_ticket(current),
+                           **self._event_facts(edition, envelope))
         elif mail.kind == "cancelled" and fact.originator_version > 1:
             turned_down = self._event(registration.id, fact.originator_version - 1)
             if isinstance(turned_down, Registration.NotApproved):  # saved with this cancel
@@ -272,7 +274,8 @@ class MailComposer:
                                                                 registration.id)))
         context = {**self._context(envelope, registration, config), "manage_link": link,
                    "handed_by": handed_by, "e_ticket": e_ticket,
-                   "approval_asked": approval_asked, "payment_deadline": deadline}
+                   "approval_asked": approval_asked, "payment_deadline": deadline,
+                   **self._event_facts(edition, envelope)}
         return self._message(envelope, mail.kind, context, attachments)
 
     def _document(self, mail: Mail, registration: Registration,
@@ -400,19 +403,40 @@ class MailComposer:
         language = envelope.language
         delegation = (config.delegation(registration.delegation).name(language)
                       if registration.delegation else None)
+        return {**self._edition_context(envelope, config), "registration": registration,
+                "type_name": config.registration_type(registration.registration_type)
+                .name(language), "delegation_name": delegation, "quote": registration.quote,
+                "payment_deadline": registration.payment_deadline(config)}
+
+    @staticmethod
+    def _edition_context(envelope: Envelope, config: EditionConfig) -> dict[str, Any]:
+        """What the mails tell of the edition, in the person's language."""
+        language = envelope.language
         name = config.name(language)
         french = language == "fr"  # "à la 12e Conférence…", "pour la 12e Conférence…"
-        return {"registration": registration, "edition_name": name,
-                "edition_to": to_name(name) if french else name,
+        return {"edition_name": name, "edition_to": to_name(name) if french else name,
                 "edition_the": with_article(name) if french else name,
                 "colon": "\u00a0:" if french else ":",
                 "edition_dates": span_of_days(config.starts_on, config.ends_on, language,
                                               locale_of(language, envelope.territory)),
                 "venue": venue_line(config), "contact": config.contact,
-                "type_name": config.registration_type(registration.registration_type)
-                .name(language), "delegation_name": delegation, "quote": registration.quote,
-                "language": language, "zone": config.zone,
-                "payment_deadline": registration.payment_deadline(config)}
+                "language": language, "zone": config.zone}
+
+    def _event_facts(self, edition: Edition, envelope: Envelope) -> dict[str, str]:
+        """The edition's dates, venue and contact as a confirmation shows them (_event.html
+        and _event.txt), rendered once per edition version and language, like its calendar
+        file (a change to the edition is a new version, so it shows)."""
+        key = (edition.id, edition.version, envelope.language)
+        facts = self._kept_event_facts.get(key)
+        if facts is None:
+            if len(self._kept_event_facts) >= KEPT:
+                self._kept_event_facts.clear()
+            env = self.environments[envelope.language]
+            values = self._edition_context(envelope, edition.config)
+            facts = {"event_html": Markup(env.get_template("_event.html").render(values)),
+                     "event_text": env.get_template("_event.txt").render(values)}
+            self._kept_event_facts[key] = facts
+        return facts
 
     def _payment(self, registration: Registration, reference: str) -> Any:
         for recorded in self.app.events.get(registration.id):
