@@ -12,10 +12,8 @@ English request changes nothing for the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formatdate, make_msgid, parseaddr
 from functools import lru_cache
@@ -51,30 +49,20 @@ from registration.adapters.invoice_document import render_invoice
 from registration.adapters.mime import OutgoingMail
 from registration.adapters.qr_code import qr_png
 from registration.amounts_text import currency_text, locale_of, percent_text
-from registration.application import Conference, replayed
+from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
 from registration.mail.calendar import KEPT, EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
+from registration.mail.reads import MailReads
 from registration.projections.ledger_queries import InvoiceView, Ledger
-from registration.services.checkin_codes import code_index_id, typable_code
+from registration.services.checkin_codes import typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
 
 
 class NotReadyYet(LookupError):
     """What the mail tells is recorded, but a read model it is rendered from (the ledger)
     has not reached it yet: the processor tries again shortly."""
-
-
-@dataclass
-class BatchReads:
-    """What a batch of mails being composed has read (see `MailComposer.batch`)."""
-    registrations: dict[UUID, Registration]
-    histories: dict[UUID, list[Any]]  # their events
-    editions: dict[UUID, Edition] = field(default_factory=dict)
-
-
-batch_reads: ContextVar[BatchReads | None] = ContextVar("batch_reads", default=None)
 
 
 @dataclass(frozen=True)
@@ -117,6 +105,7 @@ class MailComposer:
         self.links = links
         self.base_url = base_url.rstrip("/")
         self.sender = sender
+        self.reads = MailReads(app)  # what the mails read: once a batch, within one
         self.calendars = EditionCalendars()
         self._kept_event_facts: dict[tuple[UUID, int, str], dict[str, str]] = {}
         self.sender_address = parseaddr(sender)[1]
@@ -136,46 +125,6 @@ class MailComposer:
         env.globals["_"] = translator(catalog.gettext)
         return env
 
-    @contextmanager
-    def batch(self, mails: Sequence[Mail]) -> Iterator[None]:
-        """While a batch of mails is composed, what they read is read once: the histories
-        of the registrations they are about, then their e-tickets' short code indexes, in
-        one query each, and each edition once, not once a mail."""
-        histories = self.app.histories([mail.registration_id for mail in mails])
-        found = {subject: replayed(None, events) for subject, events in histories.items()}
-        registrations = {subject: registration for subject, registration in found.items()
-                         if isinstance(registration, Registration)}
-        reads = batch_reads.set(BatchReads(registrations, histories))
-        try:
-            with self.app.reading_together([code_index_id(r.checkin_secret)
-                                            for r in registrations.values()]):
-                yield
-        finally:
-            batch_reads.reset(reads)
-
-    def _registration(self, registration_id: UUID) -> Registration:
-        reads = batch_reads.get()
-        registration = None if reads is None else reads.registrations.get(registration_id)
-        if registration is None:
-            registration = self.app.load(registration_id, Registration, "registration")
-        return registration
-
-    def _as_registered(self, registration_id: UUID) -> Registration:
-        """The registration at version 1 (never snapshotted: its first event)."""
-        reads = batch_reads.get()
-        history = None if reads is None else reads.histories.get(registration_id)
-        return replayed(None, history[:1] if history
-                        else self.app.events.get(registration_id, lte=1))
-
-    def _edition(self, edition_id: UUID) -> Edition:
-        reads = batch_reads.get()
-        edition = None if reads is None else reads.editions.get(edition_id)
-        if edition is None:
-            edition = self.app.load(edition_id, Edition, "edition")
-            if reads is not None:
-                reads.editions[edition_id] = edition
-        return edition
-
     def compose(self, mail: Mail) -> OutgoingMail:
         """The mail, to the person and with the facts as the event it is about recorded them
         (see the module's docstring)."""
@@ -185,8 +134,8 @@ class MailComposer:
             return self._invoice_receipt(mail)
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
-        registration = self._registration(mail.registration_id)
-        edition = self._edition(registration.edition_id)
+        registration = self.reads.registration(mail.registration_id)
+        edition = self.reads.edition(registration.edition_id)
         config = edition.config
         if mail.kind in {"confirmation", "link"}:
             return self._with_link(mail, registration, edition)
@@ -265,7 +214,7 @@ class MailComposer:
             else:  # still theirs: the e-ticket too (not the next holder's, once handed on)
                 e_ticket = self._e_ticket(registration)
             if registration.version > 1:
-                registration = self._as_registered(registration.id)
+                registration = self.reads.as_registered(registration.id)
         else:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)
@@ -308,7 +257,7 @@ class MailComposer:
         if view is None or view.paid < invoice.paid.amount:
             raise NotReadyYet(f"invoice {invoice.number}'s payment is not in the ledger yet")
         first = self.app.load(UUID(invoice.registration_ids[0]), Registration, "registration")
-        config = self._edition(invoice.edition_id).config
+        config = self.reads.edition(invoice.edition_id).config
         bill_to = view.document["bill_to"]
         envelope = Envelope(bill_to.get("email") or first.attendee.email,
                             bill_to.get("language", "en"), territory(config))
@@ -338,7 +287,7 @@ class MailComposer:
     def _lead_link(self, mail: Mail) -> OutgoingMail:
         """The delegation lead's page link in force, derived now."""
         lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
-        config = self._edition(lead.edition_id).config
+        config = self.reads.edition(lead.edition_id).config
         envelope = Envelope(lead.email, lead.language if lead.language in LANGUAGES else "en",
                             territory(config))
         name = config.name(envelope.language)
@@ -355,7 +304,7 @@ class MailComposer:
         """To a waiting-list entry's person: joined, offered (until `about`), or the offer
         expired; with the entry's link (derived now)."""
         entry = self.app.load(mail.registration_id, WaitingEntry, "waiting-list entry")
-        config = self._edition(entry.edition_id).config
+        config = self.reads.edition(entry.edition_id).config
         envelope = Envelope(entry.email, entry.language if entry.language in LANGUAGES
                             else "en", territory(config))
         name = config.name(envelope.language)

@@ -145,10 +145,11 @@ class MailProcessor:
         return self.store.query("SELECT * FROM mail_queue ORDER BY due_at")
 
     def send_due(self) -> int:
-        """Claim the due mails in one save, send them (over one SMTP connection, composed as
-        a batch), then save what happened to them together, also when a send raised: two
-        transactions a batch, not two a mail. A process killed mid-batch
-        (SIGTERM waits for the batch) sends its sent mails again once their lease runs out."""
+        """Claim the due mails in one save, send them (over one SMTP connection, what they
+        need read once for the batch: see `registration.mail.reads`), then save what
+        happened to them together, also when a send raised: two transactions a batch, not
+        two a mail. A process killed mid-batch (SIGTERM waits for the batch) sends its sent
+        mails again once their lease runs out."""
         if self.transport is None:
             return 0
         rows = self.store.query(
@@ -157,7 +158,7 @@ class MailProcessor:
         with acting_as(MAILER):
             mails = self._claimed([UUID(row["mail_id"]) for row in rows])
             try:
-                with self.transport.session(), self.composer.batch(mails):
+                with self.transport.session(), self.composer.reads.batch(mails):
                     return sum(self._attempt(mail) for mail in mails)
             finally:
                 if mails:
