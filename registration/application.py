@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import UUID
@@ -169,6 +169,24 @@ class Conference(Application[UUID]):
         if ahead is not None and aggregate_id in ahead:
             return ahead.pop(aggregate_id)
         return self.repository.event_store.get(aggregate_id)
+
+    @contextmanager
+    def reading_together(self, aggregate_ids: Sequence[UUID]) -> Iterator[None]:
+        """Inside, the first `find` of each of these aggregates (not snapshotted ones) uses
+        their events read in one query (where the store can): for a batch found one by one."""
+        ahead = read_ahead.set(self._read_together(aggregate_ids))
+        try:
+            yield
+        finally:
+            read_ahead.reset(ahead)
+
+    def histories(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
+        """The events of these aggregates (not snapshotted ones): in one query where the
+        store can, else one each."""
+        together = self._read_together(aggregate_ids)
+        if together is None:
+            return {i: list(self.repository.event_store.get(i)) for i in aggregate_ids}
+        return together
 
     def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]] | None:
         """The events of these aggregates (not snapshotted ones), in one query where the

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,16 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
 from babel.support import NullTranslations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_eval_context,
+    select_autoescape,
+)
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from domain.delegation_lead import DelegationLead
 from domain.edition import Edition
@@ -40,12 +48,13 @@ from registration.adapters.documents import TEMPLATES, DocumentRenderer
 from registration.adapters.invoice_document import render_invoice
 from registration.adapters.mime import OutgoingMail
 from registration.adapters.qr_code import qr_png
-from registration.amounts_text import currency_text, locale_of
+from registration.amounts_text import currency_text, locale_of, percent_text
 from registration.application import Conference
 from registration.french import first_of_month, to_name, with_article
 from registration.links import ManageLinks
-from registration.mail.calendar import EditionCalendars, venue_line
+from registration.mail.calendar import KEPT, EditionCalendars, venue_line
 from registration.mail.outbox import LinkSeal
+from registration.mail.reads import MailReads
 from registration.projections.ledger_queries import InvoiceView, Ledger
 from registration.services.checkin_codes import typable_code
 from registration.web.common.i18n import LANGUAGES, load_catalogs, span_of_days
@@ -67,6 +76,27 @@ def territory(config: EditionConfig) -> str:
     return config.host.split("-")[0]
 
 
+@lru_cache(maxsize=1024)
+def day_text(day: date, language: str, locale: str) -> str:
+    """`June 2, 2019`, `1er juin 2019`: formatted once per day and locale (babel reads its
+    locale data on every call), as a rush's mails repeat the same few days."""
+    text = format_date(day, format="long", locale=locale)
+    return first_of_month(text) if language == "fr" else text
+
+
+def translator(gettext: Callable[[str], str]) -> Callable[..., str]:
+    """`_` as Jinja's newstyle gettext does it (the translation always %-formatted, with its
+    values escaped in HTML), in one call where Jinja's takes three through the template's
+    context: about forty a mail."""
+
+    @pass_eval_context
+    def translate(eval_context: EvalContext, message: str, **values: Any) -> str:
+        text = gettext(message)
+        return (Markup(text) if eval_context.autoescape else text) % values
+
+    return translate
+
+
 class MailComposer:
     def __init__(self, app: Conference, seal: LinkSeal, documents: DocumentRenderer,
                  ledger: Ledger, base_url: str, sender: str, links: ManageLinks,
@@ -75,7 +105,9 @@ class MailComposer:
         self.links = links
         self.base_url = base_url.rstrip("/")
         self.sender = sender
+        self.reads = MailReads(app)  # what the mails read: once a batch, within one
         self.calendars = EditionCalendars()
+        self._kept_event_facts: dict[tuple[UUID, int, str], dict[str, str]] = {}
         self.sender_address = parseaddr(sender)[1]
         self.sender_domain = self.sender_address.rpartition("@")[2]
         catalogs = load_catalogs(translations)
@@ -84,10 +116,13 @@ class MailComposer:
 
     @staticmethod
     def _environment(catalog: NullTranslations) -> Environment:
+        """The templates are read once (no check of each file at each render), and `_`
+        translates in one call (see `translator`)."""
         env = Environment(loader=FileSystemLoader(TEMPLATES / "mail"),
                           autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                          extensions=["jinja2.ext.i18n"])
+                          extensions=["jinja2.ext.i18n"], auto_reload=False)
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        env.globals["_"] = translator(catalog.gettext)
         return env
 
     def compose(self, mail: Mail) -> OutgoingMail:
@@ -99,8 +134,8 @@ class MailComposer:
             return self._invoice_receipt(mail)
         if mail.kind.startswith("waitlist_"):
             return self._waiting_list(mail)
-        registration = self.app.load(mail.registration_id, Registration, "registration")
-        edition = self.app.load(registration.edition_id, Edition, "edition")
+        registration = self.reads.registration(mail.registration_id)
+        edition = self.reads.edition(registration.edition_id)
         config = edition.config
         if mail.kind in {"confirmation", "link"}:
             return self._with_link(mail, registration, edition)
@@ -141,7 +176,8 @@ class MailComposer:
             context["expired_deadline"] = fact.deadline
         elif mail.kind == "approved":
             context.update(note=fact.note, manage_link=self._manage_link(mail, current),
-                           e_ticket=self._e_ticket(current))
+                           e_ticket=self._e_ticket(current),
+                           **self._event_facts(edition, envelope))
         elif mail.kind == "cancelled" and fact.originator_version > 1:
             turned_down = self._event(registration.id, fact.originator_version - 1)
             if isinstance(turned_down, Registration.NotApproved):  # saved with this cancel
@@ -177,7 +213,8 @@ class MailComposer:
                 link = None  # renewed since (handed on, or sent again): not theirs to keep
             else:  # still theirs: the e-ticket too (not the next holder's, once handed on)
                 e_ticket = self._e_ticket(registration)
-            registration = self.app.repository.get(registration.id, version=1)
+            if registration.version > 1:
+                registration = self.reads.as_registered(registration.id)
         else:
             handed_by = self._handed_by(registration.id, int(mail.about))
         envelope = self._envelope(registration.attendee, config)
@@ -186,7 +223,8 @@ class MailComposer:
                                                                 registration.id)))
         context = {**self._context(envelope, registration, config), "manage_link": link,
                    "handed_by": handed_by, "e_ticket": e_ticket,
-                   "approval_asked": approval_asked, "payment_deadline": deadline}
+                   "approval_asked": approval_asked, "payment_deadline": deadline,
+                   **self._event_facts(edition, envelope)}
         return self._message(envelope, mail.kind, context, attachments)
 
     def _document(self, mail: Mail, registration: Registration,
@@ -219,7 +257,7 @@ class MailComposer:
         if view is None or view.paid < invoice.paid.amount:
             raise NotReadyYet(f"invoice {invoice.number}'s payment is not in the ledger yet")
         first = self.app.load(UUID(invoice.registration_ids[0]), Registration, "registration")
-        config = self.app.load(invoice.edition_id, Edition, "edition").config
+        config = self.reads.edition(invoice.edition_id).config
         bill_to = view.document["bill_to"]
         envelope = Envelope(bill_to.get("email") or first.attendee.email,
                             bill_to.get("language", "en"), territory(config))
@@ -249,7 +287,7 @@ class MailComposer:
     def _lead_link(self, mail: Mail) -> OutgoingMail:
         """The delegation lead's page link in force, derived now."""
         lead = self.app.load(mail.registration_id, DelegationLead, "delegation lead")
-        config = self.app.load(lead.edition_id, Edition, "edition").config
+        config = self.reads.edition(lead.edition_id).config
         envelope = Envelope(lead.email, lead.language if lead.language in LANGUAGES else "en",
                             territory(config))
         name = config.name(envelope.language)
@@ -266,7 +304,7 @@ class MailComposer:
         """To a waiting-list entry's person: joined, offered (until `about`), or the offer
         expired; with the entry's link (derived now)."""
         entry = self.app.load(mail.registration_id, WaitingEntry, "waiting-list entry")
-        config = self.app.load(entry.edition_id, Edition, "edition").config
+        config = self.reads.edition(entry.edition_id).config
         envelope = Envelope(entry.email, entry.language if entry.language in LANGUAGES
                             else "en", territory(config))
         name = config.name(envelope.language)
@@ -314,19 +352,40 @@ class MailComposer:
         language = envelope.language
         delegation = (config.delegation(registration.delegation).name(language)
                       if registration.delegation else None)
+        return {**self._edition_context(envelope, config), "registration": registration,
+                "type_name": config.registration_type(registration.registration_type)
+                .name(language), "delegation_name": delegation, "quote": registration.quote,
+                "payment_deadline": registration.payment_deadline(config)}
+
+    @staticmethod
+    def _edition_context(envelope: Envelope, config: EditionConfig) -> dict[str, Any]:
+        """What the mails tell of the edition, in the person's language."""
+        language = envelope.language
         name = config.name(language)
         french = language == "fr"  # "à la 12e Conférence…", "pour la 12e Conférence…"
-        return {"registration": registration, "edition_name": name,
-                "edition_to": to_name(name) if french else name,
+        return {"edition_name": name, "edition_to": to_name(name) if french else name,
                 "edition_the": with_article(name) if french else name,
                 "colon": "\u00a0:" if french else ":",
                 "edition_dates": span_of_days(config.starts_on, config.ends_on, language,
                                               locale_of(language, envelope.territory)),
                 "venue": venue_line(config), "contact": config.contact,
-                "type_name": config.registration_type(registration.registration_type)
-                .name(language), "delegation_name": delegation, "quote": registration.quote,
-                "language": language, "zone": config.zone,
-                "payment_deadline": registration.payment_deadline(config)}
+                "language": language, "zone": config.zone}
+
+    def _event_facts(self, edition: Edition, envelope: Envelope) -> dict[str, str]:
+        """The edition's dates, venue and contact as a confirmation shows them (_event.html
+        and _event.txt), rendered once per edition version and language, like its calendar
+        file (a change to the edition is a new version, so it shows)."""
+        key = (edition.id, edition.version, envelope.language)
+        facts = self._kept_event_facts.get(key)
+        if facts is None:
+            if len(self._kept_event_facts) >= KEPT:
+                self._kept_event_facts.clear()
+            env = self.environments[envelope.language]
+            values = self._edition_context(envelope, edition.config)
+            facts = {"event_html": Markup(env.get_template("_event.html").render(values)),
+                     "event_text": env.get_template("_event.txt").render(values)}
+            self._kept_event_facts[key] = facts
+        return facts
 
     def _payment(self, registration: Registration, reference: str) -> Any:
         for recorded in self.app.events.get(registration.id):
@@ -362,16 +421,11 @@ class MailComposer:
         locale = locale_of(envelope.language, envelope.territory)
         return {
             "money": lambda value: currency_text(value.amount, value.currency, locale),
-            "percent": lambda value: format_decimal(value, format="#,##0.###",
-                                                    locale=locale) + "\u00a0%",
-            "day": lambda value: self._day(value, envelope.language, locale),
+            "percent": lambda value: percent_text(value, locale),
+            "day": lambda value: day_text(value.date() if isinstance(value, datetime)
+                                          else value, envelope.language, locale),
             "time": lambda value: format_time(value, format="short", locale=locale),
         }
-
-    @staticmethod
-    def _day(value: Any, language: str, locale: str) -> str:
-        text = format_date(value, format="long", locale=locale)
-        return first_of_month(text) if language == "fr" else text
 
     def _message(self, envelope: Envelope, kind: str, context: Mapping[str, Any],
                  attachments: list[tuple[str, bytes]]) -> OutgoingMail:

@@ -112,61 +112,99 @@ class MailProcessor:
                 self.app.save(mail)
 
     def _project(self, cursor: Cursor, events: Sequence[Any]) -> None:
+        """The page's effects on the queue, each mail's events collapsed to their end (a mail
+        attempted and sent within the page is only deleted), in a statement for each kind."""
+        deleted: set[str] = set()
+        due: dict[str, dict[str, str]] = {}
         for domain_event in events:
             mail_id = str(domain_event.originator_id)
             if isinstance(domain_event, Mail.Queued):
-                self._due(cursor, mail_id, domain_event.kind, domain_event.timestamp)
+                self._due(due, mail_id, domain_event.kind, domain_event.timestamp)
             elif isinstance(domain_event, Mail.Attempted):
-                self._due(cursor, mail_id, "", domain_event.lease_until)
+                self._due(due, mail_id, "", domain_event.lease_until)
             elif isinstance(domain_event, Mail.Failed) and domain_event.retry_at:
-                self._due(cursor, mail_id, "", domain_event.retry_at)
+                self._due(due, mail_id, "", domain_event.retry_at)
             elif isinstance(domain_event, Mail.Failed | Mail.Sent):
-                self.store.execute(cursor, "DELETE FROM mail_queue WHERE mail_id = :id",
-                                   {"id": mail_id})
-
-    def _due(self, cursor: Cursor, mail_id: str, kind: str, at: datetime) -> None:
-        self.store.execute(cursor, (
+                due.pop(mail_id, None)
+                deleted.add(mail_id)
+        self.store.execute_many(cursor, "DELETE FROM mail_queue WHERE mail_id = :id",
+                                ({"id": mail_id} for mail_id in deleted))
+        self.store.execute_many(cursor, (
             "INSERT INTO mail_queue (mail_id, kind, due_at) VALUES (:id, :kind, :due) "
-            "ON CONFLICT (mail_id) DO UPDATE SET due_at = excluded.due_at"),
-            {"id": mail_id, "kind": kind, "due": stamp(at)})
+            "ON CONFLICT (mail_id) DO UPDATE SET due_at = excluded.due_at"), due.values())
+
+    @staticmethod
+    def _due(due: dict[str, dict[str, str]], mail_id: str, kind: str, at: datetime) -> None:
+        """Due `at`; inserted with the kind of its first event since any delete (as each
+        upsert in turn would: a row already there keeps its kind)."""
+        first = due.get(mail_id)
+        due[mail_id] = {"id": mail_id, "kind": first["kind"] if first else kind,
+                        "due": stamp(at)}
 
     def pending(self) -> list[dict[str, Any]]:
         return self.store.query("SELECT * FROM mail_queue ORDER BY due_at")
 
     def send_due(self) -> int:
+        """Claim the due mails in one save, send them (over one SMTP connection, what they
+        need read once for the batch: see `registration.mail.reads`), then save what
+        happened to them together, also when a send raised: two transactions a batch, not
+        two a mail. A process killed mid-batch (SIGTERM waits for the batch) sends its sent
+        mails again once their lease runs out."""
         if self.transport is None:
             return 0
         rows = self.store.query(
             "SELECT mail_id FROM mail_queue WHERE due_at <= :now ORDER BY due_at LIMIT 100",
             {"now": stamp(self.clock())})
-        with self.transport.session():  # one SMTP connection for the batch
-            return sum(self._send(UUID(row["mail_id"])) for row in rows)
-
-    def _send(self, mail_id: UUID) -> bool:
         with acting_as(MAILER):
-            return self._attempt(mail_id)
+            mails = self._claimed([UUID(row["mail_id"]) for row in rows])
+            try:
+                with self.transport.session(), self.composer.reads.batch(mails):
+                    return sum(self._attempt(mail) for mail in mails)
+            finally:
+                if mails:
+                    self.app.save(*mails)
 
-    def _attempt(self, mail_id: UUID) -> bool:
-        assert self.transport is not None
+    def _claimed(self, mail_ids: Sequence[UUID]) -> list[Mail]:
+        """The mails whose attempt this processor claimed: all in one save, or, when another
+        processor claimed one of them first (the save is refused), each on its own."""
+        with self.app.reading_together(mail_ids):
+            mails = [mail for mail in map(self._due_mail, mail_ids) if mail is not None]
+        if not mails:
+            return []
+        try:
+            self.app.save(*mails)
+        except IntegrityError:
+            return [mail for mail in map(self._claimed_alone, mail_ids) if mail is not None]
+        return mails
+
+    def _due_mail(self, mail_id: UUID) -> Mail | None:
+        """The mail with its next attempt started, if it is due."""
         mail = self.app.find(mail_id, Mail)
-        if mail is None or not mail.start_attempt(self.clock()):
-            return False
+        return mail if mail is not None and mail.start_attempt(self.clock()) else None
+
+    def _claimed_alone(self, mail_id: UUID) -> Mail | None:
+        mail = self._due_mail(mail_id)
+        if mail is None:
+            return None
         try:
             self.app.save(mail)
         except IntegrityError:  # another processor claimed this attempt
-            return False
+            return None
+        return mail
+
+    def _attempt(self, mail: Mail) -> bool:
+        """Compose and send a claimed mail; its outcome is recorded on it, saved by the
+        caller with the batch's."""
+        assert self.transport is not None
         try:
             message = self.composer.compose(mail)
             self.transport.send(message)
         except NotReadyYet as lagging:  # the read models catch up: tried again soon
             mail.record_not_ready(f"{type(lagging).__name__}: {lagging}", self.clock())
-            self.app.save(mail)
             return False
         except Exception as error:  # any failure is recorded and retried
-            log.warning("mail %s (%s) not sent: %r", mail_id, mail.kind, error)
+            log.warning("mail %s (%s) not sent: %r", mail.id, mail.kind, error)
             mail.record_failure(f"{type(error).__name__}: {error}", self.clock())
-            self.app.save(mail)
             return False
         mail.record_sent(message.to, message.message_id)
-        self.app.save(mail)
         return True

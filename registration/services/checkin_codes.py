@@ -59,7 +59,11 @@ def typable_code(app: Conference, secret: str, registration_id: UUID) -> str | N
     """The short code an e-ticket shows (K7M-4QX-9RT), once its index is issued — a place
     registered before short codes: at its first badge print or `badges issue-codes` — so a
     typed e-ticket code is never refused."""
-    code = short_code(secret)
-    index = app.find(short_code_id(code), CheckinCode)
-    return grouped(code) if index is not None and index.registration_id == registration_id \
-        else None
+    index = app.find(code_index_id(secret), CheckinCode)
+    return grouped(short_code(secret)) \
+        if index is not None and index.registration_id == registration_id else None
+
+
+def code_index_id(secret: str) -> UUID:
+    """The id of the index of the secret's short code."""
+    return short_code_id(short_code(secret))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import segno
@@ -26,7 +27,7 @@ from registration.adapters.badge_layout import (
     text_width,
 )
 from registration.adapters.badge_printer import PART_BADGES, parts
-from registration.adapters.qr_code import QR_MASK, qr_svg
+from registration.adapters.qr_code import QR_MASK, qr_png, qr_svg
 
 
 def badge(n: int = 0, first_name: str = "Zoé") -> Badge:
@@ -99,6 +100,23 @@ def test_the_qr_path_paints_exactly_the_dark_modules_with_few_strokes(secret: st
     assert set(painted_modules(svg)) == dark
     assert svg.count("M") < 0.9 * row_runs  # a finder pattern: 7 strokes, not 15 row runs
     assert scanned(set(painted_modules(svg)), len(matrix)) == [secret]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=32, max_size=32))
+def test_the_e_mail_s_qr_png_draws_each_module_in_8_by_8_pixels_within_a_4_module_margin(
+        secret: str) -> None:
+    image = Image.open(io.BytesIO(qr_png(secret)))
+    matrix = segno.make_qr(secret, error="m", mask=QR_MASK).matrix
+    side = (len(matrix) + 8) * 8
+    assert (image.format, image.mode, image.size) == ("PNG", "1", (side, side))
+    expected = Image.new("L", (len(matrix) + 8, len(matrix) + 8), 255)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            expected.putpixel((x + 4, y + 4), 0 if dark else 255)
+    expected = expected.resize((side, side), Image.Resampling.NEAREST).convert("1")
+    assert image.tobytes() == expected.tobytes()
+    assert [code.text for code in zxingcpp.read_barcodes(image.convert("L"))] == [secret]
 
 
 def test_the_band_text_is_white_on_dark_colours_and_black_on_light_ones():

@@ -22,12 +22,11 @@ from babel.dates import (
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, request, session
 
 from domain.money import Money
-from registration.amounts_text import currency_text, locale_of
+from registration.amounts_text import currency_text, locale_of, percent_text
 from registration.french import first_of_month
 
 LANGUAGES = ("en", "fr")
@@ -175,7 +174,7 @@ def duration(seconds: int) -> str:
 
 
 def percent(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.###", locale=current_locale()) + "\u00a0%"
+    return percent_text(value, current_locale())
 
 
 def install(app: Flask, folder: Path) -> None:
