@@ -36,6 +36,8 @@ from registration.projections.store import Cursor, ReadModelStore
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+# Sent mails whose outcomes are saved together: what a mailer killed mid-batch sends twice.
+OUTCOMES_EVERY = 20
 TRACKING_NAME = "Conference.mail"
 QUEUE_TABLE = """CREATE TABLE IF NOT EXISTS mail_queue (
     mail_id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at TEXT NOT NULL)"""
@@ -147,9 +149,10 @@ class MailProcessor:
     def send_due(self) -> int:
         """Claim the due mails in one save, send them (over one SMTP connection, what they
         need read once for the batch: see `registration.mail.reads`), then save what
-        happened to them together, also when a send raised: two transactions a batch, not
-        two a mail. A process killed mid-batch (SIGTERM waits for the batch) sends its sent
-        mails again once their lease runs out."""
+        happened to them together every OUTCOMES_EVERY mails, also when a send raised: a
+        few transactions a batch, not two a mail. A process killed mid-batch (SIGTERM waits
+        for the batch) sends the mails it sent since its last save again (at most
+        OUTCOMES_EVERY) once their lease runs out."""
         if self.transport is None:
             return 0
         rows = self.store.query(
@@ -157,12 +160,17 @@ class MailProcessor:
             {"now": stamp(self.clock())})
         with acting_as(MAILER):
             mails = self._claimed([UUID(row["mail_id"]) for row in rows])
+            sent, attempted = 0, 0
             try:
                 with self.transport.session(), self.composer.reads.batch(mails):
-                    return sum(self._attempt(mail) for mail in mails)
+                    for attempted, mail in enumerate(mails, 1):
+                        sent += self._attempt(mail)
+                        if attempted % OUTCOMES_EVERY == 0:
+                            self.app.save(*mails[attempted - OUTCOMES_EVERY:attempted])
             finally:
-                if mails:
-                    self.app.save(*mails)
+                if rest := mails[attempted - attempted % OUTCOMES_EVERY:]:
+                    self.app.save(*rest)
+            return sent
 
     def _claimed(self, mail_ids: Sequence[UUID]) -> list[Mail]:
         """The mails whose attempt this processor claimed: all in one save, or, when another

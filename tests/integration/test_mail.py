@@ -23,7 +23,7 @@ from domain.invoice_lines import BillTo
 from domain.mail import Mail, mail_id
 from domain.money import Money
 from domain.registration import Registration
-from registration.mail.processor import MailProcessor
+from registration.mail.processor import OUTCOMES_EVERY, MailProcessor
 from registration.services.container import Services
 from tests.support import editions, invoicing
 from tests.support.clock import SettableClock
@@ -182,6 +182,22 @@ def test_two_processors_racing_send_each_mail_once(
         other.drain()
     assert sorted(m["To"] for m in inbox.messages) == [
         f"person{n}@example.com" for n in range(1, 4)]
+
+
+def test_a_batch_larger_than_one_save_of_outcomes_sends_each_mail_once(
+        client, edition, services, smtp_port, clock: SettableClock) -> None:
+    """Outcomes are saved every OUTCOMES_EVERY mails of a batch, and once more at its end."""
+    count = 2 * OUTCOMES_EVERY + 5
+    for n in range(1, count + 1):
+        register(client, n)  # the server is down: each confirmation waits for a retry
+    settled(services)
+    with smtp_server(smtp_port, Inbox()) as inbox:
+        clock.set(clock() + timedelta(minutes=2))
+        assert services.mail.drain() == count
+        assert services.mail.drain() == 0
+    assert sorted(m["To"] for m in inbox.messages) == sorted(
+        f"person{n}@example.com" for n in range(1, count + 1))
+    assert services.mail.pending() == []
 
 
 def test_a_payment_sends_a_receipt_with_the_pdf_attached(
