@@ -60,15 +60,18 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
         self.snapshots = snapshots
         schema = Identifier(self.datastore.schema)
         self.seats_statements = (rendered(SQL(
-            "WITH latest AS (SELECT DISTINCT ON (originator_id) originator_id, "
-            "originator_version, topic, state FROM {0}.{1} WHERE originator_id = ANY(%s) "
-            "ORDER BY originator_id, originator_version DESC) "
-            "SELECT originator_id, originator_version, topic, state, 0 AS part FROM latest "
+            # By index scans that read no more than they return, whatever the history: each
+            # id's latest snapshot (backwards, the first row), then its events after it.
+            "WITH latest AS (SELECT ids.id, s.originator_version, s.topic, s.state "
+            "FROM unnest(%s::uuid[]) AS ids(id) LEFT JOIN LATERAL "
+            "(SELECT originator_version, topic, state FROM {0}.{1} "
+            "WHERE originator_id = ids.id ORDER BY originator_version DESC LIMIT 1) AS s ON true) "
+            "SELECT id AS originator_id, originator_version, topic, state, 0 AS part "
+            "FROM latest WHERE originator_version IS NOT NULL "
             "UNION ALL SELECT e.originator_id, e.originator_version, e.topic, e.state, 1 "
-            "FROM {0}.{2} AS e LEFT JOIN latest AS l ON l.originator_id = e.originator_id "
-            "WHERE e.originator_id = ANY(%s) "
-            "AND e.originator_version > COALESCE(l.originator_version, 0) "
-            "ORDER BY originator_id, part, originator_version").format(
+            "FROM latest AS l CROSS JOIN LATERAL (SELECT * FROM {0}.{2} "
+            "WHERE originator_id = l.id AND originator_version > COALESCE(l.originator_version, 0)"
+            ") AS e ORDER BY originator_id, part, originator_version").format(
                 schema, Identifier(snapshots.events_table_name),
                 Identifier(self.events_table_name))),
             insert_columns(snapshots, returning=False))
@@ -117,8 +120,7 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
         it, in one query (on another cursor of the save's connection: the pipeline's)."""
         found: defaultdict[UUID, list[StoredEvent]] = defaultdict(list)
         with curs.connection.cursor() as reading:
-            reading.execute(self.seats_statements[0], (allocation_ids, allocation_ids),
-                            prepare=True)
+            reading.execute(self.seats_statements[0], (allocation_ids,), prepare=True)
             for row in reading.fetchall():
                 found[row["originator_id"]].append(stored(row))
         return found
