@@ -1,0 +1,127 @@
+"""Rebuilding the read models from scratch on PostgreSQL, against reading the log raw.
+
+`seed [N]` builds the rush's log once in a database kept for the next steps (default
+3,000 registrations, and the 20 of the warm-up): each POSTed through the app's WSGI
+interface with SYNC_PROJECTIONS=false, then the mail processor sends every confirmation
+(to an SMTP sink in this process), as the rush's processes would. `measure [--profile]`
+times rush_all's raw read against `ReadModels.rebuild()`, twice, prints a digest of the
+read tables (to compare the rebuilds of two versions of the code) and with `--profile`
+runs one more rebuild under cProfile (the top functions by own CPU time). `drop` removes the
+database. `python bench/rebuild.py seed|measure [--profile]|drop`.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import hashlib
+import io
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from rush_all import rebuild_against_raw_read
+from support import CLOCK_START, POSTGRES_SERVER, as_benchmark, bench_edition, registration_request
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' support modules
+
+from registration.app import create_app
+from registration.application import Conference
+from registration.demo import DEMO_SLUG
+from registration.persistence import event_store_env, read_model_env
+from registration.projections.runner import ReadModels
+from registration.projections.store import TABLE_NAMES, open_store
+from tests.support.smtp import Inbox, smtp_server
+
+DATABASE = "bench_rebuild"
+URL = f"{POSTGRES_SERVER.rsplit('/', 1)[0]}/{DATABASE}"
+SMTP_PORT = 5711
+WARM_UP = 20  # as bench/rush_all.py's
+RUNS = 2
+TOP = 30
+
+
+def seed(count: int) -> None:
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder, \
+            smtp_server(SMTP_PORT, Inbox(parse=False)):
+        app = create_app({"INSTANCE_PATH": folder, "CLOCK_START": CLOCK_START,
+                          "RATE_LIMIT_ENABLED": "false", "DATABASE_URL": URL,
+                          "SYNC_PROJECTIONS": "false", "SMTP_URL": f"smtp://127.0.0.1:{SMTP_PORT}"})
+        services = app.extensions["services"]
+        as_benchmark(services.editions.load)(bench_edition(limits=False))
+        client = app.test_client()
+        started = time.perf_counter()
+        for n in range(count + WARM_UP):
+            answer = client.post(f"/api/editions/{DEMO_SLUG}/registrations",
+                                 json=registration_request(n),
+                                 headers={"Idempotency-Key": str(uuid.uuid4())})
+            assert answer.status_code == 201, answer.get_data(as_text=True)
+        while services.mail.drain():
+            pass
+        head = services.app.recorder.max_notification_id() or 0
+        services.close()
+    print(f"seeded {count + WARM_UP} registrations, {head:,} notifications, in "
+          f"{time.perf_counter() - started:.0f} s: {URL}")
+
+
+def measure() -> None:
+    for run in range(1, RUNS + 1):
+        head, raw, rebuilt = rebuild_against_raw_read(URL)
+        print(f"run {run}: {head:,} notifications; raw read {raw:,.0f}/s, rebuild "
+              f"{rebuilt:,.0f}/s: {rebuilt / raw:.0%}")
+    print(f"read tables as rebuilt: {fingerprint()}")
+
+
+def fingerprint() -> str:
+    """The read tables' rows, whatever order they are stored in, as one digest: a rebuild
+    by other code is identical only if it prints the same."""
+    digest = hashlib.sha256()
+    with psycopg.connect(URL) as connection:
+        for table in TABLE_NAMES:
+            rows = connection.execute(f"SELECT {table}::text FROM {table} ORDER BY 1").fetchall()
+            digest.update(f"{table} {len(rows)}\n".encode())
+            digest.update("\n".join(row[0] for row in rows).encode())
+    return digest.hexdigest()[:16]
+
+
+def profile() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder:
+        app = Conference(env=event_store_env(URL, Path(folder)))
+        read_models = ReadModels(app, open_store(read_model_env(URL, Path(folder))))
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(read_models.rebuild)
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(TOP)
+        print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
+        app.close()
+        read_models.store.datastore.close()
+
+
+def drop() -> None:
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "measure"
+    if command == "seed":
+        seed(int(sys.argv[2]) if len(sys.argv) > 2 else 3000)
+    elif command == "measure":
+        measure()
+        if "--profile" in sys.argv:
+            profile()
+    elif command == "drop":
+        drop()
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
