@@ -33,11 +33,10 @@ class CheckinKeysProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        issued: list[Any] = [e for e in events if isinstance(e, self.topics)]
-        keys = {str(e.originator_id): e.checkin_secret for e in issued}  # each place's last
+        keys = {str(e.originator_id): e.checkin_secret for e in events}  # each place's last
         # A place registered in this page has no keys stored: registering is its first event,
         # and each event is applied once.
-        registered = {str(e.originator_id) for e in issued
+        registered = {str(e.originator_id) for e in events
                       if isinstance(e, Registration.Registered)}
         self.store.save_rows(
             cursor, "checkin_keys", ["registration_id", "code_key", "short_key"],

@@ -59,12 +59,8 @@ class PresenceProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        mine: list[Any] = [e for e in events if isinstance(e, self.topics)]
-        touched = sorted({str(e.originator_id) for e in mine})
-        if not touched:
-            return
-        before = self._load(cursor, touched)
-        after = fold(dict(before), mine)
+        before = self._load(cursor, sorted({str(e.originator_id) for e in events}))
+        after = fold(dict(before), events)
         for key in before.keys() - after.keys():
             self.store.execute(cursor, "DELETE FROM presence WHERE registration_id = :rid "
                                "AND list_code = :list", {"rid": key[0], "list": key[1]})

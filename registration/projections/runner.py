@@ -40,7 +40,8 @@ REBUILD_PAGE_SIZE = 2_000
 class PageHandler(Protocol):
     topics: tuple[type, ...]
 
-    def apply(self, cursor: Cursor, events: Sequence[Any]) -> None: ...
+    def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
+        """`events`: the page's events of `topics` (one at least), in the log's order."""
 
 
 ROW_COLUMNS = [f for f in RegistrationRow.__dataclass_fields__]
@@ -82,7 +83,8 @@ class ReadModels:
         self._save_rows(cursor, before, changed)
         self._move_counters(cursor, attendance.deltas(dict(before), changed))
         for handler in self.page_handlers:
-            handler.apply(cursor, events)
+            if mine := [e for e in events if isinstance(e, handler.topics)]:
+                handler.apply(cursor, mine)
 
     def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
         for event in events:
