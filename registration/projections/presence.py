@@ -16,7 +16,7 @@ from typing import Any
 from domain.checkin_lists import passage
 from domain.registration import Registration
 from registration.projections.attendance import RegistrationRow
-from registration.projections.store import Cursor, ReadModelStore, placeholders
+from registration.projections.store import Cursor, ReadModelStore
 
 # (registration id, list code) -> inside since (ISO)
 Presence = dict[tuple[str, str], str]
@@ -71,10 +71,9 @@ class PresenceProjection:
              if k not in before))
 
     def _load(self, cursor: Cursor, ids: list[str]) -> Presence:
-        names, params = placeholders("id", ids)
-        rows = self.store.execute(
-            cursor, f"SELECT * FROM presence WHERE registration_id IN ({names})", params,
-            fetch=True)
+        among, params = self.store.one_of("registration_id", ids)
+        rows = self.store.execute(cursor, f"SELECT * FROM presence WHERE {among}", params,
+                                  fetch=True)
         return {(r["registration_id"], r["list_code"]): r["since"] for r in rows}
 
 

@@ -27,7 +27,6 @@ from registration.projections.presence import PresenceProjection
 from registration.projections.store import (
     Cursor,
     ReadModelStore,
-    placeholders,
 )
 from registration.projections.waiting_list import WaitingListProjection
 
@@ -100,10 +99,9 @@ class ReadModels:
     def _load_rows(self, cursor: Cursor, ids: set[str]) -> dict[str, RegistrationRow]:
         if not ids:
             return {}
-        names, params = placeholders("id", sorted(ids))
+        among, params = self.store.one_of("registration_id", sorted(ids))
         rows = self.store.execute(
-            cursor, f"SELECT * FROM registrations WHERE registration_id IN ({names})", params,
-            fetch=True)
+            cursor, f"SELECT * FROM registrations WHERE {among}", params, fetch=True)
         return {row["registration_id"]: RegistrationRow.from_mapping(row) for row in rows}
 
     def _save_rows(self, cursor: Cursor, before: dict[str, RegistrationRow],

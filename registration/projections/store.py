@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
@@ -122,6 +123,11 @@ class ReadModelStore:
         if rows:
             cursor.executemany(self.sql(statement), rows)
 
+    def one_of(self, column: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+        """The condition that `column` is one of `values`, and its parameters."""
+        names, params = placeholders(column, values)
+        return f"{column} IN ({names})", params
+
     def save_rows(self, cursor: Cursor, table: str, columns: Sequence[str],
                   rows: Iterable[Mapping[str, Any]], new: Container[Any]) -> None:
         """Rows keyed by their first column: those whose key is `new` (the table does not
@@ -203,14 +209,20 @@ class PostgresReadModels(ReadModelStore, PostgresTrackingRecorder):
     def sql(self, statement: str) -> str:
         return pyformat(statement)
 
+    def one_of(self, column: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+        """One array for all the values: a rebuild's pages name thousands, which psycopg
+        and the server took twice as long to read as as many parameters."""
+        return f"{column} = ANY(:{column})", {column: list(values)}
+
     def insert_many(self, cursor: Cursor, table: str, columns: Sequence[str],
                     rows: Sequence[Mapping[str, Any]]) -> None:
         """Copied in: a third of the time of as many INSERTs (a rebuild's rows are new)."""
         if not rows:
             return
+        values = itemgetter(*columns)
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(values(row))
 
 
 @lru_cache(maxsize=1024)

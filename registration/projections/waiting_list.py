@@ -81,10 +81,10 @@ class WaitingListProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        names, params = placeholders("id", sorted({str(e.originator_id) for e in events}))
+        touched = sorted({str(e.originator_id) for e in events})
+        among, params = self.store.one_of("entry_id", touched)
         before = {row["entry_id"]: EntryRow.from_mapping(row) for row in self.store.execute(
-            cursor, f"SELECT * FROM waiting_entries WHERE entry_id IN ({names})", params,
-            fetch=True)}
+            cursor, f"SELECT * FROM waiting_entries WHERE {among}", params, fetch=True)}
         after = fold(dict(before), events)
         self.store.execute_many(cursor, upsert_statement("waiting_entries", COLUMNS),
                                 (asdict(row) for key, row in after.items()
