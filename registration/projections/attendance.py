@@ -69,9 +69,9 @@ class RegistrationRow:
 
     @classmethod
     def of(cls, values: dict[str, Any]) -> RegistrationRow:
-        """The row of `values`, one for each column, given as they are: without the
+        """The row of `values`, one for each column, taken as they are: without the
         generated `__init__`, which sets each of the 27 fields of a frozen instance by a
-        call of its own (a row was made twice per event followed: a tenth of a rebuild)."""
+        call of its own (a row is made for each event followed: a tenth of a rebuild)."""
         if values.keys() != COLUMNS:
             raise TypeError(f"not a registration row's columns: {sorted(values)}")
         row = object.__new__(cls)
@@ -108,8 +108,9 @@ def settled(row: RegistrationRow, **changes: Any) -> RegistrationRow:
 
 
 def decided(values: dict[str, Any]) -> RegistrationRow:
-    """The row of these column values, its standing decided from its figures (the row is
-    made once: making it, then replacing its standing, was a fifth of a rebuild)."""
+    """The row of these column values, its standing decided from its figures (made once:
+    a row made, replaced with the changes, then again with its standing, was a tenth of a
+    rebuild)."""
     currency, retained = values["currency"], values["retained"]
     now = standing(
         total=Money(Decimal(values["total"]), currency),
