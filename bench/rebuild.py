@@ -4,15 +4,17 @@
 3,000 registrations, and the 20 of the warm-up): each POSTed through the app's WSGI
 interface with SYNC_PROJECTIONS=false, then the mail processor sends every confirmation
 (to an SMTP sink in this process), as the rush's processes would. `measure [--profile]`
-times rush_all's raw read against `ReadModels.rebuild()`, twice, prints a digest of the
-read tables (to compare the rebuilds of two versions of the code) and with `--profile`
-runs one more rebuild under cProfile (the top functions by own CPU time). `drop` removes the
-database. `python bench/rebuild.py seed|measure [--profile]|drop`.
+times rush_all's raw read against `ReadModels.rebuild()`, twice, then the CPU each takes in
+this process, and prints a digest of the read tables (to compare the rebuilds of two
+versions of the code); with `--profile`, one more rebuild runs under cProfile (the top
+functions by own CPU time). `drop` removes the database.
+`python bench/rebuild.py seed|measure [--profile]|drop`.
 """
 
 from __future__ import annotations
 
 import cProfile
+import functools
 import hashlib
 import io
 import pstats
@@ -20,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -32,7 +36,7 @@ from registration.app import create_app
 from registration.application import Conference
 from registration.demo import DEMO_SLUG
 from registration.persistence import event_store_env, read_model_env
-from registration.projections.runner import ReadModels
+from registration.projections.runner import PAGE_SIZE, ReadModels
 from registration.projections.store import TABLE_NAMES, open_store
 from tests.support.smtp import Inbox, smtp_server
 
@@ -75,7 +79,35 @@ def measure() -> None:
         head, raw, rebuilt = rebuild_against_raw_read(URL)
         print(f"run {run}: {head:,} notifications; raw read {raw:,.0f}/s, rebuild "
               f"{rebuilt:,.0f}/s: {rebuilt / raw:.0%}")
+    with read_models() as models:
+        raw_cpu = min(cpu_seconds(functools.partial(read_raw, models.app)) for _ in range(3))
+        rebuild_cpu = min(cpu_seconds(models.rebuild) for _ in range(3))
+    print(f"CPU of this process (least of 3; the machine's load changes it less): raw read "
+          f"{raw_cpu:.3f} s, rebuild {rebuild_cpu:.3f} s")
     print(f"read tables as rebuilt: {fingerprint()}")
+
+
+@contextmanager
+def read_models() -> Iterator[ReadModels]:
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder:
+        app = Conference(env=event_store_env(URL, Path(folder)))
+        models = ReadModels(app, open_store(read_model_env(URL, Path(folder))))
+        yield models
+        app.close()
+        models.store.datastore.close()
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    started = time.process_time()
+    work()
+    return time.process_time() - started
+
+
+def read_raw(app: Conference) -> None:
+    position = 0
+    while page := app.recorder.select_notifications(start=position, limit=PAGE_SIZE,
+                                                    inclusive_of_start=False):
+        position = page[-1].id
 
 
 def fingerprint() -> str:
@@ -91,17 +123,12 @@ def fingerprint() -> str:
 
 
 def profile() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder:
-        app = Conference(env=event_store_env(URL, Path(folder)))
-        read_models = ReadModels(app, open_store(read_model_env(URL, Path(folder))))
+    with read_models() as models:
         profiler = cProfile.Profile(time.process_time)
-        profiler.runcall(read_models.rebuild)
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(TOP)
-        print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
-        app.close()
-        read_models.store.datastore.close()
+        profiler.runcall(models.rebuild)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(TOP)
+    print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
 
 
 def drop() -> None:
