@@ -24,10 +24,7 @@ from registration.projections.desk_copy import CheckinKeysProjection
 from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
 from registration.projections.presence import PresenceProjection
-from registration.projections.store import (
-    Cursor,
-    ReadModelStore,
-)
+from registration.projections.store import Cursor, ReadModelStore
 from registration.projections.waiting_list import WaitingListProjection
 
 PAGE_SIZE = 500
