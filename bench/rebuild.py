@@ -7,8 +7,8 @@ interface with SYNC_PROJECTIONS=false, then the mail processor sends every confi
 times rush_all's raw read against `ReadModels.rebuild()`, twice, then the CPU each takes in
 this process, and prints a digest of the read tables (to compare the rebuilds of two
 versions of the code); with `--profile`, one more rebuild runs under cProfile (the top
-functions by own CPU time). `drop` removes the database.
-`python bench/rebuild.py seed|measure [--profile]|drop`.
+functions by own CPU time). `drop` removes the database. Without a step, all three run.
+`python bench/rebuild.py [seed [N]|measure [--profile]|drop]`.
 """
 
 from __future__ import annotations
@@ -137,8 +137,12 @@ def drop() -> None:
 
 
 def main() -> None:
-    command = sys.argv[1] if len(sys.argv) > 1 else "measure"
-    if command == "seed":
+    command = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if command == "all":  # as `make bench` runs it: the three steps
+        seed(3000)
+        measure()
+        drop()
+    elif command == "seed":
         seed(int(sys.argv[2]) if len(sys.argv) > 2 else 3000)
     elif command == "measure":
         measure()
