@@ -91,7 +91,7 @@ def measure() -> None:
 
 def vacuum() -> None:
     """Every measure from the same tables: each rebuild leaves its rows dead, and autovacuum
-    may be off (it is on the development machine): 450,000 dead rows slowed a rebuild."""
+    may be off (as on the development machine): 450,000 dead rows slowed a rebuild."""
     with psycopg.connect(URL, autocommit=True) as connection:
         connection.execute(f"VACUUM (FULL, ANALYZE) {', '.join(TABLE_NAMES)}")
 
