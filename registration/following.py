@@ -83,8 +83,10 @@ class LogFollower:
                                 "FROM follower_errors WHERE name = :name", {"name": self.name})
         return FollowerState(self.name, self.position, rows[0] if rows else None)
 
-    def follow(self, progress: Callable[[int], object] | None = None) -> int:
-        """Apply every event not yet applied; returns how many were.
+    def follow(self, progress: Callable[[int], object] | None = None,
+               page_size: int | None = None) -> int:
+        """Apply every event not yet applied, `page_size` a page (default: the follower's);
+        returns how many were.
 
         Raises FollowerStopped when an event cannot be applied (at most once per
         `RETRY_AFTER` seconds; in between, it returns 0 at once).
@@ -95,12 +97,12 @@ class LogFollower:
                 return 0
             applied = 0
             position = self.position
+            limit = page_size or self.page_size
             while True:
                 head = self.app.recorder.max_notification_id() or 0
                 notifications = self.app.recorder.select_notifications(
-                    start=position, limit=self.page_size, topics=self.topics,
-                    inclusive_of_start=False)
-                full = len(notifications) == self.page_size
+                    start=position, limit=limit, topics=self.topics, inclusive_of_start=False)
+                full = len(notifications) == limit
                 last = notifications[-1].id if notifications else position
                 target = last if full else max(last, head)
                 if target <= position:

@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.checkin import short_code
 from domain.registration import Registration
-from registration.projections.store import Cursor, ReadModelStore, placeholders, upsert_statement
+from registration.projections.store import Cursor, ReadModelStore, placeholders
 
 PAGE = 500
 
@@ -33,12 +33,16 @@ class CheckinKeysProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        issued: list[Any] = [e for e in events if isinstance(e, self.topics)]
-        keys = {str(e.originator_id): e.checkin_secret for e in issued}  # each place's last
-        self.store.execute_many(
-            cursor, upsert_statement("checkin_keys", ["registration_id", "code_key", "short_key"]),
+        keys = {str(e.originator_id): e.checkin_secret for e in events}  # each place's last
+        # A place registered in this page has no keys stored: registering is its first event,
+        # and each event is applied once.
+        registered = {str(e.originator_id) for e in events
+                      if isinstance(e, Registration.Registered)}
+        self.store.save_rows(
+            cursor, "checkin_keys", ["registration_id", "code_key", "short_key"],
             ({"registration_id": rid, "code_key": device_key(secret),
-              "short_key": device_key(short_code(secret))} for rid, secret in keys.items()))
+              "short_key": device_key(short_code(secret))} for rid, secret in keys.items()),
+            new=registered)
 
 
 PEOPLE = ("SELECT r.registration_id, r.first_name, r.last_name, r.organisation, r.delegation, "

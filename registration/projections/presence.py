@@ -16,7 +16,7 @@ from typing import Any
 from domain.checkin_lists import passage
 from domain.registration import Registration
 from registration.projections.attendance import RegistrationRow
-from registration.projections.store import Cursor, ReadModelStore, placeholders
+from registration.projections.store import Cursor, ReadModelStore
 
 # (registration id, list code) -> inside since (ISO)
 Presence = dict[tuple[str, str], str]
@@ -59,12 +59,8 @@ class PresenceProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        mine: list[Any] = [e for e in events if isinstance(e, self.topics)]
-        touched = sorted({str(e.originator_id) for e in mine})
-        if not touched:
-            return
-        before = self._load(cursor, touched)
-        after = fold(dict(before), mine)
+        before = self._load(cursor, sorted({str(e.originator_id) for e in events}))
+        after = fold(dict(before), events)
         for key in before.keys() - after.keys():
             self.store.execute(cursor, "DELETE FROM presence WHERE registration_id = :rid "
                                "AND list_code = :list", {"rid": key[0], "list": key[1]})
@@ -75,10 +71,9 @@ class PresenceProjection:
              if k not in before))
 
     def _load(self, cursor: Cursor, ids: list[str]) -> Presence:
-        names, params = placeholders("id", ids)
-        rows = self.store.execute(
-            cursor, f"SELECT * FROM presence WHERE registration_id IN ({names})", params,
-            fetch=True)
+        among, params = self.store.one_of("registration_id", ids)
+        rows = self.store.execute(cursor, f"SELECT * FROM presence WHERE {among}", params,
+                                  fetch=True)
         return {(r["registration_id"], r["list_code"]): r["since"] for r in rows}
 
 

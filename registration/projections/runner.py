@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from eventsourcing.utils import get_topic
 
 from registration.application import Conference
+from registration.collector import collector_paused
 from registration.following import LogFollower
 from registration.projections import attendance
 from registration.projections.attendance import RegistrationRow
@@ -23,21 +24,20 @@ from registration.projections.desk_copy import CheckinKeysProjection
 from registration.projections.journal import JournalProjection
 from registration.projections.ledger import LedgerProjection
 from registration.projections.presence import PresenceProjection
-from registration.projections.store import (
-    Cursor,
-    ReadModelStore,
-    placeholders,
-    upsert_statement,
-)
+from registration.projections.store import Cursor, ReadModelStore
 from registration.projections.waiting_list import WaitingListProjection
 
 PAGE_SIZE = 500
+# A rebuild's pages: fewer statements and commits. Larger ones gained nothing more (each is
+# held in memory, and PostgreSQL sorted a page of 10,000 on disk).
+REBUILD_PAGE_SIZE = 2_000
 
 
 class PageHandler(Protocol):
     topics: tuple[type, ...]
 
-    def apply(self, cursor: Cursor, events: Sequence[Any]) -> None: ...
+    def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
+        """`events`: the page's events of `topics` (one at least), in the log's order."""
 
 
 ROW_COLUMNS = [f for f in RegistrationRow.__dataclass_fields__]
@@ -76,10 +76,11 @@ class ReadModels:
                                           if type(e) in attendance.REDUCERS})
         after = attendance.fold(dict(before), events)
         changed = {k: v for k, v in after.items() if before.get(k) != v}
-        self._save_rows(cursor, changed.values())
+        self._save_rows(cursor, before, changed)
         self._move_counters(cursor, attendance.deltas(dict(before), changed))
         for handler in self.page_handlers:
-            handler.apply(cursor, events)
+            if mine := [e for e in events if isinstance(e, handler.topics)]:
+                handler.apply(cursor, mine)
 
     def _project_editions(self, cursor: Cursor, events: Iterable[Any]) -> None:
         for event in events:
@@ -95,15 +96,17 @@ class ReadModels:
     def _load_rows(self, cursor: Cursor, ids: set[str]) -> dict[str, RegistrationRow]:
         if not ids:
             return {}
-        names, params = placeholders("id", sorted(ids))
+        among, params = self.store.one_of("registration_id", sorted(ids))
         rows = self.store.execute(
-            cursor, f"SELECT * FROM registrations WHERE registration_id IN ({names})", params,
-            fetch=True)
+            cursor, f"SELECT * FROM registrations WHERE {among}", params, fetch=True)
         return {row["registration_id"]: RegistrationRow.from_mapping(row) for row in rows}
 
-    def _save_rows(self, cursor: Cursor, rows: Iterable[RegistrationRow]) -> None:
-        statement = upsert_statement("registrations", ROW_COLUMNS)
-        self.store.execute_many(cursor, statement, (row.as_dict() for row in rows))
+    def _save_rows(self, cursor: Cursor, before: dict[str, RegistrationRow],
+                   changed: dict[str, RegistrationRow]) -> None:
+        """`changed` rows, those not in `before` (the rows stored) new to the table."""
+        self.store.save_rows(cursor, "registrations", ROW_COLUMNS,
+                             (row.as_dict() for row in changed.values()),
+                             new=changed.keys() - before.keys())
 
     def _move_counters(self, cursor: Cursor, moves: dict[tuple[str, str, str], Counter]) -> None:
         counts = ", ".join(attendance.COUNTS)
@@ -113,17 +116,18 @@ class ReadModels:
             f"INSERT INTO attendance (edition_id, delegation, registration_type, {counts}) "
             f"VALUES (:edition_id, :delegation, :registration_type, {values}) "
             f"ON CONFLICT (edition_id, delegation, registration_type) DO UPDATE SET {updates}")
-        for (edition_id, delegation, type_code), move in sorted(moves.items()):
-            params = {c: move.get(c, 0) for c in attendance.COUNTS}
-            self.store.execute(cursor, statement, {
-                "edition_id": edition_id, "delegation": delegation,
-                "registration_type": type_code, **params})
+        self.store.execute_many(cursor, statement, (
+            {"edition_id": edition_id, "delegation": delegation, "registration_type": type_code,
+             **{c: move.get(c, 0) for c in attendance.COUNTS}}
+            for (edition_id, delegation, type_code), move in sorted(moves.items())))
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int:
-        """Drop what was projected and apply the whole log again."""
+        """Drop what was projected and apply the whole log again, in large pages (with the
+        collector paused: it walked each page's events again and again, a sixth of the time)."""
         self.store.clear(self.app.name)
         self.follower.reset()
-        return self.catch_up(progress)
+        with collector_paused():
+            return self.follower.follow(progress, REBUILD_PAGE_SIZE)
 
     def replay(self, until: datetime) -> dict[str, RegistrationRow]:
         """Rows as they stood at `until`, answered from the event log itself."""

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
@@ -77,6 +78,7 @@ SCHEMA_FINGERPRINT = hashlib.sha256("\n".join(READ_MODEL_TABLES).encode()).hexdi
 class Cursor(Protocol):
     def execute(self, *args: Any, **kwargs: Any) -> Any: ...
     def executemany(self, *args: Any, **kwargs: Any) -> Any: ...
+    def copy(self, *args: Any, **kwargs: Any) -> Any: ...
     def fetchall(self) -> Any: ...
     def fetchone(self) -> Any: ...
 
@@ -120,6 +122,26 @@ class ReadModelStore:
         rows = [dict(p) for p in params]
         if rows:
             cursor.executemany(self.sql(statement), rows)
+
+    def one_of(self, column: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+        """The condition that `column` is one of `values`, and its parameters."""
+        names, params = placeholders(column, values)
+        return f"{column} IN ({names})", params
+
+    def save_rows(self, cursor: Cursor, table: str, columns: Sequence[str],
+                  rows: Iterable[Mapping[str, Any]], new: Container[Any]) -> None:
+        """Rows keyed by their first column: those whose key is `new` (the table does not
+        hold it yet) inserted, the others inserted or updated."""
+        rows = list(rows)
+        key = columns[0]
+        self.insert_many(cursor, table, columns, [row for row in rows if row[key] in new])
+        self.execute_many(cursor, upsert_statement(table, columns),
+                          (row for row in rows if row[key] not in new))
+
+    def insert_many(self, cursor: Cursor, table: str, columns: Sequence[str],
+                    rows: Sequence[Mapping[str, Any]]) -> None:
+        self.execute_many(cursor, f"INSERT INTO {table} ({', '.join(columns)}) "
+                          f"VALUES ({', '.join(':' + c for c in columns)})", rows)
 
     def start_tracking(self, application_name: str) -> None:
         """Track `application_name`, rebuilding from scratch if the tables' shape changed.
@@ -186,6 +208,21 @@ class PostgresReadModels(ReadModelStore, PostgresTrackingRecorder):
 
     def sql(self, statement: str) -> str:
         return pyformat(statement)
+
+    def one_of(self, column: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+        """One array for all the values: a rebuild's pages name thousands, which psycopg
+        and the server took twice as long to read as as many parameters."""
+        return f"{column} = ANY(:{column})", {column: list(values)}
+
+    def insert_many(self, cursor: Cursor, table: str, columns: Sequence[str],
+                    rows: Sequence[Mapping[str, Any]]) -> None:
+        """Copied in: a third of the time of as many INSERTs (a rebuild's rows are new)."""
+        if not rows:
+            return
+        values = itemgetter(*columns)
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(values(row))
 
 
 @lru_cache(maxsize=1024)

@@ -81,15 +81,11 @@ class WaitingListProjection:
         self.store = store
 
     def apply(self, cursor: Cursor, events: Sequence[Any]) -> None:
-        mine: list[Any] = [e for e in events if isinstance(e, self.topics)]
-        touched = sorted({str(e.originator_id) for e in mine})
-        if not touched:
-            return
-        names, params = placeholders("id", touched)
+        touched = sorted({str(e.originator_id) for e in events})
+        among, params = self.store.one_of("entry_id", touched)
         before = {row["entry_id"]: EntryRow.from_mapping(row) for row in self.store.execute(
-            cursor, f"SELECT * FROM waiting_entries WHERE entry_id IN ({names})", params,
-            fetch=True)}
-        after = fold(dict(before), mine)
+            cursor, f"SELECT * FROM waiting_entries WHERE {among}", params, fetch=True)}
+        after = fold(dict(before), events)
         self.store.execute_many(cursor, upsert_statement("waiting_entries", COLUMNS),
                                 (asdict(row) for key, row in after.items()
                                  if before.get(key) != row))
