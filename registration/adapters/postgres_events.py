@@ -71,7 +71,9 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
             "UNION ALL SELECT e.originator_id, e.originator_version, e.topic, e.state, 1 "
             "FROM latest AS l CROSS JOIN LATERAL (SELECT * FROM {0}.{2} "
             "WHERE originator_id = l.id AND originator_version > COALESCE(l.originator_version, 0)"
-            ") AS e ORDER BY originator_id, part, originator_version").format(
+            # OFFSET 0: a subquery the planner keeps (a scan of the index from the version
+            # on, per id), not one it joins by hash over a scan of the whole table.
+            " OFFSET 0) AS e ORDER BY originator_id, part, originator_version").format(
                 schema, Identifier(snapshots.events_table_name),
                 Identifier(self.events_table_name))),
             insert_columns(snapshots, returning=False))

@@ -7,6 +7,7 @@ and read its Allocation as one snapshot (domain.capacity explains the design).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -155,12 +156,13 @@ def test_a_registration_reads_the_same_handful_of_stored_events_at_100_and_5000(
         services.registrations.register(SLUG, Attendee(**editions.attendee(n)), "delegate",
                                         "QC", "GOV50")
     at_100 = read_by_one_registration(services, counting, 99)
-
     edition = edition_id(SLUG)
-    allocations = [services.app.load(Allocation.create_id(resource_key(edition, kind, code)),
-                                     Allocation, "allocation")
-                   for kind, code in (("type", "delegate"), ("delegation", "QC"),
-                                      ("code", "GOV50"))]
+    ids = [Allocation.create_id(resource_key(edition, kind, code))
+           for kind, code in (("type", "delegate"), ("delegation", "QC"), ("code", "GOV50"))]
+    pages_at_100 = pages_read_for_seats(services, ids)
+
+    allocations = [services.app.load(allocation_id, Allocation, "allocation")
+                   for allocation_id in ids]
     for allocation in allocations:
         for _ in range(4_899):
             allocation.take(uuid4())
@@ -171,6 +173,28 @@ def test_a_registration_reads_the_same_handful_of_stored_events_at_100_and_5000(
     assert at_100 == at_5000
     assert at_5000["snapshots"] == 3, at_5000  # each Allocation, read in the save's turn
     assert sum(at_5000.values()) <= 10, at_5000
+    assert pages_read_for_seats(services, ids) == pages_at_100  # and so does the database
+
+
+def pages_read_for_seats(services: Services, ids: list[Any]) -> int | None:
+    """PostgreSQL: the pages (buffers) its read of the seats within a save touches, planned
+    as a prepared statement is from its sixth run on (a generic plan); None on SQLite."""
+    statement = getattr(services.app.recorder, "seats_statements", None)
+    if statement is None:
+        return None
+    array = "ARRAY[" + ", ".join(f"'{i}'::uuid" for i in ids) + "]"
+    with services.app.recorder.datastore.get_connection() as connection:
+        connection.execute("SET plan_cache_mode = force_generic_plan")
+        connection.execute(b"PREPARE seats(uuid[]) AS " + statement[0].replace(b"%s", b"$1"))
+        try:
+            [row] = connection.execute(
+                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE seats({array})").fetchall()
+            plan = row["QUERY PLAN"]
+        finally:
+            connection.execute("DEALLOCATE seats")
+            connection.execute("RESET plan_cache_mode")
+    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    return int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"])
 
 
 def test_an_edition_changed_many_times_is_read_from_a_snapshot(services, counting):
