@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' suppo
 
 from registration.adapters import localstripe_dev
 from registration.demo import DEMO_SLUG
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import counting_smtp_server, free_port
 from tests.support.topology import Topology, fresh_database
 
 CLIENTS = 16
@@ -234,7 +234,7 @@ def main() -> None:
     stripe = localstripe_dev.start(stripe_port)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-production-") as folder, \
-                smtp_server(smtp_port, Inbox(parse=False)), \
+                counting_smtp_server(smtp_port), \
                 fresh_database(POSTGRES_SERVER, "bench") as database_url:
             measure(count, Path(folder), database_url, f"http://127.0.0.1:{stripe_port}",
                     f"smtp://127.0.0.1:{smtp_port}")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' suppo
 
 from registration.app import create_app
 from registration.demo import DEMO_SLUG
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import counting_smtp_server, free_port
 
 TOP = 25
 WARM_UP = 20
@@ -63,7 +63,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     name = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
     smtp_port = free_port()
-    with backend(name) as settings, smtp_server(smtp_port, Inbox(parse=False)):
+    with backend(name) as settings, counting_smtp_server(smtp_port):
         app = create_app({**settings, "SYNC_PROJECTIONS": "false",
                           "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"})
         services = app.extensions["services"]

@@ -39,7 +39,7 @@ from registration.demo import DEMO_SLUG
 from registration.persistence import event_store_env, read_model_env
 from registration.projections.runner import PAGE_SIZE, ReadModels
 from registration.projections.store import TABLE_NAMES, open_store
-from tests.support.smtp import Inbox, smtp_server
+from tests.support.smtp import counting_smtp_server
 
 DATABASE = "bench_rebuild"
 URL = f"{POSTGRES_SERVER.rsplit('/', 1)[0]}/{DATABASE}"
@@ -54,7 +54,7 @@ def seed(count: int) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{DATABASE}"')
     with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as folder, \
-            smtp_server(SMTP_PORT, Inbox(parse=False)):
+            counting_smtp_server(SMTP_PORT):
         app = create_app({"INSTANCE_PATH": folder, "CLOCK_START": CLOCK_START,
                           "RATE_LIMIT_ENABLED": "false", "DATABASE_URL": URL,
                           "SYNC_PROJECTIONS": "false", "SMTP_URL": f"smtp://127.0.0.1:{SMTP_PORT}"})

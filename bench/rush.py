@@ -52,7 +52,7 @@ from registration.adapters import localstripe_dev
 from registration.app import create_app
 from registration.demo import DEMO_SLUG
 from tests.support.reads import counting_reads
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import counting_smtp_server, free_port
 from tests.support.topology import ProcessType, Topology, fresh_database, procfile
 
 RUSH_CLIENTS = 64
@@ -178,7 +178,7 @@ def main() -> None:
     backends = ["postgres", "sqlite"] if postgres_available() else ["sqlite"]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-rush-") as folder, \
-                smtp_server(smtp_port, Inbox(parse=False)):
+                counting_smtp_server(smtp_port):
             for backend in backends:
                 measure(backend, runs, Path(folder), f"http://127.0.0.1:{stripe_port}",
                         f"smtp://127.0.0.1:{smtp_port}", attempts, steady)

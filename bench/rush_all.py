@@ -63,7 +63,7 @@ from registration.application import Conference
 from registration.persistence import event_store_env, read_model_env
 from registration.projections.runner import PAGE_SIZE, ReadModels
 from registration.projections.store import open_store
-from tests.support.smtp import Inbox, free_port, smtp_server
+from tests.support.smtp import CountingSink, counting_smtp_server, free_port
 from tests.support.topology import WEB, ProcessType, Topology, fresh_database, procfile
 
 CLIENTS = 16
@@ -183,7 +183,7 @@ def answers(port: int) -> bool:
         return False
 
 
-def rush(count: int, instances: int, workers: int, inbox: Inbox, database_url: str,
+def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], database_url: str,
          localstripe: str, smtp_url: str, workdir: Path, cores: Sequence[int] = ()) -> Rush:
     kinds, other_ports = processes(instances, workers, cores)
     topology = Topology(database_url, workdir, stripe_api_base=localstripe, smtp_url=smtp_url,
@@ -279,12 +279,12 @@ def pgbench_inserts(clients: int) -> float:
 
 
 @contextmanager
-def servers() -> Iterator[tuple[Inbox, str, str]]:
+def servers() -> Iterator[tuple[type[CountingSink], str, str]]:
     """localstripe and an SMTP sink in this process: their URLs, and what the sink got."""
     stripe_port, smtp_port = localstripe_dev.free_port(), free_port()
     stripe = localstripe_dev.start(stripe_port)
     try:
-        with smtp_server(smtp_port, Inbox(parse=False)) as inbox:
+        with counting_smtp_server(smtp_port) as inbox:
             yield inbox, f"http://127.0.0.1:{stripe_port}", f"smtp://127.0.0.1:{smtp_port}"
     finally:
         localstripe_dev.stop(stripe)
