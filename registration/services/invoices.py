@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.billing import newest_first
+from domain.billing import billable, newest_first
 from domain.edition import Edition
 from domain.edition_config import EditionConfig
 from domain.errors import Invalid, NotFound, UnknownRegistrationType
@@ -204,10 +204,13 @@ class InvoiceService:
     ) -> tuple[Invoice, list[Aggregate]] | None:
         """Where the edition issues invoices on payment, the places a payment settles that
         no invoice bills get one, due the day it is issued, billed to the payer (whoever
-        the payment was opened for first)."""
+        the payment was opened for first). A place that costs nothing (moved to a free type
+        while a card payment was under way) is billed by none: that payment is owed back."""
         if not invoicing(edition.config).on_payment:
             return None
-        unbilled = [r for r in settled if r.invoice_number is None and not r.is_cancelled]
+        unbilled = [r for r in settled if billable(
+            cancelled=r.is_cancelled, invoiced=r.invoice_number is not None,
+            free=r.total.is_zero)]
         if not unbilled:
             return None
         return self._bill(edition, unbilled, holder_bill_to(payer), today, today, None,

@@ -298,3 +298,20 @@ def test_a_credit_note_cancelling_the_whole_invoice_says_so(services, quebec, ap
     staff = signed_in(app, services, "finance@example.com", "finance")
     note = staff.get("/staff/finance/invoices/SEUS19-0002").get_data(as_text=True)
     assert "cancels SEUS19-0001" in note
+
+
+def test_a_card_payment_landing_after_the_place_became_free_is_owed_back_not_invoiced(
+        services, quebec, localstripe):
+    """The card goes through at Stripe while finance moves the place to the free speaker
+    type: the payment is recorded, no invoice bills 0,00 $, and the money is owed back."""
+    place = register(services, quebec, 1)
+    checkout = services.payments.checkout([place])
+    services.staff_actions.change_place(place, "speaker", "QC", "déplacée par les finances")
+    intent = services.payments.gateway.pay_with_token(
+        checkout.reference, card_token(localstripe, VISA), "late@example.org")
+    assert intent.succeeded
+    services.payments.record_intent(services.payments.gateway.intent(checkout.reference))
+    view = services.registrations.get(place)
+    assert view.invoice_number is None
+    assert view.total.is_zero and not view.paid.is_zero
+    assert view.standing.refund_owed == view.paid
