@@ -21,7 +21,7 @@ resources, as in a conference that can sell out). Then, from the same run:
   bench/scale_out.py runs it with each instance pinned to its own core;
 - the load average (1 min) sampled through the run: the machine may be shared.
 
-`python bench/rush_all.py [--count 3000] [--workers 4]`. Figures only, nothing is asserted.
+`python bench/rush_all.py [--count 3000] [--workers 3]`. Figures only, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -67,6 +67,10 @@ from tests.support.smtp import CountingSink, counting_smtp_server, free_port
 from tests.support.topology import WEB, ProcessType, Topology, fresh_database, procfile
 
 CLIENTS = 16
+# gunicorn workers per instance: on these 2 cores, with every limit on, 3 answered the most
+# (2026-12-01, 3,000 registrations each: 1 worker 340/s, 2 413/s, 3 442/s, 4 347/s: a
+# fourth adds waiting, context switches and CPU per registration, not answers)
+WORKERS = 3
 WARM_UP = 20
 PLACES = 100_000  # per type, delegation and code: limits on, never reached
 CATCH_UP = 180.0  # the most we wait for the worker and the mailer after the last answer
@@ -334,7 +338,8 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=3000, help="registrations per rush")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per instance")
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help="gunicorn workers per instance")
     options = parser.parse_args()
     if not postgres_available():
         print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")

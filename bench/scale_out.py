@@ -13,7 +13,7 @@ while the answers came (/proc/stat), the answers other than 201, and the web-CPU
 capacity, cores given to the web / its CPU per registration: what the instances could answer
 if the web had its cores to itself.
 
-`python bench/scale_out.py [--count 2000] [--workers 4]`. Figures only, nothing is asserted.
+`python bench/scale_out.py [--count 2000] [--workers 3]`. Figures only, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rush_all import CLIENTS, CORES, LoadSampler, Rush, row, rush, servers
+from rush_all import CLIENTS, CORES, WORKERS, LoadSampler, Rush, row, rush, servers
 from support import POSTGRES_SERVER, percentile, postgres_available
 
 from tests.support.topology import fresh_database
@@ -73,7 +73,8 @@ def table(one: Rush, two: Rush, workers: int, load: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="registrations per rush")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per instance")
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help="gunicorn workers per instance")
     options = parser.parse_args()
     if not postgres_available():
         print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")
