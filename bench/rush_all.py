@@ -123,14 +123,26 @@ class LoadSampler(threading.Thread):
 
 def cpu_seconds(pids: list[int]) -> float:
     """utime + stime of these processes (those gone count nothing)."""
-    total = 0
+    return sum(cpu_by_process(pids).values())
+
+
+def cpu_by_process(pids: list[int]) -> dict[int, float]:
+    """utime + stime of each of these processes still running."""
+    spent = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICKS
+        spent[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (14, 15)
+    return spent
+
+
+def database_cpu_since(before: dict[int, float]) -> float:
+    """CPU PostgreSQL's processes spent since `before` (cpu_by_process of them then): those
+    started since count whole, those ended since count nothing."""
+    return sum(spent - before.get(pid, 0.0)
+               for pid, spent in cpu_by_process(server_processes()).items())
 
 
 def server_processes() -> list[int]:
@@ -208,8 +220,8 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
                 watched[kind.name] += topology.children(kind.name)
         measured = {"web": [p for k, pids in watched.items() if k.startswith(WEB) for p in pids],
                     "worker": watched["worker"], "mailer": watched["mailer"]}
-        measured["database"] = server_processes()
         before = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
+        database_before = cpu_by_process(server_processes())
         watcher = Watcher(database_url)
         watcher.start()
 
@@ -229,13 +241,13 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
         wait_until(lambda: inbox.received >= expected, CATCH_UP)
-        measured["database"] = sorted({*measured["database"], *server_processes()})
         after = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
+        after["database"], before["database"] = database_cpu_since(database_before), 0.0
         bench_cpu = time.process_time() - bench_before
         topology.check_alive()
     created = sum(1 for status, _ in results if status == 201)
     return Rush(instances, created, seconds, [ms for _, ms in results],
-                {kind: after[kind] - before[kind] for kind in measured},
+                {kind: after[kind] - before[kind] for kind in after},
                 list(watcher.lags.values()),
                 Counter(status for status, _ in results if status != 201), machine, bench_cpu)
 
