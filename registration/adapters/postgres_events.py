@@ -99,8 +99,10 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
         """Before the table lock: this save's turn at each resource of `seats` (in name
         order, as every decision), their state read, decided, and their events added."""
         seats: SeatsAtSave | None = kwargs.get("seats")
-        if seats is None or self.snapshots is None:
+        if seats is None:
             return
+        if self.snapshots is None:
+            raise RuntimeError("seats decided within a save need attach_snapshots() first")
         insert_snapshots = self.seats_statements[1]
         curs.execute(f"SET LOCAL lock_timeout = '{int(WAIT)}s'".encode())
         curs.execute(b"SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k",

@@ -33,8 +33,10 @@ class SQLiteEventRecorder(SQLiteApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
         seats: SeatsAtSave | None = kwargs.get("seats")
-        if seats is None or self.snapshots is None:
+        if seats is None:
             return super().insert_events(stored_events, **kwargs)
+        if self.snapshots is None:
+            raise RuntimeError("seats decided within a save need attach_snapshots() first")
         with self.datastore.transaction(commit=True) as cursor:
             ids = self._insert_events(cursor, stored_events)  # the writer's lock, first
             events, snapshots = seats.decide(self.select_seats(cursor, seats.allocation_ids))
