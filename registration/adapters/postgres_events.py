@@ -17,6 +17,7 @@ within the save (registration.seats): `insert_events(…, seats=…)`.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,10 @@ from psycopg.sql import SQL, Composable, Identifier, Placeholder
 from domain.errors import Conflict
 from registration.adapters.resource_locks import BUSY, WAIT, lock_number
 from registration.seats import SeatsAtSave
+
+# The library's insert without its `retry` (which would wait its turn at the seats again).
+INSERT_ONCE = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
+SAVE_TRIES = 10  # as the library's `retry` does, for a lost connection
 
 
 def rendered(statement: Any) -> bytes:
@@ -81,18 +86,26 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
         """With `seats`: they are decided in the same transaction, first (`_insert_events`);
-        the positions of their events go to `seats`, the ones of `stored_events` back."""
+        the positions of their events go to `seats`, the ones of `stored_events` back. A
+        turn not had within WAIT seconds is Conflict (busy), not retried as the library
+        retries a lost connection (its `retry` around this method, kept for the rest)."""
         seats: SeatsAtSave | None = kwargs.get("seats")
         if seats is None:
             return super().insert_events(stored_events, **kwargs)
-        written = list(stored_events)  # the seats' events are added to it
-        try:
-            ids = super().insert_events(written, **kwargs)
-        except LockNotAvailable as waited_too_long:
-            raise Conflict(BUSY) from waited_too_long
-        ids = list(ids or [])
-        seats.positions[:] = ids[len(stored_events):]
-        return ids[:len(stored_events)]
+        for attempt in range(1, SAVE_TRIES + 1):
+            written = list(stored_events)  # the seats' events are added to it
+            try:
+                ids = list(INSERT_ONCE(self, written, **kwargs) or [])
+            except OperationalError as failed:
+                if isinstance(failed.__cause__, LockNotAvailable):
+                    raise Conflict(BUSY) from failed
+                if attempt == SAVE_TRIES:
+                    raise
+                time.sleep(0.2)
+                continue
+            seats.positions[:] = ids[len(stored_events):]
+            return ids[:len(stored_events)]
+        raise AssertionError("unreachable")
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> None:

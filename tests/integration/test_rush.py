@@ -20,9 +20,11 @@ import pytest
 from domain.actor import Actor, acting_as
 from domain.availability import resource_key
 from domain.capacity import Allocation
-from domain.errors import DomainError, SoldOut
+from domain.errors import Conflict, DomainError, SoldOut
 from domain.identifiers import edition_id
 from domain.registration import Attendee
+from registration.adapters import postgres_events
+from registration.adapters.resource_locks import lock_number
 from registration.services.container import Services
 from tests.integration.test_no_oversell import post
 from tests.support import editions
@@ -88,6 +90,27 @@ def test_a_rush_over_http_answers_201_or_sold_out_and_stays_exact(app, services)
     assert Counter(status for status, _ in answers) == {201: 20, 409: 76}
     assert {document["details"]["code"] for status, document in answers if status == 409} == {
         "sold_out"}
+
+
+def test_a_registration_kept_waiting_at_a_held_resource_is_told_busy_and_saves_nothing(
+        services, monkeypatch):
+    """PostgreSQL: another process holds the type (a cancellation giving a place back, say)
+    longer than a registration may wait its turn within its save: 409 busy, nothing saved."""
+    if not services.app.recorder.locks_seats:
+        pytest.skip("SQLite: the turn is taken before the save (lock files)")
+    rush_edition(services)
+    monkeypatch.setattr(postgres_events, "WAIT", 1)
+    resource = resource_key(edition_id(SLUG), "type", "rush")
+    with services.app.recorder.datastore.get_connection() as other:  # another session
+        other.execute("SELECT pg_advisory_lock(%s)", (lock_number(resource),))
+        try:
+            with pytest.raises(Conflict):
+                services.registrations.register(SLUG, Attendee(**editions.attendee(1)), "rush")
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+    assert services.registrations.availability(services.editions.config(SLUG)).type_left(
+        "rush") == PLACES
+    services.registrations.register(SLUG, Attendee(**editions.attendee(1)), "rush")
 
 
 def test_a_cancelled_place_goes_back_and_a_later_registration_takes_it(services):
