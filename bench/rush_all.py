@@ -347,14 +347,22 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=3000, help="registrations per rush")
+def rush_options(description: str, count: int) -> argparse.Namespace | None:
+    """`--count` and `--workers` from the command line; None (said why) without PostgreSQL."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--count", type=int, default=count, help="registrations per rush")
     parser.add_argument("--workers", type=int, default=WORKERS,
                         help="gunicorn workers per instance")
     options = parser.parse_args()
     if not postgres_available():
         print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")
+        return None
+    return options
+
+
+def main() -> None:
+    options = rush_options(__doc__.splitlines()[0], 3000)
+    if options is None:
         return
     print(f"Rush: {options.count:,} POST registrations from {CLIENTS} clients, the Procfile's "
           f"processes on PostgreSQL, SYNC_PROJECTIONS=false ({time.strftime('%Y-%m-%d %H:%M')}"

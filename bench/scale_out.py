@@ -18,14 +18,13 @@ if the web had its cores to itself.
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from rush_all import CLIENTS, CORES, WORKERS, LoadSampler, Rush, row, rush, servers
-from support import POSTGRES_SERVER, percentile, postgres_available
+from rush_all import CLIENTS, CORES, LoadSampler, Rush, row, rush, rush_options, servers
+from support import POSTGRES_SERVER, percentile
 
 from tests.support.topology import fresh_database
 
@@ -71,13 +70,8 @@ def table(one: Rush, two: Rush, workers: int, load: list[float]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000, help="registrations per rush")
-    parser.add_argument("--workers", type=int, default=WORKERS,
-                        help="gunicorn workers per instance")
-    options = parser.parse_args()
-    if not postgres_available():
-        print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")
+    options = rush_options(__doc__.splitlines()[0], 2000)
+    if options is None:
         return
     if len(os.sched_getaffinity(0)) < 2:
         print("fewer than 2 cores available here: nothing to pin a second instance to")
