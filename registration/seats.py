@@ -14,9 +14,9 @@ transaction-level advisory lock per resource (the same keys as the rarer changes
 locks, so the two exclude each other; the commit releases it), on SQLite the database's one
 writer — reads each Allocation's latest snapshot and the events after it, checks for room
 and writes the `Taken` events and a fresh snapshot with the rest. Only that stretch is
-serialised, and no registration is told the system is busy: a full resource refuses it
-with the resource's own refusal (sold out, allotment exhausted, code used up), the whole
-save rolled back.
+serialised, and while places remain no registration is told the system is busy (unless its
+turn does not come within 30 s): a full resource refuses it with the resource's own refusal
+(sold out, allotment exhausted, code used up), the whole save rolled back.
 """
 
 from __future__ import annotations

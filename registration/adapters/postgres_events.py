@@ -35,7 +35,7 @@ from domain.errors import Conflict
 from registration.adapters.resource_locks import BUSY, WAIT, lock_number
 from registration.seats import SeatsAtSave
 
-# The library's insert without its `retry` (which would wait its turn at the seats again).
+# The library's insert without its `retry` (which would wait for a lock ten times over).
 INSERT_ONCE = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
 SAVE_TRIES = 10  # as the library's `retry` does, for a lost connection
 
@@ -85,25 +85,25 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
-        """With `seats`: they are decided in the same transaction, first (`_insert_events`);
-        the positions of their events go to `seats`, the ones of `stored_events` back. A
-        turn not had within WAIT seconds is Conflict (busy), not retried as the library
-        retries a lost connection (its `retry` around this method, kept for the rest)."""
+        """The library's insert, tried again after a lost connection as its `retry` does, but
+        a lock not had in time (a seat's turn, 30 s; the table, 5 s) is Conflict (busy) at
+        once: the library took it for a lost connection and waited ten times over. With
+        `seats`, they are decided in the same transaction, first (`_insert_events`); the
+        positions of their events go to `seats`, those of `stored_events` back."""
         seats: SeatsAtSave | None = kwargs.get("seats")
-        if seats is None:
-            return super().insert_events(stored_events, **kwargs)
         for attempt in range(1, SAVE_TRIES + 1):
             written = list(stored_events)  # the seats' events are added to it
             try:
                 ids = list(INSERT_ONCE(self, written, **kwargs) or [])
-            except OperationalError as failed:
+            except (InterfaceError, OperationalError) as failed:
                 if isinstance(failed.__cause__, LockNotAvailable):
                     raise Conflict(BUSY) from failed
                 if attempt == SAVE_TRIES:
                     raise
                 time.sleep(0.2)
                 continue
-            seats.positions[:] = ids[len(stored_events):]
+            if seats is not None:
+                seats.positions[:] = ids[len(stored_events):]
             return ids[:len(stored_events)]
         raise AssertionError("unreachable")
 
