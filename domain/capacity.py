@@ -24,6 +24,7 @@ Why one `Allocation` per resource, and how it stays cheap and never "busy":
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import cast
 from uuid import UUID, uuid5
 
@@ -71,6 +72,7 @@ class Allocation(ConferenceAggregate):
     offered = cast(dict[str, int], {})  # entry id -> places held for its offer
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # a hash (uuid5) asked for several times a registration
     def create_id(resource: str) -> UUID:
         return uuid5(NAMESPACE, f"allocation/{resource}")
 

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -42,7 +43,7 @@ decision_locks: ContextVar[ExitStack | None] = ContextVar("decision_locks", defa
 seats_taken: ContextVar[list[Take] | None] = ContextVar("seats_taken", default=None)
 # While `decide` runs a decision: the events of the aggregates it said it will find, read
 # together with its claim's; each is used by the first `find` of it (a second reads afresh).
-read_ahead: ContextVar[dict[UUID, list[Any]] | None] = ContextVar("read_ahead", default=None)
+read_ahead: ContextVar[dict[UUID, Any] | None] = ContextVar("read_ahead", default=None)
 # Snapshotted on every save (see `_store`), so loading one reads a single snapshot: these
 # are the aggregates every registration of a limited type, delegation or code decides on.
 SNAPSHOT_EVERY_SAVE = (Allocation,)
@@ -51,6 +52,14 @@ SNAPSHOT_EVERY_SAVE = (Allocation,)
 # so a change saved by any process shows at once; only decoding old history is saved (a
 # snapshot query and its JSON: about a twelfth of a registration's CPU).
 KEPT_DECODED = (Edition,)
+
+
+@dataclass(frozen=True)
+class Newer:
+    """A kept aggregate's events read ahead (`read_ahead`): those after version `after`."""
+
+    after: int
+    events: list[Any]
 
 
 class Conference(Application[UUID]):
@@ -152,7 +161,12 @@ class Conference(Application[UUID]):
             except AggregateNotFoundError:
                 return None
         else:
-            newer = self.repository.event_store.get(aggregate_id, gt=kept.originator_version)
+            ahead = read_ahead.get()
+            read = ahead.pop(aggregate_id, None) if ahead is not None else None
+            # Read with others (`_read_together`) after this very state, or now.
+            newer = read.events if isinstance(read, Newer) and \
+                read.after == kept.originator_version else \
+                self.repository.event_store.get(aggregate_id, gt=kept.originator_version)
             aggregate = replayed(kept.mutate(None), newer)
         if kept is None or aggregate.version != kept.originator_version:
             self._kept[aggregate_id] = type(aggregate).Snapshot.take(aggregate)
@@ -181,22 +195,27 @@ class Conference(Application[UUID]):
             read_ahead.reset(ahead)
 
     def histories(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-        """The events of these aggregates (not snapshotted ones): in one query where the
-        store can, else one each."""
+        """The events of these aggregates (not snapshotted, nor kept ones): in one query
+        where the store can, else one each."""
         together = self._read_together(aggregate_ids)
         if together is None:
             return {i: list(self.repository.event_store.get(i)) for i in aggregate_ids}
         return together
 
-    def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, list[Any]] | None:
-        """The events of these aggregates (not snapshotted ones), in one query where the
-        store can (`reads_together`); None: each is read when found."""
+    def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Any] | None:
+        """The events of these aggregates (not snapshotted ones; of a kept one, those since
+        its kept state), in one query where the store can (`reads_together`); None: each is
+        read when found."""
         select_events_of = getattr(self.recorder, "select_events_of", None)
         if len(aggregate_ids) < 2 or select_events_of is None:
             return None
         to_event = self.mapper.to_domain_event
-        return {aggregate_id: [to_event(stored) for stored in events]
-                for aggregate_id, events in select_events_of(aggregate_ids).items()}
+        newer_than = {i: self._kept[i].originator_version
+                      for i in aggregate_ids if i in self._kept}
+        read = select_events_of(aggregate_ids, newer_than)
+        return {i: Newer(newer_than[i], [to_event(stored) for stored in events])
+                if i in newer_than else [to_event(stored) for stored in events]
+                for i, events in read.items()}
 
     def find_edition(self, slug: str) -> Edition | None:
         return self.find(edition_id(slug), Edition)
