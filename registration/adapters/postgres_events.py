@@ -41,6 +41,7 @@ from registration.seats import SeatsAtSave
 
 SAVE_TRIES = 10  # as the library's `retry` does, for a lost connection
 SAVE_FUNCTIONS_VERSION = "v1"  # in the functions' names: a changed one is a new function
+FUNCTIONS_LOCK = 0x5E05_2020  # under which a process makes them (any constant of our own)
 
 
 def rendered(statement: Any) -> bytes:
@@ -62,11 +63,12 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
 
     def attach_snapshots(self, snapshots: PostgresAggregateRecorder) -> None:
         """The snapshot table a save deciding seats reads and writes (same database), and the
-        two functions a save calls (`save_functions`), made or brought up to date here: the
-        processes' start-up work is done one at a time (persistence.one_process_at_a_time)."""
+        two functions a save calls (`save_functions`), made or brought up to date here, by
+        one process at a time (several replacing a function at once fail)."""
         self.snapshots = snapshots
         seats, save = save_functions(self, snapshots)
         with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SELECT pg_advisory_xact_lock(%s)", (FUNCTIONS_LOCK,))
             for statement in (seats, save):
                 curs.execute(statement)
         name = f"{self.events_table_name}_{SAVE_FUNCTIONS_VERSION}"
