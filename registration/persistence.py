@@ -62,9 +62,10 @@ def _env(database_url: str | None, sqlite_file: Path) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": "1",
         "POSTGRES_MAX_OVERFLOW": "9",
         "POSTGRES_CONNECT_TIMEOUT": "5",
-        # Never the database-function insert path: in eventsourcing 9.5.6 it skips the
-        # table lock that keeps notification ids in commit order, and a follower of the
-        # log (read models, mailer) then passes over an event that commits later.
+        # Never the library's database-function insert path: in eventsourcing 9.5.6 it
+        # skips the table lock that keeps notification ids in commit order, and a follower
+        # of the log (read models, mailer) then passes over an event that commits later.
+        # (Our recorder saves through functions of its own, which take the lock.)
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
     }
 
