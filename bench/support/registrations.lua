@@ -1,7 +1,7 @@
 -- wrk's script for bench/support/wrk.py: POSTs the registrations that file lists (one
 -- "Idempotency-Key<TAB>JSON body" a line), each once, then stops.
 --
--- wrk's thread i sends lines i, i + THREADS, i + 2 THREADS… to port i of BENCH_PORTS (cycled),
+-- wrk's thread i sends lines i, i + THREADS, i + 2 THREADS… to port i of BENCH_PORTS,
 -- and writes a line to stdout per 201 ("created ID T", T its CLOCK_MONOTONIC seconds: Python's
 -- time.perf_counter on Linux) and one when its last answer came ("finished"). done() writes
 -- the outcomes ("outcome STATUS CODE COUNT", CODE a refusal's "code" or "-"), latency
@@ -27,7 +27,7 @@ function setup(thread)
     ports[#ports + 1] = port
   end
   thread:set("index", #threads)
-  thread.addr = wrk.lookup("127.0.0.1", ports[#threads % #ports + 1])[1]
+  thread.addr = wrk.lookup("127.0.0.1", ports[#threads + 1])[1]
   threads[#threads + 1] = thread
 end
 
@@ -64,8 +64,8 @@ function response(status, headers, body)
   answered = answered + 1
   last = now()
   if status == 201 then
-    io.write("created ", headers["Location"]:match("[^/]+$"), " ", string.format("%.6f", last),
-             "\n")
+    -- one write a line: stdio keeps each call whole between threads, not a call's arguments
+    io.write(string.format("created %s %.6f\n", headers["Location"]:match("[^/]+$"), last))
   end
   local code = status ~= 201 and body:match('"code"%s*:%s*"([^"]+)"')
   local outcome = status .. " " .. (code or "-")

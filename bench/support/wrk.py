@@ -28,7 +28,6 @@ from registration.demo import DEMO_SLUG
 ROOT = Path(__file__).resolve().parents[2]
 ENSURE_TOOLS = ROOT / "scripts" / "ensure-bench-tools.sh"
 SCRIPT = Path(__file__).with_name("registrations.lua")
-THREADS = 2  # one per core
 LONGEST = "1h"  # wrk's duration: the most a run may take before wrk stops it unfinished
 TIMEOUT = "60s"  # answers slower than this count as timeouts, not in the latency
 
@@ -58,14 +57,18 @@ def post_registrations(ports: Sequence[int], requests: Sequence[dict[str, Any]],
                        connections: int,
                        created: Callable[[str, float], None] | None = None) -> Posted:
     """POST each of `requests` once, each with its own Idempotency-Key, from `connections`
-    connections spread over wrk's threads, each thread on one of `ports` in turn. `created`
-    is called with each new registration's id and when its 201 came (time.perf_counter's
-    clock), as it comes.
+    connections split between `ports`: one wrk thread for each. `created` is called with each
+    new registration's id and when its 201 came (time.perf_counter's clock), as it comes.
+
+    One thread a port, not two on one gunicorn: gunicorn closes each connection and wrk
+    reconnects at once, so a thread that has sent its share holds connections open and
+    silent until wrk exits. A sync worker that takes one waits on it (it has no read timeout)
+    until the arbiter kills it 30 s later, while the other thread's last requests queue.
 
     Latency is wrk's: from the request written to the answer read, corrected by wrk 4.1 for
     coordinated omission (answers slower than twice the mean add samples below them)."""
     subprocess.run(["bash", str(ENSURE_TOOLS)], check=True)
-    threads = min(THREADS, len(requests))
+    threads = len(ports)
     with tempfile.NamedTemporaryFile("w", prefix="bench-wrk-", suffix=".txt") as listed:
         listed.writelines(f"{uuid.uuid4()}\t{json.dumps(request)}\n" for request in requests)
         listed.flush()
@@ -80,19 +83,23 @@ def post_registrations(ports: Sequence[int], requests: Sequence[dict[str, Any]],
                               env=environment) as wrk:
             assert wrk.stdout is not None
             finished = 0
-            for line in wrk.stdout:
-                kind, *values = line.split()
-                if kind == "created" and created is not None:
-                    created(values[0], float(values[1]))
-                elif kind == "finished":
-                    finished += 1
-                    if finished == threads:
-                        wrk.send_signal(signal.SIGINT)  # ends wrk's sleep for the duration
-                elif kind == "outcome":
-                    status, code, count = values
-                    outcomes[int(status), None if code == "-" else code] += int(count)
-                elif kind in {"latency", "elapsed"}:
-                    totals[kind] = values
+            try:
+                for line in wrk.stdout:
+                    kind, *values = line.split()
+                    if kind == "created" and created is not None:
+                        created(values[0], float(values[1]))
+                    elif kind == "finished":
+                        finished += 1
+                        if finished == threads:
+                            wrk.send_signal(signal.SIGINT)  # ends wrk's sleep for the duration
+                    elif kind == "outcome":
+                        status, code, count = values
+                        outcomes[int(status), None if code == "-" else code] += int(count)
+                    elif kind in {"latency", "elapsed"}:
+                        totals[kind] = values
+            except BaseException:
+                wrk.kill()  # else leaving the block waits for wrk's whole duration
+                raise
             _, exit_status, usage = os.wait4(wrk.pid, 0)
             wrk.returncode = os.waitstatus_to_exitcode(exit_status)
     if finished < threads or sum(outcomes.values()) != len(requests):
