@@ -1,11 +1,13 @@
 -- wrk's script for bench/support/wrk.py: POSTs the registrations that file lists (one
 -- "Idempotency-Key<TAB>JSON body" a line), each once, then stops.
 --
--- wrk's thread i sends lines i, i + THREADS, i + 2 THREADS… to port i of BENCH_PORTS,
+-- wrk's thread i (of THREADS, the second argument; the file is the first) sends lines i,
+-- i + THREADS, i + 2 THREADS… to port i of BENCH_PORTS (comma-separated, one a thread),
 -- and writes a line to stdout per 201 ("created ID T", T its CLOCK_MONOTONIC seconds: Python's
 -- time.perf_counter on Linux) and one when its last answer came ("finished"). done() writes
--- the outcomes ("outcome STATUS CODE COUNT", CODE a refusal's "code" or "-"), latency
--- ("latency P50 P99", microseconds) and "elapsed SECONDS", first request to last answer.
+-- the outcomes ("outcome STATUS CODE COUNT", CODE a refusal's "code" or "-"), the socket
+-- errors ("errors N"), latency ("latency P50 P99", microseconds) and "elapsed SECONDS", from
+-- the first request to the last answer.
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -33,7 +35,7 @@ end
 
 function init(args)
   local path, step = args[1], tonumber(args[2])
-  requests, sent, answered, outcomes = {}, 0, 0, {}
+  requests, answered, outcomes = {}, 0, {}
   local line_number = 0
   for line in io.lines(path) do
     if line_number % step == index then
@@ -43,20 +45,27 @@ function init(args)
     end
     line_number = line_number + 1
   end
-  requests[0] = requests[1] -- what wrk's check of the script asks for before the run, unsent
+  -- wrk asks thread 0 for one request before the run, to check it, and does not send it
+  promised, sent = 0, index == 0 and -1 or 0
+  requests[0] = requests[1]
   io.stdout:setvbuf("line") -- each "created" line reaches the lag watcher as it happens
 end
 
-function delay() -- wrk asks before each request
-  if sent == #requests then
+-- wrk asks delay() when a connection is ready, then request() when the delay is over: other
+-- connections may ask in between, so delay() promises a request and request() takes the next.
+function delay()
+  if promised == #requests then
     return 3600000 -- a connection with nothing left to send waits for the others' answers
   end
-  sent = sent + 1
-  first = first or now()
+  promised = promised + 1
   return 0
 end
 
 function request()
+  sent = sent + 1
+  if sent == 1 then
+    first = now()
+  end
   return requests[sent]
 end
 
@@ -88,6 +97,8 @@ function done(summary, latency, requests)
   for outcome, count in pairs(outcomes) do
     io.write("outcome ", outcome, " ", count, "\n")
   end
+  local errors = summary.errors
+  io.write("errors ", errors.connect + errors.read + errors.write, "\n")
   io.write("latency ", latency:percentile(50), " ", latency:percentile(99), "\n")
   io.write("elapsed ", string.format("%.6f", last - first), "\n")
 end

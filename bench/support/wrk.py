@@ -1,8 +1,8 @@
 """POST registrations with wrk (C + LuaJIT), the rushes' load generator.
 
-It replaced 16 Python client threads, whose process spent 0.4 to 0.8 ms of CPU per
-registration in bench/rush_all.py (2026-12-01), a tenth of the whole machine's, on the 2 cores
-the product is measured on.
+It replaced 16 Python client threads in bench/rush_all.py, whose process spent 0.4-0.6 ms of
+CPU a registration of the 4.8-6.3 ms the whole 2-core machine spent (2026-12-01, quiet
+machine), 0.8-1.0 ms at load average 4-7: CPU taken from the product measured.
 
 wrk runs for a duration; its script (registrations.lua) sends each request of the list once
 instead and stops each thread after its last answer: this process then interrupts wrk's
@@ -95,7 +95,7 @@ def post_registrations(ports: Sequence[int], requests: Sequence[dict[str, Any]],
                     elif kind == "outcome":
                         status, code, count = values
                         outcomes[int(status), None if code == "-" else code] += int(count)
-                    elif kind in {"latency", "elapsed"}:
+                    elif kind in {"errors", "latency", "elapsed"}:
                         totals[kind] = values
             except BaseException:
                 wrk.kill()  # else leaving the block waits for wrk's whole duration
@@ -105,6 +105,8 @@ def post_registrations(ports: Sequence[int], requests: Sequence[dict[str, Any]],
     if finished < threads or sum(outcomes.values()) != len(requests):
         raise RuntimeError(f"wrk stopped after {sum(outcomes.values())} answers of "
                            f"{len(requests)} (exit {wrk.returncode})")
+    if totals["errors"] != ["0"]:  # a request lost, or one sent in its place
+        raise RuntimeError(f"wrk had {totals['errors'][0]} socket errors")
     p50, p99 = (int(value) / 1000 for value in totals["latency"])
     return Posted(outcomes, float(totals["elapsed"][0]), p50, p99,
                   usage.ru_utime + usage.ru_stime)
