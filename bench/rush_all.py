@@ -94,7 +94,7 @@ class Rush:
     refusals: Counter[int]  # HTTP status other than 201 -> answers
     machine: float  # CPU seconds the whole machine spent while the answers came (all cores)
     generator: float  # CPU seconds of wrk
-    bench: float  # CPU seconds of this process: the SMTP sink, the lag watcher, wrk's driver
+    bench: float  # CPU seconds of this process: wrk's input and output, SMTP sink, lag watcher
 
     @property
     def refused(self) -> int:
