@@ -2,12 +2,12 @@
 
 Starts the Procfile's processes (gunicorn with its 2 workers, the projections worker, the
 mailer, the jobs process) through tests/support/topology.py, as bench/production.py does,
-with SYNC_PROJECTIONS=false, localstripe and an SMTP sink in this process. Three runs per
-backend, each on a fresh store:
+with SYNC_PROJECTIONS=false, localstripe and an SMTP sink in this process; wrk posts
+(bench/support/wrk.py). Three runs per backend, each on a fresh store:
 
-- rush: 2,000 attempts from 64 client threads at a type limited to 100 places — winners,
+- rush: 2,000 attempts from 64 connections at a type limited to 100 places — winners,
   losers (409 sold out), "busy" answers (409 conflict), other answers, latency p50/p99;
-- steady: 1,600 registrations from 16 client threads into a type of 5,000 places —
+- steady: 1,600 registrations from 16 connections into a type of 5,000 places —
   registrations/s, p50/p99, busy answers, and the stored events and snapshots one more
   registration reads afterwards (counted in this process, through the same services);
 - steady-2x4: the same with gunicorn's 2 workers running 4 threads each (more requests
@@ -20,14 +20,11 @@ The machine is shared: the load average is printed before and after each run.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,10 +37,9 @@ from support import (
     as_benchmark,
     attendee,
     bench_edition,
-    percentile,
-    post_registration,
     postgres_available,
 )
+from support.wrk import Posted, post_registrations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' support modules
 
@@ -79,29 +75,18 @@ def load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def post(port: int, n: int) -> tuple[str, float]:
-    """POST registration n: what it got (201, sold_out, conflict…) and its latency in ms."""
-    status, data, started, answered = post_registration(port, n, request=request(n))
-    outcome = str(status) if status in {201, 500} else json.loads(data)["details"]["code"]
-    return outcome, (answered - started) * 1000
-
-
-def run(topology: Topology, clients: int, attempts: int) -> tuple[Counter[str], list[float],
-                                                                   float]:
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = list(pool.map(lambda n: post(topology.port, n), range(attempts)))
-    return (Counter(outcome for outcome, _ in results), [ms for _, ms in results],
-            time.perf_counter() - started)
-
-
-def figures(outcomes: Counter[str], latencies: list[float], elapsed: float) -> str:
+def figures(posted: Posted) -> str:
+    """What the attempts got (201, sold_out, conflict…: a refusal's code, else its status)."""
+    outcomes: Counter[str] = Counter()
+    for (status, code), count in posted.outcomes.items():
+        outcomes[code or str(status)] += count
     other = {k: v for k, v in outcomes.items() if k not in {"201", "sold_out", "conflict"}}
+    elapsed = posted.seconds
     return (f"{outcomes['201']} registered, {outcomes['sold_out']} sold out, "
             f"{outcomes['conflict']} busy, other {other}; "
             f"{outcomes['201'] / elapsed:.1f} registrations/s, "
             f"{sum(outcomes.values()) / elapsed:.1f} answers/s over {elapsed:.1f} s; "
-            f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms")
+            f"p50 {posted.p50:.0f} ms, p99 {posted.p99:.0f} ms")
 
 
 @as_benchmark
@@ -154,11 +139,12 @@ def measure(backend: str, runs: list[str], workdir: Path, localstripe: str, smtp
             topology.load_edition(edition(places))
             with topology:
                 before = load()
-                outcomes, latencies, elapsed = run(topology, clients, count)
+                posted = post_registrations([topology.port], [request(n) for n in range(count)],
+                                            clients)
                 after = load()
-            print(f"{backend} {name}: {count} attempts from {clients} clients at {places} "
+            print(f"{backend} {name}: {count} attempts from {clients} connections at {places} "
                   f"places, gunicorn 2 workers x {threads} threads: "
-                  f"{figures(outcomes, latencies, elapsed)} ({before} -> {after})", flush=True)
+                  f"{figures(posted)} ({before} -> {after})", flush=True)
             if name != "rush":
                 settings = {"DATABASE_URL": database_url, "CLOCK_START": CLOCK_START,
                             "INSTANCE_PATH": str(folder / "instance")}

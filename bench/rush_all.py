@@ -3,21 +3,24 @@
 Runs the Procfile's processes (tests/support/topology.py) on a fresh PostgreSQL database with
 SYNC_PROJECTIONS=false: gunicorn with `--workers N` (the Procfile's line, N given here), the
 projections worker, the mailer (sending each confirmation to an SMTP sink in this process) and
-the jobs process. 16 client threads POST registrations, each with its own Idempotency-Key,
-into the demo edition with every limit on (each type's capacity, each delegation's allotment,
-each code's uses: 100,000, so each registration takes its turn at two or three limited
-resources, as in a conference that can sell out). Then, from the same run:
+the jobs process. wrk POSTs registrations from 16 connections (bench/support/wrk.py), each
+with its own body and Idempotency-Key, into the demo edition with every limit on (each type's
+capacity, each delegation's allotment, each code's uses: 100,000, so each registration takes
+its turn at two or three limited resources, as in a conference that can sell out). Then, from
+the same run:
 
 - registrations/s and the POST's latency (p50/p99);
 - server CPU per registration: the utime + stime (/proc/<pid>/stat) of gunicorn's master and
   workers, the projections worker and the mailer, before the first POST and after the
-  read models and the mailer have caught up, divided by the registrations;
+  read models and the mailer have caught up, divided by the registrations; the same for
+  PostgreSQL's processes and for the load generator: wrk (its rusage) and this process (the
+  SMTP sink, the lag watcher);
 - the projection worker's lag: from each 201 answer until its row is in the read model
   (bench/production.py's watcher);
 - a rebuild of the read models from scratch in this process, against reading the same
   notification log raw (both in notifications of the log per second);
 - pgbench's single-row INSERT (16 clients, like ours) on the same server, and the ratio;
-- the same rush through two gunicorn instances on two ports (clients split between them);
+- the same rush through two gunicorn instances on two ports (wrk's two threads, one on each);
   bench/scale_out.py runs it with each instance pinned to its own core;
 - the load average (1 min) sampled through the run: the machine may be shared.
 
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import os
 import re
 import subprocess
@@ -36,10 +38,8 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +54,9 @@ from support import (
     percentile,
     post_registration,
     postgres_available,
+    registration_request,
 )
+from support.wrk import ENSURE_TOOLS, post_registrations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' support modules
 
@@ -75,7 +77,6 @@ WARM_UP = 20
 PLACES = 100_000  # per type, delegation and code: limits on, never reached
 CATCH_UP = 180.0  # the most we wait for the worker and the mailer after the last answer
 PGBENCH_SECONDS = 10
-ENSURE_PGBENCH = Path(__file__).resolve().parents[1] / "scripts" / "ensure-pgbench.sh"
 WORKERS_OPTION = re.compile(r"--workers\s+\S+")
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
@@ -86,12 +87,14 @@ class Rush:
     instances: int
     created: int
     seconds: float
-    latencies: list[float]  # ms
+    p50: float  # ms, the POST's latency
+    p99: float
     cpu: dict[str, float]  # process kind -> CPU seconds during the rush
     lags: list[float]  # seconds
     refusals: Counter[int]  # HTTP status other than 201 -> answers
     machine: float  # CPU seconds the whole machine spent while the answers came (all cores)
-    bench: float  # CPU seconds of this process: the clients, the SMTP sink, the lag watcher
+    generator: float  # CPU seconds of wrk
+    bench: float  # CPU seconds of this process: wrk's input and output, SMTP sink, lag watcher
 
     @property
     def refused(self) -> int:
@@ -224,19 +227,11 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
         database_before = cpu_by_process(server_processes())
         watcher = Watcher(database_url)
         watcher.start()
-
-        def one(n: int) -> tuple[int, float]:
-            status, data, started, answered = post_registration(
-                ports[n % len(ports)], n, idempotency_key=str(uuid.uuid4()))
-            if status == 201:
-                watcher.answered(json.loads(data)["id"], answered)
-            return status, (answered - started) * 1000
-
-        started, machine = time.perf_counter(), machine_cpu_seconds()
-        bench_before = time.process_time()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            results = list(pool.map(one, range(WARM_UP, WARM_UP + count)))
-        seconds, machine = time.perf_counter() - started, machine_cpu_seconds() - machine
+        machine, bench_before = machine_cpu_seconds(), time.process_time()
+        posted = post_registrations(
+            ports, [registration_request(n) for n in range(WARM_UP, WARM_UP + count)], CLIENTS,
+            watcher.answered)
+        machine = machine_cpu_seconds() - machine
         watcher.finished.set()
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
@@ -245,11 +240,11 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
         after["database"], before["database"] = database_cpu_since(database_before), 0.0
         bench_cpu = time.process_time() - bench_before
         topology.check_alive()
-    created = sum(1 for status, _ in results if status == 201)
-    return Rush(instances, created, seconds, [ms for _, ms in results],
+    refusals = posted.statuses()
+    del refusals[201]
+    return Rush(instances, posted.created, posted.seconds, posted.p50, posted.p99,
                 {kind: after[kind] - before[kind] for kind in after},
-                list(watcher.lags.values()),
-                Counter(status for status, _ in results if status != 201), machine, bench_cpu)
+                list(watcher.lags.values()), refusals, machine, posted.cpu, bench_cpu)
 
 
 def rebuild_against_raw_read(database_url: str) -> tuple[int, float, float]:
@@ -278,7 +273,7 @@ def rebuild_against_raw_read(database_url: str) -> tuple[int, float, float]:
 
 def pgbench_inserts(clients: int) -> float:
     """pgbench's TPS for a one-row INSERT per transaction, on a fresh database."""
-    subprocess.run(["bash", str(ENSURE_PGBENCH)], check=True)
+    subprocess.run(["bash", str(ENSURE_TOOLS)], check=True)
     with fresh_database(POSTGRES_SERVER, "pgbench") as url, \
             tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
         with psycopg.connect(url, autocommit=True) as connection:
@@ -320,16 +315,18 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
             f"{one.rate:,.0f}/s ({one.created:,} in {one.seconds:.1f} s, {one.refused} refused)",
             f"pgbench single-row INSERT, {CLIENTS} clients: {tps:,.0f} TPS",
             f"{one.rate / tps:.1%}"),
-        row("POST latency p50 / p99",
-            f"{percentile(one.latencies, 50):.0f} / {percentile(one.latencies, 99):.0f} ms"),
+        row("POST latency p50 / p99 (wrk's)", f"{one.p50:.0f} / {one.p99:.0f} ms"),
         row("server CPU per registration (web + worker + mailer)",
             f"{one.cpu_ms():.1f} ms (web {one.cpu_ms('web'):.1f} + worker "
             f"{one.cpu_ms('worker'):.1f} = {one.cpu_ms('web') + one.cpu_ms('worker'):.1f}; "
             f"mailer {one.cpu_ms('mailer'):.1f})",
             f"{CORES} cores give that CPU for {CORES * 1000 / one.cpu_ms():,.0f} "
             "registrations/s"),
-        row("CPU per registration of the load generator (this process: 16 client threads, "
-            "SMTP sink, lag watcher)", f"{one.bench * 1000 / one.created:.1f} ms",
+        row("CPU per registration of the load generator (wrk, and this process: the SMTP "
+            "sink, the lag watcher)",
+            f"{(one.generator + one.bench) * 1000 / one.created:.2f} ms (wrk "
+            f"{one.generator * 1000 / one.created:.2f}, this process "
+            f"{one.bench * 1000 / one.created:.2f})",
             f"the whole machine: {one.machine * 1000 / one.created:.1f} ms; PostgreSQL's "
             f"processes: {one.cpu_ms('database'):.1f} ms"),
         row("projection worker lag, 201 → row in the read model, p99",
@@ -338,7 +335,7 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
             f"{rebuilt:,.0f} notifications/s", f"raw read of the log: {raw:,.0f}/s",
             f"{rebuilt / raw:.0%}"),
         row(f"registrations/s, 2 gunicorns x {workers} workers, clients split",
-            f"{two.rate:,.0f}/s (p99 {percentile(two.latencies, 99):.0f} ms, CPU "
+            f"{two.rate:,.0f}/s (p99 {two.p99:.0f} ms, CPU "
             f"{two.cpu_ms():.1f} ms, {two.refused} refused)",
             f"1 gunicorn: {one.rate:,.0f}/s", f"{two.rate / one.rate:.2f}x"),
         row("load average (1 min) during the runs",

@@ -5,7 +5,7 @@ Unpinned, one gunicorn already spreads its workers over both cores, so a second 
 no core to add (bench/rush_all.py's "2 gunicorns" row). Here the web instances are pinned with
 `taskset -c` (master and the workers it forks), the rest of the production shape floats:
 the projections worker, the mailer, the jobs process, PostgreSQL, localstripe, the SMTP sink
-and the 16 client threads of this process share both cores with the web, and so does whatever
+of this process and wrk (16 connections) share both cores with the web, and so does whatever
 else runs on the machine (the load average is printed). Each run is bench/rush_all.py's rush
 on a fresh database: registrations/s, p50/p99, the web's CPU per registration (utime + stime
 of the pinned masters and workers), how busy the web's cores and the whole machine were
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from rush_all import CLIENTS, CORES, LoadSampler, Rush, row, rush, rush_options, servers
-from support import POSTGRES_SERVER, percentile
+from support import POSTGRES_SERVER
 
 from tests.support.topology import fresh_database
 
@@ -44,7 +44,7 @@ def line(run: Rush, workers: int) -> str:
         f"{run.instances} gunicorn x {workers} workers on core{'s' * (len(cores) > 1)} "
         f"{', '.join(map(str, cores))}",
         f"{run.rate:,.0f}/s ({run.created:,} in {run.seconds:.1f} s); p50 / p99 "
-        f"{percentile(run.latencies, 50):.0f} / {percentile(run.latencies, 99):.0f} ms; "
+        f"{run.p50:.0f} / {run.p99:.0f} ms; "
         f"other answers: {answers_other_than_201(run)}",
         f"web {web_ms:.2f} ms (all server processes {run.cpu_ms():.1f} ms); during the "
         f"rush the web kept {busy:.2f} of its {len(cores)} core{'s' * (len(cores) > 1)} busy, "
@@ -92,7 +92,7 @@ def main() -> None:
     load.stopped.set()
     print(table(runs[1], runs[2], options.workers, load.samples))
     print(f"Load average after: {os.getloadavg()[0]:.1f}. The web's cores are not its own: "
-          "the worker, mailer, jobs, PostgreSQL and the clients run on them too.")
+          "the worker, mailer, jobs, PostgreSQL and wrk run on them too.")
 
 
 if __name__ == "__main__":

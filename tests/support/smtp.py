@@ -3,8 +3,8 @@ for the benchmarks."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
+import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,39 +56,49 @@ def smtp_server(port: int, inbox: Inbox) -> Iterator[Inbox]:
         controller.stop()
 
 
-class CountingSink(asyncio.Protocol):
+class CountingSink(socketserver.BaseRequestHandler):
     """The least an SMTP server says to take a message, counting the messages: for the
     benchmarks, where aiosmtpd's own work per message (about 0.7 ms) would take a share of
     the cores the product is measured on. It reads the commands smtplib sends (EHLO, MAIL,
-    RCPT, DATA then the message up to its lone dot, NOOP, RSET, QUIT) and accepts them all."""
+    RCPT, DATA then the message up to its lone dot, NOOP, RSET, QUIT) and accepts them all.
+    Each connection has a thread reading and answering with blocking calls: as an asyncio
+    protocol, the sink spent 170-176 µs of CPU a 31 kB mail, this way 62-66 µs (2,000 mails
+    from smtplib, 2026-12-01, load average 10 on 2 cores)."""
 
-    received = 0  # messages taken, by every connection (counted in the server's one thread)
+    received = 0  # messages taken, by every connection
+    counting = threading.Lock()
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+    def handle(self) -> None:
+        connection = self.request
+        connection.sendall(b"220 sink ESMTP\r\n")
         self.pending = b""
-        self.in_data = False
-        transport.write(b"220 sink ESMTP\r\n")
+        self.in_data = self.closing = False
+        while not self.closing and (data := connection.recv(65536)):
+            if answers := self.answers(data):
+                connection.sendall(answers)
 
-    def data_received(self, data: bytes) -> None:
+    def answers(self, data: bytes) -> bytes:
+        """What to answer to the commands `data` completes."""
         self.pending += data
+        answered = []
         while True:
             if self.in_data:
                 end = self.pending.find(b"\r\n.\r\n")
                 if end < 0:
                     self.pending = self.pending[-4:]  # the end may come split
-                    return
+                    break
                 self.pending = self.pending[end + 5:]
                 self.in_data = False
-                type(self).received += 1
-                self.transport.write(b"250 Message accepted for delivery\r\n")
+                with self.counting:
+                    type(self).received += 1
+                answered.append(b"250 Message accepted for delivery\r\n")
                 continue
             line, found, rest = self.pending.partition(b"\r\n")
             if not found:
-                return
+                break
             self.pending = rest
-            self.transport.write(self.answer(line[:4].upper()))
+            answered.append(self.answer(line[:4].upper()))
+        return b"".join(answered)
 
     def answer(self, verb: bytes) -> bytes:
         if verb in (b"EHLO", b"HELO"):
@@ -98,23 +108,21 @@ class CountingSink(asyncio.Protocol):
             self.pending = b"\r\n" + self.pending  # the message's end may be its first line
             return b"354 End data with <CR><LF>.<CR><LF>\r\n"
         if verb == b"QUIT":
-            self.transport.close()
+            self.closing = True
             return b"221 Bye\r\n"
         return b"250 OK\r\n"
 
 
 @contextmanager
 def counting_smtp_server(port: int) -> Iterator[type[CountingSink]]:
-    """A `CountingSink` on `port`, served by its own thread's event loop; yields the class,
-    whose `received` counts the messages (set it to 0 at will)."""
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(loop.create_server(CountingSink, "127.0.0.1", port))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    """A `CountingSink` on `port`, served from a thread of its own; yields the class, whose
+    `received` counts the messages (set it to 0 at will)."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), CountingSink)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield CountingSink
     finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        server.close()
-        loop.close()
+        server.shutdown()
+        server.server_close()
