@@ -373,8 +373,7 @@ class MailComposer:
                       if registration.delegation else None)
         return {**self._edition_context(envelope, config), "registration": registration,
                 "type_name": config.registration_type(registration.registration_type)
-                .name(language), "delegation_name": delegation, "quote": registration.quote,
-                "payment_deadline": registration.payment_deadline(config)}
+                .name(language), "delegation_name": delegation, "quote": registration.quote}
 
     @staticmethod
     def _edition_context(envelope: Envelope, config: EditionConfig) -> dict[str, Any]:
