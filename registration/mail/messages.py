@@ -25,8 +25,14 @@ from uuid import UUID
 
 from babel.dates import format_date, format_time
 from babel.support import NullTranslations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, select_autoescape
-from jinja2.visitor import NodeTransformer
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_eval_context,
+    select_autoescape,
+)
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from domain.delegation_lead import DelegationLead
@@ -78,42 +84,17 @@ def day_text(day: date, language: str, locale: str) -> str:
     return first_of_month(text) if language == "fr" else text
 
 
-class TranslatedTemplates(Environment):
-    """Mail templates whose `_("…", name=value)` is translated once, when the template is
-    compiled: each such call becomes the translation %-formatted with its values, marked
-    safe in HTML (what Jinja's newstyle gettext does at each render). Jinja then writes the
-    calls without values into the template's own text: a confirmation's HTML rendered in
-    110 us instead of 160 us, its text in 77 us instead of 97 us (44 mails, best of 3)."""
+def translator(gettext: Callable[[str], str]) -> Callable[..., str]:
+    """`_` as Jinja's newstyle gettext does it (the translation always %-formatted, with its
+    values escaped in HTML), in one call where Jinja's takes three through the template's
+    context: about forty a mail."""
 
-    def __init__(self, catalog: NullTranslations, **options: Any) -> None:
-        super().__init__(**options)
-        self.catalog = catalog
+    @pass_eval_context
+    def translate(eval_context: EvalContext, message: str, **values: Any) -> str:
+        text = gettext(message)
+        return (Markup(text) if eval_context.autoescape else text) % values
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        template = super()._parse(source, name, filename)
-        translated = Translated(self.catalog.gettext).visit(template)
-        assert isinstance(translated, nodes.Template)
-        return translated
-
-
-class Translated(NodeTransformer):
-    """`_` with a literal message, as its translation (see TranslatedTemplates)."""
-
-    def __init__(self, gettext: Callable[[str], str]) -> None:
-        self.gettext = gettext
-
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        call = self.generic_visit(node)  # a `_` in the values too
-        assert isinstance(call, nodes.Call)
-        message = call.args[0] if len(call.args) == 1 else None
-        if not (isinstance(call.node, nodes.Name) and call.node.name == "_"
-                and isinstance(message, nodes.Const) and isinstance(message.value, str)
-                and call.dyn_args is None and call.dyn_kwargs is None):
-            return call  # any other call: Jinja's gettext translates it when rendered
-        values = nodes.Dict([nodes.Pair(nodes.Const(value.key), value.value)
-                             for value in call.kwargs])
-        text = nodes.MarkSafeIfAutoescape(nodes.Const(self.gettext(message.value)))
-        return nodes.Mod(text, values).set_lineno(call.lineno)
+    return translate
 
 
 class MailComposer:
@@ -135,13 +116,13 @@ class MailComposer:
 
     @staticmethod
     def _environment(catalog: NullTranslations) -> Environment:
-        """The templates are read once (no check of each file at each render), and
-        translated when compiled (see `TranslatedTemplates`)."""
-        env = TranslatedTemplates(catalog, loader=FileSystemLoader(TEMPLATES / "mail"),
-                                  autoescape=select_autoescape(["html"]),
-                                  undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                                  auto_reload=False)
+        """The templates are read once (no check of each file at each render), and `_`
+        translates in one call (see `translator`)."""
+        env = Environment(loader=FileSystemLoader(TEMPLATES / "mail"),
+                          autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                          extensions=["jinja2.ext.i18n"], auto_reload=False)
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        env.globals["_"] = translator(catalog.gettext)
         return env
 
     def compose(self, mail: Mail) -> OutgoingMail:
