@@ -95,6 +95,7 @@ class Rush:
     machine: float  # CPU seconds the whole machine spent while the answers came (all cores)
     generator: float  # CPU seconds of wrk
     bench: float  # CPU seconds of this process: wrk's input and output, SMTP sink, lag watcher
+    mails_behind: float  # seconds from the last answer until the last confirmation was sent
 
     @property
     def refused(self) -> int:
@@ -231,11 +232,12 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
         posted = post_registrations(
             ports, [registration_request(n) for n in range(WARM_UP, WARM_UP + count)], CLIENTS,
             watcher.answered)
-        machine = machine_cpu_seconds() - machine
+        machine, answered = machine_cpu_seconds() - machine, time.perf_counter()
         watcher.finished.set()
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
         wait_until(lambda: inbox.received >= expected, CATCH_UP)
+        mails_behind = time.perf_counter() - answered
         after = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
         after["database"], before["database"] = database_cpu_since(database_before), 0.0
         bench_cpu = time.process_time() - bench_before
@@ -244,7 +246,8 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
     del refusals[201]
     return Rush(instances, posted.created, posted.seconds, posted.p50, posted.p99,
                 {kind: after[kind] - before[kind] for kind in after},
-                list(watcher.lags.values()), refusals, machine, posted.cpu, bench_cpu)
+                list(watcher.lags.values()), refusals, machine, posted.cpu, bench_cpu,
+                mails_behind)
 
 
 def rebuild_against_raw_read(database_url: str) -> tuple[int, float, float]:
@@ -331,6 +334,8 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
             f"processes: {one.cpu_ms('database'):.1f} ms"),
         row("projection worker lag, 201 → row in the read model, p99",
             f"{percentile(one.lags, 99):.3f} s (p50 {percentile(one.lags, 50):.3f} s)"),
+        row("the last confirmation e-mail sent, after the last answer",
+            f"{one.mails_behind:.1f} s"),
         row(f"rebuild of the read models from scratch ({head:,} notifications)",
             f"{rebuilt:,.0f} notifications/s", f"raw read of the log: {raw:,.0f}/s",
             f"{rebuilt / raw:.0%}"),
