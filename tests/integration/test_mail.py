@@ -24,6 +24,7 @@ from domain.invoice_lines import BillTo
 from domain.mail import Mail, mail_id
 from domain.money import Money
 from domain.registration import Registration
+from registration.mail import processor
 from registration.mail.processor import OUTCOMES_EVERY, MailProcessor
 from registration.services.container import Services
 from tests.support import editions, invoicing
@@ -215,6 +216,22 @@ def test_a_batch_larger_than_one_save_of_outcomes_sends_each_mail_once(
         assert services.mail.drain() == 0
     assert sorted(m["To"] for m in inbox.messages) == sorted(
         f"person{n}@example.com" for n in range(1, count + 1))
+    assert services.mail.pending() == []
+
+
+def test_a_queue_longer_than_a_batch_goes_out_in_one_drain(
+        client, edition, services, smtp_port, clock: SettableClock, monkeypatch) -> None:
+    """A rush's confirmations are sent batch after batch, not one batch a poll (a second
+    apart: 3,000 registrations waited half a minute for their last mail)."""
+    monkeypatch.setattr(processor, "BATCH", 10)
+    count = 25
+    for n in range(1, count + 1):
+        register(client, n)  # the server is down: each confirmation waits for a retry
+    settled(services)
+    with smtp_server(smtp_port, Inbox()) as inbox:
+        clock.set(clock() + timedelta(minutes=2))
+        assert services.mail.drain() == count
+    assert len({m["To"] for m in inbox.messages}) == len(inbox.messages) == count
     assert services.mail.pending() == []
 
 
