@@ -202,16 +202,21 @@ class Conference(Application[UUID]):
             return {i: list(self.repository.event_store.get(i)) for i in aggregate_ids}
         return together
 
-    def _read_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Any] | None:
-        """The events of these aggregates (not snapshotted ones; of a kept one, those since
-        its kept state), in one query where the store can (`reads_together`); None: each is
-        read when found."""
+    def _read_together(self, aggregate_ids: Sequence[UUID], kept: Sequence[UUID] = ()
+                       ) -> dict[UUID, Any] | None:
+        """The events of these aggregates (not snapshotted ones), and of the `kept` ones
+        (KEPT_DECODED) those since their kept state, in one query where the store can
+        (`reads_together`); None: each is read when found."""
         select_events_of = getattr(self.recorder, "select_events_of", None)
-        if len(aggregate_ids) < 2 or select_events_of is None:
+        if select_events_of is None:
             return None
         to_event = self.mapper.to_domain_event
-        newer_than = {i: self._kept[i].originator_version
-                      for i in aggregate_ids if i in self._kept}
+        # One not kept yet is loaded when found (from its snapshot), not here.
+        newer_than = {i: state.originator_version
+                      for i in kept if (state := self._kept.get(i)) is not None}
+        aggregate_ids = [*aggregate_ids, *newer_than]
+        if len(aggregate_ids) < 2:
+            return None
         read = select_events_of(aggregate_ids, newer_than)
         return {i: Newer(newer_than[i], [to_event(stored) for stored in events])
                 if i in newer_than else [to_event(stored) for stored in events]
@@ -227,7 +232,8 @@ class Conference(Application[UUID]):
         return edition
 
     def decide(self, decision: Callable[[], tuple[Sequence[Aggregate | None], R]],
-               claim: Claim | None = None, reads: Sequence[UUID] = ()) -> R:
+               claim: Claim | None = None, reads: Sequence[UUID] = (),
+               kept: Sequence[UUID] = ()) -> R:
         """Run `decision` against fresh state and save what it changed, atomically.
 
         A concurrent writer makes the save fail on a stale version; the decision is then
@@ -239,7 +245,8 @@ class Conference(Application[UUID]):
         resources keeps them from its load to its save;
         read models and other listeners follow once they are handed on. `reads`: small
         aggregates (not snapshotted) the decision will find, read with the claim in one
-        query; a concurrent change to one still fails the save, as if read later.
+        query; a concurrent change to one still fails the save, as if read later. `kept`:
+        KEPT_DECODED ones it will find, whose newer events are read in that query too.
         """
         for _attempt in range(SAVE_ATTEMPTS):
             with ExitStack() as held:
@@ -247,7 +254,7 @@ class Conference(Application[UUID]):
                 taken = seats_taken.set([])
                 try:
                     read_ahead.set(self._read_together(
-                        [*([claim.aggregate_id] if claim is not None else []), *reads]))
+                        [*([claim.aggregate_id] if claim is not None else []), *reads], kept))
                     if claim is not None:
                         claim.check(self.find)
                     try:

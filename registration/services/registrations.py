@@ -143,9 +143,9 @@ class RegistrationService:
 
         # The e-mail's claim, and what changed in the edition since it was last read, with
         # the request's claim in one query (naming them costs more than SQLite's reads).
-        reads = [claim_id(email_key(edition_id(slug), attendee.email)), edition_id(slug)] \
+        reads = [claim_id(email_key(edition_id(slug), attendee.email))] \
             if self.app.reads_together else []
-        return self.app.decide(decision, idempotency, reads=reads)
+        return self.app.decide(decision, idempotency, reads=reads, kept=[edition_id(slug)])
 
     def limits(
         self, config: EditionConfig, edition_id: UUID, type_code: str,

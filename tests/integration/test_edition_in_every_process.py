@@ -4,6 +4,7 @@ although each keeps the edition it last read decoded (registration.application.K
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 from domain.identifiers import edition_id
@@ -50,8 +51,11 @@ def test_a_change_read_ahead_is_not_applied_to_a_kept_state_another_thread_repla
     finally:
         other_process.close()
 
-    with app.reading_together([the_id, uuid4()]):  # read after `before`'s version
+    def decision() -> tuple[list[Any], Any]:  # its reads were made after `before`'s version
         app._kept[the_id] = type(before).Snapshot.take(app.repository.get(
             the_id, version=before.version + 1))  # another thread kept a newer one
-        assert app.edition(SLUG).version == before.version + 2
-        assert app.edition(SLUG).config.currency == "CAD"
+        return [], app.edition(SLUG)
+
+    found = app.decide(decision, reads=[uuid4()], kept=[the_id])
+    assert found.version == before.version + 2
+    assert found.config.currency == "CAD"
