@@ -79,7 +79,7 @@ def main() -> None:
                 assert answer.status_code == 201, answer.get_data(as_text=True)
 
         def send_all() -> None:
-            while services.mail.drain():  # a hundred at a time
+            while services.mail.drain():  # until nothing is due
                 pass
 
         post(WARM_UP)
