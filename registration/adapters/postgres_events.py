@@ -108,6 +108,8 @@ class PostgresEventRecorder(PostgresApplicationRecorder):
         if not self.save_statement:
             raise RuntimeError("a save needs attach_snapshots() first")
         events, snapshots = list(stored_events), list[StoredEvent]()
+        if not events and seats is None:
+            return []  # nothing to write: no table lock taken for it
         # Without seats, the one statement is a transaction of its own (autocommit).
         with self.datastore.get_connection() as conn, conn.cursor() as curs, \
                 (nullcontext() if seats is None else conn.transaction()):
