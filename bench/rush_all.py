@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import math
 import os
 import re
 import subprocess
@@ -39,10 +40,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import requests
@@ -78,6 +80,9 @@ PLACES = 100_000  # per type, delegation and code: limits on, never reached
 CATCH_UP = 180.0  # the most we wait for the worker and the mailer after the last answer
 PGBENCH_SECONDS = 10
 WORKERS_OPTION = re.compile(r"--workers\s+\S+")
+# What runs in place of a process said to run on another machine: it says it is ready (the
+# topology waits for a first line of output), then waits.
+STAND_IN = "echo 'on another machine'; exec sleep infinity"
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 
@@ -163,14 +168,18 @@ def machine_cpu_seconds() -> float:
     return (sum(fields[:8]) - fields[3] - fields[4]) / TICKS  # up to steal; guests are in user
 
 
-def processes(instances: int, workers: int, cores: Sequence[int] = ()
-              ) -> tuple[list[ProcessType], list[int]]:
+def processes(instances: int, workers: int, cores: Sequence[int] = (),
+              elsewhere: Collection[str] = ()) -> tuple[list[ProcessType], list[int]]:
     """The Procfile's processes with `workers` per gunicorn, the web line once per instance
     (the second on its own port); the ports of the instances after the first. With `cores`,
     instance i runs under `taskset -c cores[i]`: its master and the workers it forks stay on
-    that core (the other processes float)."""
+    that core (the other processes float). A kind named in `elsewhere` runs on another
+    machine: not on this one (a stand-in that only waits takes its place)."""
     kinds, ports = [], []
     for kind in procfile():
+        if kind.name in elsewhere:
+            kinds.append(ProcessType(kind.name, STAND_IN))
+            continue
         if kind.name != WEB:
             kinds.append(kind)
             continue
@@ -204,11 +213,14 @@ def answers(port: int) -> bool:
 
 
 def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], database_url: str,
-         localstripe: str, smtp_url: str, workdir: Path, cores: Sequence[int] = ()) -> Rush:
-    kinds, other_ports = processes(instances, workers, cores)
+         localstripe: str, smtp_url: str, workdir: Path, cores: Sequence[int] = (),
+         edition: dict[str, Any] | None = None, elsewhere: Collection[str] = ()) -> Rush:
+    """`count` registrations into `edition` (default: every limit on, never reached); the
+    kinds of process in `elsewhere` do not run on this machine (`processes`)."""
+    kinds, other_ports = processes(instances, workers, cores, elsewhere)
     topology = Topology(database_url, workdir, stripe_api_base=localstripe, smtp_url=smtp_url,
                         clock_start=CLOCK_START, processes=kinds)
-    topology.load_edition(limited_edition(PLACES))  # creates the schema first
+    topology.load_edition(edition or limited_edition(PLACES))  # creates the schema first
     inbox.received = 0
     with topology:
         for port in other_ports:
@@ -236,8 +248,11 @@ def rush(count: int, instances: int, workers: int, inbox: type[CountingSink], da
         watcher.finished.set()
         watcher.join(CATCH_UP)
         expected = stored_registrations(database_url)
-        wait_until(lambda: inbox.received >= expected, CATCH_UP)
-        mails_behind = time.perf_counter() - answered
+        if "mailer" in elsewhere:
+            mails_behind = math.nan  # sent by the other machine: not measured here
+        else:
+            wait_until(lambda: inbox.received >= expected, CATCH_UP)
+            mails_behind = time.perf_counter() - answered
         after = {kind: cpu_seconds(pids) for kind, pids in measured.items()}
         after["database"], before["database"] = database_cpu_since(database_before), 0.0
         bench_cpu = time.process_time() - bench_before
@@ -349,12 +364,16 @@ def table(one: Rush, two: Rush, rebuild: tuple[int, float, float], tps: float,
     return "\n".join(lines)
 
 
-def rush_options(description: str, count: int) -> argparse.Namespace | None:
-    """`--count` and `--workers` from the command line; None (said why) without PostgreSQL."""
+def rush_options(description: str, count: int, repeats: int | None = None
+                 ) -> argparse.Namespace | None:
+    """`--count`, `--workers` (and with a default for it, `--repeats`) from the command
+    line; None (said why) without PostgreSQL."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--count", type=int, default=count, help="registrations per rush")
     parser.add_argument("--workers", type=int, default=WORKERS,
                         help="gunicorn workers per instance")
+    if repeats is not None:
+        parser.add_argument("--repeats", type=int, default=repeats, help="runs of each way")
     options = parser.parse_args()
     if not postgres_available():
         print(f"PostgreSQL not reachable at {POSTGRES_SERVER}: the production shape needs it")
