@@ -8,7 +8,8 @@ asking for one would be accepted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from domain.money import Money
 
@@ -44,3 +45,16 @@ def newest_first(documents: Sequence[tuple[str, Money]], amount: Money) -> list[
     if documents and not amount.is_zero:
         parts.append((documents[0][0], amount))
     return parts
+
+
+def due_and_overpaid(balances: Iterable[Decimal]) -> tuple[Decimal, Decimal]:
+    """What documents still have due, and what was paid on them beyond their total (to be
+    refunded), each summed on its own: one payer's overpayment never lowers what another
+    still owes."""
+    due = overpaid = Decimal(0)
+    for balance in balances:
+        if balance > 0:
+            due += balance
+        else:
+            overpaid -= balance
+    return due, overpaid

@@ -7,8 +7,10 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain.billing import newest_first
+from domain.billing import due_and_overpaid, newest_first
 from domain.edition_document import parse_edition
 from domain.errors import Invalid, InvalidEdition, MoreThanDue, ReferenceAlreadyUsed
 from domain.invoice import Invoice, MissingTaxNumber, NotCreditable
@@ -114,6 +116,18 @@ def test_money_is_shared_over_a_places_documents_newest_first_the_rest_on_the_ol
     settled = [("F-1", cad("454.15")), ("F-2", cad("-10.00")), ("F-3", cad("0.00"))]
     assert newest_first(settled, cad("50.00")) == [("F-1", cad("50.00"))]
     assert newest_first([], cad("50.00")) == []
+
+
+def test_one_payers_overpayment_never_lowers_what_another_still_owes():
+    assert due_and_overpaid([Decimal("454.15"), Decimal("-45.85"), Decimal("0")]) == (
+        Decimal("454.15"), Decimal("45.85"))
+    assert due_and_overpaid([]) == (Decimal(0), Decimal(0))
+
+
+@given(st.lists(st.decimals(min_value=-10**6, max_value=10**6, places=2)))
+def test_what_is_due_less_what_was_overpaid_is_the_documents_net_balance(balances):
+    due, overpaid = due_and_overpaid(balances)
+    assert due >= 0 and overpaid >= 0 and due - overpaid == sum(balances, Decimal(0))
 
 
 def test_a_place_credit_credits_what_is_still_billed_less_what_is_kept():

@@ -12,6 +12,7 @@ from uuid import UUID
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from domain.billing import due_and_overpaid
 from domain.errors import DomainError
 from domain.identifiers import edition_id
 from domain.invoice_lines import lines_total
@@ -54,16 +55,16 @@ def ledger_filters(args: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def totals(rows: list[LedgerRow]) -> dict[str, Decimal]:
-    """Invoiced, credited, received and still due, over the documents shown."""
-    sums = {"invoiced": Decimal(0), "credited": Decimal(0), "paid": Decimal(0),
-            "balance": Decimal(0)}
+    """Invoiced, credited, received, still due and overpaid, over the documents shown."""
+    sums = {"invoiced": Decimal(0), "credited": Decimal(0), "paid": Decimal(0)}
     for row in rows:
         if row.kind == "credit_note":
             sums["credited"] += row.amount("total")
             continue
         sums["invoiced"] += row.amount("total")
         sums["paid"] += row.amount("paid")
-        sums["balance"] += row.amount("balance")
+    # (a credit note's balance is nil: what it credits shows in its invoice's)
+    sums["balance"], sums["overpaid"] = due_and_overpaid(row.amount("balance") for row in rows)
     return sums
 
 
