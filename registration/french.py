@@ -48,9 +48,9 @@ def of_name(name: str) -> str:
     starts_with_vowel = unicodedata.normalize("NFC", first)[:1] in VOWELS
     if first in FEMININE or first in MASCULINE:
         if starts_with_vowel:
-            return f"de l'{name}"
+            return f"de l\u2019{name}"
         return f"de la {name}" if first in FEMININE else f"du {name}"
-    return f"d'{name}" if starts_with_vowel else f"de {name}"
+    return f"d\u2019{name}" if starts_with_vowel else f"de {name}"
 
 
 
@@ -73,7 +73,7 @@ def with_article(name: str) -> str:
     if noun not in FEMININE and noun not in MASCULINE:
         return name
     if noun == words[0].casefold() and name[:1].casefold() in VOWELS:
-        return f"l'{name}"
+        return f"l\u2019{name}"
     return f"la {name}" if noun in FEMININE else f"le {name}"
 
 

@@ -59,20 +59,20 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "invoice": "Facture", "credit_note": "Note de crédit", "number": "Numéro",
-        "issue_date": "Date de facturation", "credit_date": "Date d'émission",
-        "credited": "Notes de crédit", "due_date": "Date d'échéance",
+        "issue_date": "Date de facturation", "credit_date": "Date d\u2019émission",
+        "credited": "Notes de crédit", "due_date": "Date d\u2019échéance",
         "terms": "Conditions de paiement", "net_days": "Net {days} jours",
         "on_receipt": "Payable sur réception", "po_number": "Bon de commande",
         "bill_to": "Facturer à", "customer_tax_id": "N° de taxe",
         "refers_to": "Se rapporte à la facture", "reason": "Motif", "edition": "Événement",
         "description": "Description", "amount": "Montant", "subtotal": "Sous-total",
         "total": "Total", "total_credited": "Total crédité", "paid": "Montant payé",
-        "balance": "Solde dû", "tax_numbers": "Numéros d'inscription aux taxes",
+        "balance": "Solde dû", "tax_numbers": "Numéros d\u2019inscription aux taxes",
         "amounts_in": "Montants en {currency}", "cancellation": "Annulation",
-        "retained": "Frais d'annulation retenus (demeurent facturés)",
+        "retained": "Frais d\u2019annulation retenus (demeurent facturés)",
         "delegation": "Délégation", "issuer": "Émise par", "status_paid": "Payée",
         "status_cancelled": "Annulée",
-        "pay_by": "Payable par virement ou par chèque à l'ordre {of_issuer}, en indiquant le "
+        "pay_by": "Payable par virement ou par chèque à l\u2019ordre {of_issuer}, en indiquant le "
                   "numéro de facture.",
         "credit_applies": "Cette note de crédit réduit le montant facturé sur la facture "
                           "{number}.",
@@ -83,10 +83,10 @@ LABELS: dict[str, dict[str, str]] = {
         "swift": "SWIFT/BIC",
         "paid_by": "Payée par carte le {day} (paiement {reference})\u00a0: cette facture "
                    "tient lieu de reçu pour ce paiement.",
-        "paid_by_card_terminal": "Payée par terminal de paiement à l'accueil le {day} "
+        "paid_by_card_terminal": "Payée par terminal de paiement à l\u2019accueil le {day} "
                                  "(paiement {reference})\u00a0: cette facture tient lieu de "
                                  "reçu pour ce paiement.",
-        "paid_by_cash": "Payée comptant à l'accueil le {day} (paiement {reference})\u00a0: "
+        "paid_by_cash": "Payée comptant à l\u2019accueil le {day} (paiement {reference})\u00a0: "
                         "cette facture tient lieu de reçu pour ce paiement.",
         "rounding": "Chaque taxe est calculée sur le montant de chaque ligne et arrondie au "
                     "cent\u00a0; les totaux des taxes sont les sommes des lignes.",
@@ -96,7 +96,7 @@ BANK_FIELDS = ("bank_name", "account_holder", "institution", "transit", "aba_rou
                "account")
 REASONS = {"cancellation": {"en": "Registration cancelled", "fr": "Inscription annulée"},
            PLACE_CHANGE: {"en": "Registration type or delegation changed",
-                          "fr": "Type d'inscription ou délégation changé"}}
+                          "fr": "Type d\u2019inscription ou délégation changé"}}
 
 
 def locale_for(language: str, currency: str) -> str:

@@ -67,7 +67,7 @@ def test_the_register_page_shows_the_type_once_the_code_is_posted_and_never_from
         client: FlaskClient, services: Services, edition: dict) -> None:
     by_invitation(services)
     page = client.get(f"/e/{SLUG}/register?lang=fr").get_data(as_text=True)
-    assert 'data-type="speaker"' not in page and "Votre code d'accès" in page
+    assert 'data-type="speaker"' not in page and "Votre code d\u2019accès" in page
     assert '<form method="post" class="card invitation"' in page
     url_code = client.get(f"/e/{SLUG}/register?lang=en&access_code=SPK-ANNE").get_data(True)
     assert 'data-type="speaker"' not in url_code and "SPK-ANNE" not in url_code
@@ -86,7 +86,7 @@ def test_a_refused_code_is_said_in_the_pages_language_and_forgets_the_one_before
     refused = unlock(client, "SPK-BOB", lang="fr")
     assert refused.status_code == 422
     page = html.unescape(refused.get_data(as_text=True))
-    assert "Ce code d'accès est inconnu" in page
+    assert "Ce code d\u2019accès est inconnu" in page
     assert 'data-type="speaker"' not in page and 'value="SPK-BOB"' in page
     page = client.get(f"/e/{SLUG}/register?lang=en").get_data(True)
     assert 'data-type="speaker"' not in page and "SPK-ANNE" not in page
@@ -107,4 +107,4 @@ def test_the_price_of_an_invitation_only_type_is_quoted_only_with_its_code(
     page = html.unescape(client.get(f"/e/{SLUG}/register?lang=fr&registration_type=speaker")
                          .get_data(True))
     assert '<table class="quote"' not in page
-    assert re.search(r"data-quote-refused>Ce type d'inscription est sur invitation", page)
+    assert re.search(r"data-quote-refused>Ce type d\u2019inscription est sur invitation", page)

@@ -38,7 +38,7 @@ def test_a_full_type_shows_sold_out_everywhere_and_a_cancellation_frees_a_place(
 
     for language, sold_out in (("en", "Sold out: no places left for this registration type"),
                                ("fr", "Complet\u00a0: il ne reste aucune place pour ce type "
-                                      "d'inscription")):
+                                      "d\u2019inscription")):
         assert sold_out in page(client, "", language)
         choice = speaker_choice(page(client, "/register", language))
         assert sold_out in choice and " disabled" in choice and "checked" not in choice

@@ -58,7 +58,7 @@ def test_the_csv_lists_everyone_by_delegation_name_then_name_accents_aside(
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:5] == ["Nom", "Prénom", "Organisation", "Délégation",
-                           "Type d'inscription"]
+                           "Type d\u2019inscription"]
     # Géorgie before Québec (French names), Emond and Émond side by side before Fortin,
     # people without a delegation last; the cancelled place is not there.
     assert [(r[0], r[3]) for r in rows[1:]] == [
@@ -96,8 +96,9 @@ def test_sign_in_sheets_give_each_delegation_its_pages_with_a_signature_column(
 
 @pytest.mark.parametrize(("query", "message"), [
     ("format=docx", "Choisissez CSV, XLSX ou PDF."),
-    ("format=csv&delegation=XX", "Cette délégation ou ce type d'inscription n'existe pas."),
-    ("format=pdf&registration_type=nope", "Cette délégation ou ce type d'inscription"),
+    ("format=csv&delegation=XX",
+     "Cette délégation ou ce type d\u2019inscription n\u2019existe pas."),
+    ("format=pdf&registration_type=nope", "Cette délégation ou ce type d\u2019inscription"),
 ])
 def test_a_list_asked_wrongly_is_refused_in_the_persons_language(
         desk: FlaskClient, query: str, message: str) -> None:

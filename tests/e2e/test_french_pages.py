@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
+from registration.adapters import invoice_document
+from registration.french import of_name, with_article
 from registration.services.container import Services
 from tests.e2e.test_pages import SLUG, csrf, form
 from tests.support import editions, invoicing
@@ -60,6 +62,21 @@ def english_in(page: str) -> list[str]:
     text = visible_text(page)
     return sorted({s for s in ENGLISH if s.replace("\u00a0", " ") in text}
                   | {s for s in FOREIGN if s in text})
+
+
+def test_french_text_writes_the_typographic_apostrophe_everywhere() -> None:
+    """« l'inscription », never « l'inscription » beside it: the catalog, the invoice
+    documents' own labels and the elisions made for names (« de l'Alliance »)."""
+    with (ROOT / "translations/fr/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    straight = [text for message in catalog if message.id
+                for text in (message.string if isinstance(message.string, tuple)
+                             else (message.string,)) if re.search(r"\w'\w", text or "")]
+    labels = [text for text in invoice_document.LABELS["fr"].values()
+              if re.search(r"\w'\w", text)]
+    assert (straight, labels) == ([], [])
+    assert (of_name("Alliance"), of_name("Hydro-Québec"), with_article("Assemblée")) == (
+        "de l\u2019Alliance", "d\u2019Hydro-Québec", "l\u2019Assemblée")
 
 
 def test_the_check_knows_english_when_it_sees_it() -> None:

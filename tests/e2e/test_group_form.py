@@ -86,6 +86,6 @@ def test_a_code_for_another_delegation_is_refused_beside_the_row(
                  "p0-answer-terms": "yes"})
     refused = client.post(GROUP, data=form)
     assert refused.status_code == 422
-    assert "Ce code d'accès est inconnu ou ne donne pas accès" in html.unescape(
+    assert "Ce code d\u2019accès est inconnu ou ne donne pas accès" in html.unescape(
         refused.get_data(as_text=True))
     assert services.queries.registrations(services.editions.config(SLUG)) == []

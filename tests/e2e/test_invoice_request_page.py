@@ -16,8 +16,8 @@ from tests.e2e.test_attendee_refusals import registered
 from tests.e2e.test_pages import csrf
 from tests.support import invoicing
 
-BILLING = {"name": "Ministère de l'Économie du Québec", "contact": "Louise Gagnon",
-           "address": "710, place D'Youville\r\nQuébec (Québec) G1R 4Y4",
+BILLING = {"name": "Ministère de l\u2019Économie du Québec", "contact": "Louise Gagnon",
+           "address": "710, place D\u2019Youville\r\nQuébec (Québec) G1R 4Y4",
            "email": "comptes@economie.gouv.example", "po_number": "BC-2019-0042",
            "tax_id": "", "language": "fr"}
 
@@ -42,7 +42,8 @@ def test_the_invoice_request_asks_who_is_billed_and_prints_it_on_the_invoice(
     number = services.registrations.get(UUID(registration_id)).invoice_number
     view = client.get(f"/r/{registration_id}/invoices/{number}.pdf")
     text = pdf_text(view.data)
-    for expected in ("Ministère de l'Économie du Québec", "Louise Gagnon", "710, place D'Youville",
+    for expected in ("Ministère de l\u2019Économie du Québec", "Louise Gagnon",
+                     "710, place D\u2019Youville",
                      "Québec (Québec) G1R 4Y4", "comptes@economie.gouv.example",
                      "Bon de commande BC-2019-0042"):
         assert expected in text, expected
@@ -58,7 +59,7 @@ def test_a_request_without_address_or_e_mail_is_refused_beside_them_and_nothing_
                                       "csrf_token": token})
     assert response.status_code == 422
     page = html.unescape(response.get_data(True))
-    assert 'id="address-error">Indiquez l\'adresse à imprimer sur la facture.' in page
+    assert 'id="address-error">Indiquez l\u2019adresse à imprimer sur la facture.' in page
     assert 'id="email-error">Indiquez le courriel auquel envoyer la facture.' in page
     response = client.post(f"/r/{registration_id}/invoice?lang=en", data={
         **BILLING, "email": "not an address", "csrf_token": token})

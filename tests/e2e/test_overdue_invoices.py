@@ -24,7 +24,7 @@ def test_an_invoice_unpaid_after_its_due_date_shows_as_overdue_on_the_page_and_i
     invoice = services.invoices.issue_for_holder(UUID(answer.json["id"]), None)
     finance = signed_in(app, services, "finance@example.com", "finance")
     page = finance.get("/staff/finance/overdue?edition=test-montreal&lang=fr")
-    assert "Aucune facture n'est en retard." in page.get_data(as_text=True)
+    assert "Aucune facture n\u2019est en retard." in page.get_data(as_text=True)
 
     clock.set(clock() + timedelta(days=33))
     finance = signed_in(app, services, "finance@example.com", "finance")  # a new day's session

@@ -28,7 +28,7 @@ def form(token: str, **changes: str) -> dict[str, str]:
 def test_the_language_follows_the_link_then_the_session_then_the_browser(
         client: FlaskClient, services: Services, edition: dict) -> None:
     french = {"Accept-Language": "fr-CA,fr;q=0.9"}
-    assert "Types d'inscription" in client.get(f"/e/{SLUG}", headers=french).get_data(True)
+    assert "Types d\u2019inscription" in client.get(f"/e/{SLUG}", headers=french).get_data(True)
     assert "Registration types" in client.get(f"/e/{SLUG}?lang=en", headers=french).get_data(True)
     assert "Registration types" in client.get(f"/e/{SLUG}", headers=french).get_data(True)
     services.editions.load(editions.edition(editions.GEORGIA))

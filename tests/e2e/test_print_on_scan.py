@@ -78,7 +78,7 @@ def test_a_scanned_qr_code_or_short_code_opens_the_badge_and_records_each_print_
 @pytest.mark.parametrize(("language", "unknown", "mistyped", "cancelled", "replaced"), [
     ("en", "Unknown code: no badge of this conference", "badge codes never use O, I, L",
      "Cancelled registration: do not admit.", "Badge replaced"),
-    ("fr", "Code inconnu\u00a0: aucun badge de cette conférence", "n'emploient jamais O, I, L",
+    ("fr", "Code inconnu\u00a0: aucun badge de cette conférence", "n\u2019emploient jamais O, I, L",
      "Inscription annulée", "Badge remplacé"),
 ])
 def test_a_code_that_prints_no_badge_says_why_in_red_and_records_nothing(

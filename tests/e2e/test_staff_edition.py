@@ -102,7 +102,7 @@ def test_before_any_conference_exists_each_finance_screen_says_so(
     finance = signed_in(app, services, "fin@example.com", "finance")
     finance.get(f"/staff/?lang={language}")
     said = "No conference is scheduled yet." if language == "en" else \
-        "Aucune conférence n'est encore prévue."
+        "Aucune conférence n\u2019est encore prévue."
     for path, title in zip(("/staff/finance/journal", "/staff/finance/overdue",
                             "/staff/finance/reconciliation", "/staff/finance/"), words,
                            strict=True):

@@ -84,7 +84,8 @@ def test_a_delegation_with_no_places_left_refuses_the_move_and_nothing_changes(
     answer = post(finance, quebecer["id"], "place", lang="fr", registration_type="delegate",
                   delegation="GA", reason="Transfert")
     assert answer.status_code == 422
-    assert "Cette délégation n'a plus de places." in html.unescape(answer.get_data(as_text=True))
+    assert "Cette délégation n\u2019a plus de places." in html.unescape(
+        answer.get_data(as_text=True))
     assert services.registrations.view(UUID(quebecer["id"])).delegation == "QC"
     # one Georgian moves to Québec: their place in Georgia's allotment is given back
     assert post(finance, georgians[0]["id"], "place", registration_type="delegate",

@@ -136,7 +136,7 @@ def test_refused_text_on_an_invoice_is_answered_422_and_nothing_is_billed_or_pai
         assert paid["details"] == {"reference": ["Contains a tab; use a space instead."]}
         billed = refusal(client.post(f"{EDITION}/invoices", headers=finance, json={
             "registrations": [other], "po_number": "PO\u2066-1",
-            "bill_to": {**invoicing.BILL_TO_FR, "address": ["710, place D'Youville\n"
+            "bill_to": {**invoicing.BILL_TO_FR, "address": ["710, place D\u2019Youville\n"
                                                             "Québec"]}}), 422)
         assert set(billed["details"]) == {"po_number", "bill_to"}
         assert set(billed["details"]["bill_to"]) == {"address"}
@@ -181,7 +181,7 @@ def test_a_french_form_shows_the_refusal_in_french_beside_the_field_and_records_
     page = response.get_data(True)
     assert response.status_code == 422
     assert re.search(r'id="first_name-error">Contient un caractère de contrôle invisible '
-                     r"\(U\+0000\), ce qui n(&#39;|')est pas permis\.", page)
+                     r"\(U\+0000\), ce qui n\u2019est pas permis\.", page)
     assert re.search('id="last_name-error">Doit tenir sur une seule ligne\u00a0: retirez le '
                      "saut de ligne.", page)
     assert client.post(f"/e/{SLUG}/register", data=form(token)).status_code == 302
@@ -209,7 +209,7 @@ def test_an_address_line_with_a_control_character_is_shown_beside_the_address(
         response = client.post(f"{url}?lang=fr", data={
             "csrf_token": csrf(client, url), "delegation": "QC",
             "registrations": registration, "name": "Exo", "language": "fr",
-            "address": "710, place D'Youville\r\nQuébec\u0007"})
+            "address": "710, place D\u2019Youville\r\nQuébec\u0007"})
     assert response.status_code == 422
     assert re.search(r'id="address-error">Contient un caractère de contrôle invisible '
                      r"\(U\+0007\)", response.get_data(True))
@@ -224,7 +224,7 @@ def test_an_admin_naming_a_staff_member_with_a_bidi_override_sees_why_in_french(
             "email": "dana@example.com", "role": "desk", "password": "a long enough password"})
     assert response.status_code == 422
     assert re.search(r'id="name-error">Contient un caractère invisible qui force le sens de '
-                     r"l(&#39;|')écriture \(U\+202E\)", response.get_data(True))
+                     r"l\u2019écriture \(U\+202E\)", response.get_data(True))
     assert [m.name for m in services.staff.accounts()] == ["Ada"]
 
 

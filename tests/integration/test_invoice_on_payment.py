@@ -195,7 +195,7 @@ def test_a_payment_at_the_desk_gets_the_same_tax_invoice_once_it_settles_the_pla
     assert (view.document["paid_by"], view.document["paid_with"], view.status) == (
         "T-8841", "card_terminal", "paid")
     assert_in(text, "Total (CAD) 454,15 $", "Montant payé 454,15 $", "Solde dû (CAD) 0,00 $",
-              "Payée par terminal de paiement à l'accueil le 20 mars 2019 (paiement T-8841)")
+              "Payée par terminal de paiement à l\u2019accueil le 20 mars 2019 (paiement T-8841)")
     pdf = client.get(f"/api/invoices/{view.document['number']}.pdf", headers=holder)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     # The cash came before the invoice (a bare receipt): its row names none; the payment
@@ -211,7 +211,7 @@ def test_cash_at_the_desk_says_so_on_its_invoice(services, quebec):
     services.desk_payments.take_payment(place, Decimal("57.49"), "cash", None)
     view, text = tax_document(services, place)
     assert view.document["paid_with"] == "cash" and view.status == "paid"
-    assert_in(text, "Payée comptant à l'accueil le 20 mars 2019 (paiement cash-")
+    assert_in(text, "Payée comptant à l\u2019accueil le 20 mars 2019 (paiement cash-")
 
 
 def journal_rows(services: Services, slug: str) -> list[JournalRow]:

@@ -88,7 +88,7 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
 
     [message] = inbox.to("person1@example.com")
     assert message["Subject"] == \
-        "Votre inscription à la Conférence de l'Alliance (essai) est confirmée"
+        "Votre inscription à la Conférence de l\u2019Alliance (essai) est confirmée"
     assert message["From"] == "Alliance <registration@example.org>"
     text = text_of(message)
     assert "Bonjour François," in text
@@ -102,7 +102,7 @@ def test_a_french_registrant_gets_a_french_confirmation_whose_link_opens_the_reg
     assert ics.get_filename() == "event.ics"
     event = ics.get_content()
     assert "DTSTART;VALUE=DATE:20190602" in event and "DTEND;VALUE=DATE:20190605" in event
-    assert "SUMMARY:Conférence de l'Alliance (essai)" in event
+    assert "SUMMARY:Conférence de l\u2019Alliance (essai)" in event
     link = manage_link(message)
     assert link == f"/r/{created['id']}?token={created['manage_token']}"
     assert client.get(link, follow_redirects=True).status_code == 200
@@ -234,7 +234,7 @@ def test_a_payment_sends_a_receipt_with_the_pdf_attached(
     services.app.decide(decision)
     settled(services)
     _confirmation, receipt = inbox.messages
-    assert receipt["Subject"] == "Votre reçu pour la Conférence de l'Alliance (essai)"
+    assert receipt["Subject"] == "Votre reçu pour la Conférence de l\u2019Alliance (essai)"
     assert "100,00" in text_of(receipt) and "CHQ-77" in text_of(receipt)
     [attachment] = receipt.iter_attachments()
     assert attachment.get_filename() == "receipt-CHQ-77.pdf"
@@ -250,7 +250,7 @@ def test_an_invoice_issued_to_the_attendee_is_mailed_with_its_pdf(
     settled(services)
     _confirmation, invoice = inbox.messages
     assert invoice["To"] == "person1@example.com"
-    assert invoice["Subject"] == "Facture SEUS19-0001 — Conférence de l'Alliance (essai)"
+    assert invoice["Subject"] == "Facture SEUS19-0001 — Conférence de l\u2019Alliance (essai)"
     [attachment] = invoice.iter_attachments()
     assert attachment.get_filename() == "SEUS19-0001.pdf"
     assert attachment.get_content().startswith(b"%PDF")
@@ -286,7 +286,7 @@ def test_a_card_payment_s_receipt_carries_the_invoice_issued_on_it_and_links_the
     services.app.decide(decision)
     settled(services)
     _confirmation, receipt = inbox.messages  # no separate invoice e-mail
-    assert receipt["Subject"] == "Votre reçu pour la Conférence de l'Alliance (essai)"
+    assert receipt["Subject"] == "Votre reçu pour la Conférence de l\u2019Alliance (essai)"
     text = text_of(receipt)
     assert "Votre facture SEUS19-0001, émise payée, est jointe" in text
     assert "pièce justificative aux fins des taxes" in text
@@ -361,7 +361,7 @@ def test_each_calendar_file_holds_its_own_event_and_shows_a_change_to_the_editio
     calendars = [calendar_of(inbox.to(f"person{n}@example.com")[0]) for n in (1, 2, 3)]
     for calendar, created in zip(calendars, (first, second, third), strict=True):
         assert f"UID:test-montreal-{created['id']}@conference-registration" in calendar
-        assert "SUMMARY:Conférence de l'Alliance (essai)" in calendar
+        assert "SUMMARY:Conférence de l\u2019Alliance (essai)" in calendar
     assert "mailto:info@example.org" not in calendars[0] + calendars[1]
     assert "mailto:info@example.org" in calendars[2]
 
@@ -375,7 +375,7 @@ def test_a_delegation_lead_is_e_mailed_the_link_to_their_own_page_in_their_langu
 
     [message] = inbox.to("aminata@example.com")
     assert message["Subject"] == \
-        "La page de votre délégation à la Conférence de l'Alliance (essai)"
+        "La page de votre délégation à la Conférence de l\u2019Alliance (essai)"
     assert "Bonjour Aminata Diallo," in text_of(message)
     assert "de la délégation Québec à la Conférence" in " ".join(text_of(message).split())
     found = re.search(rf"{re.escape(BASE_URL)}(/g/\S+)", text_of(message))

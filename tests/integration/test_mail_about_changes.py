@@ -78,7 +78,7 @@ def test_a_cancellation_says_what_is_owed_back_and_the_refund_says_it_was_sent(
 
     [cancelled] = [m for m in inbox.messages if "annulée" in m["Subject"]]
     assert cancelled["Subject"] == \
-        "Votre inscription à la Conférence de l'Alliance (essai) est annulée"
+        "Votre inscription à la Conférence de l\u2019Alliance (essai) est annulée"
     assert "Remboursement qui vous est dû\u00a0: 200,00\u00a0$" in text_of(cancelled)
     [refunded] = [m for m in inbox.messages if "remboursement" in m["Subject"]]
     assert "Nous vous avons remboursé 200,00\u00a0$ par chèque." in text_of(refunded)
@@ -155,7 +155,7 @@ def test_an_overdue_invoice_is_reminded_once_a_week_in_the_bill_to_language(
     reminders = [m for m in inbox.messages if m["Subject"].startswith("Rappel")]
     assert len(reminders) == 2 and reminders[0]["To"] == "person1@example.com"
     assert reminders[0]["Subject"] == \
-        f"Rappel\u00a0: facture {invoice.number} — Conférence de l'Alliance (essai)"
+        f"Rappel\u00a0: facture {invoice.number} — Conférence de l\u2019Alliance (essai)"
     assert "il reste 454,15\u00a0$ à payer" in text_of(reminders[0])
     [overdue] = services.reminders.overdue("test-montreal", late)
     assert (overdue.row.number, overdue.days) == (invoice.number, 1)

@@ -95,7 +95,7 @@ def test_an_unpaid_place_is_reminded_then_expires_and_its_seat_goes_to_someone_e
     assert services.deadlines.run().reminded == 0  # reminded once, however many passes
     settled(services)
     [reminder] = inbox.to("person1@example.com")[1:]
-    assert reminder["Subject"] == ("Rappel\u00a0: votre place à la Conférence de l'Alliance "
+    assert reminder["Subject"] == ("Rappel\u00a0: votre place à la Conférence de l\u2019Alliance "
                                    "(essai) est à payer au plus tard le 3 avril 2019")
     assert f"/r/{place}?token=" in text_of(reminder)
 
@@ -109,8 +109,8 @@ def test_an_unpaid_place_is_reminded_then_expires_and_its_seat_goes_to_someone_e
     settled(services)
     [expired] = inbox.to("person1@example.com")[2:]
     assert expired["Subject"] == \
-        "Votre place à la Conférence de l'Alliance (essai) a été libérée"
-    assert "n'a pas été payée au plus tard le 3 avril 2019" in flat(html_of(expired))
+        "Votre place à la Conférence de l\u2019Alliance (essai) a été libérée"
+    assert "n\u2019a pas été payée au plus tard le 3 avril 2019" in flat(html_of(expired))
 
     history = client.get(f"/api/registrations/{place}/history",
                          headers=staff_headers["admin"]).json["events"]

@@ -142,7 +142,7 @@ class RegistrationLife(RuleBasedStateMachine):
     @rule(rid=registrations)
     def invoice(self, rid: UUID | None) -> None:
         if rid is not None:
-            bill_to = BillTo(name="Ministère de l'Économie", language="fr")
+            bill_to = BillTo(name="Ministère de l\u2019Économie", language="fr")
             self.attempt(self.services.invoices.issue, self.slug, [rid], bill_to)
 
     @rule(rid=registrations, share=st.sampled_from(["1", "0.5", "1.2"]))

@@ -119,8 +119,8 @@ def test_offers_go_in_order_all_or_nothing_are_taken_or_expire(
 
     settled(services)
     joined, offered_mail = inbox.to("waiting1@example.com")
-    assert joined["Subject"] == ("Vous êtes sur la liste d'attente pour la Conférence de "
-                                 "l'Alliance (essai)")
+    assert joined["Subject"] == ("Vous êtes sur la liste d\u2019attente pour la Conférence de "
+                                 "l\u2019Alliance (essai)")
     assert f"/w/{group['id']}?token=" in text_of(joined)
     assert "2 places se sont libérées pour vous" in text_of(offered_mail)
     _, offered_en, expired_en = inbox.to("waiting2@example.com")
@@ -188,11 +188,11 @@ def test_leaving_gives_an_offer_to_the_next_in_line_and_the_link_opens_only_its_
     opened = person.get(f"/w/{first['id']}?token={first['token']}&lang=fr")
     assert opened.status_code == 303 and "token" not in opened.headers["Location"]
     page = person.get(f"/w/{first['id']}?lang=fr").get_data(as_text=True)
-    assert "Offerte\u00a0: la place vous est réservée jusqu'au 22 mars 2019" in page
+    assert "Offerte\u00a0: la place vous est réservée jusqu\u2019au 22 mars 2019" in page
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf is not None
     left = person.post(f"/w/{first['id']}/leave?lang=fr", data={"csrf_token": csrf.group(1)})
-    assert "Vous avez quitté la liste d'attente." in html.unescape(left.get_data(as_text=True))
+    assert "Vous avez quitté la liste d\u2019attente." in html.unescape(left.get_data(as_text=True))
     assert services.waiting_list.view(UUID(second["id"])).status == "offered"
     assert speakers_left(client) == 0  # the freed place went to the next in line
 
@@ -225,7 +225,7 @@ def test_an_address_joins_a_list_once_even_twice_at_once_and_may_have_its_link_a
         "last_name": "Waiting1", "email": "waiting1@example.com"})
     text = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 409
-    assert "Cette adresse courriel est déjà sur cette liste d'attente" in text
+    assert "Cette adresse courriel est déjà sur cette liste d\u2019attente" in text
     assert f"/e/{SLUG}/waiting-list/my-link?email=waiting1%40example.com" in text
 
     sent = [client.post(f"{EDITION}/waiting-list/links", json={"email": address})

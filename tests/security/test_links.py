@@ -180,7 +180,7 @@ def test_the_new_holder_gets_a_new_link_and_the_previous_one_a_notice_without_a_
         app, services, handed_on, inbox) -> None:
     rid = handed_on["id"]
     [notice] = [m for m in inbox.to("person1@example.com") if "cédée" in m["Subject"]]
-    assert notice["Subject"] == "Votre place à la Conférence de l'Alliance (essai) a été cédée"
+    assert notice["Subject"] == "Votre place à la Conférence de l\u2019Alliance (essai) a été cédée"
     assert "Bonjour François," in text_of(notice) and "Mary Smith" in text_of(notice)
     for body in (text_of(notice), html_of(notice)):
         assert "/r/" not in body and "token" not in body and "person2@" not in body
@@ -206,7 +206,7 @@ def test_asking_for_the_link_again_mails_a_fresh_one_and_ends_the_previous_one(
     assert "son lien personnel à cette adresse" in answer.get_data(as_text=True)
     settled(services)
     [mail] = [m for m in inbox.to("person1@example.com") if "lien personnel" in m["Subject"]]
-    assert mail["Subject"] == "Votre lien personnel pour la Conférence de l'Alliance (essai)"
+    assert mail["Subject"] == "Votre lien personnel pour la Conférence de l\u2019Alliance (essai)"
     assert "Bonjour François," in text_of(mail)
     fresh = link_in(mail)
     assert client.get(f"/api/registrations/{rid}", headers=bearer(token)).status_code == 403
@@ -467,7 +467,7 @@ def test_a_browser_opens_the_link_hands_the_place_on_and_the_old_link_is_refused
         assert expected in page.content()
         shoot(page, f"{language}-5-old-link-refused")
         page.get_by_role("link", name="Send me my link again" if language == "en"
-                         else "M'envoyer mon lien de nouveau").click()
+                         else "M\u2019envoyer mon lien de nouveau").click()
         shoot(page, f"{language}-6-send-link")
         page.fill("#email", "person2@example.com")
         page.locator("form button[type=submit]").click()

@@ -210,5 +210,5 @@ def test_every_405_says_which_methods_are_allowed(app, client):
 def test_a_page_that_cannot_be_used_that_way_says_so_in_french(client, edition):
     answer = client.delete(f"/e/{SLUG}/register?lang=fr")
     assert answer.status_code == 405
-    assert "Cette page ne s'utilise pas de cette façon (DELETE)." in answer.get_data(
+    assert "Cette page ne s\u2019utilise pas de cette façon (DELETE)." in answer.get_data(
         as_text=True).replace("&#39;", "'")

@@ -7,7 +7,7 @@ from typing import Any
 
 QUEBEC: dict[str, Any] = {
     "slug": "test-montreal",
-    "names": {"en": "Alliance Conference (test)", "fr": "Conférence de l'Alliance (essai)"},
+    "names": {"en": "Alliance Conference (test)", "fr": "Conférence de l\u2019Alliance (essai)"},
     "host": "CA-QC",
     "venue": {"name": "Palais des congrès", "city": "Montréal"},
     "starts_on": "2019-06-02",

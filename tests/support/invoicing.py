@@ -13,7 +13,7 @@ ISSUER = {
     "email": "finance@seuscp.example",
 }
 # Bank accounts as edition documents give them (fictitious numbers that pass the checks).
-BANK_CA = {"bank_name": "Caisse d'exemple", "account_holder": "Alliance",
+BANK_CA = {"bank_name": "Caisse d\u2019exemple", "account_holder": "Alliance",
            "institution": "999", "transit": "00011", "account": "0001234567"}
 BANK_US = {"bank_name": "Example Bank", "account_holder": "Alliance",
            "aba_routing": "123456780", "swift": "EXAMUS33XXX", "account": "000123456789"}
@@ -55,8 +55,8 @@ def _in_2025(value: Any) -> Any:
     return value
 
 
-BILL_TO_FR = {"name": "Ministère de l'Économie du Québec", "contact": "Louise Gagnon",
-              "address": ["710, place D'Youville", "Québec (Québec) G1R 4Y4"],
+BILL_TO_FR = {"name": "Ministère de l\u2019Économie du Québec", "contact": "Louise Gagnon",
+              "address": ["710, place D\u2019Youville", "Québec (Québec) G1R 4Y4"],
               "language": "fr", "tax_id": "QC-1006290101"}
 BILL_TO_EN = {"name": "Georgia Department of Economic Development", "contact": "Pat Miller",
               "address": ["75 5th St NW #1200", "Atlanta, GA 30308"], "language": "en"}

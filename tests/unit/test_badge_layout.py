@@ -169,10 +169,11 @@ def test_a_long_type_in_one_language_is_cut_where_its_two_lines_come_out_even():
 
 
 def test_a_long_edition_title_takes_two_lines_at_seven_points_and_is_never_cut_off():
-    title = "12e Conférence annuelle de l'Alliance SEUS/CP — Mobilité intelligente, Montréal 2019"
+    title = ("12e Conférence annuelle de l\u2019Alliance SEUS/CP — Mobilité intelligente, "
+             "Montréal 2019")
     fitted = fit_title(title)
     assert (fitted.size, fitted.wrap) == (7, True)
-    assert fitted.text == ("12e Conférence annuelle de l'Alliance\n"
+    assert fitted.text == ("12e Conférence annuelle de l\u2019Alliance\n"
                            "SEUS/CP — Mobilité intelligente, Montréal 2019")
     english = fit_title("12th Annual SEUS/CP Alliance Conference — Smart Mobility, Montréal 2019")
     assert english.text.split("\n") == ["12th Annual SEUS/CP Alliance Conference —",

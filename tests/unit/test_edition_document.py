@@ -104,10 +104,10 @@ def test_a_control_character_anywhere_in_the_document_refuses_it_naming_where():
 
 def test_names_and_codes_of_an_edition_are_read_in_nfc_and_trimmed():
     document = editions.edition()
-    document["names"]["fr"] = "  Confe\u0301rence de l'Alliance "
+    document["names"]["fr"] = "  Confe\u0301rence de l\u2019Alliance "
     document["delegations"][0]["names"]["fr"] = "Que\u0301bec"
     config = parse_edition(document)
-    assert config.names["fr"] == "Conférence de l'Alliance"
+    assert config.names["fr"] == "Conférence de l\u2019Alliance"
     assert config.delegation("QC").name("fr") == "Québec"
 
 

@@ -19,7 +19,7 @@ def test_the_first_of_a_month_is_1er_and_no_other_day() -> None:
 @pytest.mark.parametrize(("name", "to", "the"), [
     ("12e Conférence annuelle", "à la 12e Conférence annuelle", "la 12e Conférence annuelle"),
     ("Congrès de Québec", "au Congrès de Québec", "le Congrès de Québec"),
-    ("Assemblée annuelle", "à l'Assemblée annuelle", "l'Assemblée annuelle"),
+    ("Assemblée annuelle", "à l\u2019Assemblée annuelle", "l\u2019Assemblée annuelle"),
     ("Montréal 2026", "à Montréal 2026", "Montréal 2026"),
 ])
 def test_an_events_name_takes_its_article(name: str, to: str, the: str) -> None:
@@ -27,10 +27,10 @@ def test_an_events_name_takes_its_article(name: str, to: str, the: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "of"), [
-    ("Alliance des États du Sud-Est", "de l'Alliance des États du Sud-Est"),
+    ("Alliance des États du Sud-Est", "de l\u2019Alliance des États du Sud-Est"),
     ("Conseil du trésor", "du Conseil du trésor"),
     ("Fédération X", "de la Fédération X"),
-    ("Hydro-Québec", "d'Hydro-Québec"),
+    ("Hydro-Québec", "d\u2019Hydro-Québec"),
     ("Bell Canada", "de Bell Canada"),
 ])
 def test_an_organisations_name_after_de(name: str, of: str) -> None:

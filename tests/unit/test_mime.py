@@ -38,7 +38,7 @@ def sample(subject: str, to: str = "zoe@example.ca", body: str = "Merci\u00a0!\n
 
 
 def test_a_mail_reads_back_whole_with_its_headers_parts_and_attachments() -> None:
-    subject = "Votre inscription à la 12e Conférence annuelle de l'Alliance — Montréal 2019 " \
+    subject = "Votre inscription à la 12e Conférence annuelle de l\u2019Alliance — Montréal 2019 " \
               "est confirmée"
     message = read_back(sample(subject))
     assert (message["Subject"], message["To"], message["Content-Language"]) == (

@@ -73,7 +73,7 @@ def test_a_refusal_on_a_french_page_is_in_french_beside_its_field():
     errors = on_a_page("fr", RegistrationRequestSchema(), {
         "registration_type": "delegate", "attendee": {**PERSON, "last_name": "Ga\u202egnon"}})
     assert errors == {"last_name": "Contient un caractère invisible qui force le sens de "
-                                   "l'écriture (U+202E), ce qui n'est pas permis."}
+                                   "l\u2019écriture (U+202E), ce qui n\u2019est pas permis."}
 
 
 def test_a_refused_address_line_is_shown_beside_the_address():

@@ -25,7 +25,7 @@ def test_a_place_awaits_approval_then_an_admin_approves_it_with_a_note(
     page.goto(f"/e/{SLUG}/register")
     fill_person(page, first_name="Émilie", last_name="Bouchard", email="emilie@example.com",
                 organisation="Ville de Laval", job_title="Conseillère")
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
     expect(page.locator("[data-awaiting-approval]")).to_contain_text("votre inscription est reçue")
     expect(page.get_by_role("link", name="Payer")).to_have_count(0)
     page.get_by_role("link", name="Ouvrir mon inscription").click()

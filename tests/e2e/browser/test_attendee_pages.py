@@ -32,13 +32,13 @@ def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_be
         french_page: Page, services: Services, edition: dict) -> None:
     page = french_page
     page.goto(f"/e/{SLUG}")
-    expect(page.locator("h2").first).to_have_text("Types d'inscription et prix du jour")
+    expect(page.locator("h2").first).to_have_text("Types d\u2019inscription et prix du jour")
     delegate = page.locator("[data-type=delegate]")
     expect(delegate).to_contain_text(f"395,00{NBSP}$")
-    expect(delegate).to_contain_text("prix de prévente jusqu'au 15 avril")
+    expect(delegate).to_contain_text("prix de prévente jusqu\u2019au 15 avril")
     snap(page, "edition-fr")
 
-    page.get_by_role("link", name="S'inscrire maintenant").click()
+    page.get_by_role("link", name="S\u2019inscrire maintenant").click()
     expect(page.locator("h1")).to_contain_text("Inscription")
     expect(page.locator("[data-quote] .total")).to_contain_text(f"454,15{NBSP}$")
     page.select_option("#delegation", "QC")
@@ -48,13 +48,13 @@ def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_be
     page.locator("#discount_code").blur()
     expect(page.locator("[data-quote]")).to_contain_text("Code de réduction PARTNER20")
     expect(page.locator("[data-quote] .total")).to_contain_text(f"363,32{NBSP}$")
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
 
     expect(page.locator("#email-error")).to_have_text(
         "Entrez une adresse courriel comme nom@exemple.com.")
     snap(page, "register-error-fr")
     page.fill("#email", "francois@example.com")
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
 
     expect(page.locator("h1")).to_have_text("Inscription confirmée")
     expect(page.locator("main")).to_contain_text("francois@example.com")  # the link goes there
@@ -83,7 +83,7 @@ def test_an_attendee_registers_in_french_corrects_details_and_sees_the_refund_be
     expect(page.locator("[data-refund]")).to_have_text(f"313,32{NBSP}$")
     assert len(services.registrations.history(registration_id)) == events_before
     snap(page, "cancel-fr")
-    page.get_by_role("button", name="Confirmer l'annulation").click()
+    page.get_by_role("button", name="Confirmer l\u2019annulation").click()
     expect(page.locator(".notice.ok")).to_have_text("Votre inscription est annulée.")
     expect(page.locator("[data-status]")).to_have_text("Annulée")
     expect(page.locator("main")).to_contain_text(f"313,32{NBSP}$")
@@ -135,7 +135,7 @@ def test_the_price_panel_empties_and_says_why_when_a_code_is_refused(
     page.locator("#discount_code").blur()
     expect(page.locator("[data-quote]")).to_have_count(0)
     expect(page.locator("[data-quote-refused]")).to_have_text(
-        "Ce code de réduction est inconnu, expiré ou non valide pour ce type d'inscription.")
+        "Ce code de réduction est inconnu, expiré ou non valide pour ce type d\u2019inscription.")
     page.fill("#discount_code", "")
     page.locator("#discount_code").blur()
     expect(page.locator("[data-quote] .total")).to_contain_text(f"454,15{NBSP}$")

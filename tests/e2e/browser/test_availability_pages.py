@@ -26,7 +26,7 @@ def fill_up(page: Page) -> None:
 
 @pytest.mark.parametrize(("language", "sold_out", "full"), [
     ("en", "Sold out: no places left for this registration type", "Georgia (full)"),
-    ("fr", "Complet\u00a0: il ne reste aucune place pour ce type d'inscription",
+    ("fr", "Complet\u00a0: il ne reste aucune place pour ce type d\u2019inscription",
      "Géorgie (complet)"),
 ])
 def test_a_sold_out_type_and_a_full_delegation_cannot_be_chosen(
@@ -56,7 +56,7 @@ def test_an_invited_speaker_sees_their_type_once_the_access_code_is_entered(
     page.goto(f"/e/{SLUG}/register")
     expect(page.locator("label.choice[data-type=speaker]")).to_have_count(0)
     page.fill("#access_code", "spk-anne")
-    page.get_by_role("button", name="Afficher mon type d'inscription").click()
+    page.get_by_role("button", name="Afficher mon type d\u2019inscription").click()
     expect(page.locator("label.choice[data-type=speaker]")).to_have_count(1)
     expect(page.locator("label.choice[data-type=speaker] input")).to_be_checked()
     snap(page, "register-access-code-fr")
@@ -71,7 +71,7 @@ def invitation_only_speakers(services: Any) -> None:
 
 @pytest.mark.parametrize(("language", "page_fixture", "refused"), [
     ("en", "page", "This access code is unknown"),
-    ("fr", "french_page", "Ce code d'accès est inconnu"),
+    ("fr", "french_page", "Ce code d\u2019accès est inconnu"),
 ])
 def test_a_shared_invitation_link_opens_the_type_without_the_code_reaching_a_url(
         request: pytest.FixtureRequest, services: Any, edition: dict, language: str,

@@ -73,4 +73,4 @@ def test_the_check_in_screen_in_french_says_where_the_code_is_and_answers_in_fre
     typed(page, "ACD-EFH-JKM")
     expect(answer).to_contain_text("Code inconnu\u00a0: aucun badge de cette conférence")
     typed(page, "ACD-EFH-JK0")
-    expect(answer).to_contain_text("n'emploient jamais O, I, L, S, Z, B")
+    expect(answer).to_contain_text("n\u2019emploient jamais O, I, L, S, Z, B")

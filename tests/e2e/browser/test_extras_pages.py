@@ -84,7 +84,7 @@ def test_the_french_form_at_phone_width_offers_the_add_ons_and_refuses_too_many(
     snap(page, "extras-register-fr")
     page.evaluate("document.getElementById('extra-companion').max = 9")
     page.fill("#extra-companion", "5")
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
     expect(page.locator("#extra-companion-error")).to_have_text(
         "Choisissez un nombre de 0 à 2.")
     snap(page, "extras-refused-fr")

@@ -152,11 +152,12 @@ def test_a_second_transfer_on_a_paid_invoice_is_recorded_once_confirmed_as_a_cre
     expect(page.locator("[data-due]")).to_have_text(f"0,00{NBSP}$")
     expect(page.locator("#amount")).to_be_hidden()  # folded: nothing is due
     page.get_by_text("Enregistrer un paiement reçu malgré tout").click()
-    expect(page.locator("[data-nothing-due]")).to_contain_text("Rien n'est dû sur cette facture.")
+    expect(page.locator("[data-nothing-due]")).to_contain_text(
+        "Rien n\u2019est dû sur cette facture.")
     page.fill("#amount", "454,15")
     page.fill("#reference", "VIR-GA-2")
     page.get_by_role("button", name="Enregistrer le paiement").click()
-    expect(page.locator("#amount-error")).to_have_text("C'est plus que le montant à payer.")
+    expect(page.locator("#amount-error")).to_have_text("C\u2019est plus que le montant à payer.")
     expect(page.locator("#amount")).to_be_visible()  # unfolded again, as typed
     snap(page, "finance-overpayment-refused-fr")
     page.get_by_label("Plus que le montant dû a été reçu").check()

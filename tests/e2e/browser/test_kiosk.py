@@ -73,7 +73,7 @@ def test_an_attendee_finds_themselves_by_name_confirms_and_gets_their_badge(
     page.get_by_role("link", name="Personnel\u00a0: quitter le mode borne").click()
     page.fill("#password", "not the password!")
     page.get_by_role("button", name="Quitter le mode borne").click()
-    expect(page.locator("#password-error")).to_contain_text("Ce n'est pas le mot de passe")
+    expect(page.locator("#password-error")).to_contain_text("Ce n\u2019est pas le mot de passe")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Quitter le mode borne").click()
     expect(page).to_have_url(re.compile(r"/print-on-scan$"))

@@ -15,7 +15,7 @@ from tests.support.clock import SettableClock
 pytestmark = pytest.mark.browser
 SLUG = "test-montreal"
 NBSP = "\u00a0"
-SOLD_OUT = f"Complet{NBSP}: il ne reste aucune place pour ce type d'inscription"
+SOLD_OUT = f"Complet{NBSP}: il ne reste aucune place pour ce type d\u2019inscription"
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def register_delegate(page: Page, first: str, email: str) -> None:
     page.select_option("#delegation", "QC")
     fill_person(page, first_name=first, last_name="Tremblay", email=email,
                 organisation="Hydro-Québec", job_title="Ingénieure")
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
     expect(page.locator("h1")).to_have_text("Inscription confirmée")
 
 
@@ -58,7 +58,8 @@ def test_a_seat_freed_by_its_payment_deadline_is_taken_by_someone_else(
     holder.reload()
     expect(holder.locator("[data-status]")).to_have_text("Annulée")
     expect(holder.locator("[data-expired]")).to_have_text(
-        f"Votre place a été libérée{NBSP}: elle n'a pas été payée au plus tard le 3 avril 2019.")
+        f"Votre place a été libérée{NBSP}: elle n\u2019a pas été payée au plus tard le 3 "
+        "avril 2019.")
     expect(holder.locator("[data-history] li[data-event=Expired]")).to_contain_text(
         f"Place libérée{NBSP}: non payée au plus tard le 3 avril 2019")
     expect(holder.locator("[data-history] li[data-event=Expired]")).to_contain_text(

@@ -33,14 +33,14 @@ def test_answers_given_on_the_french_form_at_phone_width_reach_the_desk_card(
     page.fill("#answer-diet", "Sans arachides")
     page.get_by_label("Végétarien").check()
     page.locator("[data-question=photos]").get_by_label("Non").check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
 
     expect(page.locator("#answer-terms-error")).to_have_text(
         "Vous devez accepter ceci pour vous inscrire.")
     expect(page.locator("#answer-diet")).to_have_value("Sans arachides")  # kept for the retry
     snap(page, "questions-refused-fr")
     page.get_by_label("J\u2019accepte les conditions.").check()
-    page.get_by_role("button", name="S'inscrire").click()
+    page.get_by_role("button", name="S\u2019inscrire").click()
     expect(page.locator("h1")).to_have_text("Inscription confirmée")
 
     services.staff.create_account("Dana Desk", "desk@example.com", PASSWORD, "desk")

@@ -76,7 +76,7 @@ def test_finance_moves_a_paid_delegate_to_a_dearer_type_and_a_supplementary_invo
     text = re.sub(r"\s+", "", "".join(page_texts(pdf.body())))  # numbers may wrap at "-"
     for figure in (f"Serapporteàlafacture{first}", supplement, "Exposant·e—FrançoisTremblay1",
                    "300,00$15,00$29,93$344,93$", "Soldedû(CAD)344,93$",
-                   "Motif:Typed'inscriptionoudélégationchangé"):
+                   "Motif:Typed\u2019inscriptionoudélégationchangé"):
         assert figure in text, figure
     assert "Takesastand" not in text  # staff's reason is not the bill-to's business
     page.goto(f"/staff/registrations/{place}?lang=fr")

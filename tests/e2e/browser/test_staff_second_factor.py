@@ -68,7 +68,7 @@ def test_a_desk_member_enrols_in_french_and_an_admin_in_english(
     expect(french).to_have_url(re.compile(r"/staff/sign-in/code$"))
     french.fill("#code", "000000")
     french.get_by_role("button", name="Se connecter").click()
-    expect(french.locator(".notice.bad")).to_contain_text("Ce code n'est pas le bon")
+    expect(french.locator(".notice.bad")).to_contain_text("Ce code n\u2019est pas le bon")
     shot(french, "code-wrong-fr")
     french.fill("#code", totp.at(time.time() + totp.interval))
     french.get_by_role("button", name="Se connecter").click()

@@ -36,7 +36,7 @@ NUMBER = "SEUS19-0001"
 GST, QST = "123456789 RT0001", "1234567890 TQ0001"  # the Quebec edition's tax numbers
 # What each language's pages and documents say (the price: 395,00 + 5 % + 9,975 %).
 WORDS: dict[str, dict[str, str]] = {
-    "fr-CA": {"register_now": "S'inscrire maintenant", "register": "S'inscrire",
+    "fr-CA": {"register_now": "S\u2019inscrire maintenant", "register": "S\u2019inscrire",
               "pay": "Payer 454,15\u00a0$ par carte", "paid": "Payée",
               "link": f"Facture {NUMBER} (PDF)", "receipt": "Votre reçu",
               "stamp": "PAYÉE", "subtotal": "Sous-total", "gst": "TPS (5 %)",
@@ -146,7 +146,7 @@ def test_a_delegations_bank_transfer_gives_one_receipt_to_the_payer(
     page.goto(f"/staff/finance/{SLUG}/invoices/new?delegation=QC")
     for person in people:
         page.check(f"input[value='{person}']")
-    fill_person(page, name="Ministère de l'Économie du Québec", contact="Louise Gagnon",
+    fill_person(page, name="Ministère de l\u2019Économie du Québec", contact="Louise Gagnon",
                 email="comptes@economie.example", po_number="PO-7781")
     page.select_option("#language", "fr")
     page.get_by_role("button", name="Issue the invoice").click()
@@ -178,10 +178,10 @@ def test_a_delegations_bank_transfer_gives_one_receipt_to_the_payer(
     assert len(inbox.messages) == before + 1  # and no other mail about it
     [receipt] = receipts
     assert receipt["Subject"] == ("Reçu de votre paiement de la facture SEUS19-0001 — "
-                                  "Conférence de l'Alliance (essai)")
+                                  "Conférence de l\u2019Alliance (essai)")
     text = text_of(receipt)
     for expected in ("Bonjour Louise Gagnon,", "Nous avons reçu votre paiement de 908,30\u00a0$",
-                     "Payé par\u00a0: Ministère de l'Économie du Québec",
+                     "Payé par\u00a0: Ministère de l\u2019Économie du Québec",
                      "Mode de paiement\u00a0: Virement bancaire",
                      "Référence\u00a0: VIR-2019-0412", "Reste dû\u00a0: 0,00\u00a0$"):
         assert expected in text, expected
